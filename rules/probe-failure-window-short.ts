@@ -1,0 +1,61 @@
+import { deployment } from '../src/doc-examples.js';
+import { describeProbe, failureWindow, servicesText, settingSpan, windowText } from '../src/facts.js';
+import type { ProbeType } from '../src/model.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: number }>({
+  id: 'probe-failure-window-short',
+  severity: 'warning',
+  fixable: 'none',
+  options: {
+    readinessMinSeconds: { default: 20, description: 'Shortest time, in seconds, a readiness probe may take to mark a pod not-ready.' },
+    livenessMinSeconds: { default: 30, description: 'Shortest time, in seconds, a liveness probe may take to restart a container.' },
+  },
+  docs: {
+    summary:
+      'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either with `failureThreshold: 1`. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`.',
+    why:
+      'A few slow answers in a row are normal for a busy service: a GC pause, a cold cache, a slow database. When the failure window is that short, readiness drops healthy pods from their Service (and the ingress answers 502 while they flap in and out), and liveness restarts containers that were only busy, which moves their load onto the others.',
+    failing: deployment(`
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+`),
+    passing: deployment(`
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 4
+`),
+  },
+  checkContainer(container, ctx) {
+    const minimum: Partial<Record<ProbeType, number>> = {
+      readiness: ctx.options.readinessMinSeconds,
+      liveness: ctx.options.livenessMinSeconds,
+    };
+    for (const type of ['readiness', 'liveness'] as const) {
+      const probe = container.probes[type];
+      const needed = minimum[type]!;
+      if (!probe || probe.handlers.length !== 1) continue;
+      const window = failureWindow(probe);
+      const single = window.threshold === 1;
+      if (window.seconds >= needed && !single) continue;
+      const services = servicesText(container, ctx.routing);
+      const giveUp = single
+        ? `gives up after a single failed check`
+        : `gives up after ${windowText(window)} of failed checks`;
+      const consequence =
+        type === 'readiness'
+          ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
+          : 'a short stall under load restarts a container that was only busy';
+      ctx.report({
+        span: settingSpan(probe.failureThreshold, probe),
+        probe: type,
+        message: `${describeProbe(probe)} ${giveUp} (${single ? `failureThreshold: 1, ${windowText(window)}; need ≥ 2 checks and ` : 'need '}≥ ${needed}s): ${consequence}`,
+      });
+    }
+  },
+});

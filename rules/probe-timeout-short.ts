@@ -1,0 +1,50 @@
+import { describeHandler, describeProbe, probeHandler, servicesText, settingSpan, settingText } from '../src/facts.js';
+import type { ProbeType } from '../src/model.js';
+import { defineRule } from '../src/rule.js';
+import { deployment } from '../src/doc-examples.js';
+
+const CHECKED: readonly ProbeType[] = ['readiness', 'liveness'];
+
+export default defineRule<{ minSeconds: number; fixSeconds: number }>({
+  id: 'probe-timeout-short',
+  severity: 'warning',
+  fixable: 'none',
+  options: {
+    minSeconds: { default: 3, description: 'Shortest timeout, in seconds, accepted for HTTP, gRPC and exec probes.' },
+    fixSeconds: { default: 5, description: 'Timeout the fix sets.' },
+  },
+  docs: {
+    summary: 'An HTTP, gRPC or exec readiness or liveness probe with a timeout shorter than `minSeconds` (1 s when unset).',
+    why:
+      'A check that answers a little slower than its timeout counts as a failure. Health endpoints that touch a database or a cache slow down exactly when the service is busy, so a short timeout marks healthy pods not-ready (502s at the ingress) or restarts them (lost requests) under load. TCP checks are left alone: a connect either succeeds at once or not at all.',
+    failing: deployment(`
+readinessProbe:
+  httpGet: {path: /health, port: 8080}
+  timeoutSeconds: 2
+`),
+    passing: deployment(`
+readinessProbe:
+  httpGet: {path: /health, port: 8080}
+  timeoutSeconds: 5
+`),
+  },
+  checkContainer(container, ctx) {
+    for (const type of CHECKED) {
+      const probe = container.probes[type];
+      const handler = probe && probeHandler(probe);
+      if (!probe || !handler || handler.kind === 'tcpSocket') continue;
+      const timeout = probe.timeoutSeconds;
+      if (timeout.value >= ctx.options.minSeconds) continue;
+      const services = servicesText(container, ctx.routing);
+      const consequence =
+        type === 'readiness'
+          ? `a ${describeHandler(handler)} slower than that under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
+          : `a ${describeHandler(handler)} slower than that under load counts toward restarting a healthy container`;
+      ctx.report({
+        span: settingSpan(timeout, probe),
+        probe: type,
+        message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText('timeoutSeconds', timeout)}; need ≥ ${ctx.options.minSeconds}s): ${consequence}`,
+      });
+    }
+  },
+});

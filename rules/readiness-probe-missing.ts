@@ -1,0 +1,52 @@
+import { deployment, SERVICE } from '../src/doc-examples.js';
+import { isLongRunning } from '../src/model.js';
+import { defineRule } from '../src/rule.js';
+import { servicesText } from '../src/facts.js';
+
+export default defineRule({
+  id: 'readiness-probe-missing',
+  severity: 'error',
+  severityNote: 'error when a Service routes to the container, warning when it only declares ports',
+  fixable: 'none',
+  options: {},
+  docs: {
+    summary:
+      'A serving container without a readiness probe: an error when a Service of the same run routes to it, a warning when it only declares ports. Never reported on Jobs, CronJobs, or containers with neither ports nor a Service.',
+    why:
+      'Without a readiness probe a pod counts as ready as soon as its containers start. The Service sends it requests before the application listens (connection refused during every rollout and scale-up), and keeps sending them while it is overloaded or has lost its database, because nothing ever takes it out of rotation.',
+    failing: deployment(`
+ports:
+  - containerPort: 8080
+`) + SERVICE,
+    passing: deployment(`
+ports:
+  - containerPort: 8080
+readinessProbe:
+  httpGet: {path: /ready, port: 8080}
+  timeoutSeconds: 5
+  periodSeconds: 5
+  failureThreshold: 4
+`) + SERVICE,
+  },
+  checkContainer(container, ctx) {
+    if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
+    const services = servicesText(container, ctx.routing);
+    if (services) {
+      ctx.report({
+        span: container.span,
+        probe: 'readiness',
+        severity: 'error',
+        message: `container "${container.name}" has no readiness probe: ${services} sends it requests from the moment it starts, before it can serve, and keeps sending them while it is overloaded or broken`,
+      });
+      return;
+    }
+    const ports = container.ports.flatMap((p) => (p.number === null ? [] : [p.number]));
+    if (ports.length === 0) return;
+    ctx.report({
+      span: container.span,
+      probe: 'readiness',
+      severity: 'warning',
+      message: `container "${container.name}" declares port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} but has no readiness probe: any Service that selects it will send requests before it can serve and while it is broken`,
+    });
+  },
+});

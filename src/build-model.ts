@@ -1,0 +1,341 @@
+// Documents → typed objects. Reads trees only; what the API server would
+// reject is left for probe-invalid to report, with defaults applied here.
+import type {
+  Backend,
+  Container,
+  ContainerPort,
+  ContainerRole,
+  Handler,
+  K8sObject,
+  Model,
+  PortRef,
+  Probe,
+  ProbeHandler,
+  ProbeType,
+  Service,
+  ServicePort,
+  Setting,
+  Workload,
+} from './model.js';
+import { POD_TERMINATION_GRACE_DEFAULT, PROBE_DEFAULTS } from './model.js';
+import type { ParsedFile } from './parse.js';
+import {
+  asMap,
+  asScalar,
+  asSeq,
+  child,
+  entry,
+  mapAt,
+  mapItems,
+  stringOf,
+  textOf,
+  type MapEntry,
+  type MapNode,
+  type TreeNode,
+} from './tree.js';
+
+export function buildModel(files: ParsedFile[]): Model {
+  const model: Model = { objects: [], workloads: [], services: [], backends: [] };
+  for (const parsed of files) {
+    for (const document of parsed.documents) {
+      if (!document.root || document.root.kind !== 'map') continue;
+      for (const node of objectNodes(document.root)) {
+        const object = toObject(node, parsed, document);
+        if (object) addObject(model, object);
+      }
+    }
+  }
+  return model;
+}
+
+/** The object itself, or the items of a `List` (`kind: List`, `PodList`, …). */
+function objectNodes(root: MapNode): MapNode[] {
+  const kind = stringOf(child(root, 'kind'));
+  if (kind?.endsWith('List') && asSeq(child(root, 'items'))) return mapItems(child(root, 'items')).flatMap(objectNodes);
+  return [root];
+}
+
+function toObject(node: MapNode, parsed: ParsedFile, document: ParsedFile['documents'][number]): K8sObject | null {
+  const apiVersion = stringOf(child(node, 'apiVersion'));
+  const kind = stringOf(child(node, 'kind'));
+  if (apiVersion === undefined || kind === undefined) return null;
+  const metadata = mapAt(node, 'metadata');
+  const nameEntry = entry(metadata, 'name');
+  return {
+    ref: {
+      apiVersion,
+      kind,
+      namespace: textOf(child(metadata, 'namespace')) ?? null,
+      name: textOf(nameEntry?.value) ?? null,
+    },
+    file: parsed.file,
+    document,
+    node,
+    annotations: stringMap(child(metadata, 'annotations')),
+    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : kindSpan(node),
+  };
+}
+
+function kindSpan(node: MapNode): { start: number; end: number } {
+  const kind = entry(node, 'kind');
+  return kind ? { start: kind.keySpan.start, end: kind.value?.span.end ?? kind.keySpan.end } : node.span;
+}
+
+function addObject(model: Model, object: K8sObject): void {
+  model.objects.push(object);
+  const { kind, apiVersion } = object.ref;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  if (kind === 'Service' && group === '') {
+    model.services.push(toService(object));
+    return;
+  }
+  if (kind === 'Ingress') {
+    model.backends.push(...ingressBackends(object));
+    return;
+  }
+  if ((kind === 'HTTPRoute' || kind === 'GRPCRoute') && group === 'gateway.networking.k8s.io') {
+    model.backends.push(...routeBackends(object));
+    return;
+  }
+  const workload = toWorkload(object);
+  if (workload) model.workloads.push(workload);
+}
+
+// ---------------------------------------------------------------- workloads
+
+interface PodLocation {
+  spec: string[];
+  metadata: string[];
+}
+
+const POD_LOCATIONS: Record<string, PodLocation> = {
+  Pod: { spec: ['spec'], metadata: ['metadata'] },
+  PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+  CronJob: { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] },
+};
+
+const TEMPLATE_LOCATION: PodLocation = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+const BATCH_KINDS = new Set(['Job', 'CronJob']);
+
+function toWorkload(object: K8sObject): Workload | null {
+  const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
+  const podSpec = mapAt(object.node, ...location.spec);
+  if (!podSpec || !asSeq(child(podSpec, 'containers'))) return null;
+  const grace = entry(podSpec, 'terminationGracePeriodSeconds');
+  const graceValue = asScalar(grace?.value)?.value;
+  const workload: Workload = {
+    object,
+    podSpec,
+    labels: stringMap(child(mapAt(object.node, ...location.metadata), 'labels')),
+    batch: BATCH_KINDS.has(object.ref.kind),
+    terminationGracePeriodSeconds: {
+      value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
+      entry: grace ?? null,
+    },
+    containers: [],
+  };
+  for (const node of mapItems(child(podSpec, 'containers'))) workload.containers.push(toContainer(workload, node, 'main'));
+  for (const node of mapItems(child(podSpec, 'initContainers'))) {
+    const sidecar = stringOf(child(node, 'restartPolicy')) === 'Always';
+    workload.containers.push(toContainer(workload, node, sidecar ? 'sidecar' : 'init'));
+  }
+  for (const node of mapItems(child(podSpec, 'ephemeralContainers'))) workload.containers.push(toContainer(workload, node, 'ephemeral'));
+  return workload;
+}
+
+const PROBE_KEYS: Record<ProbeType, string> = {
+  liveness: 'livenessProbe',
+  readiness: 'readinessProbe',
+  startup: 'startupProbe',
+};
+
+function toContainer(workload: Workload, node: MapNode, role: ContainerRole): Container {
+  const nameEntry = entry(node, 'name');
+  const container: Container = {
+    workload,
+    role,
+    name: textOf(nameEntry?.value) ?? '',
+    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : node.span,
+    node,
+    ports: mapItems(child(node, 'ports')).map(toContainerPort),
+    probes: {},
+    preStop: null,
+    argv: [...strings(child(node, 'command')), ...strings(child(node, 'args'))],
+    envValues: mapItems(child(node, 'env')).flatMap((e) => textOf(child(e, 'value')) ?? []),
+  };
+  for (const type of Object.keys(PROBE_KEYS) as ProbeType[]) {
+    const probeEntry = entry(node, PROBE_KEYS[type]);
+    if (probeEntry && probeEntry.value !== null && !isNullScalar(probeEntry.value)) {
+      container.probes[type] = toProbe(container, type, probeEntry);
+    }
+  }
+  const preStop = entry(mapAt(node, 'lifecycle'), 'preStop');
+  if (preStop && preStop.value && !isNullScalar(preStop.value)) {
+    container.preStop = { entry: preStop, handler: handlersOf(container, asMap(preStop.value), true)[0] ?? null };
+  }
+  return container;
+}
+
+function isNullScalar(node: TreeNode): boolean {
+  return node.kind === 'scalar' && node.value === null;
+}
+
+function toContainerPort(node: MapNode): ContainerPort {
+  const number = asScalar(child(node, 'containerPort'))?.value;
+  return {
+    name: stringOf(child(node, 'name')) ?? null,
+    number: typeof number === 'number' ? number : null,
+    protocol: stringOf(child(node, 'protocol')) ?? 'TCP',
+    node,
+  };
+}
+
+function toProbe(container: Container, type: ProbeType, probeEntry: MapEntry): Probe {
+  const node = asMap(probeEntry.value);
+  return {
+    type,
+    container,
+    entry: probeEntry,
+    node: node ?? null,
+    handlers: handlersOf(container, node, false) as ProbeHandler[],
+    initialDelaySeconds: setting(node, 'initialDelaySeconds', PROBE_DEFAULTS.initialDelaySeconds),
+    timeoutSeconds: setting(node, 'timeoutSeconds', PROBE_DEFAULTS.timeoutSeconds),
+    periodSeconds: setting(node, 'periodSeconds', PROBE_DEFAULTS.periodSeconds),
+    successThreshold: setting(node, 'successThreshold', PROBE_DEFAULTS.successThreshold),
+    failureThreshold: setting(node, 'failureThreshold', PROBE_DEFAULTS.failureThreshold),
+    terminationGracePeriodSeconds: entry(node, 'terminationGracePeriodSeconds') ?? null,
+  };
+}
+
+/** A probe number as kubelet uses it: zero and invalid values fall back to the default. */
+function setting(node: MapNode | undefined, key: string, fallback: number): Setting<number> {
+  const written = entry(node, key);
+  const value = asScalar(written?.value)?.value;
+  const usable = typeof value === 'number' && Number.isInteger(value) && value > 0;
+  return { value: usable ? value : fallback, entry: written ?? null };
+}
+
+const HANDLER_KEYS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
+
+function handlersOf(container: Container, node: MapNode | undefined, allowSleep: boolean): Handler[] {
+  const keys: readonly string[] = allowSleep ? [...HANDLER_KEYS, 'sleep'] : HANDLER_KEYS;
+  const handlers: Handler[] = [];
+  for (const e of node?.entries ?? []) {
+    if (!keys.includes(e.key) || e.value === null || isNullScalar(e.value)) continue;
+    handlers.push(toHandler(container, e));
+  }
+  return handlers;
+}
+
+function toHandler(container: Container, e: MapEntry): Handler {
+  const node = asMap(e.value) ?? null;
+  const base = { entry: e, node };
+  const port = (): PortRef | null => portRef(container, entry(node ?? undefined, 'port'));
+  switch (e.key) {
+    case 'httpGet':
+      return {
+        ...base,
+        kind: 'httpGet',
+        port: port(),
+        path: textOf(child(node ?? undefined, 'path')) ?? '/',
+        host: textOf(child(node ?? undefined, 'host')) ?? null,
+        scheme: textOf(child(node ?? undefined, 'scheme')) ?? 'HTTP',
+        headers: mapItems(child(node ?? undefined, 'httpHeaders')).map((h) => ({
+          name: textOf(child(h, 'name')) ?? '',
+          value: textOf(child(h, 'value')) ?? '',
+        })),
+      };
+    case 'tcpSocket':
+      return { ...base, kind: 'tcpSocket', port: port(), host: textOf(child(node ?? undefined, 'host')) ?? null };
+    case 'grpc':
+      return { ...base, kind: 'grpc', port: port(), service: textOf(child(node ?? undefined, 'service')) ?? '' };
+    case 'sleep': {
+      const seconds = asScalar(child(node ?? undefined, 'seconds'))?.value;
+      return { ...base, kind: 'sleep', seconds: typeof seconds === 'number' ? seconds : null };
+    }
+    default:
+      return { ...base, kind: 'exec', command: strings(child(node ?? undefined, 'command')) };
+  }
+}
+
+/** A probe port, resolved by name among the probing container's own ports only (protocol ignored), as kubelet does. */
+function portRef(container: Container, e: MapEntry | undefined): PortRef | null {
+  if (!e) return null;
+  const value = asScalar(e.value)?.value;
+  const written = typeof value === 'number' || typeof value === 'string' ? value : null;
+  const declared =
+    typeof written === 'string'
+      ? container.ports.find((p) => p.name === written) ?? null
+      : typeof written === 'number'
+        ? container.ports.find((p) => p.number === written) ?? null
+        : null;
+  const resolved = typeof written === 'number' ? written : declared?.number ?? null;
+  return { entry: e, written, resolved, declared };
+}
+
+// ------------------------------------------------------- services and routes
+
+function toService(object: K8sObject): Service {
+  const spec = mapAt(object.node, 'spec');
+  const selector = stringMap(child(spec, 'selector'));
+  const selectsPods = Object.keys(selector).length > 0 && stringOf(child(spec, 'type')) !== 'ExternalName';
+  return {
+    object,
+    selector: selectsPods ? selector : null,
+    ports: mapItems(child(spec, 'ports')).map(toServicePort),
+  };
+}
+
+function toServicePort(node: MapNode): ServicePort {
+  const port = asScalar(child(node, 'port'))?.value;
+  const target = asScalar(child(node, 'targetPort'))?.value;
+  const portNumber = typeof port === 'number' ? port : null;
+  return {
+    name: stringOf(child(node, 'name')) ?? null,
+    port: portNumber,
+    targetPort: typeof target === 'number' || typeof target === 'string' ? target : portNumber,
+    protocol: stringOf(child(node, 'protocol')) ?? 'TCP',
+  };
+}
+
+function ingressBackends(object: K8sObject): Backend[] {
+  const spec = mapAt(object.node, 'spec');
+  const backends = [mapAt(spec, 'defaultBackend'), mapAt(spec, 'backend')];
+  for (const rule of mapItems(child(spec, 'rules'))) {
+    for (const path of mapItems(child(mapAt(rule, 'http'), 'paths'))) backends.push(mapAt(path, 'backend'));
+  }
+  return backends.flatMap((b) => {
+    // networking.k8s.io/v1 names `service.name`; v1beta1 and extensions name `serviceName`.
+    const service = textOf(child(mapAt(b, 'service'), 'name')) ?? textOf(child(b, 'serviceName'));
+    return service ? [{ object, namespace: object.ref.namespace, service }] : [];
+  });
+}
+
+function routeBackends(object: K8sObject): Backend[] {
+  const rules = mapItems(child(mapAt(object.node, 'spec'), 'rules'));
+  return rules.flatMap((rule) =>
+    mapItems(child(rule, 'backendRefs')).flatMap((ref) => {
+      const kind = textOf(child(ref, 'kind')) ?? 'Service';
+      const group = textOf(child(ref, 'group')) ?? '';
+      const service = textOf(child(ref, 'name'));
+      if (kind !== 'Service' || group !== '' || !service) return [];
+      return [{ object, namespace: textOf(child(ref, 'namespace')) ?? object.ref.namespace, service }];
+    }),
+  );
+}
+
+// ------------------------------------------------------------------ helpers
+
+function stringMap(node: TreeNode | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of asMap(node)?.entries ?? []) {
+    const text = textOf(e.value);
+    if (text !== undefined) out[e.key] = text;
+  }
+  return out;
+}
+
+function strings(node: TreeNode | undefined): string[] {
+  return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
+}

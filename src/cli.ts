@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Thin shell around run(): flags in, report and exit code out.
+import fs from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { RULES } from '../rules/index.js';
+import { formatJson } from './format/json.js';
+import { toReport, type Report } from './format/report.js';
+import { formatStylish } from './format/stylish.js';
+import { UsageError } from './inputs.js';
+import { explainRule, listRules } from './rule-docs.js';
+import type { Severity } from './rule.js';
+import { run } from './run.js';
+import { VERSION } from './version.js';
+
+const FORMATS = ['stylish', 'json'] as const;
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+const EXAMPLES = `
+Examples:
+  $ probe-lint k8s/                       lint every manifest under k8s/
+  $ probe-lint 'deploy/**/*.yaml'         lint the files a glob matches
+  $ helm template charts/api | probe-lint -
+  $ probe-lint --format json -o report.json .
+  $ probe-lint --fail-on warning k8s/     fail on warnings too
+  $ probe-lint rules                      list the rules
+  $ probe-lint explain probe-timeout-short
+
+Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or internal error.`;
+
+interface LintFlags {
+  format: (typeof FORMATS)[number];
+  output?: string;
+  failOn: FailOn;
+  ignore: string[];
+}
+
+function useColor(toFile: boolean): boolean {
+  const force = process.env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (process.env.NO_COLOR) return false;
+  if (force !== undefined) return false;
+  return !toFile && Boolean(process.stdout.isTTY);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function exitCodeFor(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  const order: Severity[] = ['error', 'warning', 'info'];
+  const levels = order.slice(0, order.indexOf(failOn) + 1);
+  return levels.some((level) => report.summary[level] > 0) ? 1 : 0;
+}
+
+async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
+  const result = await run({ paths, cwd: process.cwd(), ignore: flags.ignore, readStdin });
+  const report = toReport(result, VERSION);
+  for (const notice of report.notices) {
+    const where = notice.file ? `${notice.file}${notice.line ? `:${notice.line}` : ''}: ` : '';
+    process.stderr.write(`probe-lint: ${where}${notice.message}\n`);
+  }
+  const text = flags.format === 'json' ? formatJson(report) : formatStylish(report, { color: useColor(Boolean(flags.output)) });
+  if (flags.output) await fs.writeFile(flags.output, text);
+  else process.stdout.write(text);
+  return exitCodeFor(report, flags.failOn);
+}
+
+function program(): Command {
+  const cli = new Command('probe-lint')
+    .description('Find Kubernetes probe and shutdown settings that make healthy pods look unhealthy.')
+    .version(VERSION, '-V, --version')
+    .argument('[paths...]', 'files, directories or globs to lint; - reads stdin', [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(FAIL_ON).default('error'))
+    .option('--ignore <glob>', 'skip paths matching a .gitignore-style glob (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run probe-lint --help for usage)')
+    .exitOverride()
+    .action(async (paths: string[], flags: LintFlags) => {
+      process.exitCode = await lintCommand(paths, flags);
+    });
+  cli
+    .command('rules')
+    .description('list the rules with their default severity and fixability')
+    .action(() => {
+      process.stdout.write(listRules(RULES));
+    });
+  cli
+    .command('explain')
+    .description('show what a rule finds, why it matters, and examples')
+    .argument('<rule-id>')
+    .action((id: string) => {
+      const rule = RULES.find((r) => r.id === id);
+      if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}; run probe-lint rules for the list`);
+      process.stdout.write(explainRule(rule));
+    });
+  return cli;
+}
+
+try {
+  await program().parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and --version end here too, with their own exit code 0.
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`probe-lint: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`probe-lint: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  }
+}

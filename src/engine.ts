@@ -1,0 +1,83 @@
+// Runs every enabled rule over every subject and collects its reports as findings.
+import type { Container, Model, ObjectRef, ProbeType, Workload } from './model.js';
+import type { ParsedFile } from './parse.js';
+import type { AnyRule, Finding, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
+import type { Routing } from './routing.js';
+import type { SourceFile } from './source.js';
+
+export interface RuleSettings {
+  /** Overrides the rule's default severity, including its per-case defaults. */
+  severity?: SeverityLevel;
+  options?: Record<string, unknown>;
+}
+
+export interface LintInput {
+  files: ParsedFile[];
+  model: Model;
+  routing: Routing;
+  rules: readonly AnyRule[];
+  settings?: ReadonlyMap<string, RuleSettings>;
+}
+
+interface Subject {
+  file: SourceFile;
+  object: ObjectRef | null;
+  container: string | null;
+  helmSource: string | null;
+}
+
+export function lint(input: LintInput): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of input.rules) {
+    const settings = input.settings?.get(rule.id) ?? {};
+    const configured = settings.severity;
+    if ((configured ?? rule.severity) === 'off') continue;
+    const options = { ...defaultOptions(rule), ...settings.options };
+    const context = (subject: Subject): RuleContext<unknown> => ({
+      options,
+      routing: input.routing,
+      report: (report: Report) => findings.push(toFinding(rule, configured, subject, report)),
+    });
+    if (rule.checkFile) {
+      for (const file of input.files) rule.checkFile(file, context({ file: file.file, object: null, container: null, helmSource: null }));
+    }
+    if (rule.checkWorkload) {
+      for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
+    }
+    if (rule.checkContainer) {
+      for (const workload of input.model.workloads) {
+        for (const container of workload.containers) rule.checkContainer(container, context(workloadSubject(workload, container)));
+      }
+    }
+  }
+  return findings.sort(byLocation);
+}
+
+function workloadSubject(workload: Workload, container: Container | null): Subject {
+  const { file, ref, document } = workload.object;
+  return { file, object: ref, container: container ? container.name : null, helmSource: document.helmSource };
+}
+
+function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
+  const severity = (configured ?? report.severity ?? rule.severity) as Severity;
+  return {
+    ruleId: rule.id,
+    severity,
+    message: report.message,
+    file: subject.file,
+    span: report.span,
+    object: subject.object,
+    container: subject.container,
+    probe: (report.probe ?? null) as ProbeType | null,
+    helmSource: subject.helmSource,
+  };
+}
+
+export function defaultOptions(rule: AnyRule): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, (spec as { default: unknown }).default]));
+}
+
+function byLocation(a: Finding, b: Finding): number {
+  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
+  return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}

@@ -1,0 +1,71 @@
+// Kubernetes arithmetic and wording shared by rules: how long a probe takes
+// to give up, what a handler checks, where a finding about a field points.
+import type { Container, PortRef, Probe, ProbeHandler, Setting } from './model.js';
+import type { Routing } from './routing.js';
+import { entrySpan, type Span } from './tree.js';
+
+export interface FailureWindow {
+  threshold: number;
+  /** Seconds between checks: kubelet skips ticks while a check is still running. */
+  interval: number;
+  seconds: number;
+}
+
+export function failureWindow(probe: Probe): FailureWindow {
+  const threshold = probe.failureThreshold.value;
+  const interval = Math.max(probe.periodSeconds.value, probe.timeoutSeconds.value);
+  return { threshold, interval, seconds: threshold * interval };
+}
+
+export function windowText(w: FailureWindow): string {
+  return `${w.threshold} × ${w.interval}s = ${w.seconds}s`;
+}
+
+export function probeHandler(probe: Probe): ProbeHandler | null {
+  return probe.handlers.length === 1 ? probe.handlers[0]! : null;
+}
+
+export function describeProbe(probe: Probe): string {
+  return `${probe.type} probe of container "${probe.container.name}"`;
+}
+
+/** What the check does, in a few words: `GET /health on port 8080`. */
+export function describeHandler(handler: ProbeHandler): string {
+  switch (handler.kind) {
+    case 'httpGet':
+      return `${handler.scheme === 'HTTPS' ? 'HTTPS ' : ''}GET ${normalPath(handler.path)} on port ${portText(handler.port)}`;
+    case 'tcpSocket':
+      return `TCP connect to port ${portText(handler.port)}`;
+    case 'grpc':
+      return `gRPC health check on port ${portText(handler.port)}`;
+    case 'exec':
+      return `command ${JSON.stringify(handler.command.join(' '))}`;
+  }
+}
+
+export function normalPath(path: string): string {
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+function portText(port: PortRef | null): string {
+  if (!port || port.written === null) return '?';
+  return typeof port.written === 'string' && port.resolved !== null ? `${port.written} (${port.resolved})` : String(port.written);
+}
+
+/** The written field, else the probe's key: where a finding about a setting points. */
+export function settingSpan(setting: Setting<unknown>, probe: Probe): Span {
+  return setting.entry ? entrySpan(setting.entry) : probe.entry.keySpan;
+}
+
+/** How a setting reads in a message: `timeoutSeconds: 2`, or `timeoutSeconds unset (1s)`. */
+export function settingText(name: string, setting: Setting<number>): string {
+  return setting.entry ? `${name}: ${setting.value}` : `${name} unset, default ${setting.value}s`;
+}
+
+/** `service "api"`, `services "api" and "api-canary"`: who sends traffic, for messages. */
+export function servicesText(container: Container, routing: Routing): string | null {
+  const names = [...new Set(routing.routesOf(container).map((r) => r.service.object.ref.name ?? '?'))];
+  if (names.length === 0) return null;
+  const quoted = names.map((n) => `"${n}"`);
+  return names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}

@@ -1,0 +1,31 @@
+import type { Report } from './report.js';
+
+/** The JSON report of SPEC §5: fields may be added, never renamed. */
+export function formatJson(report: Report): string {
+  const findings = report.findings.map(({ finding, line, column, endLine, endColumn }) => ({
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    file: finding.file.path,
+    line,
+    column,
+    endLine,
+    endColumn,
+    object: finding.object
+      ? { apiVersion: finding.object.apiVersion, kind: finding.object.kind, namespace: finding.object.namespace, name: finding.object.name }
+      : null,
+    container: finding.container,
+    probe: finding.probe,
+    // The template's line is found once charts are rendered (issue #6); until then only its file is known.
+    source: finding.helmSource ? { file: finding.helmSource, line: null } : null,
+    fix: null,
+  }));
+  const body = {
+    version: 1,
+    tool: { name: 'probe-lint', version: report.version },
+    findings,
+    notices: report.notices,
+    summary: report.summary,
+  };
+  return JSON.stringify(body, null, 2) + '\n';
+}

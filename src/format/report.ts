@@ -1,0 +1,39 @@
+// The report every formatter renders: findings with their positions resolved.
+import type { Notice } from '../inputs.js';
+import type { ObjectRef, ProbeType } from '../model.js';
+import type { Finding, Severity } from '../rule.js';
+import type { RunResult, Summary } from '../run.js';
+import { rangeOf } from '../source.js';
+
+export interface LocatedFinding {
+  finding: Finding;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface Report {
+  version: string;
+  findings: LocatedFinding[];
+  notices: Notice[];
+  summary: Summary & Record<Severity, number>;
+}
+
+export function toReport(result: RunResult, version: string): Report {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const findings = result.findings.map((finding) => {
+    counts[finding.severity]++;
+    const { start, end } = rangeOf(finding.file, finding.span);
+    return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  });
+  return { version, findings, notices: result.notices, summary: { ...result.summary, ...counts } };
+}
+
+export function objectLabel(ref: ObjectRef | null, container: string | null, probe: ProbeType | null): string {
+  if (!ref) return '';
+  const parts = [`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '(unnamed)'}`];
+  if (container !== null) parts.push(`container ${container}`);
+  if (probe) parts.push(`${probe} probe`);
+  return parts.join(' › ');
+}

@@ -1,0 +1,67 @@
+// The terminal report: findings grouped by file, each with a code frame.
+import type { Severity } from '../rule.js';
+import { lineText } from '../source.js';
+import { objectLabel, type LocatedFinding, type Report } from './report.js';
+
+export interface StylishOptions {
+  color: boolean;
+}
+
+type Paint = (text: string) => string;
+
+function painter(color: boolean): Record<'red' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
+  const wrap = (open: number, close: number): Paint => (color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t);
+  return { red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24) };
+}
+
+export function formatStylish(report: Report, options: StylishOptions): string {
+  const paint = painter(options.color);
+  const severityColor: Record<Severity, Paint> = { error: paint.red, warning: paint.yellow, info: paint.blue };
+  const byFile = new Map<string, LocatedFinding[]>();
+  for (const f of report.findings) {
+    const list = byFile.get(f.finding.file.path) ?? [];
+    list.push(f);
+    byFile.set(f.finding.file.path, list);
+  }
+  const out: string[] = [];
+  for (const [file, findings] of byFile) {
+    out.push('', paint.underline(file));
+    for (const f of findings) {
+      const { finding } = f;
+      const where = `${f.line}:${f.column}`;
+      out.push(`  ${paint.dim(where)}  ${severityColor[finding.severity](finding.severity)}  ${finding.message}  ${paint.dim(finding.ruleId)}`);
+      const label = objectLabel(finding.object, finding.container, finding.probe);
+      if (label) out.push(`    ${paint.dim(label)}${finding.helmSource ? paint.dim(` (from ${finding.helmSource})`) : ''}`);
+      out.push(...codeFrame(f, paint));
+    }
+  }
+  const { summary } = report;
+  const problems = summary.error + summary.warning + summary.info;
+  const counts = `${problems} problem${problems === 1 ? '' : 's'} (${summary.error} error${summary.error === 1 ? '' : 's'}, ${summary.warning} warning${summary.warning === 1 ? '' : 's'}, ${summary.info} info)`;
+  const scanned = `${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.documents} documents, ${summary.objects} objects, ${summary.containers} containers`;
+  const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
+  out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`, '');
+  return out.join('\n');
+}
+
+function codeFrame(f: LocatedFinding, paint: ReturnType<typeof painter>): string[] {
+  const file = f.finding.file;
+  const width = String(f.line).length;
+  const gutter = (n: number | null, mark: string): string => `${mark} ${(n === null ? '' : String(n)).padStart(width)} | `;
+  const lines: string[] = [];
+  if (f.line > 1) {
+    const before = lineText(file, f.line - 1);
+    if (before.trim() !== '') lines.push(paint.dim(`    ${gutter(f.line - 1, ' ')}${expandTabs(before)}`));
+  }
+  const text = lineText(file, f.line);
+  lines.push(`    ${paint.bold(gutter(f.line, '>'))}${expandTabs(text)}`);
+  const endColumn = f.endLine === f.line ? f.endColumn : text.length + 1;
+  const caretStart = expandTabs(text.slice(0, f.column - 1)).length;
+  const caretLength = Math.max(1, expandTabs(text.slice(0, endColumn - 1)).length - caretStart);
+  lines.push(`    ${gutter(null, ' ')}${' '.repeat(caretStart)}${paint.red('^'.repeat(caretLength))}`);
+  return lines;
+}
+
+function expandTabs(text: string): string {
+  return text.replace(/\t/g, '  ');
+}

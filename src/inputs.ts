@@ -1,0 +1,203 @@
+// Paths, directories and globs → the files to lint. Walks with .gitignore and
+// --ignore applied, never follows a symlink out of the walked root, and sets
+// Helm charts aside: their templates are not YAML until rendered.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { glob, hasMagic } from 'glob';
+import ignore, { type Ignore } from 'ignore';
+
+export interface InputFile {
+  absPath: string;
+  /** Relative to the working directory with `/` separators. */
+  path: string;
+}
+
+export interface Notice {
+  file: string | null;
+  line: number | null;
+  message: string;
+}
+
+export interface Inputs {
+  files: InputFile[];
+  stdin: boolean;
+  charts: string[];
+  notices: Notice[];
+}
+
+export class UsageError extends Error {}
+
+const YAML_FILE = /\.(ya?ml|json)$/i;
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+export function displayPath(cwd: string, absPath: string): string {
+  const rel = path.relative(cwd, absPath);
+  return (rel === '' ? '.' : rel).split(path.sep).join('/');
+}
+
+export async function collectInputs(args: string[], cwd: string, ignorePatterns: string[]): Promise<Inputs> {
+  const inputs: Inputs = { files: [], stdin: false, charts: [], notices: [] };
+  const seen = new Set<string>();
+  const cliIgnore = ignore().add(ignorePatterns);
+  const ignoredByCli = (abs: string, dir: boolean): boolean => {
+    const rel = path.relative(cwd, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    return cliIgnore.ignores(rel.split(path.sep).join('/') + (dir ? '/' : ''));
+  };
+  const addFile = (abs: string): void => {
+    if (seen.has(abs) || ignoredByCli(abs, false)) return;
+    seen.add(abs);
+    inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
+  };
+  const addChart = (chartDir: string): void => {
+    if (inputs.charts.includes(chartDir)) return;
+    inputs.charts.push(chartDir);
+    const shown = displayPath(cwd, chartDir);
+    inputs.notices.push({
+      file: shown,
+      line: null,
+      message: `Helm chart skipped: its templates are not YAML until rendered; lint the output with \`helm template ${shown} | probe-lint -\``,
+    });
+  };
+
+  for (const arg of args.length > 0 ? args : ['.']) {
+    if (arg === '-') {
+      inputs.stdin = true;
+      continue;
+    }
+    const abs = path.resolve(cwd, arg);
+    const stat = await fs.stat(abs).catch(() => null);
+    if (stat?.isDirectory()) {
+      await walk(abs, { addFile, addChart, ignoredByCli });
+    } else if (stat) {
+      const chart = await chartOf(abs);
+      if (chart) addChart(chart);
+      else addFile(abs);
+    } else if (hasMagic(arg, { windowsPathsNoEscape: true })) {
+      const matches = await glob(arg, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
+      for (const match of matches.sort()) {
+        const matchStat = await fs.stat(match).catch(() => null);
+        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, ignoredByCli });
+        else if (YAML_FILE.test(match)) {
+          const chart = await chartOf(match);
+          if (chart) addChart(chart);
+          else addFile(match);
+        }
+      }
+    } else {
+      throw new UsageError(`no such file or directory: ${arg}`);
+    }
+  }
+  return inputs;
+}
+
+/** The chart directory a file belongs to: the nearest ancestor with a Chart.yaml. */
+function chartOf(file: string): Promise<string | null> {
+  return chartContaining(path.dirname(file));
+}
+
+async function chartContaining(start: string): Promise<string | null> {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (await exists(path.join(dir, 'Chart.yaml'))) return dir;
+    if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) return null;
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+interface WalkSink {
+  addFile(abs: string): void;
+  addChart(dir: string): void;
+  ignoredByCli(abs: string, dir: boolean): boolean;
+}
+
+interface GitIgnore {
+  base: string;
+  rules: Ignore;
+}
+
+async function walk(root: string, sink: WalkSink): Promise<void> {
+  const realRoot = await fs.realpath(root);
+  const visited = new Set<string>();
+  const chartAbove = await chartContaining(root);
+  if (chartAbove) {
+    sink.addChart(chartAbove);
+    return;
+  }
+  const inherited = await ancestorGitignores(root);
+
+  const visit = async (dir: string, ignores: GitIgnore[]): Promise<void> => {
+    const real = await fs.realpath(dir).catch(() => null);
+    if (!real || visited.has(real)) return;
+    visited.add(real);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory())) {
+      sink.addChart(dir);
+      return;
+    }
+    const own = await readGitignore(dir);
+    const active = own ? [...ignores, own] : ignores;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const abs = path.join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const target = await fs.realpath(abs).catch(() => null);
+        if (!target || !isInside(realRoot, target)) continue;
+        const stat = await fs.stat(target).catch(() => null);
+        isDir = Boolean(stat?.isDirectory());
+        isFile = Boolean(stat?.isFile());
+      }
+      if (isDir && SKIPPED_DIRS.has(e.name)) continue;
+      if (!isDir && !(isFile && YAML_FILE.test(e.name))) continue;
+      if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) continue;
+      if (isDir) await visit(abs, active);
+      else sink.addFile(abs);
+    }
+  };
+  await visit(root, inherited);
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function isIgnored(ignores: GitIgnore[], abs: string, dir: boolean): boolean {
+  return ignores.some(({ base, rules }) => {
+    const rel = path.relative(base, abs);
+    if (rel === '' || rel.startsWith('..')) return false;
+    return rules.ignores(rel.split(path.sep).join('/') + (dir ? '/' : ''));
+  });
+}
+
+async function readGitignore(dir: string): Promise<GitIgnore | null> {
+  const text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => null);
+  return text === null ? null : { base: dir, rules: ignore().add(text) };
+}
+
+/** .gitignore files above the walked root, up to the repository's top. */
+async function ancestorGitignores(root: string): Promise<GitIgnore[]> {
+  const found: GitIgnore[] = [];
+  let dir = root;
+  while (!(await exists(path.join(dir, '.git')))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return []; // not in a repository: only the tree's own .gitignore files count
+    dir = parent;
+    const own = await readGitignore(dir);
+    if (own) found.unshift(own);
+  }
+  return found;
+}

@@ -1,0 +1,253 @@
+// The only module that reads YAML. It turns a file into documents: the ones a
+// rule can care about get the position-keeping `yaml` parse and become trees;
+// the rest (CRDs, RBAC, ConfigMaps…) only get js-yaml's much cheaper check
+// that they parse, because positions cost about 7× and no finding can land there.
+import jsYaml from 'js-yaml';
+import {
+  Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
+import type { SourceFile } from './source.js';
+import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
+
+export interface ObjectHeader {
+  apiVersion: string;
+  kind: string;
+}
+
+export interface ParsedDocument {
+  /** Index among the non-empty documents of the file. */
+  index: number;
+  span: Span;
+  /** The tree, for documents that may hold a workload, Service or route; null otherwise. */
+  root: TreeNode | null;
+  /** apiVersion and kind when the document is a Kubernetes object. */
+  header: ObjectHeader | null;
+  /** The template named by a `# Source:` comment of rendered Helm output. */
+  helmSource: string | null;
+}
+
+export interface ParseError {
+  message: string;
+  span: Span;
+}
+
+export interface ParsedFile {
+  file: SourceFile;
+  documents: ParsedDocument[];
+  /** The first syntax error of the file, if any; documents that parsed are kept. */
+  error: ParseError | null;
+}
+
+// Column-0 `---` always starts a document: block scalars below a key are
+// indented, and quoted scalars may not contain a document marker.
+const DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
+
+// Kinds whose objects rules read, and the key every pod spec has. A document
+// that mentions none of them cannot produce a finding.
+const RELEVANT =
+  /containers|["']?kind["']?[ \t]*:[ \t]*["']?(?:Service|Ingress|HTTPRoute|GRPCRoute|[A-Za-z]*List)\b/;
+
+const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
+
+export function parseFile(file: SourceFile): ParsedFile {
+  const result: ParsedFile = { file, documents: [], error: null };
+  for (const chunk of chunks(file.text)) {
+    const text = file.text.slice(chunk.start, chunk.end);
+    if (RELEVANT.test(text)) parseFull(result, text, chunk.start);
+    else parseCheap(result, text, chunk.start);
+  }
+  return result;
+}
+
+function chunks(text: string): Span[] {
+  const starts = [0];
+  for (const m of text.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+}
+
+function helmSourceOf(text: string): string | null {
+  return SOURCE_COMMENT.exec(text)?.[1] ?? null;
+}
+
+function addDocument(result: ParsedFile, doc: Omit<ParsedDocument, 'index'>): void {
+  result.documents.push({ ...doc, index: result.documents.length });
+}
+
+function addError(result: ParsedFile, error: ParseError): void {
+  if (!result.error || error.span.start < result.error.span.start) result.error = error;
+}
+
+function parseCheap(result: ParsedFile, text: string, base: number): void {
+  let values: unknown[];
+  try {
+    values = jsYaml.loadAll(text, undefined, { json: true });
+  } catch {
+    // js-yaml is stricter in places; the position-keeping parser decides.
+    parseFull(result, text, base);
+    return;
+  }
+  for (const value of values) {
+    if (value === null || value === undefined) continue;
+    addDocument(result, {
+      span: { start: base, end: base + text.length },
+      root: null,
+      header: headerOf(value),
+      helmSource: helmSourceOf(text),
+    });
+  }
+}
+
+function headerOf(value: unknown): ObjectHeader | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { apiVersion, kind } = value as Record<string, unknown>;
+  return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : null;
+}
+
+function parseFull(result: ParsedFile, text: string, base: number): void {
+  const docs = parseAllDocuments(text, { merge: true, prettyErrors: false, keepSourceTokens: false });
+  if ('empty' in docs) {
+    for (const e of docs.errors) addError(result, { message: e.message, span: { start: base + e.pos[0], end: base + e.pos[1] } });
+    return;
+  }
+  for (const doc of docs) {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      addError(result, {
+        message: firstError.message,
+        span: { start: base + firstError.pos[0], end: base + firstError.pos[1] },
+      });
+      continue;
+    }
+    if (doc.contents === null) continue;
+    const root = new TreeBuilder(doc, base).convert(doc.contents as YamlNode, false);
+    const [start, , end] = doc.range;
+    addDocument(result, {
+      span: { start: base + start, end: base + end },
+      root,
+      header: treeHeader(root),
+      helmSource: helmSourceOf(text),
+    });
+  }
+}
+
+function treeHeader(root: TreeNode): ObjectHeader | null {
+  if (root.kind !== 'map') return null;
+  let apiVersion: unknown;
+  let kind: unknown;
+  for (const e of root.entries) {
+    if (e.key === 'apiVersion' && e.value?.kind === 'scalar') apiVersion = e.value.value;
+    if (e.key === 'kind' && e.value?.kind === 'scalar') kind = e.value.value;
+  }
+  return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : null;
+}
+
+function isMergeKey(value: unknown): boolean {
+  return value === '<<' || (typeof value === 'symbol' && value.description === '<<');
+}
+
+/**
+ * Converts one `yaml` document into our tree. Aliased nodes are converted once
+ * and shared, so alias bombs stay linear and cycles terminate.
+ */
+class TreeBuilder {
+  private readonly done = new Map<YamlNode, TreeNode>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly base: number,
+  ) {}
+
+  private span(node: YamlNode): Span {
+    const range = node.range ?? [0, 0, 0];
+    return { start: this.base + range[0], end: this.base + range[1] };
+  }
+
+  private resolve(node: YamlNode): YamlNode | undefined {
+    if (!isAlias(node)) return node;
+    return (node as Alias).resolve(this.doc) as YamlNode | undefined;
+  }
+
+  convert(node: YamlNode, shared: boolean): TreeNode {
+    const seen = this.done.get(node);
+    if (seen) return seen;
+    const isShared = shared || Boolean(node.anchor);
+    if (isMap(node)) {
+      const map: MapNode = { kind: 'map', span: this.span(node), shared: isShared, flow: Boolean(node.flow), entries: [] };
+      this.done.set(node, map);
+      map.entries = this.entries(node.items, isShared);
+      return map;
+    }
+    if (isSeq(node)) {
+      const seq: SeqNode = { kind: 'seq', span: this.span(node), shared: isShared, flow: Boolean(node.flow), items: [] };
+      this.done.set(node, seq);
+      for (const item of node.items) {
+        const target = this.resolve(item as YamlNode);
+        if (target) seq.items.push(this.convert(target, isShared || target !== item));
+      }
+      return seq;
+    }
+    const scalar: ScalarNode = {
+      kind: 'scalar',
+      span: this.span(node),
+      shared: isShared,
+      value: isScalar(node) ? scalarValue(node.value) : null,
+      quoted: isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'),
+    };
+    this.done.set(node, scalar);
+    return scalar;
+  }
+
+  private entries(pairs: readonly { key: unknown; value: unknown }[], shared: boolean): MapEntry[] {
+    const explicit: MapEntry[] = [];
+    const merged: MapEntry[] = [];
+    for (const pair of pairs) {
+      const key = pair.key as YamlNode | null;
+      if (!key || !isScalar(key)) continue;
+      const valueNode = pair.value as YamlNode | null;
+      if (isMergeKey(key.value)) {
+        if (valueNode) merged.push(...this.mergeSources(valueNode));
+        continue;
+      }
+      if (key.value === null || key.value === undefined) continue;
+      const target = valueNode ? this.resolve(valueNode) : undefined;
+      explicit.push({
+        key: String(key.value),
+        keySpan: this.span(key),
+        value: target ? this.convert(target, shared || target !== valueNode) : null,
+      });
+    }
+    // Explicit keys win over merged ones, and earlier merge sources over later ones (YAML merge spec).
+    const seen = new Set(explicit.map((e) => e.key));
+    for (const e of merged) {
+      if (seen.has(e.key)) continue;
+      seen.add(e.key);
+      explicit.push(e);
+    }
+    return explicit;
+  }
+
+  private mergeSources(valueNode: YamlNode): MapEntry[] {
+    const sources = isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
+    const out: MapEntry[] = [];
+    for (const source of sources) {
+      const target = this.resolve(source);
+      if (!target) continue;
+      const tree = this.convert(target, true);
+      if (tree.kind === 'map') out.push(...tree.entries);
+    }
+    return out;
+  }
+}
+
+function scalarValue(value: unknown): ScalarNode['value'] {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}

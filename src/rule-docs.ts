@@ -1,0 +1,41 @@
+// Rule documentation rendered from the structured docs on each rule.
+import type { AnyRule } from './rule.js';
+
+export function listRules(rules: readonly AnyRule[]): string {
+  const rows = rules.map((r) => [r.id, r.severity, r.fixable, r.docs.summary.split('. ')[0]!.replace(/\.$/, '')]);
+  const header = ['rule', 'default', 'fix', 'finds'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function explainRule(rule: AnyRule): string {
+  const options = Object.entries(rule.options as Record<string, { default: unknown; description: string }>);
+  const parts = [
+    `# ${rule.id}`,
+    '',
+    `Default severity: ${rule.severityNote ?? rule.severity}. Fix: ${rule.fixable}.`,
+    '',
+    rule.docs.summary,
+    '',
+    '## Why it matters',
+    '',
+    rule.docs.why,
+    '',
+    '## Reported',
+    '',
+    '```yaml',
+    rule.docs.failing.trimEnd(),
+    '```',
+    '',
+    '## Not reported',
+    '',
+    '```yaml',
+    rule.docs.passing.trimEnd(),
+    '```',
+  ];
+  if (options.length > 0) {
+    parts.push('', '## Options', '', ...options.map(([key, spec]) => `- \`${key}\` (default ${JSON.stringify(spec.default)}): ${spec.description}`));
+  }
+  return parts.join('\n') + '\n';
+}

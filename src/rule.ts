@@ -1,0 +1,74 @@
+// What a rule is and what it may report. Rules live in rules/, one per file.
+import type { Container, ObjectRef, ProbeType, Workload } from './model.js';
+import type { ParsedFile } from './parse.js';
+import type { Routing } from './routing.js';
+import type { SourceFile } from './source.js';
+import type { Span } from './tree.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeverityLevel = Severity | 'off';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export interface OptionSpec<T> {
+  default: T;
+  description: string;
+}
+
+export type OptionSpecs<O> = { [K in keyof O]: OptionSpec<O[K]> };
+
+export interface RuleDocs {
+  summary: string;
+  why: string;
+  /** A manifest this rule reports on. */
+  failing: string;
+  /** The same manifest, fixed. */
+  passing: string;
+}
+
+export interface Report {
+  span: Span;
+  message: string;
+  probe?: ProbeType;
+  /** For rules whose default severity depends on the case; config overrides it. */
+  severity?: Severity;
+}
+
+export interface RuleContext<O> {
+  options: O;
+  routing: Routing;
+  report(report: Report): void;
+}
+
+export interface Rule<O = Record<string, never>> {
+  id: string;
+  severity: SeverityLevel;
+  /** Human wording of the default, when it depends on the case. */
+  severityNote?: string;
+  fixable: 'none' | 'safe' | 'unsafe';
+  options: OptionSpecs<O>;
+  docs: RuleDocs;
+  checkFile?(file: ParsedFile, ctx: RuleContext<O>): void;
+  checkWorkload?(workload: Workload, ctx: RuleContext<O>): void;
+  checkContainer?(container: Container, ctx: RuleContext<O>): void;
+}
+
+// Rules are heterogeneous in their options; the engine handles them uniformly.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;
+
+export function defineRule<O>(rule: Rule<O>): Rule<O> {
+  return rule;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  file: SourceFile;
+  span: Span;
+  object: ObjectRef | null;
+  container: string | null;
+  probe: ProbeType | null;
+  /** The template a rendered Helm document came from (`# Source:`). */
+  helmSource: string | null;
+}

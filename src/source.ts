@@ -1,0 +1,62 @@
+import type { Span } from './tree.js';
+
+/** One input as read: a file on disk or stdin. */
+export interface SourceFile {
+  /** Relative to the working directory with `/` separators, or `<stdin>`. */
+  path: string;
+  /** Where it lives on disk; null for stdin. */
+  absPath: string | null;
+  /** Decoded text without a BOM: every offset in probe-lint counts into this. */
+  text: string;
+  bom: boolean;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+const lineStartsCache = new WeakMap<SourceFile, number[]>();
+
+function lineStarts(file: SourceFile): number[] {
+  let starts = lineStartsCache.get(file);
+  if (!starts) {
+    starts = [0];
+    const text = file.text;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStartsCache.set(file, starts);
+  }
+  return starts;
+}
+
+/** 1-based line and column (UTF-16 code units) of an offset. */
+export function positionOf(file: SourceFile, offset: number): Position {
+  const starts = lineStarts(file);
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+}
+
+/** The text of a 1-based line without its line ending. */
+export function lineText(file: SourceFile, line: number): string {
+  const starts = lineStarts(file);
+  const start = starts[line - 1];
+  if (start === undefined) return '';
+  const next = starts[line];
+  const end = next === undefined ? file.text.length : next - 1;
+  return file.text.slice(start, end).replace(/\r$/, '');
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export function rangeOf(file: SourceFile, span: Span): Range {
+  return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
+}
