@@ -39,10 +39,10 @@ lifecycle:
     const services = servicesText(container, ctx.routing);
     if (!services) return;
     const exposed = ctx.routing.routesOf(container).flatMap((r) => r.exposedBy);
-    const via = exposed.length > 0 ? `ingress controllers (${exposed[0]!.object.ref.kind} "${exposed[0]!.object.ref.name}") and kube-proxy` : 'kube-proxy';
+    const via = exposed.length > 0 ? `ingress controllers (${exposed[0]!.object.ref.kind} "${exposed[0]!.object.ref.name}") and kube-proxy still send` : 'kube-proxy still sends';
     ctx.report({
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} still send it new requests for ${services}, and those requests fail`,
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests for ${services}, and those requests fail`,
     });
   },
 });

@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, failureWindow, servicesText, settingSpan, windowText } from '../src/facts.js';
+import { describeProbe, failureWindow, probeHandler, servicesText, settingSpan, windowText } from '../src/facts.js';
 import type { ProbeType } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
@@ -13,7 +13,7 @@ export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: num
   },
   docs: {
     summary:
-      'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either with `failureThreshold: 1`. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`.',
+      'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`.',
     why:
       'A few slow answers in a row are normal for a busy service: a GC pause, a cold cache, a slow database. When the failure window is that short, readiness drops healthy pods from their Service (and the ingress answers 502 while they flap in and out), and liveness restarts containers that were only busy, which moves their load onto the others.',
     failing: deployment(`
@@ -39,7 +39,7 @@ readinessProbe:
     for (const type of ['readiness', 'liveness'] as const) {
       const probe = container.probes[type];
       const needed = minimum[type]!;
-      if (!probe || probe.handlers.length !== 1) continue;
+      if (!probe || !probeHandler(probe)) continue;
       const window = failureWindow(probe);
       const single = window.threshold === 1;
       if (window.seconds >= needed && !single) continue;

@@ -111,7 +111,8 @@ function handlerProblems(handler: ProbeHandler): Problem[] {
       }
       for (const header of handler.headers) {
         if (!HEADER_NAME.test(header.name)) {
-          problems.push({ span: fieldSpan(handler, 'httpHeaders'), text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
+          const name = header.node.entries.find((e) => e.key === 'name');
+          problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
         }
       }
       return problems;

@@ -38,8 +38,8 @@ readinessProbe:
       const services = servicesText(container, ctx.routing);
       const consequence =
         type === 'readiness'
-          ? `a ${describeHandler(handler)} slower than that under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
-          : `a ${describeHandler(handler)} slower than that under load counts toward restarting a healthy container`;
+          ? `when ${describeHandler(handler)} answers slower under load, the healthy pod is marked not-ready${services ? ` and dropped from ${services}` : ''}`
+          : `when ${describeHandler(handler)} answers slower under load, that counts toward restarting a healthy container`;
       ctx.report({
         span: settingSpan(timeout, probe),
         probe: type,

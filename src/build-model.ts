@@ -244,6 +244,7 @@ function toHandler(container: Container, e: MapEntry): Handler {
         headers: mapItems(child(node ?? undefined, 'httpHeaders')).map((h) => ({
           name: textOf(child(h, 'name')) ?? '',
           value: textOf(child(h, 'value')) ?? '',
+          node: h,
         })),
       };
     case 'tcpSocket':

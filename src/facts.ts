@@ -21,8 +21,10 @@ export function windowText(w: FailureWindow): string {
   return `${w.threshold} × ${w.interval}s = ${w.seconds}s`;
 }
 
+/** The probe's one well-formed handler; null for probes that probe-invalid reports instead. */
 export function probeHandler(probe: Probe): ProbeHandler | null {
-  return probe.handlers.length === 1 ? probe.handlers[0]! : null;
+  const only = probe.handlers.length === 1 ? probe.handlers[0]! : null;
+  return only?.node ? only : null;
 }
 
 export function describeProbe(probe: Probe): string {
@@ -35,11 +37,11 @@ export function describeHandler(handler: ProbeHandler): string {
     case 'httpGet':
       return `${handler.scheme === 'HTTPS' ? 'HTTPS ' : ''}GET ${normalPath(handler.path)} on port ${portText(handler.port)}`;
     case 'tcpSocket':
-      return `TCP connect to port ${portText(handler.port)}`;
+      return `the TCP connect to port ${portText(handler.port)}`;
     case 'grpc':
-      return `gRPC health check on port ${portText(handler.port)}`;
+      return `the gRPC health check on port ${portText(handler.port)}`;
     case 'exec':
-      return `command ${JSON.stringify(handler.command.join(' '))}`;
+      return `the command ${JSON.stringify(handler.command.join(' '))}`;
   }
 }
 
@@ -59,7 +61,9 @@ export function settingSpan(setting: Setting<unknown>, probe: Probe): Span {
 
 /** How a setting reads in a message: `timeoutSeconds: 2`, or `timeoutSeconds unset (1s)`. */
 export function settingText(name: string, setting: Setting<number>): string {
-  return setting.entry ? `${name}: ${setting.value}` : `${name} unset, default ${setting.value}s`;
+  if (!setting.entry) return `${name} unset, default ${setting.value}s`;
+  const written = setting.entry.value?.kind === 'scalar' ? setting.entry.value.value : null;
+  return written === setting.value ? `${name}: ${setting.value}` : `${name}: ${JSON.stringify(written)}, which means ${setting.value}s`;
 }
 
 /** `service "api"`, `services "api" and "api-canary"`: who sends traffic, for messages. */

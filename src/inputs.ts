@@ -89,6 +89,8 @@ export async function collectInputs(args: string[], cwd: string, ignorePatterns:
       throw new UsageError(`no such file or directory: ${arg}`);
     }
   }
+  // Charts are met in whatever order concurrent reads finish.
+  inputs.notices.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : 1));
   return inputs;
 }
 
@@ -132,42 +134,46 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
   }
   const inherited = await ancestorGitignores(root);
 
-  const visit = async (dir: string, ignores: GitIgnore[]): Promise<void> => {
-    const real = await fs.realpath(dir).catch(() => null);
-    if (!real || visited.has(real)) return;
+  // Subdirectories are read concurrently; results are joined in name order so runs are repeatable.
+  const visit = async (dir: string, real: string, ignores: GitIgnore[]): Promise<string[]> => {
+    if (visited.has(real)) return [];
     visited.add(real);
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch {
-      return;
+      return [];
     }
     if (entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory())) {
       sink.addChart(dir);
-      return;
+      return [];
     }
-    const own = await readGitignore(dir);
+    const own = entries.some((e) => e.name === '.gitignore') ? await readGitignore(dir) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        const target = await fs.realpath(abs).catch(() => null);
-        if (!target || !isInside(realRoot, target)) continue;
-        const stat = await fs.stat(target).catch(() => null);
-        isDir = Boolean(stat?.isDirectory());
-        isFile = Boolean(stat?.isFile());
-      }
-      if (isDir && SKIPPED_DIRS.has(e.name)) continue;
-      if (!isDir && !(isFile && YAML_FILE.test(e.name))) continue;
-      if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) continue;
-      if (isDir) await visit(abs, active);
-      else sink.addFile(abs);
-    }
+    const found = await Promise.all(
+      entries.map(async (e): Promise<string[]> => {
+        const abs = path.join(dir, e.name);
+        let target = path.join(real, e.name);
+        let isDir = e.isDirectory();
+        let isFile = e.isFile();
+        if (e.isSymbolicLink()) {
+          const resolved = await fs.realpath(abs).catch(() => null);
+          if (!resolved || !isInside(realRoot, resolved)) return [];
+          const stat = await fs.stat(resolved).catch(() => null);
+          target = resolved;
+          isDir = Boolean(stat?.isDirectory());
+          isFile = Boolean(stat?.isFile());
+        }
+        if (isDir && SKIPPED_DIRS.has(e.name)) return [];
+        if (!isDir && !(isFile && YAML_FILE.test(e.name))) return [];
+        if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) return [];
+        return isDir ? visit(abs, target, active) : [abs];
+      }),
+    );
+    return found.flat();
   };
-  await visit(root, inherited);
+  for (const file of await visit(root, realRoot, inherited)) sink.addFile(file);
 }
 
 function isInside(root: string, target: string): boolean {

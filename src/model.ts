@@ -42,6 +42,7 @@ export interface PortRef {
 export interface HttpHeader {
   name: string;
   value: string;
+  node: MapNode;
 }
 
 interface HandlerBase {

@@ -2,7 +2,7 @@
 import type { AnyRule } from './rule.js';
 
 export function listRules(rules: readonly AnyRule[]): string {
-  const rows = rules.map((r) => [r.id, r.severity, r.fixable, r.docs.summary.split('. ')[0]!.replace(/\.$/, '')]);
+  const rows = rules.map((r) => [r.id, r.severity, r.fixable, firstClause(r.docs.summary)]);
   const header = ['rule', 'default', 'fix', 'finds'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
@@ -38,4 +38,9 @@ export function explainRule(rule: AnyRule): string {
     parts.push('', '## Options', '', ...options.map(([key, spec]) => `- \`${key}\` (default ${JSON.stringify(spec.default)}): ${spec.description}`));
   }
   return parts.join('\n') + '\n';
+}
+
+/** "A probe the API server rejects: no handler…" → "A probe the API server rejects". */
+function firstClause(summary: string): string {
+  return summary.split(/[:.](?:\s|$)/)[0]!;
 }

@@ -1,0 +1,54 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toReport } from '../src/format/report.js';
+import type { AnyRule } from '../src/rule.js';
+import { run, type RunResult } from '../src/run.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+export const CLI = path.join(REPO, 'dist', 'src', 'cli.js');
+export const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
+
+/** Lints paths relative to cwd in process. */
+export function lint(paths: string[], cwd: string, rules?: readonly AnyRule[]): Promise<RunResult> {
+  return run({ paths, cwd, rules });
+}
+
+/** One line per finding: what rule goldens hold. */
+export function findingLines(result: RunResult): string {
+  const report = toReport(result, '0.0.0');
+  return report.findings
+    .map(({ finding, line, column, endLine, endColumn }) =>
+      [`${finding.file.path}:${line}:${column}-${endLine}:${endColumn}`, finding.severity, finding.ruleId, finding.probe ?? '-', finding.message].join(' '),
+    )
+    .join('\n');
+}
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-test-'));
+}
+
+/** Writes files (path → content) under a new temp dir and returns it. */
+export function tempTree(files: Record<string, string | Buffer>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return dir;
+}
+
+export function cli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', ...options.env },
+  });
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../rules/index.js';
+import { FIXTURES, REPO, findingLines, lint, tempTree } from './helpers.js';
+
+describe('rule index', () => {
+  it('lists exactly the rule files, each under its own id', async () => {
+    const files = fs
+      .readdirSync(path.join(REPO, 'rules'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(RULES.map((r) => r.id).sort()).toEqual(files);
+    for (const id of files) {
+      const module = (await import(pathToFileURL(path.join(REPO, 'rules', `${id}.ts`)).href)) as { default: { id: string } };
+      expect(module.default.id).toBe(id);
+    }
+  });
+});
+
+for (const rule of RULES) {
+  describe(rule.id, () => {
+    const dir = path.join(FIXTURES, rule.id);
+    const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort() : [];
+
+    it('has failing and passing fixtures', async () => {
+      const outcomes = await Promise.all(cases.map(async (name) => (await lint([name], dir, [rule])).findings.length > 0));
+      expect(outcomes, 'a fixture that reports').toContain(true);
+      expect(outcomes, 'a fixture that reports nothing').toContain(false);
+    });
+
+    for (const name of cases) {
+      it(`matches the golden output of ${name}`, async () => {
+        const result = await lint([name], dir, [rule]);
+        for (const finding of result.findings) expect(finding.ruleId).toBe(rule.id);
+        const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.out'));
+        await expect(findingLines(result) + '\n').toMatchFileSnapshot(golden);
+      });
+    }
+
+    it('reports on the failing example of its docs and not on the passing one', async () => {
+      const root = tempTree({ 'failing.yaml': rule.docs.failing, 'passing.yaml': rule.docs.passing });
+      const failing = await lint(['failing.yaml'], root, [rule]);
+      const passing = await lint(['passing.yaml'], root, [rule]);
+      expect(failing.findings.length).toBeGreaterThan(0);
+      expect(findingLines(passing)).toBe('');
+    });
+  });
+}
