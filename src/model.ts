@@ -165,10 +165,6 @@ export interface Model {
   backends: Backend[];
 }
 
-export function containersOf(model: Model): Container[] {
-  return model.workloads.flatMap((w) => w.containers);
-}
-
 /** Containers that run for the pod's life: the ones probes and shutdown rules are about. */
 export function isLongRunning(c: Container): boolean {
   return c.role === 'main' || c.role === 'sidecar';

@@ -78,7 +78,11 @@ export function parseFile(file: SourceFile): ParsedFile {
 
 function chunks(text: string): Span[] {
   const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    // `%YAML` and `%TAG` directives belong to the document after them.
+    const before = text.slice(starts.at(-1), m.index);
+    if (m.index > 0 && !(/^%/m.test(before) && !/^[^%#\s]/m.test(before))) starts.push(m.index);
+  }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
 }
 
@@ -97,7 +101,7 @@ function addError(result: ParsedFile, error: ParseError): void {
 function parseCheap(result: ParsedFile, text: string, base: number): void {
   let values: unknown[];
   try {
-    values = jsYaml.loadAll(text, undefined, { json: true });
+    values = jsYaml.loadAll(text);
   } catch {
     // js-yaml is stricter in places; the position-keeping parser decides.
     parseFull(result, text, base);

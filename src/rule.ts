@@ -7,7 +7,6 @@ import type { Span } from './tree.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityLevel = Severity | 'off';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 export interface OptionSpec<T> {
   default: T;
