@@ -129,6 +129,7 @@ function toWorkload(object: K8sObject): Workload | null {
     podSpec,
     labels: stringMap(child(mapAt(object.node, ...location.metadata), 'labels')),
     batch: BATCH_KINDS.has(object.ref.kind),
+    hostNetwork: asScalar(child(podSpec, 'hostNetwork'))?.value === true,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
       entry: grace ?? null,

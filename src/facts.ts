@@ -2,6 +2,7 @@
 // to give up, what a handler checks, where a finding about a field points.
 import type { Container, PortRef, Probe, ProbeHandler, Setting } from './model.js';
 import type { Routing } from './routing.js';
+import { longestSleep } from './shell.js';
 import { entrySpan, type Span } from './tree.js';
 
 export interface FailureWindow {
@@ -72,4 +73,13 @@ export function servicesText(container: Container, routing: Routing): string | n
   if (names.length === 0) return null;
   const quoted = names.map((n) => `"${n}"`);
   return names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+
+/** Seconds a container's preStop hook sleeps: a `sleep` action, or the longest `sleep N` of an exec command or its shell script. */
+export function preStopSleep(container: Container): number | null {
+  const handler = container.preStop?.handler;
+  if (!handler) return null;
+  if (handler.kind === 'sleep') return handler.seconds;
+  if (handler.kind === 'exec') return longestSleep(handler.command);
+  return null;
 }

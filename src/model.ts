@@ -132,6 +132,8 @@ export interface Workload {
   labels: Record<string, string>;
   /** Jobs and CronJobs run to completion; nothing routes to them. */
   batch: boolean;
+  /** Probes then run in the node's network namespace, where 127.0.0.1 is the pod too. */
+  hostNetwork: boolean;
   terminationGracePeriodSeconds: Setting<number>;
   containers: Container[];
 }

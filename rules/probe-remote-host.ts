@@ -1,0 +1,47 @@
+import { deployment } from '../src/doc-examples.js';
+import { describeProbe, probeHandler } from '../src/facts.js';
+import { defineRule } from '../src/rule.js';
+import { entrySpan } from '../src/tree.js';
+
+// On a hostNetwork pod the node's addresses are the pod's: loopback and IP literals (node-local-dns binds 169.254.20.10) are its own.
+const NODE_LOCAL = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
+
+export default defineRule({
+  id: 'probe-remote-host',
+  severity: 'warning',
+  fixable: 'none',
+  options: {},
+  docs: {
+    summary:
+      '`httpGet.host` or `tcpSocket.host` is set: the probe checks another machine, not this container. Loopback and IP addresses on a `hostNetwork` pod are left alone: there the node is the pod.',
+    why:
+      "Kubelet probes the pod's IP unless `host` says otherwise. A probe with a host checks whatever answers there — a database, a load balancer, the node itself (`127.0.0.1` is the node, not the pod, because kubelet runs in the node's network) — so the container's own health goes unchecked, and an outage of that other machine marks every pod not-ready or restarts them all. For virtual hosts, set a `Host` header in `httpHeaders` instead.",
+    failing: deployment(`
+readinessProbe:
+  httpGet: {host: db.internal, path: /status, port: 8080}
+  timeoutSeconds: 5
+`),
+    passing: deployment(`
+readinessProbe:
+  httpGet:
+    path: /status
+    port: 8080
+    httpHeaders:
+      - {name: Host, value: api.example.com}
+  timeoutSeconds: 5
+`),
+  },
+  checkContainer(container, ctx) {
+    for (const probe of Object.values(container.probes)) {
+      const handler = probeHandler(probe);
+      if (!handler || (handler.kind !== 'httpGet' && handler.kind !== 'tcpSocket') || !handler.host) continue;
+      if (container.workload.hostNetwork && NODE_LOCAL.test(handler.host)) continue;
+      const hostEntry = handler.node?.entries.find((e) => e.key === 'host') ?? handler.entry;
+      ctx.report({
+        span: entrySpan(hostEntry),
+        probe: probe.type,
+        message: `${describeProbe(probe)} checks host "${handler.host}", not this container: its own health goes unchecked, and when "${handler.host}" is unreachable every pod fails the probe at once`,
+      });
+    }
+  },
+});

@@ -1,0 +1,41 @@
+import { deployment } from '../src/doc-examples.js';
+import { preStopSleep } from '../src/facts.js';
+import { defineRule } from '../src/rule.js';
+import { entrySpan } from '../src/tree.js';
+
+export default defineRule({
+  id: 'termination-grace-too-short',
+  severity: 'warning',
+  fixable: 'none',
+  options: {},
+  docs: {
+    summary:
+      "The pod's `terminationGracePeriodSeconds` (30 when unset) is not longer than a container's preStop sleep — read from a `sleep` action, an exec `sleep N`, or `sleep N` inside a script passed to a shell (the largest N).",
+    why:
+      'The grace period counts from the start of the preStop hook, not from SIGTERM. When the hook sleeps for all of it, kubelet sends SIGKILL the moment the application would have started draining: in-flight requests are cut off, connections reset, and the preStop sleep that was meant to make shutdown clean makes it abrupt.',
+    failing: deployment(
+      `lifecycle:
+  preStop:
+    exec:
+      command: [sh, -c, "sleep 30 && nginx -s quit"]`,
+      'terminationGracePeriodSeconds: 30',
+    ),
+    passing: deployment(
+      `lifecycle:
+  preStop:
+    exec:
+      command: [sh, -c, "sleep 30 && nginx -s quit"]`,
+      'terminationGracePeriodSeconds: 60',
+    ),
+  },
+  checkContainer(container, ctx) {
+    const sleep = preStopSleep(container);
+    const grace = container.workload.terminationGracePeriodSeconds;
+    if (sleep === null || !container.preStop || grace.value > sleep) return;
+    const graceText = grace.entry ? `terminationGracePeriodSeconds is ${grace.value}` : `terminationGracePeriodSeconds is unset (${grace.value}s)`;
+    ctx.report({
+      span: grace.entry ? entrySpan(grace.entry) : container.preStop.entry.keySpan,
+      message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${grace.value < sleep ? `${sleep - grace.value}s before the sleep ends` : 'as the sleep ends'}, before the app can drain its in-flight requests`,
+    });
+  },
+});
