@@ -49,7 +49,7 @@ readinessProbe:
     ctx.report({
       span: entrySpan(handler.port.entry),
       probe: 'readiness',
-      message: `${describeProbe(probe)} checks port ${port}, but ${servicesText(container, ctx.routing)} sends traffic to port ${[...served].join(', ')}: readiness says nothing about the path that serves requests`,
+      message: `${describeProbe(probe)} checks port ${port}, but traffic from ${servicesText(container, ctx.routing)} goes to port${served.size > 1 ? 's' : ''} ${[...served].join(', ')}: readiness says nothing about the path that serves requests`,
     });
   },
 });

@@ -296,7 +296,8 @@ function toServicePort(node: MapNode): ServicePort {
   return {
     name: stringOf(child(node, 'name')) ?? null,
     port: portNumber,
-    targetPort: typeof target === 'number' || typeof target === 'string' ? target : portNumber,
+    // An unset, zero or empty targetPort means the Service's own port, as the API server defaults it.
+    targetPort: (typeof target === 'number' && target !== 0) || (typeof target === 'string' && target !== '') ? target : portNumber,
     protocol: stringOf(child(node, 'protocol')) ?? 'TCP',
   };
 }
