@@ -10,6 +10,7 @@ export default defineRule({
       'A `.yaml`, `.yml` or `.json` file that does not parse, reported at the first error. Helm chart templates are never parsed as YAML. The documents of the file that do parse are still linted.',
     why:
       'kubectl and Argo CD refuse the whole file, and every other rule is blind to the broken document: a typo in indentation can hide a missing probe from review.',
+    fix: 'Fix the syntax at the reported line. Go templates belong in a Helm chart (a directory with `Chart.yaml`), where probe-lint does not read them as YAML.',
     failing: `apiVersion: v1
 kind: Pod
 metadata:

@@ -12,6 +12,7 @@ export default defineRule<{ pathPatterns: string[]; commandPatterns: string[] }>
   fixable: 'none',
   options: {
     pathPatterns: {
+      type: 'patterns',
       default: [
         String.raw`(^|/)(ready|readyz|readiness)([/?]|$)`,
         String.raw`^/actuator/health/?([?]|$)`,
@@ -20,6 +21,7 @@ export default defineRule<{ pathPatterns: string[]; commandPatterns: string[] }>
       description: 'Regular expressions (case-insensitive) for liveness HTTP paths that check readiness or dependencies.',
     },
     commandPatterns: {
+      type: 'patterns',
       default: [
         String.raw`\bpg_isready\b.*\s(-h\s*|--host[=\s])` + LOCAL + String.raw`[^\s-]`,
         String.raw`^(?=.*\bmysqladmin\b)(?=.*\bping\b).*\s(-h\s*|--host[=\s])` + LOCAL + String.raw`[^\s-]`,
@@ -34,6 +36,7 @@ export default defineRule<{ pathPatterns: string[]; commandPatterns: string[] }>
       "A liveness probe whose endpoint or command checks readiness or dependencies: paths such as `/ready`, `/readyz`, `/readiness`, Spring's `/actuator/health` (not `/actuator/health/liveness`), paths naming db, database, deps, dependencies, upstream or deep; commands such as `pg_isready -h`, `mysqladmin ping -h`, `redis-cli -h`, or `curl`/`wget` to another host.",
     why:
       'Liveness should answer one question: is this process wedged beyond repair? When it also checks a database or another service, an outage of that dependency fails liveness in every pod at once, and Kubernetes restarts all of them — which fixes nothing, drops in-flight work, and stampedes the dependency when they all come back. Check dependencies in readiness (which only takes pods out of rotation) and keep liveness cheap and local.',
+    fix: 'Point liveness at an endpoint that checks only the process itself (Spring: `/actuator/health/liveness`), and move dependency checks to readiness.',
     failing: deployment(`
 readinessProbe:
   httpGet: {path: /actuator/health/readiness, port: 8080}

@@ -13,6 +13,7 @@ export default defineRule({
       'Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. Timings do not make two checks different.',
     why:
       'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint, the first slow dependency or burst of load that makes the pod not-ready also, a little later, restarts it: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. Give liveness a cheap endpoint that only proves the process is alive (`/healthz`, `/livez`) and keep dependency checks in readiness.',
+    fix: 'Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring\'s `/actuator/health/liveness`), and keep dependency checks in readiness.',
     failing: deployment(`
 ports:
   - {name: http, containerPort: 8080}

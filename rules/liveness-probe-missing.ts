@@ -13,6 +13,7 @@ export default defineRule({
       'A serving container (one a Service routes to, or that declares ports) without a liveness probe. Off by default: for teams whose policy requires one.',
     why:
       'A liveness probe restarts a container that is wedged — deadlocked, out of file descriptors, stuck in a loop — which readiness alone would leave running, out of rotation, forever. It is off by default because a bad liveness probe does more harm than none (see liveness-checks-dependencies and probe-failure-window-short); enable it where a policy demands one.',
+    fix: 'Add a liveness probe on a cheap, local endpoint, with a failure window of at least 30 s and longer than the readiness one.',
     failing: deployment(`
 ports:
   - containerPort: 8080

@@ -12,6 +12,7 @@ export default defineRule({
       'Liveness gives up sooner than readiness: its failure window (`failureThreshold × max(periodSeconds, timeoutSeconds)`) is shorter, so an overloaded container is restarted before it is taken out of rotation.',
     why:
       'Under load, the right order is: readiness fails first and the pod stops getting new requests, it catches up, readiness passes again. When liveness gives up first, the container is killed with its in-flight requests while it is still in rotation, and its load moves onto the other pods, which then fail the same way.',
+    fix: 'Raise the liveness `failureThreshold` (or period) until its failure window is at least the readiness one.',
     failing: deployment(`
 readinessProbe:
   httpGet: {path: /ready, port: 8080}

@@ -8,14 +8,15 @@ export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: num
   severity: 'warning',
   fixable: 'none',
   options: {
-    readinessMinSeconds: { default: 20, description: 'Shortest time, in seconds, a readiness probe may take to mark a pod not-ready.' },
-    livenessMinSeconds: { default: 30, description: 'Shortest time, in seconds, a liveness probe may take to restart a container.' },
+    readinessMinSeconds: { type: 'seconds', default: 20, description: 'Shortest time, in seconds, a readiness probe may take to mark a pod not-ready.' },
+    livenessMinSeconds: { type: 'seconds', default: 30, description: 'Shortest time, in seconds, a liveness probe may take to restart a container.' },
   },
   docs: {
     summary:
       'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`.',
     why:
       'A few slow answers in a row are normal for a busy service: a GC pause, a cold cache, a slow database. When the failure window is that short, readiness drops healthy pods from their Service (and the ingress answers 502 while they flap in and out), and liveness restarts containers that were only busy, which moves their load onto the others.',
+    fix: 'Raise `failureThreshold` until `failureThreshold × max(periodSeconds, timeoutSeconds)` reaches the minimum (20 s for readiness, 30 s for liveness).',
     failing: deployment(`
 readinessProbe:
   httpGet: {path: /ready, port: 8080}

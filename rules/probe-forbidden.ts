@@ -11,6 +11,7 @@ export default defineRule({
     summary: 'A probe on a plain init container (one without `restartPolicy: Always`) or on an ephemeral container.',
     why:
       'The API server rejects the whole pod: init containers run to completion one after another, so there is nothing to probe, and ephemeral containers are never probed. Usually the probe was meant for the main container, or the init container was meant to be a native sidecar (`restartPolicy: Always`, Kubernetes ≥ 1.29).',
+    fix: 'Move the probe to the main container, or make the init container a native sidecar with `restartPolicy: Always` (Kubernetes ≥ 1.29).',
     failing: deployment(
       `readinessProbe:
   httpGet: {path: /ready, port: 8080}

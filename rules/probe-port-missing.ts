@@ -20,6 +20,7 @@ export default defineRule({
       'A probe names a port that the probing container does not declare (a name declared by another container of the pod does not count), or that it declares only for UDP or SCTP.',
     why:
       "Kubelet looks a named probe port up in the probing container's own ports. When the name is not there it cannot run the check and discards every result: a readiness probe never passes (the pod never becomes ready), a startup probe never completes, and a liveness probe never fires, silently protecting nothing. A name declared for UDP resolves, but the probe then connects over TCP to a port that answers on UDP.",
+    fix: 'Use a port name the probing container declares in its own `ports` (or the number), with `protocol: TCP`.',
     failing: deployment(`
 ports:
   - {name: http, containerPort: 8080}

@@ -13,6 +13,7 @@ export default defineRule({
       "A numeric probe port that is not among the container's declared ports, when it declares some, and the number does not appear in its command, args or env values (`--port=8081`, `:8081`, `PORT=8081`).",
     why:
       'Declaring ports is optional, so a probe on an undeclared port is legal. But when a container lists its ports and the probe aims at another number that nothing in its configuration mentions, the usual cause is a port changed in one place and not the other: the check then fails forever (readiness never passes, liveness restarts the container in a loop).',
+    fix: 'Point the probe at a port the application listens on and declare it in `ports`; if the port is set somewhere probe-lint cannot see, declare it anyway — it documents the container.',
     failing: deployment(`
 ports:
   - containerPort: 8080

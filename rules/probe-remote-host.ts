@@ -16,6 +16,7 @@ export default defineRule({
       '`httpGet.host` or `tcpSocket.host` is set: the probe checks another machine, not this container. Loopback and IP addresses on a `hostNetwork` pod are left alone: there the node is the pod.',
     why:
       "Kubelet probes the pod's IP unless `host` says otherwise. A probe with a host checks whatever answers there — a database, a load balancer, the node itself (`127.0.0.1` is the node, not the pod, because kubelet runs in the node's network) — so the container's own health goes unchecked, and an outage of that other machine marks every pod not-ready or restarts them all. For virtual hosts, set a `Host` header in `httpHeaders` instead.",
+    fix: 'Remove `host`; for name-based virtual hosts send a `Host` header with `httpHeaders`. To watch another service, use monitoring, not a probe.',
     failing: deployment(`
 readinessProbe:
   httpGet: {host: db.internal, path: /status, port: 8080}

@@ -11,6 +11,7 @@ export default defineRule({
     summary: '`timeoutSeconds` is greater than `periodSeconds`: the probe cannot keep the configured rhythm.',
     why:
       'Kubelet does not start a check while the previous one is still running, so a slow check stretches the period to the timeout. The probe then reacts more slowly than its settings suggest: the real failure window is `failureThreshold × timeoutSeconds`. Usually the period was meant to be longer, or the timeout was raised without looking at it.',
+    fix: 'Make `periodSeconds` at least `timeoutSeconds`, or lower the timeout.',
     failing: deployment(`
 readinessProbe:
   httpGet: {path: /ready, port: 8080}

@@ -10,13 +10,14 @@ export default defineRule<{ minSeconds: number; fixSeconds: number }>({
   severity: 'warning',
   fixable: 'none',
   options: {
-    minSeconds: { default: 3, description: 'Shortest timeout, in seconds, accepted for HTTP, gRPC and exec probes.' },
-    fixSeconds: { default: 5, description: 'Timeout the fix sets.' },
+    minSeconds: { type: 'seconds', default: 3, description: 'Shortest timeout, in seconds, accepted for HTTP, gRPC and exec probes.' },
+    fixSeconds: { type: 'seconds', default: 5, description: 'Timeout the fix sets.' },
   },
   docs: {
     summary: 'An HTTP, gRPC or exec readiness or liveness probe with a timeout shorter than `minSeconds` (1 s when unset).',
     why:
       'A check that answers a little slower than its timeout counts as a failure. Health endpoints that touch a database or a cache slow down exactly when the service is busy, so a short timeout marks healthy pods not-ready (502s at the ingress) or restarts them (lost requests) under load. TCP checks are left alone: a connect either succeeds at once or not at all.',
+    fix: 'Raise `timeoutSeconds` to `fixSeconds` (5). If the endpoint is slow because it checks dependencies, also give liveness a cheaper endpoint.',
     failing: deployment(`
 readinessProbe:
   httpGet: {path: /health, port: 8080}

@@ -13,6 +13,7 @@ export default defineRule({
       'A container that a Service routes to has a readiness probe on a port that no selecting Service routes to — typically a metrics or admin port.',
     why:
       'Readiness decides whether the pod gets traffic on the serving port. A check on another port (a metrics exporter, an admin listener) passes while the serving path is broken or overloaded, so the pod stays in rotation when it should not — and the opposite when the admin port is the one that is slow.',
+    fix: 'Probe the port the Service targets, with an endpoint that exercises the serving path.',
     failing: deployment(`
 ports:
   - {name: http, containerPort: 8080}

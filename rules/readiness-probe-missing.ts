@@ -14,6 +14,7 @@ export default defineRule({
       'A serving container without a readiness probe: an error when a Service of the same run routes to it, a warning when it only declares ports. Never reported on Jobs, CronJobs, or containers with neither ports nor a Service.',
     why:
       'Without a readiness probe a pod counts as ready as soon as its containers start. The Service sends it requests before the application listens (connection refused during every rollout and scale-up), and keeps sending them while it is overloaded or has lost its database, because nothing ever takes it out of rotation.',
+    fix: 'Add a readiness probe on the port the Service targets, checking an endpoint that answers only when the application can serve (`/ready`), with `timeoutSeconds` ≥ 3 and a failure window of at least 20 s.',
     failing: deployment(`
 ports:
   - containerPort: 8080

@@ -8,12 +8,13 @@ export default defineRule<{ minDelaySeconds: number }>({
   severity: 'info',
   fixable: 'none',
   options: {
-    minDelaySeconds: { default: 30, description: 'Liveness initialDelaySeconds from which a startup probe is suggested.' },
+    minDelaySeconds: { type: 'seconds', default: 30, description: 'Liveness initialDelaySeconds from which a startup probe is suggested.' },
   },
   docs: {
     summary: 'A liveness probe with `initialDelaySeconds` ≥ `minDelaySeconds` and no startup probe.',
     why:
       'A fixed delay is a guess: too short on a slow start (a cold cache, a big migration, a busy node), and the container is killed before it is up, in a loop; too long on a good day, and a container that hangs right after starting goes unnoticed for that long. A startup probe checks until the app is up — as long as `failureThreshold × periodSeconds` allows — and liveness starts right after it.',
+    fix: 'Add a startup probe with the liveness handler and `failureThreshold × periodSeconds` covering the slowest start, and remove `initialDelaySeconds` from liveness.',
     failing: deployment(`
 livenessProbe:
   httpGet: {path: /healthz, port: 8080}

@@ -13,6 +13,7 @@ export default defineRule({
       "The pod's `terminationGracePeriodSeconds` (30 when unset) is not longer than a container's preStop sleep — read from a `sleep` action, an exec `sleep N`, or `sleep N` inside a script passed to a shell (the largest N).",
     why:
       'The grace period counts from the start of the preStop hook, not from SIGTERM. When the hook sleeps for all of it, kubelet sends SIGKILL the moment the application would have started draining: in-flight requests are cut off, connections reset, and the preStop sleep that was meant to make shutdown clean makes it abrupt.',
+    fix: 'Raise the pod\'s `terminationGracePeriodSeconds` above the preStop sleep plus the time the application needs to finish in-flight requests, or shorten the sleep.',
     failing: deployment(
       `lifecycle:
   preStop:

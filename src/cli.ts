@@ -6,8 +6,9 @@ import { RULES } from '../rules/index.js';
 import { formatJson } from './format/json.js';
 import { toReport, type Report } from './format/report.js';
 import { formatStylish } from './format/stylish.js';
+import { ConfigError } from './config.js';
 import { UsageError } from './inputs.js';
-import { explainRule, listRules } from './rule-docs.js';
+import { ruleMarkdown, listRules } from './rule-docs.js';
 import type { Severity } from './rule.js';
 import { run } from './run.js';
 import { VERSION } from './version.js';
@@ -23,6 +24,7 @@ Examples:
   $ helm template charts/api | probe-lint -
   $ probe-lint --format json -o report.json .
   $ probe-lint --fail-on warning k8s/     fail on warnings too
+  $ probe-lint --rule liveness-probe-missing=warning k8s/
   $ probe-lint rules                      list the rules
   $ probe-lint explain probe-timeout-short
 
@@ -33,6 +35,9 @@ interface LintFlags {
   output?: string;
   failOn: FailOn;
   ignore: string[];
+  config?: string;
+  rule: string[];
+  kubeVersion?: string;
 }
 
 function useColor(toFile: boolean): boolean {
@@ -57,7 +62,15 @@ function exitCodeFor(report: Report, failOn: FailOn): number {
 }
 
 async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
-  const result = await run({ paths, cwd: process.cwd(), ignore: flags.ignore, readStdin });
+  const result = await run({
+    paths,
+    cwd: process.cwd(),
+    ignore: flags.ignore,
+    configFile: flags.config,
+    ruleFlags: flags.rule,
+    kubernetesVersion: flags.kubeVersion,
+    readStdin,
+  });
   const report = toReport(result, VERSION);
   for (const notice of report.notices) {
     const where = notice.file ? `${notice.file}${notice.line ? `:${notice.line}` : ''}: ` : '';
@@ -69,6 +82,10 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   return exitCodeFor(report, flags.failOn);
 }
 
+function collect(value: string, all: string[]): string[] {
+  return [...all, value];
+}
+
 function program(): Command {
   const cli = new Command('probe-lint')
     .description('Find Kubernetes probe and shutdown settings that make healthy pods look unhealthy.')
@@ -77,7 +94,10 @@ function program(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(FAIL_ON).default('error'))
-    .option('--ignore <glob>', 'skip paths matching a .gitignore-style glob (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--ignore <glob>', 'skip paths matching a .gitignore-style glob (repeatable)', collect, [])
+    .option('-c, --config <file>', 'config file (default: the nearest .probe-lint.yaml, .yml or .json upwards)')
+    .option('--rule <id=severity>', 'set a rule\'s severity: error, warning, info or off (repeatable)', collect, [])
+    .option('--kube-version <version>', 'Kubernetes version the manifests target (default 1.30)')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run probe-lint --help for usage)')
     .exitOverride()
@@ -97,7 +117,7 @@ function program(): Command {
     .action((id: string) => {
       const rule = RULES.find((r) => r.id === id);
       if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}; run probe-lint rules for the list`);
-      process.stdout.write(explainRule(rule));
+      process.stdout.write(ruleMarkdown(rule));
     });
   return cli;
 }
@@ -108,7 +128,7 @@ try {
   if (error instanceof CommanderError) {
     // Help and --version end here too, with their own exit code 0.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof UsageError) {
+  } else if (error instanceof UsageError || error instanceof ConfigError) {
     process.stderr.write(`probe-lint: ${error.message}\n`);
     process.exitCode = 2;
   } else {

@@ -17,6 +17,7 @@ export interface LintInput {
   routing: Routing;
   rules: readonly AnyRule[];
   settings?: ReadonlyMap<string, RuleSettings>;
+  kubernetesVersion: string;
 }
 
 interface Subject {
@@ -28,6 +29,7 @@ interface Subject {
 
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
+  const [major, minor] = input.kubernetesVersion.split('.').map(Number) as [number, number];
   for (const rule of input.rules) {
     const settings = input.settings?.get(rule.id) ?? {};
     const configured = settings.severity;
@@ -36,6 +38,7 @@ export function lint(input: LintInput): Finding[] {
     const context = (subject: Subject): RuleContext<unknown> => ({
       options,
       routing: input.routing,
+      kubernetesVersion: { major, minor },
       report: (report: Report) => findings.push(toFinding(rule, configured, subject, report)),
     });
     if (rule.checkFile) {

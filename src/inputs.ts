@@ -35,15 +35,17 @@ export function displayPath(cwd: string, absPath: string): string {
   return (rel === '' ? '.' : rel).split(path.sep).join('/');
 }
 
-export async function collectInputs(args: string[], cwd: string, ignorePatterns: string[]): Promise<Inputs> {
+/** gitignore-style patterns and the directory they are relative to (--ignore: the working directory; config: its own). */
+export interface IgnoreList {
+  base: string;
+  patterns: string[];
+}
+
+export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[]): Promise<Inputs> {
   const inputs: Inputs = { files: [], stdin: false, charts: [], notices: [] };
   const seen = new Set<string>();
-  const cliIgnore = ignore().add(ignorePatterns);
-  const ignoredByCli = (abs: string, dir: boolean): boolean => {
-    const rel = path.relative(cwd, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
-    return cliIgnore.ignores(rel.split(path.sep).join('/') + (dir ? '/' : ''));
-  };
+  const userIgnores: GitIgnore[] = ignoreLists.map(({ base, patterns }) => ({ base, rules: ignore().add(patterns) }));
+  const ignoredByCli = (abs: string, dir: boolean): boolean => isIgnored(userIgnores, abs, dir);
   const addFile = (abs: string): void => {
     if (seen.has(abs) || ignoredByCli(abs, false)) return;
     seen.add(abs);
@@ -184,7 +186,7 @@ function isInside(root: string, target: string): boolean {
 function isIgnored(ignores: GitIgnore[], abs: string, dir: boolean): boolean {
   return ignores.some(({ base, rules }) => {
     const rel = path.relative(base, abs);
-    if (rel === '' || rel.startsWith('..')) return false;
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
     return rules.ignores(rel.split(path.sep).join('/') + (dir ? '/' : ''));
   });
 }

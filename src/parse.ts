@@ -66,11 +66,12 @@ function mayMatter(text: string): boolean {
 
 const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
 
-export function parseFile(file: SourceFile): ParsedFile {
+/** `everything` keeps a tree for every document, for files read whole (configs). */
+export function parseFile(file: SourceFile, everything = false): ParsedFile {
   const result: ParsedFile = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
     const text = file.text.slice(chunk.start, chunk.end);
-    if (mayMatter(text)) parseFull(result, text, chunk.start);
+    if (everything || mayMatter(text)) parseFull(result, text, chunk.start);
     else parseCheap(result, text, chunk.start);
   }
   return result;

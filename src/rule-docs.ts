@@ -9,18 +9,23 @@ export function listRules(rules: readonly AnyRule[]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
-export function explainRule(rule: AnyRule): string {
+/** The page of `probe-lint explain` and of rules/<id>.md. */
+export function ruleMarkdown(rule: AnyRule): string {
   const options = Object.entries(rule.options as Record<string, { default: unknown; description: string }>);
   const parts = [
     `# ${rule.id}`,
     '',
-    `Default severity: ${rule.severityNote ?? rule.severity}. Fix: ${rule.fixable}.`,
+    `Default severity: ${rule.severityNote ?? rule.severity}. Automatic fix: ${rule.fixable === 'none' ? 'none' : rule.fixable === 'safe' ? 'safe (applied by --fix)' : 'suggestion (applied by --fix --unsafe-fixes)'}.`,
     '',
     rule.docs.summary,
     '',
     '## Why it matters',
     '',
     rule.docs.why,
+    '',
+    '## How to fix',
+    '',
+    rule.docs.fix,
     '',
     '## Reported',
     '',

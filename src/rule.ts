@@ -8,7 +8,11 @@ import type { Span } from './tree.js';
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityLevel = Severity | 'off';
 
+/** seconds: a whole number ≥ 1; patterns: regular expressions, as strings. */
+export type OptionType = 'seconds' | 'patterns';
+
 export interface OptionSpec<T> {
+  type: OptionType;
   default: T;
   description: string;
 }
@@ -18,6 +22,8 @@ export type OptionSpecs<O> = { [K in keyof O]: OptionSpec<O[K]> };
 export interface RuleDocs {
   summary: string;
   why: string;
+  /** How to fix what it finds, in words; the passing manifest shows it. */
+  fix: string;
   /** A manifest this rule reports on. */
   failing: string;
   /** The same manifest, fixed. */
@@ -35,6 +41,8 @@ export interface Report {
 export interface RuleContext<O> {
   options: O;
   routing: Routing;
+  /** Target cluster version, e.g. { major: 1, minor: 30 }. */
+  kubernetesVersion: { major: number; minor: number };
   report(report: Report): void;
 }
 

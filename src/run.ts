@@ -1,10 +1,12 @@
 // The one entry point behind the CLI and the Action:
 // paths → files → documents → model → findings.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
 import { lint, type RuleSettings } from './engine.js';
-import { collectInputs, type InputFile, type Notice } from './inputs.js';
+import { applyRuleFlags, ConfigError, defaultConfig, findConfig, loadConfig, parseKubernetesVersion, type Config } from './config.js';
+import { collectInputs, displayPath, type InputFile, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { AnyRule, Finding } from './rule.js';
@@ -14,10 +16,18 @@ import type { SourceFile } from './source.js';
 export interface RunOptions {
   paths: string[];
   cwd: string;
+  /** --ignore globs, relative to cwd. */
   ignore?: string[];
+  /** --config; without it the nearest .probe-lint.yaml/.yml/.json above cwd is used. */
+  configFile?: string;
+  /** --rule id=severity, over the config. */
+  ruleFlags?: string[];
+  /** --kube-version, over the config. */
+  kubernetesVersion?: string;
   /** Reads standard input when `-` is among the paths. */
   readStdin?: () => Promise<string>;
   rules?: readonly AnyRule[];
+  /** Programmatic overrides over everything else (tests, the Action). */
   settings?: ReadonlyMap<string, RuleSettings>;
 }
 
@@ -32,10 +42,16 @@ export interface RunResult {
   findings: Finding[];
   notices: Notice[];
   summary: Summary;
+  config: Config;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const inputs = await collectInputs(options.paths, options.cwd, options.ignore ?? []);
+  const rules = options.rules ?? RULES;
+  const config = resolveConfig(options, rules);
+  const inputs = await collectInputs(options.paths, options.cwd, [
+    { base: options.cwd, patterns: options.ignore ?? [] },
+    { base: config.ignoreBase, patterns: config.ignore },
+  ]);
   const notices = [...inputs.notices];
   const sources: SourceFile[] = [];
   if (inputs.stdin) {
@@ -46,14 +62,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
-  const parsed: ParsedFile[] = sources.map(parseFile);
+  const parsed: ParsedFile[] = sources.map((source) => parseFile(source));
   const model = buildModel(parsed);
   const routing = buildRouting(model);
-  const findings = lint({ files: parsed, model, routing, rules: options.rules ?? RULES, settings: options.settings });
+  const settings = new Map([...config.rules, ...(options.settings ?? [])]);
+  const findings = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
   return {
     findings,
     notices,
+    config,
     summary: {
       files: sources.length,
       documents: parsed.reduce((n, p) => n + p.documents.length, 0),
@@ -61,6 +79,18 @@ export async function run(options: RunOptions): Promise<RunResult> {
       containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
     },
   };
+}
+
+function resolveConfig(options: RunOptions, rules: readonly AnyRule[]): Config {
+  const file = options.configFile ? path.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
+  const config = file ? loadConfig(file, rules, displayPath(options.cwd, file)) : defaultConfig(options.cwd);
+  applyRuleFlags(config, options.ruleFlags ?? [], rules);
+  if (options.kubernetesVersion !== undefined) {
+    const version = parseKubernetesVersion(options.kubernetesVersion);
+    if (!version) throw new ConfigError(`--kube-version ${options.kubernetesVersion}: expected a version such as 1.30`);
+    config.kubernetesVersion = version;
+  }
+  return config;
 }
 
 type ReadResult = { source: SourceFile } | { notice: Notice };

@@ -1,0 +1,54 @@
+// The JSON Schema of .probe-lint.yaml, derived from the rules' declarations so
+// the two cannot drift. Shipped as probe-lint.schema.json for editors.
+import type { AnyRule, OptionSpec } from './rule.js';
+
+const SEVERITY = { enum: ['error', 'warning', 'info', 'off'] };
+const STRINGS = { type: 'array', items: { type: 'string' } };
+
+export function configSchema(rules: readonly AnyRule[]): Record<string, unknown> {
+  const ruleProperties = Object.fromEntries(
+    rules.map((rule) => {
+      const options = Object.entries(rule.options as Record<string, OptionSpec<unknown>>).map(([key, spec]) => [
+        key,
+        {
+          description: spec.description,
+          default: spec.default,
+          ...(spec.type === 'seconds' ? { type: 'integer', minimum: 1 } : { ...STRINGS, items: { type: 'string', format: 'regex' } }),
+        },
+      ]);
+      const detailed = {
+        type: 'object',
+        additionalProperties: false,
+        properties: { severity: SEVERITY, ...Object.fromEntries(options) },
+      };
+      return [rule.id, { description: rule.docs.summary, oneOf: [SEVERITY, detailed] }];
+    }),
+  );
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/probe-lint/probe-lint/probe-lint.schema.json',
+    title: 'probe-lint configuration (.probe-lint.yaml, .probe-lint.yml, .probe-lint.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      kubernetesVersion: {
+        description: 'Kubernetes version the manifests target, quoted: "1.30".',
+        type: 'string',
+        pattern: '^v?1\\.\\d{1,2}(\\.\\d+)?$',
+        default: '1.30',
+      },
+      ignore: { description: 'gitignore-style globs, relative to the config file, of paths not to lint.', ...STRINGS },
+      rules: {
+        description: 'Per rule: a severity, or a mapping of severity and options.',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleProperties,
+      },
+      helm: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { values: { description: 'Values files for rendering Helm charts.', ...STRINGS } },
+      },
+    },
+  };
+}

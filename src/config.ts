@@ -1,0 +1,205 @@
+// .probe-lint.yaml / .yml / .json: found upwards from the working directory or
+// named with --config, validated against the rules' own option declarations.
+// Never JavaScript: a config in a pull request must not run code in CI.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RuleSettings } from './engine.js';
+import { parseFile } from './parse.js';
+import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
+import { positionOf, type SourceFile } from './source.js';
+import type { MapNode, TreeNode } from './tree.js';
+
+export const CONFIG_NAMES = ['.probe-lint.yaml', '.probe-lint.yml', '.probe-lint.json'];
+export const DEFAULT_KUBERNETES_VERSION = '1.30';
+const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'info', 'off'];
+const TOP_KEYS = ['kubernetesVersion', 'ignore', 'rules', 'helm'];
+
+export interface Config {
+  file: string | null;
+  kubernetesVersion: string;
+  /** gitignore-style globs, relative to `ignoreBase`. */
+  ignore: string[];
+  ignoreBase: string;
+  rules: Map<string, RuleSettings>;
+  helmValues: string[];
+}
+
+export class ConfigError extends Error {}
+
+export function defaultConfig(cwd: string): Config {
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helmValues: [] };
+}
+
+/** The nearest config file from `dir` upwards. */
+export function findConfig(dir: string): string | null {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    for (const name of CONFIG_NAMES) {
+      const candidate = path.join(at, name);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(at) === at) return null;
+  }
+}
+
+export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = file): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new ConfigError(`${shownAs}: cannot read config (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const source: SourceFile = { path: shownAs, absPath: file, text, bom: false };
+  const parsed = parseFile(source, true);
+  if (parsed.error) {
+    const { line, column } = positionOf(source, parsed.error.span.start);
+    throw new ConfigError(`${shownAs}:${line}:${column}: cannot parse config: ${parsed.error.message}`);
+  }
+  const config = defaultConfig(path.dirname(file));
+  config.file = file;
+  const root = parsed.documents[0]?.root ?? null;
+  if (root === null) return config;
+  const where = (node: TreeNode, keyPath: string): string => `${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}`;
+  const fail = (node: TreeNode, keyPath: string, problem: string): never => {
+    throw new ConfigError(`${where(node, keyPath)}: ${problem}`);
+  };
+  const top = expectMap(root, '(top level)', fail);
+  for (const e of top.entries) {
+    const value = e.value ?? fail(top, e.key, 'has no value');
+    switch (e.key) {
+      case 'kubernetesVersion':
+        config.kubernetesVersion = kubernetesVersion(value, fail);
+        break;
+      case 'ignore':
+        config.ignore = stringList(value, 'ignore', fail);
+        break;
+      case 'rules':
+        for (const r of expectMap(value, 'rules', fail).entries) {
+          config.rules.set(r.key, ruleSettings(r.key, r.value, rules, fail, `rules.${r.key}`, r.value ?? value));
+        }
+        break;
+      case 'helm':
+        for (const h of expectMap(value, 'helm', fail).entries) {
+          if (h.key !== 'values') fail(h.value ?? value, `helm.${h.key}`, `unknown key${suggest(h.key, ['values'])}`);
+          config.helmValues = stringList(h.value ?? value, 'helm.values', fail);
+        }
+        break;
+      default:
+        fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
+    }
+  }
+  return config;
+}
+
+type Fail = (node: TreeNode, keyPath: string, problem: string) => never;
+
+function expectMap(node: TreeNode, keyPath: string, fail: Fail): MapNode {
+  return node.kind === 'map' ? node : fail(node, keyPath, 'must be a mapping');
+}
+
+function stringList(node: TreeNode, keyPath: string, fail: Fail): string[] {
+  if (node.kind !== 'seq') fail(node, keyPath, 'must be a list of strings');
+  return (node as Extract<TreeNode, { kind: 'seq' }>).items.map((item, i) =>
+    item.kind === 'scalar' && typeof item.value === 'string' ? item.value : fail(item, `${keyPath}[${i}]`, 'must be a string'),
+  );
+}
+
+function kubernetesVersion(node: TreeNode, fail: Fail): string {
+  if (node.kind === 'scalar' && typeof node.value === 'number') {
+    fail(node, 'kubernetesVersion', `must be a quoted string such as "1.30" (unquoted, ${node.value} is a number)`);
+  }
+  const value = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : null;
+  return (value === null ? null : parseKubernetesVersion(value)) ?? fail(node, 'kubernetesVersion', `must be a version such as "1.30", not ${JSON.stringify(value ?? (node as { value?: unknown }).value ?? null)}`);
+}
+
+/** "1.30", "v1.30.2" → "1.30"; null when it is not a Kubernetes version. */
+export function parseKubernetesVersion(text: string): string | null {
+  return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text)?.[1] ?? null;
+}
+
+function ruleSettings(id: string, node: TreeNode | null, rules: readonly AnyRule[], fail: Fail, keyPath: string, at: TreeNode): RuleSettings {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) fail(at, keyPath, `unknown rule${suggest(id, rules.map((r) => r.id))}`);
+  if (node?.kind === 'scalar') return { severity: severity(node, keyPath, fail) };
+  if (node?.kind !== 'map') return fail(at, keyPath, `must be a severity (${SEVERITY_LEVELS.join(', ')}) or a mapping of severity and options`);
+  const settings: RuleSettings = { options: {} };
+  const specs = rule!.options as Record<string, OptionSpec<unknown>>;
+  for (const e of node.entries) {
+    const value = e.value ?? fail(node, `${keyPath}.${e.key}`, 'has no value');
+    if (e.key === 'severity') {
+      settings.severity = severity(value, `${keyPath}.severity`, fail);
+      continue;
+    }
+    const spec = specs[e.key];
+    if (!spec) {
+      const known = Object.keys(specs);
+      fail(value, `${keyPath}.${e.key}`, `unknown option${suggest(e.key, ['severity', ...known])}${known.length === 0 ? ` (${id} has no options)` : ''}`);
+    }
+    settings.options![e.key] = optionValue(spec!, value, `${keyPath}.${e.key}`, fail);
+  }
+  return settings;
+}
+
+function severity(node: TreeNode, keyPath: string, fail: Fail): SeverityLevel {
+  const value = node.kind === 'scalar' ? node.value : null;
+  // YAML 1.1 habits: `off` may arrive as a boolean false.
+  if (value === false) return 'off';
+  if (typeof value === 'string' && (SEVERITY_LEVELS as readonly string[]).includes(value)) return value as SeverityLevel;
+  return fail(node, keyPath, `must be one of ${SEVERITY_LEVELS.join(', ')}, not ${JSON.stringify(value)}${typeof value === 'string' ? suggest(value, SEVERITY_LEVELS) : ''}`);
+}
+
+function optionValue(spec: OptionSpec<unknown>, node: TreeNode, keyPath: string, fail: Fail): unknown {
+  if (spec.type === 'seconds') {
+    const value = node.kind === 'scalar' ? node.value : null;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds ≥ 1, not ${JSON.stringify(value)}`);
+    return value;
+  }
+  const patterns = stringList(node, keyPath, fail);
+  patterns.forEach((pattern, i) => {
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      fail(node, `${keyPath}[${i}]`, `is not a valid regular expression: ${(error as Error).message}`);
+    }
+  });
+  return patterns;
+}
+
+/** `--rule id=severity` flags, over the config's rules. */
+export function applyRuleFlags(config: Config, flags: readonly string[], rules: readonly AnyRule[]): void {
+  for (const flag of flags) {
+    const match = /^([^=]+)=(.*)$/.exec(flag);
+    if (!match) throw new ConfigError(`--rule ${flag}: expected id=severity, e.g. --rule probe-timeout-short=error`);
+    const [, id, level] = match as unknown as [string, string, string];
+    if (!rules.some((r) => r.id === id)) throw new ConfigError(`--rule ${flag}: unknown rule${suggest(id, rules.map((r) => r.id))}`);
+    if (!(SEVERITY_LEVELS as readonly string[]).includes(level)) {
+      throw new ConfigError(`--rule ${flag}: severity must be one of ${SEVERITY_LEVELS.join(', ')}${suggest(level, SEVERITY_LEVELS)}`);
+    }
+    config.rules.set(id, { ...config.rules.get(id), severity: level as SeverityLevel });
+  }
+}
+
+/** "; did you mean X?" for the closest candidate, when one is close enough to be a typo. */
+export function suggest(word: string, candidates: readonly string[]): string {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${JSON.stringify(best)}?` : '';
+}
+
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
