@@ -18,6 +18,7 @@ import readinessPortNotServed from './readiness-port-not-served.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
 import startupProbePreferred from './startup-probe-preferred.js';
 import terminationGraceTooShort from './termination-grace-too-short.js';
+import unusedSuppression from './unused-suppression.js';
 
 export const RULES: readonly AnyRule[] = [
   invalidYaml,
@@ -38,4 +39,5 @@ export const RULES: readonly AnyRule[] = [
   terminationGraceTooShort,
   readinessPortNotServed,
   livenessProbeMissing,
+  unusedSuppression,
 ];

@@ -20,6 +20,7 @@ import type {
 import { POD_TERMINATION_GRACE_DEFAULT, PROBE_DEFAULTS } from './model.js';
 import type { ParsedFile } from './parse.js';
 import {
+  entrySpan,
   asMap,
   asScalar,
   asSeq,
@@ -72,13 +73,16 @@ function toObject(node: MapNode, parsed: ParsedFile, document: ParsedFile['docum
     document,
     node,
     annotations: stringMap(child(metadata, 'annotations')),
-    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : kindSpan(node),
+    ignoreAnnotations: ignoreAnnotations(metadata),
   };
 }
 
-function kindSpan(node: MapNode): { start: number; end: number } {
-  const kind = entry(node, 'kind');
-  return kind ? { start: kind.keySpan.start, end: kind.value?.span.end ?? kind.keySpan.end } : node.span;
+export const IGNORE_ANNOTATION = 'probe-lint.dev/ignore';
+
+function ignoreAnnotations(metadata: MapNode | undefined): K8sObject['ignoreAnnotations'] {
+  const e = entry(mapAt(metadata, 'annotations'), IGNORE_ANNOTATION);
+  const value = textOf(e?.value);
+  return e && value !== undefined ? [{ value, span: entrySpan(e) }] : [];
 }
 
 function addObject(model: Model, object: K8sObject): void {
@@ -122,6 +126,7 @@ function toWorkload(object: K8sObject): Workload | null {
   const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
   const podSpec = mapAt(object.node, ...location.spec);
   if (!podSpec || !asSeq(child(podSpec, 'containers'))) return null;
+  object.ignoreAnnotations.push(...ignoreAnnotations(mapAt(object.node, ...location.metadata)));
   const grace = entry(podSpec, 'terminationGracePeriodSeconds');
   const graceValue = asScalar(grace?.value)?.value;
   const workload: Workload = {

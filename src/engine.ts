@@ -1,5 +1,5 @@
 // Runs every enabled rule over every subject and collects its reports as findings.
-import type { Container, Model, ObjectRef, ProbeType, Workload } from './model.js';
+import type { Container, K8sObject, Model, ProbeType, Workload } from './model.js';
 import type { ParsedFile } from './parse.js';
 import type { AnyRule, Finding, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
 import type { Routing } from './routing.js';
@@ -20,9 +20,9 @@ export interface LintInput {
   kubernetesVersion: string;
 }
 
-interface Subject {
+export interface Subject {
   file: SourceFile;
-  object: ObjectRef | null;
+  owner: K8sObject | null;
   container: string | null;
   helmSource: string | null;
 }
@@ -42,7 +42,7 @@ export function lint(input: LintInput): Finding[] {
       report: (report: Report) => findings.push(toFinding(rule, configured, subject, report)),
     });
     if (rule.checkFile) {
-      for (const file of input.files) rule.checkFile(file, context({ file: file.file, object: null, container: null, helmSource: null }));
+      for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
     }
     if (rule.checkWorkload) {
       for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
@@ -57,11 +57,11 @@ export function lint(input: LintInput): Finding[] {
 }
 
 function workloadSubject(workload: Workload, container: Container | null): Subject {
-  const { file, ref, document } = workload.object;
-  return { file, object: ref, container: container ? container.name : null, helmSource: document.helmSource };
+  const { file, document } = workload.object;
+  return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
 }
 
-function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
+export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
   const severity = (configured ?? report.severity ?? rule.severity) as Severity;
   return {
     ruleId: rule.id,
@@ -69,7 +69,8 @@ function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject
     message: report.message,
     file: subject.file,
     span: report.span,
-    object: subject.object,
+    object: subject.owner?.ref ?? null,
+    owner: subject.owner,
     container: subject.container,
     probe: (report.probe ?? null) as ProbeType | null,
     helmSource: subject.helmSource,
@@ -80,7 +81,7 @@ export function defaultOptions(rule: AnyRule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, (spec as { default: unknown }).default]));
 }
 
-function byLocation(a: Finding, b: Finding): number {
+export function byLocation(a: Finding, b: Finding): number {
   if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
   return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

@@ -11,14 +11,19 @@ export interface ObjectRef {
   name: string | null;
 }
 
+/** A `probe-lint.dev/ignore` annotation, on the object or its pod template. */
+export interface IgnoreAnnotation {
+  value: string;
+  span: Span;
+}
+
 export interface K8sObject {
   ref: ObjectRef;
   file: SourceFile;
   document: ParsedDocument;
   node: MapNode;
   annotations: Record<string, string>;
-  /** Where pod-level findings point when nothing more specific is written. */
-  span: Span;
+  ignoreAnnotations: IgnoreAnnotation[];
 }
 
 /** A field with its effective value (defaults applied) and the entry, if written. */

@@ -5,6 +5,7 @@
 import jsYaml from 'js-yaml';
 import {
   Alias,
+  Lexer,
   isAlias,
   isMap,
   isScalar,
@@ -266,4 +267,27 @@ function scalarValue(value: unknown): ScalarNode['value'] {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return String(value);
+}
+
+export interface Comment {
+  start: number;
+  text: string;
+}
+
+// Tokens the lexer emits to mark state; they take no room in the source.
+const MARKERS = new Set(['\u0002', '\u0018', '\u001f']);
+
+/**
+ * The comments of a text, found by the YAML lexer so that a `#` inside a
+ * block scalar or a quoted string is never taken for one.
+ */
+export function commentsOf(text: string): Comment[] {
+  const comments: Comment[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (MARKERS.has(token)) continue;
+    if (token.startsWith('#')) comments.push({ start: offset, text: token });
+    offset += token.length;
+  }
+  return comments;
 }

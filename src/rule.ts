@@ -1,5 +1,5 @@
 // What a rule is and what it may report. Rules live in rules/, one per file.
-import type { Container, ObjectRef, ProbeType, Workload } from './model.js';
+import type { Container, K8sObject, ObjectRef, ProbeType, Workload } from './model.js';
 import type { ParsedFile } from './parse.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
@@ -74,6 +74,8 @@ export interface Finding {
   file: SourceFile;
   span: Span;
   object: ObjectRef | null;
+  /** The object the finding is about: what a `probe-lint.dev/ignore` annotation applies to. */
+  owner: K8sObject | null;
   container: string | null;
   probe: ProbeType | null;
   /** The template a rendered Helm document came from (`# Source:`). */

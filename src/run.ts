@@ -12,6 +12,7 @@ import { parseFile, type ParsedFile } from './parse.js';
 import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
+import { suppress } from './suppress.js';
 
 export interface RunOptions {
   paths: string[];
@@ -36,6 +37,8 @@ export interface Summary {
   documents: number;
   objects: number;
   containers: number;
+  /** Findings hidden by suppression comments and annotations. */
+  suppressed: number;
 }
 
 export interface RunResult {
@@ -66,7 +69,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const model = buildModel(parsed);
   const routing = buildRouting(model);
   const settings = new Map([...config.rules, ...(options.settings ?? [])]);
-  const findings = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
+  const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
+  const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
   return {
     findings,
@@ -77,6 +81,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       documents: parsed.reduce((n, p) => n + p.documents.length, 0),
       objects: model.objects.length + cheapObjects,
       containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
+      suppressed,
     },
   };
 }

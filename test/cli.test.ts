@@ -33,7 +33,7 @@ describe('probe-lint samples/', () => {
     expect(Object.keys(report.findings[0])).toEqual([
       'ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'object', 'container', 'probe', 'source', 'fix',
     ]);
-    expect(Object.keys(report.summary)).toEqual(['files', 'documents', 'objects', 'containers', 'error', 'warning', 'info']);
+    expect(Object.keys(report.summary)).toEqual(['files', 'documents', 'objects', 'containers', 'error', 'warning', 'info', 'suppressed']);
     report.tool.version = '<version>';
     await expect(JSON.stringify(report, null, 2) + '\n').toMatchFileSnapshot(path.join(GOLDEN, 'samples.json'));
   });

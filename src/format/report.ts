@@ -27,7 +27,8 @@ export function toReport(result: RunResult, version: string): Report {
     const { start, end } = rangeOf(finding.file, finding.span);
     return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   });
-  return { version, findings, notices: result.notices, summary: { ...result.summary, ...counts } };
+  const { suppressed, ...scanned } = result.summary;
+  return { version, findings, notices: result.notices, summary: { ...scanned, ...counts, suppressed } };
 }
 
 export function objectLabel(ref: ObjectRef | null, container: string | null, probe: ProbeType | null): string {
