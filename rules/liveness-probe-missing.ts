@@ -34,7 +34,7 @@ livenessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.liveness) return;
-    const services = servicesText(container, ctx.routing);
+    const services = servicesText(ctx.routing.routesOf(container))?.text;
     if (!services && container.ports.length === 0) return;
     ctx.report({
       span: container.span,

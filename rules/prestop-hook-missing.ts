@@ -1,5 +1,5 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { servicesText } from '../src/facts.js';
+import { servicesText, servingRoutes } from '../src/facts.js';
 import { isLongRunning } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
@@ -37,9 +37,11 @@ lifecycle:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.preStop) return;
-    const services = servicesText(container, ctx.routing);
+    // Metrics scrapes go straight to pod IPs: a scrape lost at shutdown is not a failed request.
+    const routes = servingRoutes(container, ctx.routing);
+    const services = servicesText(routes)?.text;
     if (!services) return;
-    const exposed = ctx.routing.routesOf(container).flatMap((r) => r.exposedBy);
+    const exposed = routes.flatMap((r) => r.exposedBy);
     const via = exposed.length > 0 ? `ingress controllers (${exposed[0]!.object.ref.kind} "${exposed[0]!.object.ref.name}") and kube-proxy still send` : 'kube-proxy still sends';
     const { major, minor } = ctx.kubernetesVersion;
     const hook = major > 1 || minor >= 30 ? 'a preStop `sleep: {seconds: 5}`' : 'a preStop `exec: {command: [sleep, "5"]}`';

@@ -44,7 +44,7 @@ readinessProbe:
       const window = failureWindow(probe);
       const single = window.threshold === 1;
       if (window.seconds >= needed && !single) continue;
-      const services = servicesText(container, ctx.routing);
+      const services = servicesText(ctx.routing.routesOf(container))?.text;
       const giveUp = single
         ? `gives up after a single failed check`
         : `gives up after ${windowText(window)} of failed checks`;

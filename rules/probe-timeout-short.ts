@@ -36,7 +36,7 @@ readinessProbe:
       if (!probe || !handler || handler.kind === 'tcpSocket') continue;
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
-      const services = servicesText(container, ctx.routing);
+      const services = servicesText(ctx.routing.routesOf(container))?.text;
       const consequence =
         type === 'readiness'
           ? `when ${describeHandler(handler)} answers slower under load, the healthy pod is marked not-ready${services ? ` and dropped from ${services}` : ''}`

@@ -1,5 +1,5 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { describeProbe, probeHandler, servicesText } from '../src/facts.js';
+import { describeProbe, probeHandler, servicesText, servingRoutes } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 import { entrySpan } from '../src/tree.js';
 
@@ -36,7 +36,8 @@ readinessProbe:
     const handler = probe && probeHandler(probe);
     if (!probe || !handler || handler.kind === 'exec' || handler.port?.resolved == null) return;
     if ((handler.kind === 'httpGet' || handler.kind === 'tcpSocket') && handler.host) return;
-    const routes = ctx.routing.routesOf(container);
+    // A Service in front of metrics only is not a serving path readiness should follow.
+    const routes = servingRoutes(container, ctx.routing);
     if (routes.length === 0) return;
     const served = new Set(
       routes.flatMap((r) => {
@@ -50,7 +51,7 @@ readinessProbe:
     ctx.report({
       span: entrySpan(handler.port.entry),
       probe: 'readiness',
-      message: `${describeProbe(probe)} checks port ${port}, but traffic from ${servicesText(container, ctx.routing)} goes to port${served.size > 1 ? 's' : ''} ${[...served].join(', ')}: readiness says nothing about the path that serves requests`,
+      message: `${describeProbe(probe)} checks port ${port}, but traffic from ${servicesText(routes)!.text} goes to port${served.size > 1 ? 's' : ''} ${[...served].join(', ')}: readiness says nothing about the path that serves requests`,
     });
   },
 });

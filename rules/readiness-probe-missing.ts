@@ -31,13 +31,13 @@ readinessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
-    const services = servicesText(container, ctx.routing);
+    const services = servicesText(ctx.routing.routesOf(container));
     if (services) {
       ctx.report({
         span: container.span,
         probe: 'readiness',
         severity: 'error',
-        message: `container "${container.name}" has no readiness probe: ${services} sends it requests from the moment it starts, before it can serve, and keeps sending them while it is overloaded or broken`,
+        message: `container "${container.name}" has no readiness probe: ${services.text} send${services.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keeps sending them while it is overloaded or broken`,
       });
       return;
     }

@@ -1,7 +1,7 @@
 // Kubernetes arithmetic and wording shared by rules: how long a probe takes
 // to give up, what a handler checks, where a finding about a field points.
 import type { Container, PortRef, Probe, ProbeHandler, Setting } from './model.js';
-import type { Routing } from './routing.js';
+import type { Route, Routing } from './routing.js';
 import { longestSleep } from './shell.js';
 import { entrySpan, type Span } from './tree.js';
 
@@ -67,12 +67,24 @@ export function settingText(name: string, setting: Setting<number>): string {
   return written === setting.value ? `${name}: ${setting.value}` : `${name}: ${JSON.stringify(written)}, which means ${setting.value}s`;
 }
 
-/** `service "api"`, `services "api" and "api-canary"`: who sends traffic, for messages. */
-export function servicesText(container: Container, routing: Routing): string | null {
-  const names = [...new Set(routing.routesOf(container).map((r) => r.service.object.ref.name ?? '?'))];
+export interface ServicesText {
+  /** `service "api"`, `services "api" and "api-canary"`. */
+  text: string;
+  plural: boolean;
+}
+
+/** Who sends traffic to a container, for messages; null when nothing routes to it. */
+export function servicesText(routes: readonly Route[]): ServicesText | null {
+  const names = [...new Set(routes.map((r) => r.service.object.ref.name ?? '?'))];
   if (names.length === 0) return null;
   const quoted = names.map((n) => `"${n}"`);
-  return names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+  const text = names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+  return { text, plural: names.length > 1 };
+}
+
+/** Routes that carry requests, not metrics scrapes. */
+export function servingRoutes(container: Container, routing: Routing): Route[] {
+  return routing.routesOf(container).filter((r) => !r.monitoring);
 }
 
 /** Seconds a container's preStop hook sleeps: a `sleep` action, or the longest `sleep N` of an exec command or its shell script. */

@@ -10,6 +10,8 @@ export interface Route {
   containerPort: ContainerPort | null;
   /** Ingresses and routes that send traffic to this Service. */
   exposedBy: Backend[];
+  /** A metrics or profiling port: scraped straight from pod IPs, not a path users' requests take. */
+  monitoring: boolean;
 }
 
 export interface Routing {
@@ -43,7 +45,8 @@ export function buildRouting(model: Model): Routing {
       for (const servicePort of service.ports) {
         const target = targetOf(workload, servicePort);
         if (!target) continue;
-        push(routesByContainer, target.container, { service, servicePort, containerPort: target.port, exposedBy });
+        const monitoring = isMonitoring(service, servicePort, target.port);
+        push(routesByContainer, target.container, { service, servicePort, containerPort: target.port, exposedBy, monitoring });
       }
     }
   }
@@ -51,6 +54,13 @@ export function buildRouting(model: Model): Routing {
     routesOf: (container) => routesByContainer.get(container) ?? [],
     servicesOf: (workload) => servicesByWorkload.get(workload) ?? [],
   };
+}
+
+const MONITORING_NAME = /(^|[-_])(metrics|monitoring|prometheus|profiling|pprof|debug)($|[-_])/i;
+
+function isMonitoring(service: Service, servicePort: ServicePort, containerPort: ContainerPort | null): boolean {
+  const names = [service.object.ref.name, servicePort.name, containerPort?.name, typeof servicePort.targetPort === 'string' ? servicePort.targetPort : null];
+  return names.some((name) => name !== null && name !== undefined && MONITORING_NAME.test(name));
 }
 
 function labelKey(namespace: string | null, key: string, value: string): string {
