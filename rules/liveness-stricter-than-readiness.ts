@@ -1,11 +1,11 @@
 import { deployment } from '../src/doc-examples.js';
-import { failureWindow, probeHandler, settingSpan, windowText } from '../src/facts.js';
+import { failureWindow, probeHandler, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
   id: 'liveness-stricter-than-readiness',
   severity: 'warning',
-  fixable: 'none',
+  fixable: 'safe',
   options: {},
   docs: {
     summary:
@@ -46,6 +46,7 @@ livenessProbe:
     const ready = failureWindow(readiness);
     if (live.seconds >= ready.seconds) return;
     ctx.report({
+      fix: raiseThreshold(container.workload.object.file, liveness, Math.ceil(ready.seconds / live.interval)),
       span: settingSpan(liveness.failureThreshold, liveness),
       probe: 'liveness',
       message: `liveness probe of container "${container.name}" restarts it after ${windowText(live)} of failed checks, before its readiness probe takes it out of rotation after ${windowText(ready)}: under load the container is killed with its in-flight requests instead of being given time to catch up`,

@@ -1,12 +1,12 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, failureWindow, probeHandler, servicesText, settingSpan, windowText } from '../src/facts.js';
+import { describeProbe, failureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, windowText } from '../src/facts.js';
 import type { ProbeType } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: number }>({
   id: 'probe-failure-window-short',
   severity: 'warning',
-  fixable: 'none',
+  fixable: 'safe',
   options: {
     readinessMinSeconds: { type: 'seconds', default: 20, description: 'Shortest time, in seconds, a readiness probe may take to mark a pod not-ready.' },
     livenessMinSeconds: { type: 'seconds', default: 30, description: 'Shortest time, in seconds, a liveness probe may take to restart a container.' },
@@ -52,7 +52,9 @@ readinessProbe:
         type === 'readiness'
           ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
           : 'a short stall under load restarts a container that was only busy';
+      const threshold = Math.max(2, Math.ceil(needed / window.interval));
       ctx.report({
+        fix: raiseThreshold(container.workload.object.file, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type,
         message: `${describeProbe(probe)} ${giveUp} (${single ? `failureThreshold: 1, ${windowText(window)}; need ≥ 2 checks and ` : 'need '}≥ ${needed}s): ${consequence}`,

@@ -1,25 +1,27 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe } from '../src/facts.js';
+import { describeProbe, isPortName } from '../src/facts.js';
 import type { PortRef, Probe, ProbeHandler } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
-import { asScalar, entrySpan, type MapEntry, type Span } from '../src/tree.js';
+import { merge, removeEntry, setValue, type EditSet } from '../src/edit.js';
+import type { SourceFile } from '../src/source.js';
+import { asScalar, entrySpan, type MapEntry, type MapNode, type Span } from '../src/tree.js';
 
 const NUMBER_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 
-// IANA service name: 1–15 of a-z0-9-, at least one letter, no leading, trailing or doubled hyphen.
-const PORT_NAME = /^(?!-)(?!.*--)(?=.*[a-z])[a-z0-9-]{1,15}(?<!-)$/;
 // RFC 9110 token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 interface Problem {
   span: Span;
   text: string;
+  /** The unambiguous repair, when there is one. */
+  repair?: { text: string; edit: EditSet | null };
 }
 
 export default defineRule({
   id: 'probe-invalid',
   severity: 'error',
-  fixable: 'none',
+  fixable: 'safe',
   options: {},
   docs: {
     summary:
@@ -41,11 +43,15 @@ livenessProbe:
 `),
   },
   checkContainer(container, ctx) {
+    const file = container.workload.object.file;
     for (const probe of Object.values(container.probes)) {
-      const problems = probeProblems(probe);
+      const problems = probeProblems(file, probe);
       const first = problems[0];
       if (!first) continue;
+      const repairs = problems.flatMap((p) => (p.repair?.edit ? [p.repair] : []));
+      const edit = repairs.length > 0 ? merge(...repairs.map((r) => r.edit)) : null;
       ctx.report({
+        fix: edit && { description: repairs.map((r) => r.text).join(', '), edit },
         span: first.span,
         probe: probe.type,
         message: `${describeProbe(probe)} is rejected by the API server: ${problems.map((p) => p.text).join('; ')}`,
@@ -54,7 +60,7 @@ livenessProbe:
   },
 });
 
-function probeProblems(probe: Probe): Problem[] {
+function probeProblems(file: SourceFile, probe: Probe): Problem[] {
   if (!probe.node) return [{ span: entrySpan(probe.entry), text: `${probe.entry.key} must be a mapping` }];
   const problems: Problem[] = [];
   if (probe.handlers.length === 0) {
@@ -67,46 +73,61 @@ function probeProblems(probe: Probe): Problem[] {
   }
   for (const field of NUMBER_FIELDS) {
     const written = probe[field].entry;
-    if (written) problems.push(...integerProblems(written, field, false));
+    if (written) problems.push(...integerProblems(file, probe.node, written, field, false));
   }
   const success = probe.successThreshold;
   if (probe.type !== 'readiness' && success.entry && success.value !== 1) {
-    problems.push({ span: entrySpan(success.entry), text: `successThreshold must be 1 on a ${probe.type} probe, not ${success.value}` });
+    problems.push({
+      span: entrySpan(success.entry),
+      text: `successThreshold must be 1 on a ${probe.type} probe, not ${success.value}`,
+      repair: { text: 'set successThreshold to 1', edit: setValue(file, probe.node, 'successThreshold', '1') },
+    });
   }
   const grace = probe.terminationGracePeriodSeconds;
   if (grace) {
     if (probe.type === 'readiness') {
-      problems.push({ span: entrySpan(grace), text: 'a readiness probe may not set terminationGracePeriodSeconds' });
+      problems.push({
+        span: entrySpan(grace),
+        text: 'a readiness probe may not set terminationGracePeriodSeconds',
+        repair: { text: 'remove terminationGracePeriodSeconds', edit: removeEntry(file, probe.node, grace) },
+      });
     } else {
-      problems.push(...integerProblems(grace, 'terminationGracePeriodSeconds', true));
+      problems.push(...integerProblems(file, probe.node, grace, 'terminationGracePeriodSeconds', true));
     }
   }
-  for (const handler of probe.handlers) problems.push(...handlerProblems(handler));
+  for (const handler of probe.handlers) problems.push(...handlerProblems(file, handler));
   return problems;
 }
 
-function integerProblems(e: MapEntry, field: string, positive: boolean): Problem[] {
+/** `"5"` where 5 was meant: the one non-integer whose repair is certain. */
+function unquote(file: SourceFile, map: MapNode, e: MapEntry, value: unknown): Problem['repair'] {
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return undefined;
+  return { text: `write ${e.key} as the number ${Number(value)}`, edit: setValue(file, map, e.key, String(Number(value))) };
+}
+
+function integerProblems(file: SourceFile, map: MapNode, e: MapEntry, field: string, positive: boolean): Problem[] {
   const value = asScalar(e.value)?.value;
   const span = entrySpan(e);
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    return [{ span, text: `${field} must be an integer, not ${JSON.stringify(value ?? null)}` }];
+    const repair = !positive || Number(value) > 0 ? unquote(file, map, e, value) : undefined;
+    return [{ span, text: `${field} must be an integer, not ${JSON.stringify(value ?? null)}`, repair }];
   }
   if (positive && value <= 0) return [{ span, text: `${field} must be greater than 0, not ${value}` }];
   if (value < 0) return [{ span, text: `${field} must not be negative (${value})` }];
   return [];
 }
 
-function handlerProblems(handler: ProbeHandler): Problem[] {
+function handlerProblems(file: SourceFile, handler: ProbeHandler): Problem[] {
   if (!handler.node) return [{ span: entrySpan(handler.entry), text: `${handler.kind} must be a mapping` }];
   switch (handler.kind) {
     case 'exec':
       return handler.command.length === 0 ? [{ span: entrySpan(handler.entry), text: 'exec has an empty command' }] : [];
     case 'grpc':
-      return portProblems(handler, handler.port, false);
+      return portProblems(file, handler, handler.port, false);
     case 'tcpSocket':
-      return portProblems(handler, handler.port, true);
+      return portProblems(file, handler, handler.port, true);
     case 'httpGet': {
-      const problems = portProblems(handler, handler.port, true);
+      const problems = portProblems(file, handler, handler.port, true);
       if (handler.scheme !== 'HTTP' && handler.scheme !== 'HTTPS') {
         problems.push({ span: fieldSpan(handler, 'scheme'), text: `scheme must be HTTP or HTTPS, not ${JSON.stringify(handler.scheme)}` });
       }
@@ -126,7 +147,7 @@ function fieldSpan(handler: ProbeHandler, key: string): Span {
   return e ? entrySpan(e) : handler.entry.keySpan;
 }
 
-function portProblems(handler: ProbeHandler, port: PortRef | null, namesAllowed: boolean): Problem[] {
+function portProblems(file: SourceFile, handler: ProbeHandler, port: PortRef | null, namesAllowed: boolean): Problem[] {
   if (!port) return [{ span: handler.entry.keySpan, text: `${handler.kind} needs a port` }];
   const span = entrySpan(port.entry);
   const written = port.written;
@@ -136,9 +157,14 @@ function portProblems(handler: ProbeHandler, port: PortRef | null, namesAllowed:
       : [{ span, text: `port must be between 1 and 65535, not ${written}` }];
   }
   if (typeof written !== 'string') return [{ span, text: 'port must be a number or a port name' }];
-  if (!namesAllowed) return [{ span, text: `a gRPC port must be a number, not the name ${JSON.stringify(written)}` }];
-  if (/^\d+$/.test(written)) {
-    return [{ span, text: `port ${JSON.stringify(written)} is quoted, which makes it a port name, and a name needs a letter; write it unquoted` }];
+  if (!namesAllowed) {
+    const repair = handler.node ? unquote(file, handler.node, port.entry, written) : undefined;
+    return [{ span, text: `a gRPC port must be a number, not the name ${JSON.stringify(written)}`, repair }];
   }
-  return PORT_NAME.test(written) ? [] : [{ span, text: `port name ${JSON.stringify(written)} is not valid (1–15 of a-z, 0-9 and "-", with a letter, no leading, trailing or doubled "-")` }];
+  if (/^\d+$/.test(written)) {
+    const number = Number(written);
+    const repair = number >= 1 && number <= 65535 && handler.node ? unquote(file, handler.node, port.entry, written) : undefined;
+    return [{ span, text: `port ${JSON.stringify(written)} is quoted, which makes it a port name, and a name needs a letter; write it unquoted`, repair }];
+  }
+  return isPortName(written) ? [] : [{ span, text: `port name ${JSON.stringify(written)} is not valid (1–15 of a-z, 0-9 and "-", with a letter, no leading, trailing or doubled "-")` }];
 }

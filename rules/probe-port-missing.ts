@@ -1,8 +1,9 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, probeHandler } from '../src/facts.js';
-import type { Probe } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
-import { entrySpan } from '../src/tree.js';
+import { describeProbe, isPortName, probeHandler } from '../src/facts.js';
+import { setValue } from '../src/edit.js';
+import type { Container, Probe } from '../src/model.js';
+import { defineRule, type ProposedFix } from '../src/rule.js';
+import { entrySpan, type MapEntry, type MapNode } from '../src/tree.js';
 
 const CONSEQUENCE: Record<Probe['type'], string> = {
   readiness: 'kubelet discards every result, so the probe never passes and the pod never becomes ready',
@@ -13,7 +14,7 @@ const CONSEQUENCE: Record<Probe['type'], string> = {
 export default defineRule({
   id: 'probe-port-missing',
   severity: 'error',
-  fixable: 'none',
+  fixable: 'unsafe',
   options: {},
   docs: {
     summary:
@@ -37,6 +38,7 @@ readinessProbe:
 `),
   },
   checkContainer(container, ctx) {
+    const fix = onlyTcpPort(container);
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
       if (!handler || handler.kind === 'exec' || handler.kind === 'grpc') continue;
@@ -45,6 +47,7 @@ readinessProbe:
       const name = port.written;
       if (port.declared && port.declared.protocol !== 'TCP') {
         ctx.report({
+          fix: fix(handler.node, port.entry),
           span: entrySpan(port.entry),
           probe: probe.type,
           message: `${describeProbe(probe)} uses port "${name}", which the container declares for ${port.declared.protocol}: the probe connects over TCP to port ${port.declared.number ?? '?'}, where nothing answers TCP`,
@@ -55,6 +58,7 @@ readinessProbe:
       const elsewhere = container.workload.containers.find((c) => c !== container && c.ports.some((p) => p.name === name));
       const where = elsewhere ? ` (container "${elsewhere.name}" declares it, but kubelet looks only in the probing container)` : '';
       ctx.report({
+        fix: fix(handler.node, port.entry),
         span: entrySpan(port.entry),
         probe: probe.type,
         message: `${describeProbe(probe)} uses port "${name}", which container "${container.name}" does not declare${where}: ${CONSEQUENCE[probe.type]}`,
@@ -62,3 +66,16 @@ readinessProbe:
     }
   },
 });
+
+/** The fix that points a probe at the container's one declared TCP port; none when there are several or none. */
+function onlyTcpPort(container: Container): (handlerNode: MapNode | null, port: MapEntry) => ProposedFix | null {
+  const tcp = container.ports.filter((p) => p.protocol === 'TCP' && (p.name !== null || p.number !== null));
+  const only = tcp.length === 1 ? tcp[0]! : null;
+  return (handlerNode, port) => {
+    if (!only || !handlerNode) return null;
+    const value = only.name !== null && isPortName(only.name) ? only.name : only.number !== null ? String(only.number) : null;
+    if (value === null) return null;
+    const edit = setValue(container.workload.object.file, handlerNode, port.key, value);
+    return edit && { description: `use port ${value}, the container's only TCP port`, edit };
+  };
+}

@@ -1,6 +1,7 @@
 import { describeHandler, describeProbe, probeHandler, servicesText, settingSpan, settingText } from '../src/facts.js';
-import type { ProbeType } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
+import type { Probe, ProbeType } from '../src/model.js';
+import { merge, setValue } from '../src/edit.js';
+import { defineRule, type ProposedFix } from '../src/rule.js';
 import { deployment } from '../src/doc-examples.js';
 
 const CHECKED: readonly ProbeType[] = ['readiness', 'liveness'];
@@ -8,7 +9,7 @@ const CHECKED: readonly ProbeType[] = ['readiness', 'liveness'];
 export default defineRule<{ minSeconds: number; fixSeconds: number }>({
   id: 'probe-timeout-short',
   severity: 'warning',
-  fixable: 'none',
+  fixable: 'safe',
   options: {
     minSeconds: { type: 'seconds', default: 3, description: 'Shortest timeout, in seconds, accepted for HTTP, gRPC and exec probes.' },
     fixSeconds: { type: 'seconds', default: 5, description: 'Timeout the fix sets.' },
@@ -36,6 +37,7 @@ readinessProbe:
       if (!probe || !handler || handler.kind === 'tcpSocket') continue;
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
+      const fix = raiseTimeout(probe, ctx.options.fixSeconds);
       const services = servicesText(ctx.routing.routesOf(container))?.text;
       const consequence =
         type === 'readiness'
@@ -44,8 +46,22 @@ readinessProbe:
       ctx.report({
         span: settingSpan(timeout, probe),
         probe: type,
+        fix,
         message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText('timeoutSeconds', timeout)}; need ≥ ${ctx.options.minSeconds}s): ${consequence}`,
       });
     }
   },
 });
+
+/**
+ * Sets the timeout; a period below it goes up with it, which leaves the failure
+ * window as it was (kubelet already waits out a running check) and keeps the probe in rhythm.
+ */
+function raiseTimeout(probe: Probe, seconds: number): ProposedFix | null {
+  if (!probe.node) return null;
+  const file = probe.container.workload.object.file;
+  const timeout = setValue(file, probe.node, 'timeoutSeconds', String(seconds));
+  if (probe.periodSeconds.value >= seconds) return timeout && { description: `set timeoutSeconds to ${seconds}`, edit: timeout };
+  const edit = merge(timeout, setValue(file, probe.node, 'periodSeconds', String(seconds)));
+  return edit && { description: `set timeoutSeconds and periodSeconds to ${seconds}`, edit };
+}

@@ -1,13 +1,16 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { isLongRunning } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
+import { addEntry, scalarText } from '../src/edit.js';
+import { isPortName } from '../src/facts.js';
+import { isLongRunning, type Container } from '../src/model.js';
+import { defineRule, type ProposedFix } from '../src/rule.js';
+import type { Route } from '../src/routing.js';
 import { servicesText } from '../src/facts.js';
 
 export default defineRule({
   id: 'readiness-probe-missing',
   severity: 'error',
   severityNote: 'error when a Service routes to the container, warning when it only declares ports',
-  fixable: 'none',
+  fixable: 'unsafe',
   options: {},
   docs: {
     summary:
@@ -31,9 +34,11 @@ readinessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
-    const services = servicesText(ctx.routing.routesOf(container));
+    const routes = ctx.routing.routesOf(container);
+    const services = servicesText(routes);
     if (services) {
       ctx.report({
+        fix: tcpReadinessProbe(container, routes),
         span: container.span,
         probe: 'readiness',
         severity: 'error',
@@ -51,3 +56,19 @@ readinessProbe:
     });
   },
 });
+
+/**
+ * A TCP readiness probe on the port the Service targets. A TCP check only knows
+ * that the port accepts connections; it guesses no path, and it already keeps
+ * traffic away until the app listens.
+ */
+function tcpReadinessProbe(container: Container, routes: readonly Route[]): ProposedFix | null {
+  const route = routes.find((r) => r.containerPort) ?? routes[0];
+  if (!route || route.servicePort.protocol !== 'TCP') return null;
+  const declared = route.containerPort;
+  const port = declared ? (declared.name !== null && isPortName(declared.name) ? declared.name : declared.number) : route.servicePort.targetPort;
+  if (port === null || (typeof port === 'string' && !isPortName(port)) || (typeof port === 'number' && (port < 1 || port > 65535))) return null;
+  const value = scalarText(port);
+  const edit = addEntry(container.workload.object.file, container.node, 'readinessProbe', ['tcpSocket:', `  port: ${value}`]);
+  return edit && { description: `add a TCP readiness probe on port ${value}`, edit };
+}

@@ -1,12 +1,14 @@
 import { deployment } from '../src/doc-examples.js';
-import { probeHandler } from '../src/facts.js';
-import { defineRule } from '../src/rule.js';
-import { entrySpan } from '../src/tree.js';
+import { columnOf, entryText, insertBefore, merge, removeEntry } from '../src/edit.js';
+import { failureWindow, probeHandler } from '../src/facts.js';
+import type { Probe } from '../src/model.js';
+import { defineRule, type ProposedFix } from '../src/rule.js';
+import { entrySpan, type MapEntry } from '../src/tree.js';
 
 export default defineRule<{ minDelaySeconds: number }>({
   id: 'startup-probe-preferred',
   severity: 'info',
-  fixable: 'none',
+  fixable: 'unsafe',
   options: {
     minDelaySeconds: { type: 'seconds', default: 30, description: 'Liveness initialDelaySeconds from which a startup probe is suggested.' },
   },
@@ -37,9 +39,34 @@ livenessProbe:
     const delay = liveness.initialDelaySeconds;
     if (!delay.entry || delay.value < ctx.options.minDelaySeconds) return;
     ctx.report({
+      fix: startupProbe(liveness, delay.entry),
       span: entrySpan(delay.entry),
       probe: 'liveness',
       message: `liveness probe of container "${container.name}" waits a fixed ${delay.value}s before its first check: a slower start is killed in a restart loop, and a hang right after a fast start goes unnoticed for ${delay.value}s; a startup probe waits exactly as long as the app needs`,
     });
   },
 });
+
+/**
+ * A startup probe with the liveness handler, allowing the old delay plus the
+ * liveness failure window (what the container had before), and the delay removed.
+ */
+function startupProbe(liveness: Probe, delay: MapEntry): ProposedFix | null {
+  const handler = probeHandler(liveness);
+  const container = liveness.container;
+  const file = container.workload.object.file;
+  if (!handler || !liveness.node || liveness.node.flow) return null;
+  const period = liveness.periodSeconds.value;
+  const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
+  const threshold = Math.ceil(allowed / period);
+  const keyIndent = ' '.repeat(columnOf(file, liveness.entry.keySpan.start));
+  const childIndent = ' '.repeat(columnOf(file, liveness.node.span.start));
+  const lines = [
+    `${keyIndent}startupProbe:`,
+    childIndent + entryText(file, handler.entry),
+    `${childIndent}periodSeconds: ${period}`,
+    `${childIndent}failureThreshold: ${threshold}`,
+  ];
+  const edit = merge(insertBefore(file, container.node, liveness.entry, 'startupProbe', lines), removeEntry(file, liveness.node, delay));
+  return edit && { description: `add a startupProbe allowing ${threshold} × ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit };
+}

@@ -10,7 +10,8 @@ import { ConfigError } from './config.js';
 import { UsageError } from './inputs.js';
 import { ruleMarkdown, listRules } from './rule-docs.js';
 import type { Severity } from './rule.js';
-import { run } from './run.js';
+import { fixAll, unifiedDiff, writeFixed } from './fix.js';
+import { run, type RunOptions, type RunResult } from './run.js';
 import { VERSION } from './version.js';
 
 const FORMATS = ['stylish', 'json'] as const;
@@ -24,6 +25,8 @@ Examples:
   $ helm template charts/api | probe-lint -
   $ probe-lint --format json -o report.json .
   $ probe-lint --fail-on warning k8s/     fail on warnings too
+  $ probe-lint --fix k8s/                 apply safe fixes in place
+  $ probe-lint --fix-dry-run --unsafe-fixes k8s/   show every fix as a diff
   $ probe-lint --rule liveness-probe-missing=warning k8s/
   $ probe-lint rules                      list the rules
   $ probe-lint explain probe-timeout-short
@@ -38,6 +41,9 @@ interface LintFlags {
   config?: string;
   rule: string[];
   kubeVersion?: string;
+  fix?: boolean;
+  unsafeFixes?: boolean;
+  fixDryRun?: boolean;
 }
 
 function useColor(toFile: boolean): boolean {
@@ -62,7 +68,7 @@ function exitCodeFor(report: Report, failOn: FailOn): number {
 }
 
 async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
-  const result = await run({
+  const options: RunOptions = {
     paths,
     cwd: process.cwd(),
     ignore: flags.ignore,
@@ -70,7 +76,24 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     ruleFlags: flags.rule,
     kubernetesVersion: flags.kubeVersion,
     readStdin,
-  });
+  };
+  if (flags.unsafeFixes && !flags.fix && !flags.fixDryRun) throw new UsageError('--unsafe-fixes goes with --fix or --fix-dry-run');
+  if (flags.fix || flags.fixDryRun) {
+    const outcome = await fixAll(options, Boolean(flags.unsafeFixes));
+    const fixed = outcome.files.reduce((n, f) => n + f.fixes, 0);
+    if (flags.fixDryRun) {
+      process.stdout.write(unifiedDiff(outcome.files));
+      process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} (nothing written)\n`);
+      return exitCodeFor(toReport(outcome.result, VERSION), flags.failOn);
+    }
+    await writeFixed(outcome.files);
+    process.stderr.write(`probe-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'}\n`);
+    return report(outcome.result, flags);
+  }
+  return report(await run(options), flags);
+}
+
+async function report(result: RunResult, flags: LintFlags): Promise<number> {
   const report = toReport(result, VERSION);
   for (const notice of report.notices) {
     const where = notice.file ? `${notice.file}${notice.line ? `:${notice.line}` : ''}: ` : '';
@@ -98,6 +121,9 @@ function program(): Command {
     .option('-c, --config <file>', 'config file (default: the nearest .probe-lint.yaml, .yml or .json upwards)')
     .option('--rule <id=severity>', 'set a rule\'s severity: error, warning, info or off (repeatable)', collect, [])
     .option('--kube-version <version>', 'Kubernetes version the manifests target (default 1.30)')
+    .option('--fix', 'apply safe fixes to the files in place')
+    .option('--unsafe-fixes', 'with --fix or --fix-dry-run: apply suggestions too (new probes and hooks)')
+    .option('--fix-dry-run', 'print the fixes as a unified diff and write nothing')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run probe-lint --help for usage)')
     .exitOverride()

@@ -1,7 +1,7 @@
 // Runs every enabled rule over every subject and collects its reports as findings.
 import type { Container, K8sObject, Model, ProbeType, Workload } from './model.js';
 import type { ParsedFile } from './parse.js';
-import type { AnyRule, Finding, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
+import type { AnyRule, Finding, Fix, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
 
@@ -63,6 +63,13 @@ function workloadSubject(workload: Workload, container: Container | null): Subje
 
 export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
   const severity = (configured ?? report.severity ?? rule.severity) as Severity;
+  if (report.fix && rule.fixable === 'none') throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  // Fixes edit files on disk: never stdin, never rendered output whose source is a template.
+  const editable = subject.file.absPath !== null && subject.helmSource === null;
+  const fix: Fix | null =
+    report.fix && editable
+      ? { description: report.fix.description, safe: rule.fixable === 'safe', edits: report.fix.edit.edits, changes: report.fix.edit.changes }
+      : null;
   return {
     ruleId: rule.id,
     severity,
@@ -74,6 +81,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
     container: subject.container,
     probe: (report.probe ?? null) as ProbeType | null,
     helmSource: subject.helmSource,
+    fix,
   };
 }
 

@@ -2,7 +2,10 @@
 // to give up, what a handler checks, where a finding about a field points.
 import type { Container, PortRef, Probe, ProbeHandler, Setting } from './model.js';
 import type { Route, Routing } from './routing.js';
+import { setValue } from './edit.js';
+import type { ProposedFix } from './rule.js';
 import { longestSleep } from './shell.js';
+import type { SourceFile } from './source.js';
 import { entrySpan, type Span } from './tree.js';
 
 export interface FailureWindow {
@@ -94,4 +97,16 @@ export function preStopSleep(container: Container): number | null {
   if (handler.kind === 'sleep') return handler.seconds;
   if (handler.kind === 'exec') return longestSleep(handler.command);
   return null;
+}
+
+/** The fix that sets a probe's failureThreshold, saying what window it gives. */
+export function raiseThreshold(file: SourceFile, probe: Probe, threshold: number): ProposedFix | null {
+  const edit = probe.node && setValue(file, probe.node, 'failureThreshold', String(threshold));
+  const interval = failureWindow(probe).interval;
+  return edit ? { description: `set failureThreshold to ${threshold} (${threshold} × ${interval}s = ${threshold * interval}s)`, edit } : null;
+}
+
+/** An IANA service name: 1–15 of a-z, 0-9 and "-", at least one letter, no leading, trailing or doubled "-". */
+export function isPortName(name: string): boolean {
+  return /^(?!-)(?!.*--)(?=.*[a-z])[a-z0-9-]{1,15}(?<!-)$/.test(name);
 }

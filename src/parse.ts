@@ -142,7 +142,8 @@ function parseFull(result: ParsedFile, text: string, base: number): void {
       });
       continue;
     }
-    if (doc.contents === null) continue;
+    // `---` with nothing after it, or a null: an empty document, as js-yaml's path counts it.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     const root = new TreeBuilder(doc, base).convert(doc.contents as YamlNode, false);
     const [start, , end] = doc.range;
     addDocument(result, {

@@ -3,6 +3,7 @@ import type { Container, K8sObject, ObjectRef, ProbeType, Workload } from './mod
 import type { ParsedFile } from './parse.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
+import type { Change, EditSet, TextEdit } from './edit.js';
 import type { Span } from './tree.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -30,12 +31,28 @@ export interface RuleDocs {
   passing: string;
 }
 
+export interface ProposedFix {
+  /** Short and imperative: `set timeoutSeconds to 5`. */
+  description: string;
+  edit: EditSet;
+}
+
 export interface Report {
   span: Span;
   message: string;
   probe?: ProbeType;
   /** For rules whose default severity depends on the case; config overrides it. */
   severity?: Severity;
+  /** Left out when the edit could not be built (anchored nodes, odd layout): the finding stands without a fix. */
+  fix?: ProposedFix | null;
+}
+
+/** A fix as findings carry it: safe ones are applied by --fix, the others only with --unsafe-fixes. */
+export interface Fix {
+  description: string;
+  safe: boolean;
+  edits: TextEdit[];
+  changes: Change[];
 }
 
 export interface RuleContext<O> {
@@ -80,4 +97,5 @@ export interface Finding {
   probe: ProbeType | null;
   /** The template a rendered Helm document came from (`# Source:`). */
   helmSource: string | null;
+  fix: Fix | null;
 }

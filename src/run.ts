@@ -30,6 +30,8 @@ export interface RunOptions {
   rules?: readonly AnyRule[];
   /** Programmatic overrides over everything else (tests, the Action). */
   settings?: ReadonlyMap<string, RuleSettings>;
+  /** Texts to lint instead of what is on disk, by absolute path: the fixer's passes. */
+  overrides?: ReadonlyMap<string, string>;
 }
 
 export interface Summary {
@@ -42,6 +44,7 @@ export interface Summary {
 }
 
 export interface RunResult {
+  files: ParsedFile[];
   findings: Finding[];
   notices: Notice[];
   summary: Summary;
@@ -61,7 +64,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const text = options.readStdin ? await options.readStdin() : '';
     sources.push(decode('<stdin>', null, Buffer.from(text, 'utf8')));
   }
-  for (const read of await readAll(inputs.files)) {
+  for (const read of await readAll(inputs.files, options.overrides)) {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
@@ -73,6 +76,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
   return {
+    files: parsed,
     findings,
     notices,
     config,
@@ -100,20 +104,21 @@ function resolveConfig(options: RunOptions, rules: readonly AnyRule[]): Config {
 
 type ReadResult = { source: SourceFile } | { notice: Notice };
 
-async function readAll(files: InputFile[]): Promise<ReadResult[]> {
+async function readAll(files: InputFile[], overrides: ReadonlyMap<string, string> | undefined): Promise<ReadResult[]> {
   const results: ReadResult[] = new Array(files.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
-      results[i] = await readOne(files[i]!);
+      results[i] = await readOne(files[i]!, overrides?.get(files[i]!.absPath));
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
   return results;
 }
 
-async function readOne(file: InputFile): Promise<ReadResult> {
+async function readOne(file: InputFile, override: string | undefined): Promise<ReadResult> {
+  if (override !== undefined) return { source: decode(file.path, file.absPath, Buffer.from(override, 'utf8')) };
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file.absPath);

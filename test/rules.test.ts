@@ -3,9 +3,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
+import type { RuleSettings } from '../src/engine.js';
+import { fixAll } from '../src/fix.js';
 import type { AnyRule } from '../src/rule.js';
 import { run, type RunResult } from '../src/run.js';
 import { FIXTURES, REPO, findingLines, tempTree } from './helpers.js';
+
+/** Settings that switch every rule off but the one under test. */
+function onlyRule(rule: AnyRule): Map<string, RuleSettings> {
+  return new Map(RULES.map((r) => [r.id, { severity: r.id === rule.id ? (rule.severity === 'off' ? 'warning' : rule.severity) : 'off' }]));
+}
 
 /** Lints with every rule, the one under test switched on, and keeps its findings only. */
 async function lintRule(rule: AnyRule, paths: string[], cwd: string): Promise<RunResult> {
@@ -45,6 +52,24 @@ for (const rule of RULES) {
         const result = await lintRule(rule, [name], dir);
         const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.out'));
         await expect(findingLines(result) + '\n').toMatchFileSnapshot(golden);
+      });
+    }
+
+    for (const name of cases) {
+      it(`fixes ${name} as its golden shows, once and for all`, async () => {
+        const outcome = await fixAll({ paths: [name], cwd: dir, settings: onlyRule(rule) }, true);
+        const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.fixed.yaml'));
+        const [fixed] = outcome.files;
+        if (rule.fixable === 'none' || !fixed) {
+          expect(outcome.files, 'a rule without fixes changes nothing').toEqual([]);
+          expect(fs.existsSync(golden), `${golden} has no fix to show`).toBe(false);
+          return;
+        }
+        await expect((fixed.bom ? '\uFEFF' : '') + fixed.after).toMatchFileSnapshot(golden);
+        // Nothing applicable of this rule is left, and a second run changes nothing.
+        const again = await fixAll({ paths: [name], cwd: dir, settings: onlyRule(rule), overrides: new Map([[fixed.absPath, fixed.after]]) }, true);
+        expect(again.files).toEqual([]);
+        expect(again.result.findings.filter((f) => f.ruleId === rule.id && f.fix)).toEqual([]);
       });
     }
 

@@ -18,7 +18,13 @@ export function formatJson(report: Report): string {
     probe: finding.probe,
     // The template's line is found once charts are rendered (issue #6); until then only its file is known.
     source: finding.helmSource ? { file: finding.helmSource, line: null } : null,
-    fix: null,
+    fix: finding.fix
+      ? {
+          description: finding.fix.description,
+          safe: finding.fix.safe,
+          edits: finding.fix.edits.map((e) => ({ file: finding.file.path, offset: e.offset, length: e.length, text: e.text })),
+        }
+      : null,
   }));
   const body = {
     version: 1,

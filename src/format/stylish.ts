@@ -1,5 +1,7 @@
 // The terminal report: findings grouped by file, each with a code frame.
-import type { Severity } from '../rule.js';
+import { diffLines } from 'diff';
+import { applyEdits } from '../fix.js';
+import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
 import { objectLabel, type LocatedFinding, type Report } from './report.js';
 
@@ -9,9 +11,9 @@ export interface StylishOptions {
 
 type Paint = (text: string) => string;
 
-function painter(color: boolean): Record<'red' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
+function painter(color: boolean): Record<'red' | 'green' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
   const wrap = (open: number, close: number): Paint => (color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t);
-  return { red: wrap(31, 39), yellow: wrap(33, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24) };
+  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24) };
 }
 
 export function formatStylish(report: Report, options: StylishOptions): string {
@@ -33,6 +35,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
       const label = objectLabel(finding.object, finding.container, finding.probe);
       if (label) out.push(`    ${paint.dim(label)}${finding.helmSource ? paint.dim(` (from ${finding.helmSource})`) : ''}`);
       out.push(...codeFrame(f, paint));
+      if (finding.fix) out.push(...fixDiff(finding, paint));
     }
   }
   const { summary } = report;
@@ -40,7 +43,13 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const counts = `${problems} problem${problems === 1 ? '' : 's'} (${summary.error} error${summary.error === 1 ? '' : 's'}, ${summary.warning} warning${summary.warning === 1 ? '' : 's'}, ${summary.info} info)`;
   const scanned = `${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.documents} documents, ${summary.objects} objects, ${summary.containers} containers`;
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
-  out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`, '');
+  out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`);
+  const safe = report.findings.filter((f) => f.finding.fix?.safe).length;
+  const suggested = report.findings.filter((f) => f.finding.fix && !f.finding.fix.safe).length;
+  if (safe + suggested > 0) {
+    out.push(`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`);
+  }
+  out.push('');
   return out.join('\n');
 }
 
@@ -64,4 +73,25 @@ function codeFrame(f: LocatedFinding, paint: ReturnType<typeof painter>): string
 
 function expandTabs(text: string): string {
   return text.replace(/\t/g, '  ');
+}
+
+/** The fix as the lines it removes and adds. */
+function fixDiff(finding: Finding, paint: ReturnType<typeof painter>): string[] {
+  const fix = finding.fix!;
+  const text = finding.file.text;
+  const from = text.lastIndexOf('\n', Math.min(...fix.edits.map((e) => e.offset)) - 1) + 1;
+  const last = Math.max(...fix.edits.map((e) => e.offset + e.length));
+  const lineEnd = text.indexOf('\n', last > from && text[last - 1] === '\n' ? last - 1 : last);
+  const to = lineEnd === -1 ? text.length : lineEnd + 1;
+  const before = text.slice(from, to);
+  const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - from })));
+  const lines = [`    ${paint.dim(fix.safe ? 'fix:' : 'suggestion:')} ${fix.description}`];
+  for (const part of diffLines(before, after)) {
+    if (!part.added && !part.removed) continue;
+    const sign = part.added ? '+' : '-';
+    for (const line of part.value.replace(/\r?\n$/, '').split(/\r?\n/)) {
+      lines.push(`      ${(part.added ? paint.green : paint.red)(`${sign} ${expandTabs(line)}`)}`);
+    }
+  }
+  return lines;
 }

@@ -1,0 +1,138 @@
+// Fixes in the layouts people write: CRLF, BOM, four-space indentation, flow
+// style, trailing comments, several documents, anchors.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixAll, plain } from '../src/fix.js';
+import { commentsOf, parseFile } from '../src/parse.js';
+import { CLI, CORPUS, FIXTURES, cli, tempDir, tempTree } from './helpers.js';
+
+const dir = path.join(FIXTURES, 'fixes');
+const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'));
+
+function comments(text: string): string[] {
+  return commentsOf(text.replace(/^\uFEFF/, '')).map((c) => c.text.trim()).sort();
+}
+
+describe('fixes keep the layout', () => {
+  for (const name of cases) {
+    it(`${name}: matches its golden, keeps every comment, and a second run changes nothing`, async () => {
+      const before = fs.readFileSync(path.join(dir, name), 'utf8');
+      const outcome = await fixAll({ paths: [name], cwd: dir }, true);
+      const fixed = outcome.files[0];
+      const after = fixed ? (fixed.bom ? '\uFEFF' : '') + fixed.after : before;
+      await expect(after).toMatchFileSnapshot(path.join(dir, name.replace(/\.yaml$/, '.fixed.yaml')));
+      expect(comments(after)).toEqual(expect.arrayContaining(comments(before)));
+      expect(before.includes('\r\n')).toBe(after.includes('\r\n'));
+      if (before.includes('\r\n')) expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+      expect(after.startsWith('\uFEFF')).toBe(before.startsWith('\uFEFF'));
+      if (fixed) {
+        const again = await fixAll({ paths: [name], cwd: dir, overrides: new Map([[fixed.absPath, fixed.after]]) }, true);
+        expect(again.files).toEqual([]);
+      }
+    });
+  }
+
+  it('never edits through an anchor', async () => {
+    const outcome = await fixAll({ paths: ['anchors.yaml'], cwd: dir }, true);
+    const after = outcome.files[0]?.after ?? '';
+    expect(after).toContain('readinessProbe: &probe\n        httpGet: {path: /ready, port: 8080}\n        timeoutSeconds: 1\n');
+  });
+});
+
+describe('probe-lint --fix', () => {
+  it('writes safe fixes in place, keeps the file mode, and leaves suggestions for --unsafe-fixes', () => {
+    const root = tempTree({ 'app.yaml': fs.readFileSync(path.join(dir, 'crlf.yaml'), 'utf8') });
+    const file = path.join(root, 'app.yaml');
+    fs.chmodSync(file, 0o640);
+    const dry = cli(['--fix-dry-run', 'app.yaml'], { cwd: root });
+    expect(dry.stdout).toContain('-            timeoutSeconds: 1\r');
+    expect(fs.readFileSync(file, 'utf8')).toContain('timeoutSeconds: 1\r\n');
+    const safe = cli(['--fix', 'app.yaml'], { cwd: root });
+    expect(safe.stderr).toContain('fixed');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('timeoutSeconds: 5\r\n');
+    expect(text).not.toContain('preStop');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    cli(['--fix', '--unsafe-fixes', 'app.yaml'], { cwd: root });
+    expect(fs.readFileSync(file, 'utf8')).toContain('preStop:\r\n');
+    expect(fs.readdirSync(root)).toEqual(['app.yaml']);
+  });
+
+  it('never fixes stdin', () => {
+    const input = fs.readFileSync(path.join(dir, 'trailing-comments.yaml'), 'utf8');
+    const result = cli(['--fix', '-f', 'json', '-'], { input });
+    expect(JSON.parse(result.stdout).findings.every((f: { fix: unknown }) => f.fix === null)).toBe(true);
+  });
+
+  it('shows fixes in the JSON report as edits against the original text', () => {
+    const result = cli(['-f', 'json', 'trailing-comments.yaml'], { cwd: dir });
+    const finding = JSON.parse(result.stdout).findings.find((f: { ruleId: string }) => f.ruleId === 'probe-timeout-short');
+    expect(finding.fix).toEqual({ description: 'set timeoutSeconds to 5', safe: true, edits: [{ file: 'trailing-comments.yaml', offset: expect.any(Number), length: 1, text: '5' }] });
+    const text = fs.readFileSync(path.join(dir, 'trailing-comments.yaml'), 'utf8');
+    expect(text.slice(finding.fix.edits[0].offset - 16, finding.fix.edits[0].offset + 1)).toBe('timeoutSeconds: 2');
+  });
+});
+
+// Where fixes may change a manifest: probe fields, new probes and hooks, the pod's grace period.
+const FIXABLE_PATH = new RegExp(
+  [
+    String.raw`\.(containers|initContainers)\.\d+\.(readinessProbe|livenessProbe|startupProbe)(\.[^.]+)*$`,
+    String.raw`\.(containers|initContainers)\.\d+\.lifecycle(\.preStop(\..+)?)?$`,
+    String.raw`(^|\.)spec(\.template\.spec|\.jobTemplate\.spec\.template\.spec)?\.terminationGracePeriodSeconds$`,
+  ].join('|'),
+);
+
+function differences(a: unknown, b: unknown, at: string, out: string[]): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return out;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    out.push(at);
+    return out;
+  }
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`, out);
+  }
+  return out;
+}
+
+const present = fs.existsSync(CORPUS);
+describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () => {
+  it('changes only fixable fields, keeps every comment, leaves nothing safe-fixable, and is stable', () => {
+    const copy = path.join(tempDir(), 'corpus');
+    fs.cpSync(CORPUS, copy, { recursive: true });
+    spawnSync('chmod', ['-R', 'u+w', copy]);
+    const originals = new Map<string, string>();
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/\.(ya?ml|json)$/.test(e.name)) originals.set(p, fs.readFileSync(p, 'utf8'));
+      }
+    };
+    walk(copy);
+    const first = cli(['--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy });
+    expect(first.status, first.stderr).toBe(1);
+    const report = JSON.parse(first.stdout);
+    expect(report.findings.filter((f: { fix: { safe: boolean } | null }) => f.fix?.safe)).toEqual([]);
+    let changed = 0;
+    for (const [file, before] of originals) {
+      const after = fs.readFileSync(file, 'utf8');
+      if (after === before) continue;
+      changed++;
+      const source = (text: string) => ({ path: file, absPath: file, text: text.replace(/^\uFEFF/, ''), bom: false });
+      const was = parseFile(source(before), true);
+      const now = parseFile(source(after), true);
+      expect(now.error, file).toBeNull();
+      expect(now.documents.length, file).toBe(was.documents.length);
+      was.documents.forEach((doc, i) => {
+        for (const at of differences(plain(doc.root), plain(now.documents[i]!.root), '', [])) expect(at, file).toMatch(FIXABLE_PATH);
+      });
+      expect(comments(after), file).toEqual(expect.arrayContaining(comments(before)));
+    }
+    expect(changed).toBeGreaterThan(100);
+    const second = spawnSync(process.execPath, [CLI, '--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy, encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(second.stderr).toContain('fixed 0 problems in 0 files');
+    console.log(`corpus --fix --unsafe-fixes: ${changed} files changed; ${first.stderr.match(/fixed \d+ problems in \d+ files/)?.[0]}`);
+  }, 240_000);
+});
