@@ -81,14 +81,17 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   if (flags.fix || flags.fixDryRun) {
     const outcome = await fixAll(options, Boolean(flags.unsafeFixes));
     const fixed = outcome.files.reduce((n, f) => n + f.fixes, 0);
+    for (const { path, reason } of outcome.refused) process.stderr.write(`probe-lint: internal error: ${path} left unchanged: ${reason}\n`);
+    const failed = outcome.refused.length > 0 ? 2 : null;
     if (flags.fixDryRun) {
       process.stdout.write(unifiedDiff(outcome.files));
       process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} (nothing written)\n`);
-      return exitCodeFor(toReport(outcome.result, VERSION), flags.failOn);
+      return failed ?? exitCodeFor(toReport(outcome.result, VERSION), flags.failOn);
     }
     await writeFixed(outcome.files);
     process.stderr.write(`probe-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'}\n`);
-    return report(outcome.result, flags);
+    const code = await report(outcome.result, flags);
+    return failed ?? code;
   }
   return report(await run(options), flags);
 }

@@ -27,6 +27,8 @@ export interface FixOutcome {
   /** The lint of the fixed texts: what is left. */
   result: RunResult;
   files: FixedFile[];
+  /** Files left as they were because a fix would have broken them: a bug in probe-lint, reported as such. */
+  refused: { path: string; reason: string }[];
 }
 
 type Path = (string | number)[];
@@ -36,16 +38,25 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   const originals = new Map<string, SourceFile>();
   const counts = new Map<string, number>();
   const changedPaths = new Map<string, { document: number; path: Path }[]>();
+  const refused = new Map<string, { path: string; reason: string }>();
+  const refuse = (file: SourceFile, reason: string): void => {
+    refused.set(file.absPath!, { path: file.path, reason });
+    texts.delete(file.absPath!);
+  };
   let result = await run(options);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let appliedThisPass = 0;
     for (const [file, fixes] of fixesByFile(result, unsafe)) {
+      if (refused.has(file.absPath!)) continue;
       const parsed = result.files.find((p) => p.file === file)!;
       const accepted = nonOverlapping(fixes);
       if (accepted.length === 0) continue;
       const after = applyEdits(file.text, accepted.flatMap((f) => f.edits));
       const reparsed = parseFile({ ...file, text: after }, true);
-      if (reparsed.error) throw new Error(`a fix broke ${file.path}: ${reparsed.error.message} (${accepted.map((f) => f.description).join('; ')})`);
+      if (reparsed.error) {
+        refuse(originals.get(file.absPath!) ?? file, `a fix would break it (${reparsed.error.message}; ${accepted.map((f) => f.description).join('; ')})`);
+        continue;
+      }
       if (!originals.has(file.absPath!)) originals.set(file.absPath!, file);
       const paths = changedPaths.get(file.absPath!) ?? [];
       for (const fix of accepted) paths.push(...fix.changes.map((c) => locate(parsed, c.map, c.key)));
@@ -60,10 +71,13 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   const files: FixedFile[] = [];
   for (const [absPath, after] of texts) {
     const original = originals.get(absPath)!;
-    checkSameObjects(original, after, changedPaths.get(absPath) ?? []);
-    files.push({ path: original.path, absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 });
+    const changedElsewhere = sameObjects(original, after, changedPaths.get(absPath) ?? []);
+    if (changedElsewhere) refuse(original, changedElsewhere);
+    else files.push({ path: original.path, absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 });
   }
-  return { result, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)) };
+  // What is reported describes the files as they will be: refused ones as on disk.
+  if (refused.size > 0) result = await run({ ...options, overrides: texts });
+  return { result, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), refused: [...refused.values()] };
 }
 
 export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
@@ -128,16 +142,17 @@ function pathTo(node: TreeNode, target: TreeNode, seen = new Set<TreeNode>()): P
   return null;
 }
 
-/** Refuses to write a file whose objects changed anywhere a fix did not mean to. */
-function checkSameObjects(original: SourceFile, after: string, changed: { document: number; path: Path }[]): void {
+/** Why a file must not be written: its objects changed where no fix meant to change them; null when it is fine. */
+function sameObjects(original: SourceFile, after: string, changed: { document: number; path: Path }[]): string | null {
   const before = parseFile(original, true).documents;
   const now = parseFile({ ...original, text: after }, true).documents;
-  if (before.length !== now.length) throw new Error(`fixing ${original.path} changed its number of documents`);
-  before.forEach((doc, i) => {
+  if (before.length !== now.length) return 'the fixes would change its number of documents';
+  for (const [i, doc] of before.entries()) {
     const paths = changed.filter((c) => c.document === i).map((c) => c.path);
     const difference = firstDifference(withoutPaths(plain(doc.root), paths), withoutPaths(plain(now[i]!.root), paths), []);
-    if (difference) throw new Error(`fixing ${original.path} would change ${difference.join('.')} in document ${i + 1}, which no fix meant to change; nothing was written`);
-  });
+    if (difference) return `the fixes would change ${difference.join('.')} in document ${i + 1}, which no fix meant to change`;
+  }
+  return null;
 }
 
 function firstDifference(a: unknown, b: unknown, at: Path): Path | null {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixAll, plain } from '../src/fix.js';
+import { defineRule, type AnyRule } from '../src/rule.js';
 import { commentsOf, parseFile } from '../src/parse.js';
 import { CLI, CORPUS, FIXTURES, cli, tempDir, tempTree } from './helpers.js';
 
@@ -38,6 +39,40 @@ describe('fixes keep the layout', () => {
     const outcome = await fixAll({ paths: ['anchors.yaml'], cwd: dir }, true);
     const after = outcome.files[0]?.after ?? '';
     expect(after).toContain('readinessProbe: &probe\n        httpGet: {path: /ready, port: 8080}\n        timeoutSeconds: 1\n');
+  });
+});
+
+describe('a fix that misbehaves', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec:\n  containers:\n    - name: api\n      image: example/api:1.0\n';
+  const rogue = (text: string): AnyRule =>
+    defineRule({
+      id: 'rogue',
+      severity: 'warning',
+      fixable: 'safe',
+      options: {},
+      docs: { summary: '', why: '', fix: '', failing: '', passing: '' },
+      checkContainer(container, ctx) {
+        const image = container.node.entries.find((e) => e.key === 'image')!;
+        ctx.report({
+          span: container.span,
+          message: 'rogue',
+          fix: { description: 'claims to set timeoutSeconds', edit: { edits: [{ offset: image.value!.span.start, length: 7, text }], changes: [{ map: container.node, key: 'timeoutSeconds' }] } },
+        });
+      },
+    });
+
+  it('leaves a file alone when its objects would change beyond the fixed fields', async () => {
+    const root = tempTree({ 'pod.yaml': pod });
+    const outcome = await fixAll({ paths: ['pod.yaml'], cwd: root, rules: [rogue('other')] }, false);
+    expect(outcome.files).toEqual([]);
+    expect(outcome.refused).toEqual([{ path: 'pod.yaml', reason: expect.stringContaining('spec.containers.0.image') }]);
+  });
+
+  it('leaves a file alone when a fix would break it', async () => {
+    const root = tempTree({ 'pod.yaml': pod });
+    const outcome = await fixAll({ paths: ['pod.yaml'], cwd: root, rules: [rogue('[broken')] }, false);
+    expect(outcome.files).toEqual([]);
+    expect(outcome.refused[0]!.reason).toContain('would break it');
   });
 });
 
