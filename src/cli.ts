@@ -7,14 +7,16 @@ import { formatJson } from './format/json.js';
 import { toReport, type Report } from './format/report.js';
 import { formatStylish } from './format/stylish.js';
 import { ConfigError } from './config.js';
-import { UsageError } from './inputs.js';
+import { repositoryRoot, UsageError } from './inputs.js';
+import { formatGithub } from './format/github.js';
+import { formatSarif } from './format/sarif.js';
 import { ruleMarkdown, listRules } from './rule-docs.js';
 import type { Severity } from './rule.js';
 import { fixAll, unifiedDiff, writeFixed } from './fix.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 import { VERSION } from './version.js';
 
-const FORMATS = ['stylish', 'json'] as const;
+const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 type FailOn = (typeof FAIL_ON)[number];
 
@@ -102,7 +104,7 @@ async function report(result: RunResult, flags: LintFlags): Promise<number> {
     const where = notice.file ? `${notice.file}${notice.line ? `:${notice.line}` : ''}: ` : '';
     process.stderr.write(`probe-lint: ${where}${notice.message}\n`);
   }
-  const text = flags.format === 'json' ? formatJson(report) : formatStylish(report, { color: useColor(Boolean(flags.output)) });
+  const text = render(report, flags);
   if (flags.output) await fs.writeFile(flags.output, text);
   else process.stdout.write(text);
   return exitCodeFor(report, flags.failOn);
@@ -110,6 +112,19 @@ async function report(result: RunResult, flags: LintFlags): Promise<number> {
 
 function collect(value: string, all: string[]): string[] {
   return [...all, value];
+}
+
+function render(report: Report, flags: LintFlags): string {
+  switch (flags.format) {
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, { rules: RULES, root: repositoryRoot(process.cwd()) });
+    case 'github':
+      return formatGithub(report);
+    default:
+      return formatStylish(report, { color: useColor(Boolean(flags.output)) });
+  }
 }
 
 function program(): Command {

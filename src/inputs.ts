@@ -1,6 +1,7 @@
 // Paths, directories and globs → the files to lint. Walks with .gitignore and
 // --ignore applied, never follows a symlink out of the walked root, and sets
 // Helm charts aside: their templates are not YAML until rendered.
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
@@ -208,4 +209,12 @@ async function ancestorGitignores(root: string): Promise<GitIgnore[]> {
     if (own) found.unshift(own);
   }
   return found;
+}
+
+/** The top of the git repository holding `dir`, else `dir` itself: what SARIF paths are relative to. */
+export function repositoryRoot(dir: string): string {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    if (existsSync(path.join(at, '.git'))) return at;
+    if (path.dirname(at) === at) return path.resolve(dir);
+  }
 }

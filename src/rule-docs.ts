@@ -2,7 +2,7 @@
 import type { AnyRule } from './rule.js';
 
 export function listRules(rules: readonly AnyRule[]): string {
-  const rows = rules.map((r) => [r.id, r.severity, r.fixable, firstClause(r.docs.summary)]);
+  const rows = rules.map((r) => [r.id, r.severity, r.fixable, ruleTitle(r)]);
   const header = ['rule', 'default', 'fix', 'finds'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
@@ -45,7 +45,7 @@ export function ruleMarkdown(rule: AnyRule): string {
   return parts.join('\n') + '\n';
 }
 
-/** "A probe the API server rejects: no handler…" → "A probe the API server rejects". */
-function firstClause(summary: string): string {
-  return summary.split(/[:.](?:\s|$)/)[0]!;
+/** The first clause of the summary: "A probe the API server rejects: no handler…" → "A probe the API server rejects". */
+export function ruleTitle(rule: AnyRule): string {
+  return rule.docs.summary.split(/[:.](?:\s|$)/)[0]!;
 }

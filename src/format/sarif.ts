@@ -1,0 +1,124 @@
+// SARIF 2.1.0 for GitHub code scanning: every rule with its docs, results at
+// repository-relative locations, fingerprints that survive line moves, fixes
+// as replacements.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type * as Sarif from 'sarif';
+import type { Notice } from '../inputs.js';
+import type { AnyRule, Finding, Severity } from '../rule.js';
+import { ruleMarkdown, ruleTitle } from '../rule-docs.js';
+import { DOCS_URL } from '../version.js';
+import type { LocatedFinding, Report } from './report.js';
+
+export interface SarifOptions {
+  rules: readonly AnyRule[];
+  /** Paths in the log are relative to this directory (the repository's top), with `/`. */
+  root: string;
+  /** `runs[].automationDetails.id`, which code scanning uses as the category. */
+  category?: string;
+}
+
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function formatSarif(report: Report, options: SarifOptions): string {
+  const index = new Map(options.rules.map((r, i) => [r.id, i]));
+  const seen = new Map<string, number>();
+  const log: Sarif.Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'probe-lint',
+            version: report.version,
+            semanticVersion: report.version,
+            informationUri: DOCS_URL,
+            rules: options.rules.map(ruleDescriptor),
+          },
+        },
+        automationDetails: { id: `${options.category ?? 'probe-lint'}/` },
+        columnKind: 'utf16CodeUnits',
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.notices.map(notification) }],
+        results: report.findings.map((f) => result(f, index, options.root, seen)),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function ruleDescriptor(rule: AnyRule): Sarif.ReportingDescriptor {
+  const off = rule.severity === 'off';
+  return {
+    id: rule.id,
+    name: rule.id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
+    shortDescription: { text: ruleTitle(rule) },
+    fullDescription: { text: plainText(rule.docs.summary) },
+    helpUri: `${DOCS_URL}/blob/main/rules/${rule.id}.md`,
+    help: { text: `${plainText(rule.docs.summary)}\n\n${plainText(rule.docs.why)}\n\nHow to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
+    defaultConfiguration: off ? { enabled: false, level: 'warning' } : { level: LEVEL[rule.severity as Severity] },
+    properties: { tags: ['kubernetes', 'reliability'], precision: 'high' },
+  };
+}
+
+function plainText(markdown: string): string {
+  return markdown.replace(/`/g, '');
+}
+
+function uriOf(finding: Finding, root: string): string {
+  if (finding.file.absPath === null) return 'stdin';
+  return path.relative(root, finding.file.absPath).split(path.sep).join('/');
+}
+
+/** Object identity, container, probe and rule: what a finding is about, not where it happens to be. */
+function fingerprint(finding: Finding, uri: string, seen: Map<string, number>): string {
+  const ref = finding.object;
+  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name ?? ''}` : `${uri}|${finding.message}`;
+  const identity = [finding.ruleId, subject, finding.container ?? '', finding.probe ?? ''].join('\n');
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
+  const occurrence = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, occurrence);
+  return `${hash}:${occurrence}`;
+}
+
+function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>): Sarif.Result {
+  const { finding } = located;
+  const uri = uriOf(finding, root);
+  const id = fingerprint(finding, uri, seen);
+  const out: Sarif.Result = {
+    ruleId: finding.ruleId,
+    ruleIndex: index.get(finding.ruleId) ?? -1,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri },
+          region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn },
+        },
+      },
+    ],
+    partialFingerprints: { primaryLocationLineHash: id, 'probeLint/v1': id },
+  };
+  if (finding.fix) {
+    out.fixes = [
+      {
+        description: { text: `${finding.fix.safe ? '' : 'suggestion: '}${finding.fix.description}` },
+        artifactChanges: [
+          {
+            artifactLocation: { uri },
+            replacements: finding.fix.edits.map((e) => ({
+              deletedRegion: { charOffset: e.offset, charLength: e.length },
+              ...(e.text ? { insertedContent: { text: e.text } } : {}),
+            })),
+          },
+        ],
+      },
+    ];
+  }
+  return out;
+}
+
+function notification(notice: Notice): Sarif.Notification {
+  return { level: 'note', message: { text: notice.file ? `${notice.file}: ${notice.message}` : notice.message } };
+}
