@@ -13131,6 +13131,12 @@ function objectLabel(ref, container, probe) {
   if (probe) parts.push(`${probe} probe`);
   return parts.join(" \u203A ");
 }
+var FAIL_ON = ["error", "warning", "info", "never"];
+function fails(report2, failOn) {
+  if (failOn === "never") return false;
+  const order = ["error", "warning", "info"];
+  return order.slice(0, order.indexOf(failOn) + 1).some((level) => report2.summary[level] > 0);
+}
 
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
@@ -21770,7 +21776,6 @@ function notification(notice) {
 
 // src/cli.ts
 var FORMATS = ["stylish", "json", "sarif", "github"];
-var FAIL_ON = ["error", "warning", "info", "never"];
 var EXAMPLES = `
 Examples:
   $ probe-lint k8s/                       lint every manifest under k8s/
@@ -21798,10 +21803,7 @@ async function readStdin() {
   return Buffer.concat(chunks2).toString("utf8");
 }
 function exitCodeFor(report2, failOn) {
-  if (failOn === "never") return 0;
-  const order = ["error", "warning", "info"];
-  const levels = order.slice(0, order.indexOf(failOn) + 1);
-  return levels.some((level) => report2.summary[level] > 0) ? 1 : 0;
+  return fails(report2, failOn) ? 1 : 0;
 }
 async function lintCommand(paths, flags) {
   const options = {

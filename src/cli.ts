@@ -4,21 +4,18 @@ import fs from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { RULES } from '../rules/index.js';
 import { formatJson } from './format/json.js';
-import { toReport, type Report } from './format/report.js';
+import { FAIL_ON, fails, toReport, type FailOn, type Report } from './format/report.js';
 import { formatStylish } from './format/stylish.js';
 import { ConfigError } from './config.js';
 import { repositoryRoot, UsageError } from './inputs.js';
 import { formatGithub } from './format/github.js';
 import { formatSarif } from './format/sarif.js';
 import { ruleMarkdown, listRules } from './rule-docs.js';
-import type { Severity } from './rule.js';
 import { fixAll, unifiedDiff, writeFixed } from './fix.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 import { VERSION } from './version.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
-const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 const EXAMPLES = `
 Examples:
@@ -63,10 +60,7 @@ async function readStdin(): Promise<string> {
 }
 
 function exitCodeFor(report: Report, failOn: FailOn): number {
-  if (failOn === 'never') return 0;
-  const order: Severity[] = ['error', 'warning', 'info'];
-  const levels = order.slice(0, order.indexOf(failOn) + 1);
-  return levels.some((level) => report.summary[level] > 0) ? 1 : 0;
+  return fails(report, failOn) ? 1 : 0;
 }
 
 async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {

@@ -30,6 +30,8 @@ export interface RunOptions {
   rules?: readonly AnyRule[];
   /** Programmatic overrides over everything else (tests, the Action). */
   settings?: ReadonlyMap<string, RuleSettings>;
+  /** Values files for rendering Helm charts (--helm-values), over the config's helm.values. */
+  helmValues?: string[];
   /** Texts to lint instead of what is on disk, by absolute path: the fixer's passes. */
   overrides?: ReadonlyMap<string, string>;
 }

@@ -9,7 +9,8 @@ import { run, type RunResult } from '../src/run.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures');
-export const CLI = path.join(REPO, 'dist', 'src', 'cli.js');
+/** The committed bundle: what npm, npx, pre-commit and the README run. */
+export const CLI = path.join(REPO, 'bin', 'probe-lint.js');
 export const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
 
 /** Lints paths relative to cwd in process. */
@@ -43,7 +44,7 @@ export function tempTree(files: Record<string, string | Buffer>): string {
 }
 
 export function cli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first (npm test does)`);
+  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run bundle`);
   return spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input,

@@ -38,3 +38,13 @@ export function objectLabel(ref: ObjectRef | null, container: string | null, pro
   if (probe) parts.push(`${probe} probe`);
   return parts.join(' › ');
 }
+
+export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** Whether a finding at or above the threshold is in the report: exit code 1, a failed step. */
+export function fails(report: Report, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  const order: Severity[] = ['error', 'warning', 'info'];
+  return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
+}
