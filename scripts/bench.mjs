@@ -56,7 +56,7 @@ const yamlMs = time(() => {
   for (const t of texts) parseAllDocuments(t);
 });
 
-const cli = path.join(repo, 'dist', 'src', 'cli.js');
+const cli = path.join(repo, 'bin', 'probe-lint.js');
 const sample = path.join(repo, 'samples', 'incident-api.yaml');
 const wall = (args) =>
   median(
