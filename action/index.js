@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path6 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path6 && path6[0] !== "/") {
-          path6 = `/${path6}`;
+        if (path10 && path10[0] !== "/") {
+          path10 = `/${path10}`;
         }
-        return new URL(`${origin}${path6}`);
+        return new URL(`${origin}${path10}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1363,9 +1363,9 @@ var require_util = __commonJS({
     function isValidHeaderValue(characters) {
       return !headerCharRegex.test(characters);
     }
-    function parseRangeHeader(range) {
-      if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+    function parseRangeHeader(range2) {
+      if (range2 == null || range2 === "") return { start: 0, end: null, size: null };
+      const m = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
       return m ? {
         start: parseInt(m[1]),
         end: m[2] ? parseInt(m[2]) : null,
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path6);
+        debuglog("sending request to %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path10, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path6,
+          path10,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin }
+          request: { method, path: path10, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path6);
+        debuglog("trailers received from %s %s/%s", method, origin, path10);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path6, origin },
+          request: { method, path: path10, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path6,
+          path10,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path6, origin }
+            request: { method, path: path10, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path6);
+          debuglog("sending request to %s %s/%s", method, origin, path10);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path6,
+        path: path10,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path6 !== "string") {
+        if (typeof path10 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path6)) {
+        } else if (invalidPathRegex.test(path10)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path6, query) : path6;
+        this.path = query ? buildURL(path10, query) : path10;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5786,7 +5786,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5861,7 +5861,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5956,11 +5956,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5983,10 +5983,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6003,7 +6003,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6183,7 +6183,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6205,7 +6205,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6241,13 +6241,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path6, host, upgrade, blocking, reset } = request;
+      const { method, path: path10, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path6} HTTP/1.1\r
+      let header = `${method} ${path10} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path6;
+      headers[HTTP2_HEADER_PATH] = path10;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path6 = search ? `${pathname}${search}` : pathname;
+        const path10 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path6;
+        this.opts.path = path10;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path6 = "/",
+          path: path10 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path6;
+        opts.path = origin + path10;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9074,16 +9074,16 @@ var require_retry_handler = __commonJS({
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
     }
-    function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
+    function validatePartialResponseContentLength(headers, range2, statusCode, retryCount) {
       const contentLength = headers["content-length"];
       if (contentLength == null) {
         return null;
       }
-      if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
+      if (!Number.isFinite(range2.start) || !Number.isFinite(range2.end)) {
         return null;
       }
       const length = Number(contentLength);
-      const expectedLength = range.end - range.start + 1;
+      const expectedLength = range2.end - range2.start + 1;
       if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
@@ -9298,8 +9298,8 @@ var require_retry_handler = __commonJS({
         }
         if (this.end == null) {
           if (statusCode === 206) {
-            const range = parseRangeHeader(headers["content-range"]);
-            if (range == null) {
+            const range2 = parseRangeHeader(headers["content-range"]);
+            if (range2 == null) {
               this.headersSent = true;
               return this.handler.onHeaders(
                 statusCode,
@@ -9308,12 +9308,12 @@ var require_retry_handler = __commonJS({
                 statusMessage
               );
             }
-            const contentLengthError = validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
+            const contentLengthError = validatePartialResponseContentLength(headers, range2, statusCode, this.retryCount);
             if (contentLengthError != null) {
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start, size, end = size - 1 } = range2;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path6) {
-      if (typeof path6 !== "string") {
-        return path6;
+    function safeUrl(path10) {
+      if (typeof path10 !== "string") {
+        return path10;
       }
-      const pathSegments = path6.split("?");
+      const pathSegments = path10.split("?");
       if (pathSegments.length !== 2) {
-        return path6;
+        return path10;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path6);
+    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path10);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path6, method, body, headers, query } = opts;
+      const { path: path10, method, body, headers, query } = opts;
       return {
-        path: path6,
+        path: path10,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path6,
+            Path: path10,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path6) {
-      for (let i = 0; i < path6.length; ++i) {
-        const code = path6.charCodeAt(i);
+    function validateCookiePath(path10) {
+      for (let i = 0; i < path10.length; ++i) {
+        const code = path10.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path6 = opts.path;
+          let path10 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path6 = `/${path6}`;
+            path10 = `/${path10}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path6);
+          url = new URL(util.parseOrigin(url).origin + path10);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19486,7 +19486,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range, close) => `\\[${range}${close}`,
+        (match, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -19652,26 +19652,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path6) => {
-      const end = path6.length - 1;
-      const index = path6.lastIndexOf(
+    var basenameOf = (path10) => {
+      const end = path10.length - 1;
+      const index = path10.lastIndexOf(
         SLASH,
-        path6[end] === SLASH ? end - 1 : end
+        path10[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path6 : path6.slice(index + 1);
+      return index < 0 ? path10 : path10.slice(index + 1);
     };
-    var parentOf = (path6) => {
-      if (path6.charCodeAt(0) === SLASH_CODE || path6.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path6.split(SLASH).filter(Boolean);
+    var parentOf = (path10) => {
+      if (path10.charCodeAt(0) === SLASH_CODE || path10.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path10.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path6.length - 1;
-      const cut = path6.lastIndexOf(
+      const end = path10.length - 1;
+      const cut = path10.lastIndexOf(
         SLASH,
-        path6.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path10.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path6.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path10.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -19821,7 +19821,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path6) {
+      testLiteral(path10) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -19830,7 +19830,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path6)) {
+          if (rule.checkRegex.test(path10)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -19850,15 +19850,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path6, mode) {
+      test(path10, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path6) : path6;
+        const basename2 = shortcut ? basenameOf(path10) : path10;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path6
+            shortcut && rule._basenameOnly ? basename2 : path10
           )) {
             const { negative } = rule;
             const ret = {
@@ -19880,17 +19880,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path6, originalPath, doThrow) => {
-      if (!isString(path6)) {
+    var checkPath = (path10, originalPath, doThrow) => {
+      if (!isString(path10)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path6) {
+      if (!path10) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path6)) {
+      if (checkPath.isNotRelative(path10)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -19899,25 +19899,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path6) => {
-      const first = path6.charCodeAt(0);
+    var isNotRelative = (path10) => {
+      const first = path10.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path6.length === 1) {
+      if (path10.length === 1) {
         return true;
       }
-      const second = path6.charCodeAt(1);
+      const second = path10.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path6.length === 2 || path6.charCodeAt(2) === SLASH_CODE;
+      return path10.length === 2 || path10.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -19948,58 +19948,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path6) {
+      _test(originalPath, cache, path10) {
         checkPath(
-          path6,
+          path10,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path6 ? this._t(path6, cache) : {
+        return path10 ? this._t(path10, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path6 = convertPath(target);
-        if (!path6 || path6.charCodeAt(path6.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path6);
+        const path10 = convertPath(target);
+        if (!path10 || path10.charCodeAt(path10.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path10);
         }
-        const dir = this._t(path6, this._testCache);
+        const dir = this._t(path10, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path6);
+        const literal = this._rules.testLiteral(path10);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path6, cache) {
-        if (path6 in cache) {
-          return cache[path6];
+      _t(path10, cache) {
+        if (path10 in cache) {
+          return cache[path10];
         }
-        const parentPath = parentOf(path6);
+        const parentPath = parentOf(path10);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path6] = parent && parent.ignored ? parent : this._rules.test(path6, MODE_IGNORE);
+        return cache[path10] = parent && parent.ignored ? parent : this._rules.test(path10, MODE_IGNORE);
       }
-      ignores(path6) {
-        return this._test(path6, this._ignoreCache, convertPath(path6)).ignored;
+      ignores(path10) {
+        return this._test(path10, this._ignoreCache, convertPath(path10)).ignored;
       }
       createFilter() {
-        return (path6) => !this.ignores(path6);
+        return (path10) => !this.ignores(path10);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path6) {
-        return this._test(path6, this._testCache, convertPath(path6));
+      test(path10) {
+        return this._test(path10, this._testCache, convertPath(path10));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path6) => checkPath(convertPath(path6), path6, RETURN_FALSE);
+    var isPathValid = (path10) => checkPath(convertPath(path10), path10, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path6) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
+      checkPath.isNotRelative = (path10) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path10) || isNotRelative(path10);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20091,17 +20091,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path6) {
-      const ctrl = callVisitor(key, node, visitor, path6);
+    function visit_(key, node, visitor, path10) {
+      const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visit_(key, ctrl, visitor, path6);
+        replaceNode(key, path10, ctrl);
+        return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path6);
+            const ci2 = visit_(i, node.items[i], visitor, path10);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20112,13 +20112,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = visit_("key", node.key, visitor, path6);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path6);
+          const cv = visit_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20139,17 +20139,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path6) {
-      const ctrl = await callVisitor(key, node, visitor, path6);
+    async function visitAsync_(key, node, visitor, path10) {
+      const ctrl = await callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path6, ctrl);
-        return visitAsync_(key, ctrl, visitor, path6);
+        replaceNode(key, path10, ctrl);
+        return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path6 = Object.freeze(path6.concat(node));
+          path10 = Object.freeze(path10.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path6);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path10);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20160,13 +20160,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path6 = Object.freeze(path6.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path6);
+          path10 = Object.freeze(path10.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path6);
+          const cv = await visitAsync_("value", node.value, visitor, path10);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20193,23 +20193,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path6) {
+    function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
-        return visitor(key, node, path6);
+        return visitor(key, node, path10);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path6);
+        return visitor.Map?.(key, node, path10);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path6);
+        return visitor.Seq?.(key, node, path10);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path6);
+        return visitor.Pair?.(key, node, path10);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path6);
+        return visitor.Scalar?.(key, node, path10);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path6);
+        return visitor.Alias?.(key, node, path10);
       return void 0;
     }
-    function replaceNode(key, path6, node) {
-      const parent = path6[path6.length - 1];
+    function replaceNode(key, path10, node) {
+      const parent = path10[path10.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20373,7 +20373,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -20389,9 +20389,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -20821,10 +20821,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path6, value) {
+    function collectionFromPath(schema2, path10, value) {
       let v2 = value;
-      for (let i = path6.length - 1; i >= 0; --i) {
-        const k2 = path6[i];
+      for (let i = path10.length - 1; i >= 0; --i) {
+        const k2 = path10[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -20843,7 +20843,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
+    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20873,11 +20873,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path6, value) {
-        if (isEmptyPath(path6))
+      addIn(path10, value) {
+        if (isEmptyPath(path10))
           this.add(value);
         else {
-          const [key, ...rest] = path6;
+          const [key, ...rest] = path10;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20891,8 +20891,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        const [key, ...rest] = path6;
+      deleteIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20906,8 +20906,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        const [key, ...rest] = path6;
+      getIn(path10, keepScalar) {
+        const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20925,8 +20925,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path6) {
-        const [key, ...rest] = path6;
+      hasIn(path10) {
+        const [key, ...rest] = path10;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20936,8 +20936,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        const [key, ...rest] = path6;
+      setIn(path10, value) {
+        const [key, ...rest] = path10;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -21852,22 +21852,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -21876,15 +21876,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -21907,22 +21907,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -21939,12 +21939,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -21952,35 +21952,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep2}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -22618,11 +22618,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -23302,35 +23302,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs2 = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs2, ""));
+        lines2.unshift(stringifyComment.indentComment(cs2, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs2 = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines2.push(stringifyComment.indentComment(cs2, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -23339,36 +23339,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs2 = commentString(doc.comment);
           if (cs2.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs2, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs2, ""));
           } else {
-            lines.push(`... ${cs2}`);
+            lines2.push(`... ${cs2}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -23452,9 +23452,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path6, value) {
+      addIn(path10, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path6, value);
+          this.contents.addIn(path10, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23529,14 +23529,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path6) {
-        if (Collection.isEmptyPath(path6)) {
+      deleteIn(path10) {
+        if (Collection.isEmptyPath(path10)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23551,10 +23551,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path6, keepScalar) {
-        if (Collection.isEmptyPath(path6))
+      getIn(path10, keepScalar) {
+        if (Collection.isEmptyPath(path10))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23565,10 +23565,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path6) {
-        if (Collection.isEmptyPath(path6))
+      hasIn(path10) {
+        if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23585,13 +23585,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path6, value) {
-        if (Collection.isEmptyPath(path6)) {
+      setIn(path10, value) {
+        if (Collection.isEmptyPath(path10)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path6, value);
+          this.contents.setIn(path10, value);
         }
       }
       /**
@@ -24430,17 +24430,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -24450,7 +24450,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -24470,17 +24470,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -24517,8 +24517,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -24593,10 +24593,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -24832,7 +24832,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -24852,7 +24852,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range;
+      scalar.range = range2;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -25552,9 +25552,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path6) => {
+    visit.itemAtPath = (cst, path10) => {
       let item = cst;
-      for (const [field, index] of path6) {
+      for (const [field, index] of path10) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25563,23 +25563,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path6) => {
-      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
-      const field = path6[path6.length - 1][0];
+    visit.parentCollection = (cst, path10) => {
+      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+      const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path6, item, visitor) {
-      let ctrl = visitor(item, path6);
+    function _visit(path10, item, visitor) {
+      let ctrl = visitor(item, path10);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -25590,10 +25590,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path6);
+            ctrl = ctrl(item, path10);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs8 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs8, sep: [] });
+                map2.items.push({ start, key: fs12, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs8);
+                this.stack.push(fs12);
               } else {
-                Object.assign(it2, { key: fs8, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs8 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs8, sep: [] });
+                fc.items.push({ start: [], key: fs12, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs8);
+                this.stack.push(fs12);
               else
-                Object.assign(it2, { key: fs8, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27345,8 +27345,8 @@ var require_dist = __commonJS({
 });
 
 // src/action.ts
-import fs7 from "node:fs/promises";
-import path5 from "node:path";
+import fs11 from "node:fs/promises";
+import path9 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -27939,11 +27939,11 @@ function startsLine(text, offset) {
 }
 function indentStep(file) {
   let best = Infinity;
-  const lines = file.text.split("\n");
-  for (let i = 0; i + 1 < lines.length; i++) {
-    const line = lines[i].replace(/\r$/, "");
+  const lines2 = file.text.split("\n");
+  for (let i = 0; i + 1 < lines2.length; i++) {
+    const line = lines2[i].replace(/\r$/, "");
     if (!/:\s*$/.test(line) || /^\s*#/.test(line)) continue;
-    const next = lines[i + 1];
+    const next = lines2[i + 1];
     if (next.trim() === "" || /^\s*#/.test(next)) continue;
     const indent = (s) => s.length - s.replace(/^[ -]*/, "").length;
     const diff = indent(next) - indent(line);
@@ -27962,8 +27962,8 @@ function replaceScalar(node, text) {
   if (node.shared || node.kind !== "scalar") return null;
   return { offset: node.span.start, length: node.span.end - node.span.start, text };
 }
-function reindent(lines, base, step) {
-  return lines.map((line) => {
+function reindent(lines2, base, step) {
+  return lines2.map((line) => {
     const depth = (line.length - line.trimStart().length) / 2;
     return base + " ".repeat(depth * step) + line.trimStart();
   });
@@ -27982,10 +27982,10 @@ function addEntry(file, map2, key, value) {
   if (!first) return null;
   const eol = lineEnding(file);
   const indent = " ".repeat(column(text, first.keySpan.start));
-  const lines = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
+  const lines2 = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
   const at2 = startsLine(text, map2.span.end) ? lineStart(text, map2.span.end) : map2.span.end;
   const needsBreak = at2 > 0 && text[at2 - 1] !== "\n";
-  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
+  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines2.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
 }
 function setValue(file, map2, key, value) {
   const existing = map2.entries.find((e) => e.key === key);
@@ -28011,11 +28011,11 @@ function removeEntry(file, map2, e) {
   const to = newline === -1 ? text.length : newline + 1;
   return { edits: [{ offset: from, length: to - from, text: "" }], changes: [{ map: map2, key: e.key }] };
 }
-function insertBefore(file, map2, e, key, lines) {
+function insertBefore(file, map2, e, key, lines2) {
   if (map2.shared || map2.flow || !startsLine(file.text, e.keySpan.start)) return null;
   const eol = lineEnding(file);
   const from = lineStart(file.text, e.keySpan.start);
-  return { edits: [{ offset: from, length: 0, text: lines.join(eol) + eol }], changes: [{ map: map2, key }] };
+  return { edits: [{ offset: from, length: 0, text: lines2.join(eol) + eol }], changes: [{ map: map2, key }] };
 }
 function entryText(file, e) {
   const end = e.value ? e.value.span.end : e.keySpan.end;
@@ -28081,9 +28081,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path6) {
+function mapAt(map2, ...path10) {
   let at2 = map2;
-  for (const key of path6) at2 = asMap(child(at2, key));
+  for (const key of path10) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -28130,8 +28130,8 @@ function describeHandler(handler) {
       return `the command ${JSON.stringify(handler.command.join(" "))}`;
   }
 }
-function normalPath(path6) {
-  return path6.startsWith("/") ? path6 : `/${path6}`;
+function normalPath(path10) {
+  return path10.startsWith("/") ? path10 : `/${path10}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -29122,13 +29122,13 @@ function startupProbe(liveness, delay) {
   const threshold = Math.ceil(allowed / period);
   const keyIndent = " ".repeat(columnOf(file, liveness.entry.keySpan.start));
   const childIndent = " ".repeat(columnOf(file, liveness.node.span.start));
-  const lines = [
+  const lines2 = [
     `${keyIndent}startupProbe:`,
     childIndent + entryText(file, handler.entry),
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`
   ];
-  const edit = merge(insertBefore(file, container.node, liveness.entry, "startupProbe", lines), removeEntry(file, liveness.node, delay));
+  const edit = merge(insertBefore(file, container.node, liveness.entry, "startupProbe", lines2), removeEntry(file, liveness.node, delay));
   return edit && { description: `add a startupProbe allowing ${threshold} \xD7 ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit };
 }
 
@@ -29227,12 +29227,10 @@ var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\
 var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 function formatGithub(report) {
   return report.findings.map(({ finding, line, column: column2, endLine, endColumn }) => {
+    const template = finding.source?.absPath && finding.source.line ? finding.source : null;
+    const where = template ? [`file=${escapeProperty2(template.file)}`, `line=${template.line}`] : [`file=${escapeProperty2(finding.file.path)}`, `line=${line}`, `col=${column2}`, `endLine=${endLine}`, ...endLine === line ? [`endColumn=${endColumn}`] : []];
     const properties = [
-      `file=${escapeProperty2(finding.file.path)}`,
-      `line=${line}`,
-      `col=${column2}`,
-      `endLine=${endLine}`,
-      ...endLine === line ? [`endColumn=${endColumn}`] : [],
+      ...where,
       `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
     ];
     return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(finding.message)}
@@ -29439,6 +29437,7 @@ function plainText(markdown) {
   return markdown.replace(/`/g, "");
 }
 function uriOf(finding, root) {
+  if (finding.file.rendered) return path.relative(root, finding.file.rendered.dir).split(path.sep).join("/") || ".";
   if (finding.file.absPath === null) return "stdin";
   return path.relative(root, finding.file.absPath).split(path.sep).join("/");
 }
@@ -29455,19 +29454,17 @@ function result(located, index, root, seen) {
   const { finding } = located;
   const uri = uriOf(finding, root);
   const id = fingerprint(finding, uri, seen);
+  const template = finding.source?.absPath && finding.source.line ? finding.source : null;
+  const physicalLocation = template ? { artifactLocation: { uri: path.relative(root, template.absPath).split(path.sep).join("/") }, region: { startLine: template.line } } : {
+    artifactLocation: { uri },
+    region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn }
+  };
   const out = {
     ruleId: finding.ruleId,
     ruleIndex: index.get(finding.ruleId) ?? -1,
     level: LEVEL[finding.severity],
     message: { text: finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri },
-          region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn }
-        }
-      }
-    ],
+    locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id }
   };
   if (finding.fix) {
@@ -29494,8 +29491,8 @@ function notification(notice) {
 
 // src/inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
-import fs4 from "node:fs/promises";
-import path2 from "node:path";
+import fs5 from "node:fs/promises";
+import path3 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
 import { fileURLToPath as yn } from "node:url";
@@ -33059,500 +33056,10 @@ Ns.glob = Ns;
 
 // src/inputs.ts
 var import_ignore = __toESM(require_ignore(), 1);
-var UsageError = class extends Error {
-};
-var YAML_FILE = /\.(ya?ml|json)$/i;
-var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function displayPath(cwd, absPath) {
-  const rel = path2.relative(cwd, absPath);
-  return (rel === "" ? "." : rel).split(path2.sep).join("/");
-}
-async function collectInputs(args, cwd, ignoreLists) {
-  const inputs = { files: [], stdin: false, charts: [], notices: [] };
-  const seen = /* @__PURE__ */ new Set();
-  const userIgnores = ignoreLists.map(({ base, patterns }) => ({ base, rules: (0, import_ignore.default)().add(patterns) }));
-  const ignoredByCli = (abs, dir) => isIgnored(userIgnores, abs, dir);
-  const addFile = (abs) => {
-    if (seen.has(abs) || ignoredByCli(abs, false)) return;
-    seen.add(abs);
-    inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
-  };
-  const addChart = (chartDir) => {
-    if (inputs.charts.includes(chartDir)) return;
-    inputs.charts.push(chartDir);
-    const shown = displayPath(cwd, chartDir);
-    inputs.notices.push({
-      file: shown,
-      line: null,
-      message: `Helm chart skipped: its templates are not YAML until rendered; lint the output with \`helm template ${shown} | probe-lint -\``
-    });
-  };
-  for (const arg of args.length > 0 ? args : ["."]) {
-    if (arg === "-") {
-      inputs.stdin = true;
-      continue;
-    }
-    const abs = path2.resolve(cwd, arg);
-    const stat2 = await fs4.stat(abs).catch(() => null);
-    if (stat2?.isDirectory()) {
-      await walk(abs, { addFile, addChart, ignoredByCli });
-    } else if (stat2) {
-      const chart = await chartOf(abs);
-      if (chart) addChart(chart);
-      else addFile(abs);
-    } else if (je(arg, { windowsPathsNoEscape: true })) {
-      const matches = await Ns(arg, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-      if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
-      for (const match of matches.sort()) {
-        const matchStat = await fs4.stat(match).catch(() => null);
-        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, ignoredByCli });
-        else if (YAML_FILE.test(match)) {
-          const chart = await chartOf(match);
-          if (chart) addChart(chart);
-          else addFile(match);
-        }
-      }
-    } else {
-      throw new UsageError(`no such file or directory: ${arg}`);
-    }
-  }
-  inputs.notices.sort((a, b) => (a.file ?? "") < (b.file ?? "") ? -1 : 1);
-  return inputs;
-}
-function chartOf(file) {
-  return chartContaining(path2.dirname(file));
-}
-async function chartContaining(start) {
-  for (let dir = start; ; dir = path2.dirname(dir)) {
-    if (await exists2(path2.join(dir, "Chart.yaml"))) return dir;
-    if (path2.dirname(dir) === dir || await exists2(path2.join(dir, ".git"))) return null;
-  }
-}
-async function exists2(p) {
-  return fs4.access(p).then(
-    () => true,
-    () => false
-  );
-}
-async function walk(root, sink) {
-  const realRoot = await fs4.realpath(root);
-  const visited = /* @__PURE__ */ new Set();
-  const chartAbove = await chartContaining(root);
-  if (chartAbove) {
-    sink.addChart(chartAbove);
-    return;
-  }
-  const inherited = await ancestorGitignores(root);
-  const visit = async (dir, real, ignores) => {
-    if (visited.has(real)) return [];
-    visited.add(real);
-    let entries;
-    try {
-      entries = await fs4.readdir(dir, { withFileTypes: true });
-    } catch {
-      return [];
-    }
-    if (entries.some((e) => e.name === "Chart.yaml" && !e.isDirectory())) {
-      sink.addChart(dir);
-      return [];
-    }
-    const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir) : null;
-    const active = own ? [...ignores, own] : ignores;
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    const found = await Promise.all(
-      entries.map(async (e) => {
-        const abs = path2.join(dir, e.name);
-        let target = path2.join(real, e.name);
-        let isDir = e.isDirectory();
-        let isFile = e.isFile();
-        if (e.isSymbolicLink()) {
-          const resolved = await fs4.realpath(abs).catch(() => null);
-          if (!resolved || !isInside(realRoot, resolved)) return [];
-          const stat2 = await fs4.stat(resolved).catch(() => null);
-          target = resolved;
-          isDir = Boolean(stat2?.isDirectory());
-          isFile = Boolean(stat2?.isFile());
-        }
-        if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-        if (!isDir && !(isFile && YAML_FILE.test(e.name))) return [];
-        if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) return [];
-        return isDir ? visit(abs, target, active) : [abs];
-      })
-    );
-    return found.flat();
-  };
-  for (const file of await visit(root, realRoot, inherited)) sink.addFile(file);
-}
-function isInside(root, target) {
-  const rel = path2.relative(root, target);
-  return rel === "" || !rel.startsWith("..") && !path2.isAbsolute(rel);
-}
-function isIgnored(ignores, abs, dir) {
-  return ignores.some(({ base, rules }) => {
-    const rel = path2.relative(base, abs);
-    if (rel === "" || rel.startsWith("..") || path2.isAbsolute(rel)) return false;
-    return rules.ignores(rel.split(path2.sep).join("/") + (dir ? "/" : ""));
-  });
-}
-async function readGitignore(dir) {
-  const text = await fs4.readFile(path2.join(dir, ".gitignore"), "utf8").catch(() => null);
-  return text === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text) };
-}
-async function ancestorGitignores(root) {
-  const found = [];
-  let dir = root;
-  while (!await exists2(path2.join(dir, ".git"))) {
-    const parent = path2.dirname(dir);
-    if (parent === dir) return [];
-    dir = parent;
-    const own = await readGitignore(dir);
-    if (own) found.unshift(own);
-  }
-  return found;
-}
-function repositoryRoot(dir) {
-  for (let at2 = path2.resolve(dir); ; at2 = path2.dirname(at2)) {
-    if (existsSync2(path2.join(at2, ".git"))) return at2;
-    if (path2.dirname(at2) === at2) return path2.resolve(dir);
-  }
-}
 
-// src/run.ts
-import fs6 from "node:fs/promises";
-import path4 from "node:path";
-
-// src/build-model.ts
-function buildModel(files) {
-  const model = { objects: [], workloads: [], services: [], backends: [] };
-  for (const parsed of files) {
-    for (const document of parsed.documents) {
-      if (!document.root || document.root.kind !== "map") continue;
-      for (const node of objectNodes(document.root)) {
-        const object = toObject(node, parsed, document);
-        if (object) addObject(model, object);
-      }
-    }
-  }
-  return model;
-}
-function objectNodes(root) {
-  const kind = stringOf(child(root, "kind"));
-  if (kind?.endsWith("List") && asSeq(child(root, "items"))) return mapItems(child(root, "items")).flatMap(objectNodes);
-  return [root];
-}
-function toObject(node, parsed, document) {
-  const apiVersion = stringOf(child(node, "apiVersion"));
-  const kind = stringOf(child(node, "kind"));
-  if (apiVersion === void 0 || kind === void 0) return null;
-  const metadata = mapAt(node, "metadata");
-  const nameEntry = entry(metadata, "name");
-  return {
-    ref: {
-      apiVersion,
-      kind,
-      namespace: textOf(child(metadata, "namespace")) ?? null,
-      name: textOf(nameEntry?.value) ?? null
-    },
-    file: parsed.file,
-    document,
-    node,
-    annotations: stringMap(child(metadata, "annotations")),
-    ignoreAnnotations: ignoreAnnotations(metadata)
-  };
-}
-var IGNORE_ANNOTATION = "probe-lint.dev/ignore";
-function ignoreAnnotations(metadata) {
-  const e = entry(mapAt(metadata, "annotations"), IGNORE_ANNOTATION);
-  const value = textOf(e?.value);
-  return e && value !== void 0 ? [{ value, span: entrySpan(e) }] : [];
-}
-function addObject(model, object) {
-  model.objects.push(object);
-  const { kind, apiVersion } = object.ref;
-  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  if (kind === "Service" && group === "") {
-    model.services.push(toService(object));
-    return;
-  }
-  if (kind === "Ingress") {
-    model.backends.push(...ingressBackends(object));
-    return;
-  }
-  if ((kind === "HTTPRoute" || kind === "GRPCRoute") && group === "gateway.networking.k8s.io") {
-    model.backends.push(...routeBackends(object));
-    return;
-  }
-  const workload = toWorkload(object);
-  if (workload) model.workloads.push(workload);
-}
-var POD_LOCATIONS = {
-  Pod: { spec: ["spec"], metadata: ["metadata"] },
-  PodTemplate: { spec: ["template", "spec"], metadata: ["template", "metadata"] },
-  CronJob: { spec: ["spec", "jobTemplate", "spec", "template", "spec"], metadata: ["spec", "jobTemplate", "spec", "template", "metadata"] }
-};
-var TEMPLATE_LOCATION = { spec: ["spec", "template", "spec"], metadata: ["spec", "template", "metadata"] };
-var BATCH_KINDS = /* @__PURE__ */ new Set(["Job", "CronJob"]);
-function toWorkload(object) {
-  const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
-  const podSpec = mapAt(object.node, ...location.spec);
-  if (!podSpec || !asSeq(child(podSpec, "containers"))) return null;
-  object.ignoreAnnotations.push(...ignoreAnnotations(mapAt(object.node, ...location.metadata)));
-  const grace = entry(podSpec, "terminationGracePeriodSeconds");
-  const graceValue = asScalar(grace?.value)?.value;
-  const workload = {
-    object,
-    podSpec,
-    labels: stringMap(child(mapAt(object.node, ...location.metadata), "labels")),
-    batch: BATCH_KINDS.has(object.ref.kind),
-    hostNetwork: asScalar(child(podSpec, "hostNetwork"))?.value === true,
-    terminationGracePeriodSeconds: {
-      value: typeof graceValue === "number" && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
-      entry: grace ?? null
-    },
-    containers: []
-  };
-  for (const node of mapItems(child(podSpec, "containers"))) workload.containers.push(toContainer(workload, node, "main"));
-  for (const node of mapItems(child(podSpec, "initContainers"))) {
-    const sidecar = stringOf(child(node, "restartPolicy")) === "Always";
-    workload.containers.push(toContainer(workload, node, sidecar ? "sidecar" : "init"));
-  }
-  for (const node of mapItems(child(podSpec, "ephemeralContainers"))) workload.containers.push(toContainer(workload, node, "ephemeral"));
-  return workload;
-}
-var PROBE_KEYS = {
-  liveness: "livenessProbe",
-  readiness: "readinessProbe",
-  startup: "startupProbe"
-};
-function toContainer(workload, node, role) {
-  const nameEntry = entry(node, "name");
-  const container = {
-    workload,
-    role,
-    name: textOf(nameEntry?.value) ?? "",
-    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : node.span,
-    node,
-    ports: mapItems(child(node, "ports")).map(toContainerPort),
-    probes: {},
-    preStop: null,
-    argv: [...strings(child(node, "command")), ...strings(child(node, "args"))],
-    envValues: mapItems(child(node, "env")).flatMap((e) => textOf(child(e, "value")) ?? [])
-  };
-  for (const type2 of Object.keys(PROBE_KEYS)) {
-    const probeEntry = entry(node, PROBE_KEYS[type2]);
-    if (probeEntry && probeEntry.value !== null && !isNullScalar(probeEntry.value)) {
-      container.probes[type2] = toProbe(container, type2, probeEntry);
-    }
-  }
-  const preStop = entry(mapAt(node, "lifecycle"), "preStop");
-  if (preStop && preStop.value && !isNullScalar(preStop.value)) {
-    container.preStop = { entry: preStop, handler: handlersOf(container, asMap(preStop.value), true)[0] ?? null };
-  }
-  return container;
-}
-function isNullScalar(node) {
-  return node.kind === "scalar" && node.value === null;
-}
-function toContainerPort(node) {
-  const number = asScalar(child(node, "containerPort"))?.value;
-  return {
-    name: stringOf(child(node, "name")) ?? null,
-    number: typeof number === "number" ? number : null,
-    protocol: stringOf(child(node, "protocol")) ?? "TCP",
-    node
-  };
-}
-function toProbe(container, type2, probeEntry) {
-  const node = asMap(probeEntry.value);
-  return {
-    type: type2,
-    container,
-    entry: probeEntry,
-    node: node ?? null,
-    handlers: handlersOf(container, node, false),
-    initialDelaySeconds: setting(node, "initialDelaySeconds", PROBE_DEFAULTS.initialDelaySeconds),
-    timeoutSeconds: setting(node, "timeoutSeconds", PROBE_DEFAULTS.timeoutSeconds),
-    periodSeconds: setting(node, "periodSeconds", PROBE_DEFAULTS.periodSeconds),
-    successThreshold: setting(node, "successThreshold", PROBE_DEFAULTS.successThreshold),
-    failureThreshold: setting(node, "failureThreshold", PROBE_DEFAULTS.failureThreshold),
-    terminationGracePeriodSeconds: entry(node, "terminationGracePeriodSeconds") ?? null
-  };
-}
-function setting(node, key, fallback) {
-  const written = entry(node, key);
-  const value = asScalar(written?.value)?.value;
-  const usable = typeof value === "number" && Number.isInteger(value) && value > 0;
-  return { value: usable ? value : fallback, entry: written ?? null };
-}
-var HANDLER_KEYS = ["httpGet", "tcpSocket", "exec", "grpc"];
-function handlersOf(container, node, allowSleep) {
-  const keys = allowSleep ? [...HANDLER_KEYS, "sleep"] : HANDLER_KEYS;
-  const handlers = [];
-  for (const e of node?.entries ?? []) {
-    if (!keys.includes(e.key) || e.value === null || isNullScalar(e.value)) continue;
-    handlers.push(toHandler(container, e));
-  }
-  return handlers;
-}
-function toHandler(container, e) {
-  const node = asMap(e.value) ?? null;
-  const base = { entry: e, node };
-  const port = () => portRef(container, entry(node ?? void 0, "port"));
-  switch (e.key) {
-    case "httpGet":
-      return {
-        ...base,
-        kind: "httpGet",
-        port: port(),
-        path: textOf(child(node ?? void 0, "path")) ?? "/",
-        host: textOf(child(node ?? void 0, "host")) ?? null,
-        scheme: textOf(child(node ?? void 0, "scheme")) ?? "HTTP",
-        headers: mapItems(child(node ?? void 0, "httpHeaders")).map((h) => ({
-          name: textOf(child(h, "name")) ?? "",
-          value: textOf(child(h, "value")) ?? "",
-          node: h
-        }))
-      };
-    case "tcpSocket":
-      return { ...base, kind: "tcpSocket", port: port(), host: textOf(child(node ?? void 0, "host")) ?? null };
-    case "grpc":
-      return { ...base, kind: "grpc", port: port(), service: textOf(child(node ?? void 0, "service")) ?? "" };
-    case "sleep": {
-      const seconds = asScalar(child(node ?? void 0, "seconds"))?.value;
-      return { ...base, kind: "sleep", seconds: typeof seconds === "number" ? seconds : null };
-    }
-    default:
-      return { ...base, kind: "exec", command: strings(child(node ?? void 0, "command")) };
-  }
-}
-function portRef(container, e) {
-  if (!e) return null;
-  const value = asScalar(e.value)?.value;
-  const written = typeof value === "number" || typeof value === "string" ? value : null;
-  const declared = typeof written === "string" ? container.ports.find((p) => p.name === written) ?? null : typeof written === "number" ? container.ports.find((p) => p.number === written) ?? null : null;
-  const resolved = typeof written === "number" ? written : declared?.number ?? null;
-  return { entry: e, written, resolved, declared };
-}
-function toService(object) {
-  const spec = mapAt(object.node, "spec");
-  const selector = stringMap(child(spec, "selector"));
-  const selectsPods = Object.keys(selector).length > 0 && stringOf(child(spec, "type")) !== "ExternalName";
-  return {
-    object,
-    selector: selectsPods ? selector : null,
-    ports: mapItems(child(spec, "ports")).map(toServicePort)
-  };
-}
-function toServicePort(node) {
-  const port = asScalar(child(node, "port"))?.value;
-  const target = asScalar(child(node, "targetPort"))?.value;
-  const portNumber = typeof port === "number" ? port : null;
-  return {
-    name: stringOf(child(node, "name")) ?? null,
-    port: portNumber,
-    // An unset, zero or empty targetPort means the Service's own port, as the API server defaults it.
-    targetPort: typeof target === "number" && target !== 0 || typeof target === "string" && target !== "" ? target : portNumber,
-    protocol: stringOf(child(node, "protocol")) ?? "TCP"
-  };
-}
-function ingressBackends(object) {
-  const spec = mapAt(object.node, "spec");
-  const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
-  for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path6 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path6, "backend"));
-  }
-  return backends.flatMap((b) => {
-    const service = textOf(child(mapAt(b, "service"), "name")) ?? textOf(child(b, "serviceName"));
-    return service ? [{ object, namespace: object.ref.namespace, service }] : [];
-  });
-}
-function routeBackends(object) {
-  const rules = mapItems(child(mapAt(object.node, "spec"), "rules"));
-  return rules.flatMap(
-    (rule) => mapItems(child(rule, "backendRefs")).flatMap((ref) => {
-      const kind = textOf(child(ref, "kind")) ?? "Service";
-      const group = textOf(child(ref, "group")) ?? "";
-      const service = textOf(child(ref, "name"));
-      if (kind !== "Service" || group !== "" || !service) return [];
-      return [{ object, namespace: textOf(child(ref, "namespace")) ?? object.ref.namespace, service }];
-    })
-  );
-}
-function stringMap(node) {
-  const out = {};
-  for (const e of asMap(node)?.entries ?? []) {
-    const text = textOf(e.value);
-    if (text !== void 0) out[e.key] = text;
-  }
-  return out;
-}
-function strings(node) {
-  return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
-}
-
-// src/engine.ts
-function lint(input) {
-  const findings = [];
-  const [major, minor] = input.kubernetesVersion.split(".").map(Number);
-  for (const rule of input.rules) {
-    const settings = input.settings?.get(rule.id) ?? {};
-    const configured = settings.severity;
-    if ((configured ?? rule.severity) === "off") continue;
-    const options = { ...defaultOptions(rule), ...settings.options };
-    const context = (subject) => ({
-      options,
-      routing: input.routing,
-      kubernetesVersion: { major, minor },
-      report: (report) => findings.push(toFinding(rule, configured, subject, report))
-    });
-    if (rule.checkFile) {
-      for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
-    }
-    if (rule.checkWorkload) {
-      for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
-    }
-    if (rule.checkContainer) {
-      for (const workload of input.model.workloads) {
-        for (const container of workload.containers) rule.checkContainer(container, context(workloadSubject(workload, container)));
-      }
-    }
-  }
-  return findings.sort(byLocation);
-}
-function workloadSubject(workload, container) {
-  const { file, document } = workload.object;
-  return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
-}
-function toFinding(rule, configured, subject, report) {
-  const severity2 = configured ?? report.severity ?? rule.severity;
-  if (report.fix && rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
-  const editable = subject.file.absPath !== null && subject.helmSource === null;
-  const fix = report.fix && editable ? { description: report.fix.description, safe: rule.fixable === "safe", edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
-  return {
-    ruleId: rule.id,
-    severity: severity2,
-    message: report.message,
-    file: subject.file,
-    span: report.span,
-    object: subject.owner?.ref ?? null,
-    owner: subject.owner,
-    container: subject.container,
-    probe: report.probe ?? null,
-    helmSource: subject.helmSource,
-    fix
-  };
-}
-function defaultOptions(rule) {
-  return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, spec.default]));
-}
-function byLocation(a, b) {
-  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
-  return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
-}
-
-// src/config.ts
-import fs5 from "node:fs";
-import path3 from "node:path";
+// src/kustomize.ts
+import fs4 from "node:fs";
+import path2 from "node:path";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -36729,8 +36236,8 @@ var TreeBuilder = class {
   base;
   done = /* @__PURE__ */ new Map();
   span(node) {
-    const range = node.range ?? [0, 0, 0];
-    return { start: this.base + range[0], end: this.base + range[1] };
+    const range2 = node.range ?? [0, 0, 0];
+    return { start: this.base + range2[0], end: this.base + range2[1] };
   }
   resolve(node) {
     if (!(0, import_yaml.isAlias)(node)) return node;
@@ -36821,7 +36328,565 @@ function commentsOf(text) {
   return comments;
 }
 
+// src/kustomize.ts
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+function kustomizationFile(dir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = path2.join(dir, name);
+    if (fs4.existsSync(file)) return file;
+  }
+  return null;
+}
+function isComponent(dir) {
+  return stringOf(child(read(dir) ?? void 0, "kind")) === "Component";
+}
+function isRemote(ref) {
+  return /^[a-z]+:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.startsWith("git@");
+}
+function read(dir) {
+  const file = kustomizationFile(dir);
+  if (!file) return null;
+  let text;
+  try {
+    text = fs4.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const parsed = parseFile({ path: file, absPath: file, text, bom: false }, true);
+  return asMap(parsed.documents[0]?.root) ?? null;
+}
+function kustomizationFiles(dir, into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() }) {
+  if (into.kustomizations.has(dir)) return into;
+  into.kustomizations.add(dir);
+  const root = read(dir);
+  if (!root) return into;
+  const own = kustomizationFile(dir);
+  if (own) into.partial.add(own);
+  const strings2 = (key) => asSeq(child(root, key))?.items.flatMap((n) => stringOf(n) ?? []) ?? [];
+  const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
+  for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
+    if (isRemote(ref)) continue;
+    const target = path2.resolve(dir, ref);
+    if (kustomizationFile(target)) kustomizationFiles(target, into);
+    else into.resources.add(target);
+  }
+  const partial = [
+    ...strings2("patchesStrategicMerge").filter((p) => !p.includes("\n")),
+    ...paths("patches"),
+    ...paths("patchesJson6902"),
+    ...paths("replacements"),
+    ...strings2("crds"),
+    ...strings2("configurations"),
+    ...strings2("transformers"),
+    ...strings2("generators"),
+    ...strings2("validators")
+  ];
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path2.resolve(dir, ref));
+  return into;
+}
+
+// src/inputs.ts
+var UsageError = class extends Error {
+};
+var YAML_FILE = /\.(ya?ml|json)$/i;
+var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function displayPath(cwd, absPath) {
+  const rel = path3.relative(cwd, absPath);
+  return (rel === "" ? "." : rel).split(path3.sep).join("/");
+}
+async function collectInputs(args, cwd, ignoreLists) {
+  const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const userIgnores = ignoreLists.map(({ base, patterns }) => ({ base, rules: (0, import_ignore.default)().add(patterns) }));
+  const ignoredByCli = (abs, dir) => isIgnored(userIgnores, abs, dir);
+  const addFile = (abs) => {
+    if (seen.has(abs) || ignoredByCli(abs, false)) return;
+    seen.add(abs);
+    inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
+  };
+  const addChart = (chartDir) => {
+    if (!inputs.charts.includes(chartDir)) inputs.charts.push(chartDir);
+  };
+  const addKustomization = (dir) => {
+    if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+  };
+  for (const arg of args.length > 0 ? args : ["."]) {
+    if (arg === "-") {
+      inputs.stdin = true;
+      continue;
+    }
+    const abs = path3.resolve(cwd, arg);
+    const stat2 = await fs5.stat(abs).catch(() => null);
+    if (stat2?.isDirectory()) {
+      await walk(abs, { addFile, addChart, addKustomization, ignoredByCli });
+    } else if (stat2) {
+      const chart = await chartOf(abs);
+      if (chart) addChart(chart);
+      else {
+        if (kustomizationFile(path3.dirname(abs))) addKustomization(path3.dirname(abs));
+        addFile(abs);
+      }
+    } else if (je(arg, { windowsPathsNoEscape: true })) {
+      const matches = await Ns(arg, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+      if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
+      for (const match of matches.sort()) {
+        const matchStat = await fs5.stat(match).catch(() => null);
+        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, addKustomization, ignoredByCli });
+        else if (YAML_FILE.test(match)) {
+          const chart = await chartOf(match);
+          if (chart) addChart(chart);
+          else addFile(match);
+        }
+      }
+    } else {
+      throw new UsageError(`no such file or directory: ${arg}`);
+    }
+  }
+  inputs.charts.sort();
+  inputs.kustomizations.sort();
+  return inputs;
+}
+function chartOf(file) {
+  return chartContaining(path3.dirname(file));
+}
+async function chartContaining(start) {
+  for (let dir = start; ; dir = path3.dirname(dir)) {
+    if (await exists2(path3.join(dir, "Chart.yaml"))) return dir;
+    if (path3.dirname(dir) === dir || await exists2(path3.join(dir, ".git"))) return null;
+  }
+}
+async function exists2(p) {
+  return fs5.access(p).then(
+    () => true,
+    () => false
+  );
+}
+async function walk(root, sink) {
+  const realRoot = await fs5.realpath(root);
+  const visited = /* @__PURE__ */ new Set();
+  const chartAbove = await chartContaining(root);
+  if (chartAbove) {
+    sink.addChart(chartAbove);
+    return;
+  }
+  const inherited = await ancestorGitignores(root);
+  const visit = async (dir, real, ignores) => {
+    if (visited.has(real)) return [];
+    visited.add(real);
+    let entries;
+    try {
+      entries = await fs5.readdir(dir, { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    if (entries.some((e) => e.name === "Chart.yaml" && !e.isDirectory())) {
+      sink.addChart(dir);
+      return [];
+    }
+    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) sink.addKustomization(dir);
+    const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir) : null;
+    const active = own ? [...ignores, own] : ignores;
+    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const found = await Promise.all(
+      entries.map(async (e) => {
+        const abs = path3.join(dir, e.name);
+        let target = path3.join(real, e.name);
+        let isDir = e.isDirectory();
+        let isFile = e.isFile();
+        if (e.isSymbolicLink()) {
+          const resolved = await fs5.realpath(abs).catch(() => null);
+          if (!resolved || !isInside(realRoot, resolved)) return [];
+          const stat2 = await fs5.stat(resolved).catch(() => null);
+          target = resolved;
+          isDir = Boolean(stat2?.isDirectory());
+          isFile = Boolean(stat2?.isFile());
+        }
+        if (isDir && SKIPPED_DIRS.has(e.name)) return [];
+        if (!isDir && !(isFile && YAML_FILE.test(e.name))) return [];
+        if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) return [];
+        return isDir ? visit(abs, target, active) : [abs];
+      })
+    );
+    return found.flat();
+  };
+  for (const file of await visit(root, realRoot, inherited)) sink.addFile(file);
+}
+function isInside(root, target) {
+  const rel = path3.relative(root, target);
+  return rel === "" || !rel.startsWith("..") && !path3.isAbsolute(rel);
+}
+function isIgnored(ignores, abs, dir) {
+  return ignores.some(({ base, rules }) => {
+    const rel = path3.relative(base, abs);
+    if (rel === "" || rel.startsWith("..") || path3.isAbsolute(rel)) return false;
+    return rules.ignores(rel.split(path3.sep).join("/") + (dir ? "/" : ""));
+  });
+}
+async function readGitignore(dir) {
+  const text = await fs5.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
+  return text === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text) };
+}
+async function ancestorGitignores(root) {
+  const found = [];
+  let dir = root;
+  while (!await exists2(path3.join(dir, ".git"))) {
+    const parent = path3.dirname(dir);
+    if (parent === dir) return [];
+    dir = parent;
+    const own = await readGitignore(dir);
+    if (own) found.unshift(own);
+  }
+  return found;
+}
+function repositoryRoot(dir) {
+  for (let at2 = path3.resolve(dir); ; at2 = path3.dirname(at2)) {
+    if (existsSync2(path3.join(at2, ".git"))) return at2;
+    if (path3.dirname(at2) === at2) return path3.resolve(dir);
+  }
+}
+
+// src/run.ts
+import fs10 from "node:fs/promises";
+import path8 from "node:path";
+
+// src/build-model.ts
+function buildModel(files) {
+  const model = { objects: [], workloads: [], services: [], backends: [] };
+  for (const parsed of files) {
+    for (const document of parsed.documents) {
+      if (!document.root || document.root.kind !== "map") continue;
+      for (const node of objectNodes(document.root)) {
+        const object = toObject(node, parsed, document);
+        if (object) addObject(model, object);
+      }
+    }
+  }
+  return model;
+}
+function objectNodes(root) {
+  const kind = stringOf(child(root, "kind"));
+  if (kind?.endsWith("List") && asSeq(child(root, "items"))) return mapItems(child(root, "items")).flatMap(objectNodes);
+  return [root];
+}
+function toObject(node, parsed, document) {
+  const apiVersion = stringOf(child(node, "apiVersion"));
+  const kind = stringOf(child(node, "kind"));
+  if (apiVersion === void 0 || kind === void 0) return null;
+  const metadata = mapAt(node, "metadata");
+  const nameEntry = entry(metadata, "name");
+  return {
+    ref: {
+      apiVersion,
+      kind,
+      namespace: textOf(child(metadata, "namespace")) ?? null,
+      name: textOf(nameEntry?.value) ?? null
+    },
+    file: parsed.file,
+    document,
+    node,
+    annotations: stringMap(child(metadata, "annotations")),
+    ignoreAnnotations: ignoreAnnotations(metadata)
+  };
+}
+var IGNORE_ANNOTATION = "probe-lint.dev/ignore";
+function ignoreAnnotations(metadata) {
+  const e = entry(mapAt(metadata, "annotations"), IGNORE_ANNOTATION);
+  const value = textOf(e?.value);
+  return e && value !== void 0 ? [{ value, span: entrySpan(e) }] : [];
+}
+function addObject(model, object) {
+  model.objects.push(object);
+  const { kind, apiVersion } = object.ref;
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  if (kind === "Service" && group === "") {
+    model.services.push(toService(object));
+    return;
+  }
+  if (kind === "Ingress") {
+    model.backends.push(...ingressBackends(object));
+    return;
+  }
+  if ((kind === "HTTPRoute" || kind === "GRPCRoute") && group === "gateway.networking.k8s.io") {
+    model.backends.push(...routeBackends(object));
+    return;
+  }
+  const workload = toWorkload(object);
+  if (workload) model.workloads.push(workload);
+}
+var POD_LOCATIONS = {
+  Pod: { spec: ["spec"], metadata: ["metadata"] },
+  PodTemplate: { spec: ["template", "spec"], metadata: ["template", "metadata"] },
+  CronJob: { spec: ["spec", "jobTemplate", "spec", "template", "spec"], metadata: ["spec", "jobTemplate", "spec", "template", "metadata"] }
+};
+var TEMPLATE_LOCATION = { spec: ["spec", "template", "spec"], metadata: ["spec", "template", "metadata"] };
+var BATCH_KINDS = /* @__PURE__ */ new Set(["Job", "CronJob"]);
+function isBatch(object, podSpec) {
+  if (BATCH_KINDS.has(object.ref.kind) || object.annotations["helm.sh/hook"] !== void 0) return true;
+  const restart = stringOf(child(podSpec, "restartPolicy"));
+  return object.ref.kind === "Pod" && (restart === "Never" || restart === "OnFailure");
+}
+function toWorkload(object) {
+  const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
+  const podSpec = mapAt(object.node, ...location.spec);
+  if (!podSpec || !asSeq(child(podSpec, "containers"))) return null;
+  object.ignoreAnnotations.push(...ignoreAnnotations(mapAt(object.node, ...location.metadata)));
+  const grace = entry(podSpec, "terminationGracePeriodSeconds");
+  const graceValue = asScalar(grace?.value)?.value;
+  const workload = {
+    object,
+    podSpec,
+    labels: stringMap(child(mapAt(object.node, ...location.metadata), "labels")),
+    batch: isBatch(object, podSpec),
+    hostNetwork: asScalar(child(podSpec, "hostNetwork"))?.value === true,
+    terminationGracePeriodSeconds: {
+      value: typeof graceValue === "number" && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
+      entry: grace ?? null
+    },
+    containers: []
+  };
+  for (const node of mapItems(child(podSpec, "containers"))) workload.containers.push(toContainer(workload, node, "main"));
+  for (const node of mapItems(child(podSpec, "initContainers"))) {
+    const sidecar = stringOf(child(node, "restartPolicy")) === "Always";
+    workload.containers.push(toContainer(workload, node, sidecar ? "sidecar" : "init"));
+  }
+  for (const node of mapItems(child(podSpec, "ephemeralContainers"))) workload.containers.push(toContainer(workload, node, "ephemeral"));
+  return workload;
+}
+var PROBE_KEYS = {
+  liveness: "livenessProbe",
+  readiness: "readinessProbe",
+  startup: "startupProbe"
+};
+function toContainer(workload, node, role) {
+  const nameEntry = entry(node, "name");
+  const container = {
+    workload,
+    role,
+    name: textOf(nameEntry?.value) ?? "",
+    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : node.span,
+    node,
+    ports: mapItems(child(node, "ports")).map(toContainerPort),
+    probes: {},
+    preStop: null,
+    argv: [...strings(child(node, "command")), ...strings(child(node, "args"))],
+    envValues: mapItems(child(node, "env")).flatMap((e) => textOf(child(e, "value")) ?? [])
+  };
+  for (const type2 of Object.keys(PROBE_KEYS)) {
+    const probeEntry = entry(node, PROBE_KEYS[type2]);
+    if (probeEntry && probeEntry.value !== null && !isNullScalar(probeEntry.value)) {
+      container.probes[type2] = toProbe(container, type2, probeEntry);
+    }
+  }
+  const preStop = entry(mapAt(node, "lifecycle"), "preStop");
+  if (preStop && preStop.value && !isNullScalar(preStop.value)) {
+    container.preStop = { entry: preStop, handler: handlersOf(container, asMap(preStop.value), true)[0] ?? null };
+  }
+  return container;
+}
+function isNullScalar(node) {
+  return node.kind === "scalar" && node.value === null;
+}
+function toContainerPort(node) {
+  const number = asScalar(child(node, "containerPort"))?.value;
+  return {
+    name: stringOf(child(node, "name")) ?? null,
+    number: typeof number === "number" ? number : null,
+    protocol: stringOf(child(node, "protocol")) ?? "TCP",
+    node
+  };
+}
+function toProbe(container, type2, probeEntry) {
+  const node = asMap(probeEntry.value);
+  return {
+    type: type2,
+    container,
+    entry: probeEntry,
+    node: node ?? null,
+    handlers: handlersOf(container, node, false),
+    initialDelaySeconds: setting(node, "initialDelaySeconds", PROBE_DEFAULTS.initialDelaySeconds),
+    timeoutSeconds: setting(node, "timeoutSeconds", PROBE_DEFAULTS.timeoutSeconds),
+    periodSeconds: setting(node, "periodSeconds", PROBE_DEFAULTS.periodSeconds),
+    successThreshold: setting(node, "successThreshold", PROBE_DEFAULTS.successThreshold),
+    failureThreshold: setting(node, "failureThreshold", PROBE_DEFAULTS.failureThreshold),
+    terminationGracePeriodSeconds: entry(node, "terminationGracePeriodSeconds") ?? null
+  };
+}
+function setting(node, key, fallback) {
+  const written = entry(node, key);
+  const value = asScalar(written?.value)?.value;
+  const usable = typeof value === "number" && Number.isInteger(value) && value > 0;
+  return { value: usable ? value : fallback, entry: written ?? null };
+}
+var HANDLER_KEYS = ["httpGet", "tcpSocket", "exec", "grpc"];
+function handlersOf(container, node, allowSleep) {
+  const keys = allowSleep ? [...HANDLER_KEYS, "sleep"] : HANDLER_KEYS;
+  const handlers = [];
+  for (const e of node?.entries ?? []) {
+    if (!keys.includes(e.key) || e.value === null || isNullScalar(e.value)) continue;
+    handlers.push(toHandler(container, e));
+  }
+  return handlers;
+}
+function toHandler(container, e) {
+  const node = asMap(e.value) ?? null;
+  const base = { entry: e, node };
+  const port = () => portRef(container, entry(node ?? void 0, "port"));
+  switch (e.key) {
+    case "httpGet":
+      return {
+        ...base,
+        kind: "httpGet",
+        port: port(),
+        path: textOf(child(node ?? void 0, "path")) ?? "/",
+        host: textOf(child(node ?? void 0, "host")) ?? null,
+        scheme: textOf(child(node ?? void 0, "scheme")) ?? "HTTP",
+        headers: mapItems(child(node ?? void 0, "httpHeaders")).map((h) => ({
+          name: textOf(child(h, "name")) ?? "",
+          value: textOf(child(h, "value")) ?? "",
+          node: h
+        }))
+      };
+    case "tcpSocket":
+      return { ...base, kind: "tcpSocket", port: port(), host: textOf(child(node ?? void 0, "host")) ?? null };
+    case "grpc":
+      return { ...base, kind: "grpc", port: port(), service: textOf(child(node ?? void 0, "service")) ?? "" };
+    case "sleep": {
+      const seconds = asScalar(child(node ?? void 0, "seconds"))?.value;
+      return { ...base, kind: "sleep", seconds: typeof seconds === "number" ? seconds : null };
+    }
+    default:
+      return { ...base, kind: "exec", command: strings(child(node ?? void 0, "command")) };
+  }
+}
+function portRef(container, e) {
+  if (!e) return null;
+  const value = asScalar(e.value)?.value;
+  const written = typeof value === "number" || typeof value === "string" ? value : null;
+  const declared = typeof written === "string" ? container.ports.find((p) => p.name === written) ?? null : typeof written === "number" ? container.ports.find((p) => p.number === written) ?? null : null;
+  const resolved = typeof written === "number" ? written : declared?.number ?? null;
+  return { entry: e, written, resolved, declared };
+}
+function toService(object) {
+  const spec = mapAt(object.node, "spec");
+  const selector = stringMap(child(spec, "selector"));
+  const selectsPods = Object.keys(selector).length > 0 && stringOf(child(spec, "type")) !== "ExternalName";
+  return {
+    object,
+    selector: selectsPods ? selector : null,
+    ports: mapItems(child(spec, "ports")).map(toServicePort)
+  };
+}
+function toServicePort(node) {
+  const port = asScalar(child(node, "port"))?.value;
+  const target = asScalar(child(node, "targetPort"))?.value;
+  const portNumber = typeof port === "number" ? port : null;
+  return {
+    name: stringOf(child(node, "name")) ?? null,
+    port: portNumber,
+    // An unset, zero or empty targetPort means the Service's own port, as the API server defaults it.
+    targetPort: typeof target === "number" && target !== 0 || typeof target === "string" && target !== "" ? target : portNumber,
+    protocol: stringOf(child(node, "protocol")) ?? "TCP"
+  };
+}
+function ingressBackends(object) {
+  const spec = mapAt(object.node, "spec");
+  const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
+  for (const rule of mapItems(child(spec, "rules"))) {
+    for (const path10 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path10, "backend"));
+  }
+  return backends.flatMap((b) => {
+    const service = textOf(child(mapAt(b, "service"), "name")) ?? textOf(child(b, "serviceName"));
+    return service ? [{ object, namespace: object.ref.namespace, service }] : [];
+  });
+}
+function routeBackends(object) {
+  const rules = mapItems(child(mapAt(object.node, "spec"), "rules"));
+  return rules.flatMap(
+    (rule) => mapItems(child(rule, "backendRefs")).flatMap((ref) => {
+      const kind = textOf(child(ref, "kind")) ?? "Service";
+      const group = textOf(child(ref, "group")) ?? "";
+      const service = textOf(child(ref, "name"));
+      if (kind !== "Service" || group !== "" || !service) return [];
+      return [{ object, namespace: textOf(child(ref, "namespace")) ?? object.ref.namespace, service }];
+    })
+  );
+}
+function stringMap(node) {
+  const out = {};
+  for (const e of asMap(node)?.entries ?? []) {
+    const text = textOf(e.value);
+    if (text !== void 0) out[e.key] = text;
+  }
+  return out;
+}
+function strings(node) {
+  return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
+}
+
+// src/engine.ts
+function lint(input) {
+  const findings = [];
+  const [major, minor] = input.kubernetesVersion.split(".").map(Number);
+  for (const rule of input.rules) {
+    const settings = input.settings?.get(rule.id) ?? {};
+    const configured = settings.severity;
+    if ((configured ?? rule.severity) === "off") continue;
+    const options = { ...defaultOptions(rule), ...settings.options };
+    const context = (subject) => ({
+      options,
+      routing: input.routing,
+      kubernetesVersion: { major, minor },
+      report: (report) => findings.push(toFinding(rule, configured, subject, report))
+    });
+    if (rule.checkFile) {
+      for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
+    }
+    if (rule.checkWorkload) {
+      for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
+    }
+    if (rule.checkContainer) {
+      for (const workload of input.model.workloads) {
+        for (const container of workload.containers) rule.checkContainer(container, context(workloadSubject(workload, container)));
+      }
+    }
+  }
+  return findings.sort(byLocation);
+}
+function workloadSubject(workload, container) {
+  const { file, document } = workload.object;
+  return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
+}
+function toFinding(rule, configured, subject, report) {
+  const severity2 = configured ?? report.severity ?? rule.severity;
+  if (report.fix && rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  const editable = subject.file.absPath !== null && subject.helmSource === null;
+  const fix = report.fix && editable ? { description: report.fix.description, safe: rule.fixable === "safe", edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
+  return {
+    ruleId: rule.id,
+    severity: severity2,
+    message: report.message,
+    file: subject.file,
+    span: report.span,
+    object: subject.owner?.ref ?? null,
+    owner: subject.owner,
+    container: subject.container,
+    probe: report.probe ?? null,
+    helmSource: subject.helmSource,
+    source: null,
+    fix
+  };
+}
+function defaultOptions(rule) {
+  return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, spec.default]));
+}
+function byLocation(a, b) {
+  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
+  return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
+
 // src/config.ts
+import fs6 from "node:fs";
+import path4 from "node:path";
 var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
 var DEFAULT_KUBERNETES_VERSION = "1.30";
 var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
@@ -36829,21 +36894,21 @@ var TOP_KEYS = ["kubernetesVersion", "ignore", "rules", "helm"];
 var ConfigError = class extends Error {
 };
 function defaultConfig(cwd) {
-  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helmValues: [] };
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null } };
 }
 function findConfig(dir) {
-  for (let at2 = path3.resolve(dir); ; at2 = path3.dirname(at2)) {
+  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
     for (const name of CONFIG_NAMES) {
-      const candidate = path3.join(at2, name);
-      if (fs5.existsSync(candidate)) return candidate;
+      const candidate = path4.join(at2, name);
+      if (fs6.existsSync(candidate)) return candidate;
     }
-    if (path3.dirname(at2) === at2) return null;
+    if (path4.dirname(at2) === at2) return null;
   }
 }
 function loadConfig(file, rules, shownAs = file) {
   let text;
   try {
-    text = fs5.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    text = fs6.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error2) {
     throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
   }
@@ -36853,7 +36918,7 @@ function loadConfig(file, rules, shownAs = file) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
     throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
   }
-  const config = defaultConfig(path3.dirname(file));
+  const config = defaultConfig(path4.dirname(file));
   config.file = file;
   const root = parsed.documents[0]?.root ?? null;
   if (root === null) return config;
@@ -36878,8 +36943,13 @@ function loadConfig(file, rules, shownAs = file) {
         break;
       case "helm":
         for (const h of expectMap(value, "helm", fail).entries) {
-          if (h.key !== "values") fail(h.value ?? value, `helm.${h.key}`, `unknown key${suggest(h.key, ["values"])}`);
-          config.helmValues = stringList(h.value ?? value, "helm.values", fail);
+          const at2 = h.value ?? value;
+          if (h.key === "values") config.helm.values = stringList(at2, "helm.values", fail).map((v2) => path4.resolve(path4.dirname(file), v2));
+          else if (h.key === "releaseName" || h.key === "namespace") {
+            const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, `helm.${h.key}`, "must be a string");
+            if (h.key === "releaseName") config.helm.releaseName = text2;
+            else config.helm.namespace = text2;
+          } else fail(at2, `helm.${h.key}`, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
         }
         break;
       default:
@@ -37148,6 +37218,350 @@ function unused(all, input) {
   return findings;
 }
 
+// src/attach-sources.ts
+import fs8 from "node:fs";
+import path6 from "node:path";
+
+// src/helm-source.ts
+import fs7 from "node:fs";
+import path5 from "node:path";
+function keyPathAt(root, offset) {
+  const steps = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const e = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
+      if (!e) break;
+      steps.push({ key: e.key });
+      if (offset < e.keySpan.end) break;
+      node = e.value;
+    } else if (node.kind === "seq") {
+      const i = node.items.findIndex((item2) => item2.span.start <= offset && offset <= item2.span.end);
+      if (i === -1) break;
+      const item = node.items[i];
+      const name = child(asMap(item), "name");
+      steps.push({ index: i, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null });
+      node = item;
+    } else break;
+  }
+  return steps;
+}
+function lines(text) {
+  return text.split("\n").map((raw) => {
+    const line = raw.replace(/\r$/, "");
+    const indent = line.length - line.trimStart().length;
+    let body = line.trimStart();
+    let keyColumn = indent;
+    let dash = false;
+    while (/^-(\s|$)/.test(body)) {
+      const after = body.slice(1);
+      const spaces = after.length - after.trimStart().length;
+      keyColumn += 1 + spaces;
+      body = after.trimStart();
+      dash = true;
+    }
+    const templateOnly = body === "" || /^\{\{.*\}\}\s*$/.test(body) || body.startsWith("#");
+    return { indent, keyColumn, dash, body, templateOnly, raw: line };
+  });
+}
+function keyOf(line) {
+  return /^["']?([\w.\-/]+)["']?\s*:(\s|$)/.exec(line.body)?.[1] ?? null;
+}
+function blockAfter(region, at2, column2) {
+  let end = at2 + 1;
+  while (end < region.end) {
+    const line = region.lines[end];
+    if (!line.templateOnly && (line.dash ? line.indent < column2 : line.keyColumn <= column2)) break;
+    end++;
+  }
+  return { ...region, start: at2 + 1, end };
+}
+function childColumn(region, dashes) {
+  let best = null;
+  for (let i = region.start; i < region.end; i++) {
+    const line = region.lines[i];
+    if (line.templateOnly) continue;
+    const column2 = dashes ? line.indent : line.keyColumn;
+    if (dashes && !line.dash) continue;
+    if (best === null || column2 < best) best = column2;
+  }
+  return best;
+}
+function locateInTemplate(chart, templateRel, steps) {
+  const file = path5.join(chart.dir, templateRel);
+  let text;
+  try {
+    text = fs7.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const all = lines(text);
+  const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps, 0, null, 0);
+  const values = result2.valuesKey ? findValues(chart.valuesFiles, result2.valuesKey) : null;
+  return { file: result2.file, line: result2.line, values };
+}
+function walk2(chart, region, steps, i, best, depth) {
+  const done = (valuesKey = null) => ({ file: region.file, line: best === null ? null : best + 1, valuesKey });
+  if (i === steps.length) return done(best === null ? null : scalarValuesKey(region, best) ?? valuesSource(region, best, []));
+  const step = steps[i];
+  if ("key" in step) {
+    const column2 = childColumn(region, false);
+    for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
+      const line = region.lines[at2];
+      if (line.templateOnly || line.keyColumn !== column2 || keyOf(line) !== step.key) continue;
+      return walk2(chart, blockAfter(region, at2, column2), steps, i + 1, at2, depth);
+    }
+  } else {
+    const column2 = childColumn(region, true);
+    const items = [];
+    for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
+      const line = region.lines[at2];
+      if (!line.templateOnly && line.dash && line.indent === column2) items.push(at2);
+    }
+    const itemEnd = (k3) => items[k3 + 1] ?? region.end;
+    const named = step.name === null ? -1 : items.findIndex((at2, k3) => hasName(region, at2, itemEnd(k3), step.name));
+    const k2 = named !== -1 ? named : step.index < items.length ? step.index : items.length === 1 ? 0 : -1;
+    if (k2 !== -1) {
+      const at2 = items[k2];
+      const item = { ...region, start: at2, end: itemEnd(k2) };
+      return walk2(chart, item, steps, i + 1, at2, depth);
+    }
+  }
+  const fromValues = valuesSource(region, best, steps.slice(i));
+  if (fromValues) return done(fromValues);
+  if (depth < 4) {
+    for (const name of includes(region)) {
+      const helper = findDefine(chart, name);
+      if (!helper) continue;
+      const inner = walk2(chart, helper, steps, i, null, depth + 1);
+      if (inner.line !== null) return inner;
+    }
+  }
+  return done();
+}
+function hasName(region, start, end, name) {
+  for (let at2 = start; at2 < end; at2++) {
+    const m = /^name:\s*["']?([^"'\s#]+)["']?\s*$/.exec(region.lines[at2].body);
+    if (m && m[1] === name) return true;
+  }
+  return false;
+}
+var REST = (rest) => rest.filter((s) => "key" in s).map((s) => `.${s.key}`).join("");
+function valuesSource(region, best, rest) {
+  const candidates = [best, ...range(region.start, region.end)].filter((n) => n !== null);
+  for (const at2 of candidates) {
+    const m = /toYaml\s+\(?\s*\.Values\.([\w.]+)/.exec(region.lines[at2].raw);
+    if (m) return m[1] + REST(rest);
+  }
+  const usesDot = candidates.some((at2) => /toYaml\s+\.\s*[|}]/.test(region.lines[at2].raw));
+  if (usesDot) {
+    const scope = withScope(region, best ?? region.start);
+    if (scope) return scope + REST(rest);
+  }
+  return null;
+}
+function scalarValuesKey(region, at2) {
+  const raw = region.lines[at2].raw;
+  const direct = /\{\{[^}]*?\.Values\.([\w.]+)/.exec(raw);
+  if (direct) return direct[1];
+  const dotted = /\{\{-?\s*\.(\w[\w.]*)/.exec(raw);
+  if (dotted) {
+    const scope = withScope(region, at2);
+    if (scope) return `${scope}.${dotted[1]}`;
+  }
+  return null;
+}
+function withScope(region, at2) {
+  for (let i = Math.min(at2, region.lines.length - 1); i >= Math.max(0, at2 - 40); i--) {
+    const raw = region.lines[i].raw;
+    if (/\{\{-?\s*end\s*-?\}\}/.test(raw) && i < at2) return null;
+    const m = /\{\{-?\s*with\s+\.Values\.([\w.]+)/.exec(raw);
+    if (m) return m[1];
+  }
+  return null;
+}
+function range(start, end) {
+  return Array.from({ length: Math.max(0, end - start) }, (_2, k2) => start + k2);
+}
+function includes(region) {
+  const names = [];
+  for (let at2 = region.start; at2 < region.end; at2++) {
+    for (const m of region.lines[at2].raw.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) names.push(m[1]);
+  }
+  return names;
+}
+var defineCache = /* @__PURE__ */ new Map();
+function findDefine(chart, name) {
+  let defines = defineCache.get(chart.dir);
+  if (!defines) {
+    defines = /* @__PURE__ */ new Map();
+    const dir = path5.join(chart.dir, "templates");
+    const files = fs7.existsSync(dir) ? fs7.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
+    for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
+      const file = path5.join(dir, rel);
+      const all = lines(fs7.readFileSync(file, "utf8"));
+      all.forEach((line, at2) => {
+        const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
+        if (!m) return;
+        const end = defineEnd(all, at2);
+        defines.set(m[1], { lines: all, start: at2 + 1, end, file });
+      });
+    }
+    defineCache.set(chart.dir, defines);
+  }
+  return defines.get(name) ?? null;
+}
+function defineEnd(all, at2) {
+  let depth = 0;
+  for (let i = at2; i < all.length; i++) {
+    for (const m of all[i].raw.matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b/g)) {
+      depth += m[1] === "end" ? -1 : 1;
+      if (depth === 0) return i;
+    }
+  }
+  return all.length;
+}
+function findValues(files, key) {
+  const parts = key.split(".");
+  let best = null;
+  for (const file of [...files].reverse()) {
+    let text;
+    try {
+      text = fs7.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    const source = { path: file, absPath: file, text, bom: false };
+    let node = parseFile(source, true).documents[0]?.root;
+    const found = [];
+    let offset = null;
+    for (const part of parts) {
+      const e = asMap(node)?.entries.find((x) => x.key === part);
+      if (!e) break;
+      found.push(part);
+      offset = e.keySpan.start;
+      node = e.value;
+    }
+    if (offset === null) continue;
+    const ref = { file, key: found.join("."), line: positionOf(source, offset).line };
+    if (found.length === parts.length) return ref;
+    if (!best || ref.key.length > best.key.length) best = ref;
+  }
+  return best;
+}
+
+// src/attach-sources.ts
+function chartFor(file, chartName, cwd) {
+  if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.valuesFiles };
+  const near = file.absPath ? path6.dirname(file.absPath) : cwd;
+  for (const base of /* @__PURE__ */ new Set([cwd, near])) {
+    for (const dir of [path6.join(base, chartName), path6.join(base, "charts", chartName), base]) {
+      const chartFile = path6.join(dir, "Chart.yaml");
+      if (!fs8.existsSync(chartFile)) continue;
+      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs8.readFileSync(chartFile, "utf8"))?.[1];
+      if (name !== chartName) continue;
+      const values = path6.join(dir, "values.yaml");
+      return { dir, valuesFiles: fs8.existsSync(values) ? [values] : [] };
+    }
+  }
+  return null;
+}
+function attachSources(findings, cwd) {
+  for (const finding of findings) {
+    const template = finding.helmSource;
+    if (!template) continue;
+    const [chartName, ...rest] = template.split("/");
+    const chart = chartName ? chartFor(finding.file, chartName, cwd) : null;
+    const root = finding.owner?.document.root;
+    const located = chart && root ? locateInTemplate(chart, rest.join("/"), keyPathAt(root, finding.span.start)) : null;
+    if (!located) {
+      finding.source = { file: template, absPath: null, line: null, values: null };
+      continue;
+    }
+    finding.source = {
+      file: displayPath(cwd, located.file),
+      absPath: located.file,
+      line: located.line,
+      values: located.values && { file: displayPath(cwd, located.values.file), key: located.values.key, line: located.values.line }
+    };
+  }
+}
+
+// src/render.ts
+import { execFile } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
+import fs9 from "node:fs";
+import path7 from "node:path";
+function findTool(name) {
+  for (const dir of (process.env.PATH ?? "").split(path7.delimiter)) {
+    if (!dir) continue;
+    const candidate = path7.join(dir, name);
+    try {
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+function runTool(tool, args, cwd) {
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 12e4 }, (error2, stdout, stderr) => {
+      if (error2) {
+        const last = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error2.message;
+        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "");
+        resolve({ error: reason });
+      } else resolve({ text: String(stdout) });
+    });
+  });
+}
+function helmTemplate(helm, chartDir, options, cwd) {
+  const args = ["template", options.releaseName, chartDir];
+  for (const file of options.values) args.push("--values", file);
+  if (options.namespace) args.push("--namespace", options.namespace);
+  return runTool(helm, args, cwd);
+}
+function kubectlKustomize(kubectl, dir, cwd) {
+  return runTool(kubectl, ["kustomize", dir], cwd);
+}
+async function renderAll(plan) {
+  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [] };
+  const shown = (dir) => displayPath(plan.cwd, dir);
+  const helm = plan.charts.length > 0 ? findTool("helm") : null;
+  for (const dir of plan.charts) {
+    const command = `helm template ${shown(dir)} | probe-lint -`;
+    if (!helm) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
+      continue;
+    }
+    const own = path7.join(dir, "values.yaml");
+    const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
+    const result2 = await helmTemplate(helm, dir, plan.helm, plan.cwd);
+    if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, valuesFiles } });
+  }
+  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
+  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
+  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
+  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
+  for (const dir of tops) {
+    const files = closures.get(dir);
+    if (!kubectl) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
+      continue;
+    }
+    const result2 = await kubectlKustomize(kubectl, dir, plan.cwd);
+    if ("error" in result2) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
+      continue;
+    }
+    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, valuesFiles: [] } });
+    for (const file of files.resources) outcome.excluded.add(file);
+  }
+  return outcome;
+}
+
 // src/run.ts
 async function run(options) {
   const rules = options.rules ?? RULES;
@@ -37156,15 +37570,27 @@ async function run(options) {
     { base: options.cwd, patterns: options.ignore ?? [] },
     { base: config.ignoreBase, patterns: config.ignore }
   ]);
-  const notices = [...inputs.notices];
-  const sources = [];
+  const helm = config.helm;
+  const rendering = await renderAll({
+    charts: inputs.charts,
+    kustomizations: inputs.kustomizations,
+    cwd: options.cwd,
+    helm: {
+      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
+      releaseName: options.helmRelease ?? helm.releaseName,
+      namespace: options.helmNamespace ?? helm.namespace
+    }
+  });
+  const notices = [...inputs.notices, ...rendering.notices];
+  const sources = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
   if (inputs.stdin) {
     const text = options.readStdin ? await options.readStdin() : "";
     sources.push(decode("<stdin>", null, Buffer.from(text, "utf8")));
   }
-  for (const read of await readAll(inputs.files, options.overrides)) {
-    if ("source" in read) sources.push(read.source);
-    else notices.push(read.notice);
+  const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
+  for (const read2 of await readAll(files, options.overrides)) {
+    if ("source" in read2) sources.push(read2.source);
+    else notices.push(read2.notice);
   }
   const parsed = sources.map((source) => parseFile(source));
   const model = buildModel(parsed);
@@ -37172,6 +37598,7 @@ async function run(options) {
   const settings = new Map([...config.rules, ...options.settings ?? []]);
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
   const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  attachSources(findings, options.cwd);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
   return {
     files: parsed,
@@ -37188,7 +37615,7 @@ async function run(options) {
   };
 }
 function resolveConfig(options, rules) {
-  const file = options.configFile ? path4.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
+  const file = options.configFile ? path8.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
   const config = file ? loadConfig(file, rules, displayPath(options.cwd, file)) : defaultConfig(options.cwd);
   applyRuleFlags(config, options.ruleFlags ?? [], rules);
   if (options.kubernetesVersion !== void 0) {
@@ -37214,7 +37641,7 @@ async function readOne(file, override) {
   if (override !== void 0) return { source: decode(file.path, file.absPath, Buffer.from(override, "utf8")) };
   let bytes;
   try {
-    bytes = await fs6.readFile(file.absPath);
+    bytes = await fs10.readFile(file.absPath);
   } catch (error2) {
     const code = error2.code ?? "error";
     return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
@@ -37247,9 +37674,9 @@ async function main() {
   const report = toReport(result2, VERSION);
   for (const notice of report.notices) info(`probe-lint: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
   const sarifFile = getInput("sarif-file") || "probe-lint.sarif";
-  const sarifPath = path5.resolve(cwd, sarifFile);
-  await fs7.mkdir(path5.dirname(sarifPath), { recursive: true });
-  await fs7.writeFile(sarifPath, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
+  const sarifPath = path9.resolve(cwd, sarifFile);
+  await fs11.mkdir(path9.dirname(sarifPath), { recursive: true });
+  await fs11.writeFile(sarifPath, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
   if (getBooleanInput("annotations", { required: false }) !== false) process.stdout.write(formatGithub(report));
   await writeSummary(report, failOn);
   setOutput("sarif-file", sarifFile);

@@ -122,6 +122,13 @@ const TEMPLATE_LOCATION: PodLocation = { spec: ['spec', 'template', 'spec'], met
 
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
 
+/** Runs to completion: Jobs, CronJobs, Pods that are not restarted (test and hook pods), Helm hooks. */
+function isBatch(object: K8sObject, podSpec: MapNode): boolean {
+  if (BATCH_KINDS.has(object.ref.kind) || object.annotations['helm.sh/hook'] !== undefined) return true;
+  const restart = stringOf(child(podSpec, 'restartPolicy'));
+  return object.ref.kind === 'Pod' && (restart === 'Never' || restart === 'OnFailure');
+}
+
 function toWorkload(object: K8sObject): Workload | null {
   const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
   const podSpec = mapAt(object.node, ...location.spec);
@@ -133,7 +140,7 @@ function toWorkload(object: K8sObject): Workload | null {
     object,
     podSpec,
     labels: stringMap(child(mapAt(object.node, ...location.metadata), 'labels')),
-    batch: BATCH_KINDS.has(object.ref.kind),
+    batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, 'hostNetwork'))?.value === true,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,

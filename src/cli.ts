@@ -21,6 +21,7 @@ const EXAMPLES = `
 Examples:
   $ probe-lint k8s/                       lint every manifest under k8s/
   $ probe-lint 'deploy/**/*.yaml'         lint the files a glob matches
+  $ probe-lint charts/api --helm-values charts/api/values-prod.yaml
   $ helm template charts/api | probe-lint -
   $ probe-lint --format json -o report.json .
   $ probe-lint --fail-on warning k8s/     fail on warnings too
@@ -43,6 +44,9 @@ interface LintFlags {
   fix?: boolean;
   unsafeFixes?: boolean;
   fixDryRun?: boolean;
+  helmValues: string[];
+  helmRelease?: string;
+  helmNamespace?: string;
 }
 
 function useColor(toFile: boolean): boolean {
@@ -71,6 +75,9 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     configFile: flags.config,
     ruleFlags: flags.rule,
     kubernetesVersion: flags.kubeVersion,
+    helmValues: flags.helmValues,
+    helmRelease: flags.helmRelease,
+    helmNamespace: flags.helmNamespace,
     readStdin,
   };
   if (flags.unsafeFixes && !flags.fix && !flags.fixDryRun) throw new UsageError('--unsafe-fixes goes with --fix or --fix-dry-run');
@@ -133,6 +140,9 @@ function program(): Command {
     .option('-c, --config <file>', 'config file (default: the nearest .probe-lint.yaml, .yml or .json upwards)')
     .option('--rule <id=severity>', 'set a rule\'s severity: error, warning, info or off (repeatable)', collect, [])
     .option('--kube-version <version>', 'Kubernetes version the manifests target (default 1.30)')
+    .option('--helm-values <file>', 'values file for rendering Helm charts (repeatable; default: the chart\'s own)', collect, [])
+    .option('--helm-release <name>', 'release name for helm template (default: release)')
+    .option('--helm-namespace <namespace>', 'namespace for helm template')
     .option('--fix', 'apply safe fixes to the files in place')
     .option('--unsafe-fixes', 'with --fix or --fix-dry-run: apply suggestions too (new probes and hooks)')
     .option('--fix-dry-run', 'print the fixes as a unified diff and write nothing')

@@ -47,7 +47,11 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
       helm: {
         type: 'object',
         additionalProperties: false,
-        properties: { values: { description: 'Values files for rendering Helm charts.', ...STRINGS } },
+        properties: {
+          values: { description: 'Values files for rendering Helm charts, relative to this file; --helm-values replaces them.', ...STRINGS },
+          releaseName: { description: 'Release name for helm template (default "release").', type: 'string' },
+          namespace: { description: 'Namespace for helm template.', type: 'string' },
+        },
       },
     },
   };

@@ -21,13 +21,20 @@ export interface Config {
   ignore: string[];
   ignoreBase: string;
   rules: Map<string, RuleSettings>;
-  helmValues: string[];
+  helm: HelmConfig;
+}
+
+export interface HelmConfig {
+  /** Values files, relative to the config file's directory (made absolute on load). */
+  values: string[];
+  releaseName: string;
+  namespace: string | null;
 }
 
 export class ConfigError extends Error {}
 
 export function defaultConfig(cwd: string): Config {
-  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helmValues: [] };
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helm: { values: [], releaseName: 'release', namespace: null } };
 }
 
 /** The nearest config file from `dir` upwards. */
@@ -79,8 +86,13 @@ export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = fi
         break;
       case 'helm':
         for (const h of expectMap(value, 'helm', fail).entries) {
-          if (h.key !== 'values') fail(h.value ?? value, `helm.${h.key}`, `unknown key${suggest(h.key, ['values'])}`);
-          config.helmValues = stringList(h.value ?? value, 'helm.values', fail);
+          const at = h.value ?? value;
+          if (h.key === 'values') config.helm.values = stringList(at, 'helm.values', fail).map((v) => path.resolve(path.dirname(file), v));
+          else if (h.key === 'releaseName' || h.key === 'namespace') {
+            const text = at.kind === 'scalar' && typeof at.value === 'string' ? at.value : fail(at, `helm.${h.key}`, 'must be a string');
+            if (h.key === 'releaseName') config.helm.releaseName = text;
+            else config.helm.namespace = text;
+          } else fail(at, `helm.${h.key}`, `unknown key${suggest(h.key, ['values', 'releaseName', 'namespace'])}`);
         }
         break;
       default:

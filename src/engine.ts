@@ -81,6 +81,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
     container: subject.container,
     probe: (report.probe ?? null) as ProbeType | null,
     helmSource: subject.helmSource,
+    source: null,
     fix,
   };
 }

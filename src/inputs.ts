@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignore, { type Ignore } from 'ignore';
+import { KUSTOMIZATION_NAMES, kustomizationFile } from './kustomize.js';
 
 export interface InputFile {
   absPath: string;
@@ -22,7 +23,10 @@ export interface Notice {
 export interface Inputs {
   files: InputFile[];
   stdin: boolean;
+  /** Chart directories (absolute), each once, however many of their files were named. */
   charts: string[];
+  /** Directories with a kustomization file (absolute). */
+  kustomizations: string[];
   notices: Notice[];
 }
 
@@ -43,7 +47,7 @@ export interface IgnoreList {
 }
 
 export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[]): Promise<Inputs> {
-  const inputs: Inputs = { files: [], stdin: false, charts: [], notices: [] };
+  const inputs: Inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
   const seen = new Set<string>();
   const userIgnores: GitIgnore[] = ignoreLists.map(({ base, patterns }) => ({ base, rules: ignore().add(patterns) }));
   const ignoredByCli = (abs: string, dir: boolean): boolean => isIgnored(userIgnores, abs, dir);
@@ -53,14 +57,10 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
   };
   const addChart = (chartDir: string): void => {
-    if (inputs.charts.includes(chartDir)) return;
-    inputs.charts.push(chartDir);
-    const shown = displayPath(cwd, chartDir);
-    inputs.notices.push({
-      file: shown,
-      line: null,
-      message: `Helm chart skipped: its templates are not YAML until rendered; lint the output with \`helm template ${shown} | probe-lint -\``,
-    });
+    if (!inputs.charts.includes(chartDir)) inputs.charts.push(chartDir);
+  };
+  const addKustomization = (dir: string): void => {
+    if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
   };
 
   for (const arg of args.length > 0 ? args : ['.']) {
@@ -71,17 +71,21 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     const abs = path.resolve(cwd, arg);
     const stat = await fs.stat(abs).catch(() => null);
     if (stat?.isDirectory()) {
-      await walk(abs, { addFile, addChart, ignoredByCli });
+      await walk(abs, { addFile, addChart, addKustomization, ignoredByCli });
     } else if (stat) {
       const chart = await chartOf(abs);
       if (chart) addChart(chart);
-      else addFile(abs);
+      else {
+        // A file named in a kustomization's directory (as pre-commit names them) brings that kustomization in.
+        if (kustomizationFile(path.dirname(abs))) addKustomization(path.dirname(abs));
+        addFile(abs);
+      }
     } else if (hasMagic(arg, { windowsPathsNoEscape: true })) {
       const matches = await glob(arg, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
       if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
       for (const match of matches.sort()) {
         const matchStat = await fs.stat(match).catch(() => null);
-        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, ignoredByCli });
+        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, addKustomization, ignoredByCli });
         else if (YAML_FILE.test(match)) {
           const chart = await chartOf(match);
           if (chart) addChart(chart);
@@ -92,8 +96,9 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
       throw new UsageError(`no such file or directory: ${arg}`);
     }
   }
-  // Charts are met in whatever order concurrent reads finish.
-  inputs.notices.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : 1));
+  // Charts and kustomizations are met in whatever order concurrent reads finish.
+  inputs.charts.sort();
+  inputs.kustomizations.sort();
   return inputs;
 }
 
@@ -119,6 +124,7 @@ async function exists(p: string): Promise<boolean> {
 interface WalkSink {
   addFile(abs: string): void;
   addChart(dir: string): void;
+  addKustomization(dir: string): void;
   ignoredByCli(abs: string, dir: boolean): boolean;
 }
 
@@ -151,6 +157,7 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
       sink.addChart(dir);
       return [];
     }
+    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) sink.addKustomization(dir);
     const own = entries.some((e) => e.name === '.gitignore') ? await readGitignore(dir) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

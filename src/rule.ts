@@ -95,7 +95,18 @@ export interface Finding {
   owner: K8sObject | null;
   container: string | null;
   probe: ProbeType | null;
-  /** The template a rendered Helm document came from (`# Source:`). */
+  /** The template a rendered Helm document came from, as its `# Source:` comment writes it. */
   helmSource: string | null;
+  /** Where to change it in the chart: filled in after linting for rendered Helm output. */
+  source: FindingSource | null;
   fix: Fix | null;
+}
+
+export interface FindingSource {
+  /** The template: relative to the working directory when the chart is found, else as `# Source:` writes it. */
+  file: string;
+  absPath: string | null;
+  line: number | null;
+  /** The values file and key that set the value, when it comes from values. */
+  values: { file: string; key: string; line: number } | null;
 }

@@ -13,6 +13,8 @@ import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
+import { attachSources } from './attach-sources.js';
+import { renderAll } from './render.js';
 
 export interface RunOptions {
   paths: string[];
@@ -32,6 +34,9 @@ export interface RunOptions {
   settings?: ReadonlyMap<string, RuleSettings>;
   /** Values files for rendering Helm charts (--helm-values), over the config's helm.values. */
   helmValues?: string[];
+  /** Release name and namespace for `helm template` (--helm-release, --helm-namespace). */
+  helmRelease?: string;
+  helmNamespace?: string;
   /** Texts to lint instead of what is on disk, by absolute path: the fixer's passes. */
   overrides?: ReadonlyMap<string, string>;
 }
@@ -60,13 +65,25 @@ export async function run(options: RunOptions): Promise<RunResult> {
     { base: options.cwd, patterns: options.ignore ?? [] },
     { base: config.ignoreBase, patterns: config.ignore },
   ]);
-  const notices = [...inputs.notices];
-  const sources: SourceFile[] = [];
+  const helm = config.helm;
+  const rendering = await renderAll({
+    charts: inputs.charts,
+    kustomizations: inputs.kustomizations,
+    cwd: options.cwd,
+    helm: {
+      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
+      releaseName: options.helmRelease ?? helm.releaseName,
+      namespace: options.helmNamespace ?? helm.namespace,
+    },
+  });
+  const notices = [...inputs.notices, ...rendering.notices];
+  const sources: SourceFile[] = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
   if (inputs.stdin) {
     const text = options.readStdin ? await options.readStdin() : '';
     sources.push(decode('<stdin>', null, Buffer.from(text, 'utf8')));
   }
-  for (const read of await readAll(inputs.files, options.overrides)) {
+  const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
+  for (const read of await readAll(files, options.overrides)) {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
@@ -76,6 +93,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const settings = new Map([...config.rules, ...(options.settings ?? [])]);
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
   const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  attachSources(findings, options.cwd);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
   return {
     files: parsed,

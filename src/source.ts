@@ -9,6 +9,16 @@ export interface SourceFile {
   /** Decoded text without a BOM: every offset in probe-lint counts into this. */
   text: string;
   bom: boolean;
+  /** Output of `helm template` or `kubectl kustomize` run on a directory; `path` is that directory. */
+  rendered?: RenderedFrom;
+}
+
+export interface RenderedFrom {
+  tool: 'helm' | 'kustomize';
+  /** Absolute path of the chart or kustomization directory. */
+  dir: string;
+  /** Values files helm read, the chart's own first. */
+  valuesFiles: string[];
 }
 
 export interface Position {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { fixAll, plain } from '../src/fix.js';
 import { defineRule, type AnyRule } from '../src/rule.js';
 import { commentsOf, parseFile } from '../src/parse.js';
-import { CLI, CORPUS, FIXTURES, cli, tempDir, tempTree } from './helpers.js';
+import { CLI, CORPUS, FIXTURES, cli, tempDir, tempTree, withoutTools } from './helpers.js';
 
 const dir = path.join(FIXTURES, 'fixes');
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'));
@@ -146,7 +146,8 @@ describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () =
       }
     };
     walk(copy);
-    const first = cli(['--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy });
+    const env = withoutTools();
+    const first = cli(['--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy, env });
     expect(first.status, first.stderr).toBe(1);
     const report = JSON.parse(first.stdout);
     expect(report.findings.filter((f: { fix: { safe: boolean } | null }) => f.fix?.safe)).toEqual([]);
@@ -166,7 +167,7 @@ describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () =
       expect(comments(after), file).toEqual(expect.arrayContaining(comments(before)));
     }
     expect(changed).toBeGreaterThan(100);
-    const second = spawnSync(process.execPath, [CLI, '--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const second = spawnSync(process.execPath, [CLI, '--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy, env, encoding: 'utf8', maxBuffer: 1 << 28 });
     expect(second.stderr).toContain('fixed 0 problems in 0 files');
     console.log(`corpus --fix --unsafe-fixes: ${changed} files changed; ${first.stderr.match(/fixed \d+ problems in \d+ files/)?.[0]}`);
   }, 240_000);

@@ -53,3 +53,13 @@ export function cli(args: string[], options: { cwd?: string; input?: string; env
     env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0', ...options.env },
   });
 }
+
+/**
+ * An environment whose PATH holds node and nothing else: a machine without helm
+ * and kubectl, whatever this one has installed.
+ */
+export function withoutTools(): Record<string, string> {
+  const dir = tempDir();
+  fs.symlinkSync(process.execPath, path.join(dir, 'node'));
+  return { PATH: dir };
+}

@@ -10,12 +10,13 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 export function formatGithub(report: Report): string {
   return report.findings
     .map(({ finding, line, column, endLine, endColumn }) => {
+      // Rendered Helm output is not in the repository: annotate the template line people edit.
+      const template = finding.source?.absPath && finding.source.line ? finding.source : null;
+      const where = template
+        ? [`file=${escapeProperty(template.file)}`, `line=${template.line}`]
+        : [`file=${escapeProperty(finding.file.path)}`, `line=${line}`, `col=${column}`, `endLine=${endLine}`, ...(endLine === line ? [`endColumn=${endColumn}`] : [])];
       const properties = [
-        `file=${escapeProperty(finding.file.path)}`,
-        `line=${line}`,
-        `col=${column}`,
-        `endLine=${endLine}`,
-        ...(endLine === line ? [`endColumn=${endColumn}`] : []),
+        ...where,
         `title=${escapeProperty(`probe-lint ${finding.ruleId}`)}`,
       ];
       return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(finding.message)}\n`;

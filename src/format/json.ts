@@ -16,8 +16,9 @@ export function formatJson(report: Report): string {
       : null,
     container: finding.container,
     probe: finding.probe,
-    // The template's line is found once charts are rendered (issue #6); until then only its file is known.
-    source: finding.helmSource ? { file: finding.helmSource, line: null } : null,
+    source: finding.source
+      ? { file: finding.source.file, line: finding.source.line, ...(finding.source.values ? { values: finding.source.values } : {}) }
+      : null,
     fix: finding.fix
       ? {
           description: finding.fix.description,

@@ -66,6 +66,7 @@ function plainText(markdown: string): string {
 }
 
 function uriOf(finding: Finding, root: string): string {
+  if (finding.file.rendered) return path.relative(root, finding.file.rendered.dir).split(path.sep).join('/') || '.';
   if (finding.file.absPath === null) return 'stdin';
   return path.relative(root, finding.file.absPath).split(path.sep).join('/');
 }
@@ -85,19 +86,19 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
   const { finding } = located;
   const uri = uriOf(finding, root);
   const id = fingerprint(finding, uri, seen);
+  const template = finding.source?.absPath && finding.source.line ? finding.source : null;
+  const physicalLocation: Sarif.PhysicalLocation = template
+    ? { artifactLocation: { uri: path.relative(root, template.absPath!).split(path.sep).join('/') }, region: { startLine: template.line! } }
+    : {
+        artifactLocation: { uri },
+        region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn },
+      };
   const out: Sarif.Result = {
     ruleId: finding.ruleId,
     ruleIndex: index.get(finding.ruleId) ?? -1,
     level: LEVEL[finding.severity],
     message: { text: finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri },
-          region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn },
-        },
-      },
-    ],
+    locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: id, 'probeLint/v1': id },
   };
   if (finding.fix) {

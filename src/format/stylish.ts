@@ -33,7 +33,12 @@ export function formatStylish(report: Report, options: StylishOptions): string {
       const where = `${f.line}:${f.column}`;
       out.push(`  ${paint.dim(where)}  ${severityColor[finding.severity](finding.severity)}  ${finding.message}  ${paint.dim(finding.ruleId)}`);
       const label = objectLabel(finding.object, finding.container, finding.probe);
-      if (label) out.push(`    ${paint.dim(label)}${finding.helmSource ? paint.dim(` (from ${finding.helmSource})`) : ''}`);
+      if (label) out.push(`    ${paint.dim(label)}`);
+      const source = finding.source;
+      if (source) {
+        const values = source.values ? `, set by ${source.values.key} in ${source.values.file}:${source.values.line}` : '';
+        out.push(`    ${paint.dim('from')} ${source.file}${source.line ? `:${source.line}` : ''}${paint.dim(values)}`);
+      }
       out.push(...codeFrame(f, paint));
       if (finding.fix) out.push(...fixDiff(finding, paint));
     }

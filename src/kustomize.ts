@@ -1,0 +1,78 @@
+// Which files a kustomization reads: rendered through it, they are not linted
+// again on their own (and patches, being partial objects, never are).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFile } from './parse.js';
+import { asMap, asSeq, child, mapItems, stringOf, type MapNode } from './tree.js';
+
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+export function kustomizationFile(dir: string): string | null {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = path.join(dir, name);
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** A `kind: Component` is only built as part of the kustomizations that include it. */
+export function isComponent(dir: string): boolean {
+  return stringOf(child(read(dir) ?? undefined, 'kind')) === 'Component';
+}
+
+export interface KustomizationFiles {
+  /** Directories of kustomizations it builds on (bases, components, resource directories). */
+  kustomizations: Set<string>;
+  /** Resource files (complete objects). */
+  resources: Set<string>;
+  /** Patches and other inputs that are not complete objects. */
+  partial: Set<string>;
+}
+
+function isRemote(ref: string): boolean {
+  return /^[a-z]+:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.startsWith('git@');
+}
+
+function read(dir: string): MapNode | null {
+  const file = kustomizationFile(dir);
+  if (!file) return null;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const parsed = parseFile({ path: file, absPath: file, text, bom: false }, true);
+  return asMap(parsed.documents[0]?.root) ?? null;
+}
+
+/** Everything a kustomization reads, following bases and components; the kustomization files too. */
+export function kustomizationFiles(dir: string, into: KustomizationFiles = { kustomizations: new Set(), resources: new Set(), partial: new Set() }): KustomizationFiles {
+  if (into.kustomizations.has(dir)) return into;
+  into.kustomizations.add(dir);
+  const root = read(dir);
+  if (!root) return into;
+  const own = kustomizationFile(dir);
+  if (own) into.partial.add(own);
+  const strings = (key: string): string[] => asSeq(child(root, key))?.items.flatMap((n) => stringOf(n) ?? []) ?? [];
+  const paths = (key: string): string[] => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, 'path')) ?? []);
+  for (const ref of [...strings('resources'), ...strings('bases'), ...strings('components')]) {
+    if (isRemote(ref)) continue;
+    const target = path.resolve(dir, ref);
+    if (kustomizationFile(target)) kustomizationFiles(target, into);
+    else into.resources.add(target);
+  }
+  const partial = [
+    ...strings('patchesStrategicMerge').filter((p) => !p.includes('\n')),
+    ...paths('patches'),
+    ...paths('patchesJson6902'),
+    ...paths('replacements'),
+    ...strings('crds'),
+    ...strings('configurations'),
+    ...strings('transformers'),
+    ...strings('generators'),
+    ...strings('validators'),
+  ];
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path.resolve(dir, ref));
+  return into;
+}

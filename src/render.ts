@@ -1,0 +1,122 @@
+// Helm charts and Kustomize overlays become YAML by running the tools users
+// deploy with: `helm template` and `kubectl kustomize`, when they are on PATH.
+import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { displayPath, type Notice } from './inputs.js';
+import { isComponent, kustomizationFiles } from './kustomize.js';
+import type { RenderedFrom } from './source.js';
+
+/** The executable of that name on PATH, or null. */
+export function findTool(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+export interface Rendered {
+  text: string;
+}
+
+export interface RenderFailure {
+  error: string;
+}
+
+function runTool(tool: string, args: string[], cwd: string): Promise<Rendered | RenderFailure> {
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) {
+        // The last line says why; kubectl prefixes it with a klog header (`E1123 21:20:50.302897   24376 run.go:72] `).
+        const last = String(stderr).trim().split('\n').filter(Boolean).at(-1) ?? error.message;
+        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, '');
+        resolve({ error: reason });
+      } else resolve({ text: String(stdout) });
+    });
+  });
+}
+
+export interface HelmOptions {
+  values: string[];
+  releaseName: string;
+  namespace: string | null;
+}
+
+export function helmTemplate(helm: string, chartDir: string, options: HelmOptions, cwd: string): Promise<Rendered | RenderFailure> {
+  const args = ['template', options.releaseName, chartDir];
+  for (const file of options.values) args.push('--values', file);
+  if (options.namespace) args.push('--namespace', options.namespace);
+  return runTool(helm, args, cwd);
+}
+
+export function kubectlKustomize(kubectl: string, dir: string, cwd: string): Promise<Rendered | RenderFailure> {
+  return runTool(kubectl, ['kustomize', dir], cwd);
+}
+
+export interface RenderPlan {
+  charts: string[];
+  kustomizations: string[];
+  cwd: string;
+  helm: HelmOptions;
+}
+
+export interface RenderOutcome {
+  /** Rendered streams, one per chart or kustomization that rendered. */
+  rendered: { dir: string; text: string; from: RenderedFrom }[];
+  /** Files not to lint on their own: read through a kustomization, or partial (patches). */
+  excluded: Set<string>;
+  notices: Notice[];
+}
+
+/**
+ * Renders charts with helm and the top kustomizations (those no other one of
+ * the run builds on) with kubectl. Without the tool, each gets one notice and
+ * the files it would have read are linted as they are, patches excepted.
+ */
+export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
+  const outcome: RenderOutcome = { rendered: [], excluded: new Set(), notices: [] };
+  const shown = (dir: string): string => displayPath(plan.cwd, dir);
+
+  const helm = plan.charts.length > 0 ? findTool('helm') : null;
+  for (const dir of plan.charts) {
+    const command = `helm template ${shown(dir)} | probe-lint -`;
+    if (!helm) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
+      continue;
+    }
+    const own = path.join(dir, 'values.yaml');
+    const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => path.resolve(plan.cwd, v))];
+    const result = await helmTemplate(helm, dir, plan.helm, plan.cwd);
+    if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
+    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, valuesFiles } });
+  }
+
+  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
+  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k) => k !== dir)));
+  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const kubectl = tops.length > 0 ? findTool('kubectl') : null;
+  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
+  for (const dir of tops) {
+    const files = closures.get(dir)!;
+    if (!kubectl) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
+      continue;
+    }
+    const result = await kubectlKustomize(kubectl, dir, plan.cwd);
+    if ('error' in result) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result.error}; its resources are linted as they are` });
+      continue;
+    }
+    outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, valuesFiles: [] } });
+    for (const file of files.resources) outcome.excluded.add(file);
+  }
+  return outcome;
+}

@@ -1,0 +1,174 @@
+// Helm charts and Kustomize overlays rendered with the real tools
+// (scripts/fetch-tools.sh puts them in .tools/bin), and the same inputs without them.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, REPO, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+
+const TOOLS = path.join(REPO, '.tools', 'bin');
+const hasTools = fs.existsSync(path.join(TOOLS, 'helm')) && fs.existsSync(path.join(TOOLS, 'kubectl'));
+const hasCorpus = fs.existsSync(CORPUS);
+if (!hasTools) console.warn('skipping rendering tests: run scripts/fetch-tools.sh to get helm and kubectl into .tools/bin');
+
+const helmHome = tempDir();
+const withTools = {
+  PATH: `${TOOLS}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin`,
+  HELM_CACHE_HOME: path.join(helmHome, 'cache'),
+  HELM_CONFIG_HOME: path.join(helmHome, 'config'),
+  HELM_DATA_HOME: path.join(helmHome, 'data'),
+};
+const bare = withoutTools();
+
+interface Finding {
+  ruleId: string;
+  file: string;
+  line: number;
+  container: string | null;
+  probe: string | null;
+  source: { file: string; line: number | null; values?: { file: string; key: string; line: number } } | null;
+}
+
+function lintJson(args: string[], env: Record<string, string>, cwd = path.dirname(CORPUS), input?: string): { findings: Finding[]; notices: { file: string; message: string }[]; status: number | null } {
+  const result = cli(['-f', 'json', ...args], { cwd, env, input });
+  const report = JSON.parse(result.stdout);
+  return { findings: report.findings, notices: report.notices, status: result.status };
+}
+
+const charts = hasCorpus ? fs.readdirSync(path.join(CORPUS, 'helm')).sort() : [];
+
+describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm template', () => {
+  for (const chart of charts) {
+    it(`${chart}: every finding names a template of the chart, at a line inside its container block`, () => {
+      const { findings, notices } = lintJson([`corpus/helm/${chart}`], withTools);
+      expect(notices).toEqual([]);
+      const chartDir = `corpus/helm/${chart}/`;
+      let withLine = 0;
+      let withValues = 0;
+      for (const f of findings) {
+        expect(f.file).toBe(`corpus/helm/${chart}`);
+        expect(f.source, `${f.ruleId} ${f.container}`).not.toBeNull();
+        expect(f.source!.file.startsWith(`${chartDir}templates/`), f.source!.file).toBe(true);
+        const template = path.join(path.dirname(CORPUS), f.source!.file);
+        expect(fs.existsSync(template), template).toBe(true);
+        expect(f.source!.line, `${f.ruleId} ${f.container} in ${f.source!.file}`).not.toBeNull();
+        withLine++;
+        const lines = fs.readFileSync(template, 'utf8').split('\n');
+        expect(f.source!.line!).toBeLessThanOrEqual(lines.length);
+        if (f.container) {
+          // Inside a container block: below a `containers:` (or initContainers:) line of the same file.
+          const above = lines.slice(0, f.source!.line!);
+          expect(above.some((l) => /^\s*(-\s+)?(init)?[cC]ontainers:/.test(l)), `${f.ruleId} at ${f.source!.file}:${f.source!.line}`).toBe(true);
+        }
+        if (f.source!.values) {
+          withValues++;
+          expect(fs.existsSync(path.join(path.dirname(CORPUS), f.source!.values.file))).toBe(true);
+        }
+      }
+      console.log(`${chart}: ${findings.length} findings, ${withLine} with a template line, ${withValues} with a values key`);
+    }, 60_000);
+  }
+
+  it('names the values key of values-driven probes', () => {
+    const { findings } = lintJson(['corpus/helm/ingress-nginx'], withTools);
+    const timeout = findings.find((f) => f.ruleId === 'probe-timeout-short' && f.probe === 'readiness')!;
+    expect(timeout.source).toEqual({
+      file: 'corpus/helm/ingress-nginx/templates/controller-deployment.yaml',
+      line: expect.any(Number),
+      values: { file: 'corpus/helm/ingress-nginx/values.yaml', key: 'controller.readinessProbe.timeoutSeconds', line: expect.any(Number) },
+    });
+    const template = fs.readFileSync(path.join(CORPUS, 'helm/ingress-nginx/templates/controller-deployment.yaml'), 'utf8').split('\n');
+    expect(template[timeout.source!.line! - 1]).toContain('readinessProbe: {{ toYaml .Values.controller.readinessProbe');
+    const values = fs.readFileSync(path.join(CORPUS, 'helm/ingress-nginx/values.yaml'), 'utf8').split('\n');
+    expect(values[timeout.source!.values!.line - 1]!.trim()).toMatch(/^timeoutSeconds: \d+/);
+  });
+
+  it('follows include into helpers', () => {
+    const { findings } = lintJson(['corpus/helm/grafana'], withTools);
+    const same = findings.find((f) => f.ruleId === 'liveness-equals-readiness' && f.container === 'grafana')!;
+    expect(same.source!.file).toBe('corpus/helm/grafana/templates/_pod.tpl');
+    const lines = fs.readFileSync(path.join(CORPUS, 'helm/grafana/templates/_pod.tpl'), 'utf8').split('\n');
+    expect(lines[same.source!.line! - 1]!.trim()).toBe('livenessProbe:');
+  });
+
+  it('renders with --helm-values, which then hold the values key', () => {
+    const values = path.join(tempDir(), 'prod.yaml');
+    fs.writeFileSync(values, 'controller:\n  readinessProbe:\n    timeoutSeconds: 5\n  livenessProbe:\n    failureThreshold: 2\n');
+    const { findings } = lintJson(['corpus/helm/ingress-nginx', '--helm-values', values], withTools);
+    expect(findings.filter((f) => f.ruleId === 'probe-timeout-short' && f.probe === 'readiness')).toEqual([]);
+    const window = findings.find((f) => f.ruleId === 'probe-failure-window-short' && f.probe === 'liveness')!;
+    expect(window.source!.values).toMatchObject({ key: 'controller.livenessProbe.failureThreshold', line: 5 });
+  });
+
+  it('renders a chart once when several of its files are named, as pre-commit does', () => {
+    const named = lintJson(['corpus/helm/podinfo/templates/deployment.yaml', 'corpus/helm/podinfo/templates/service.yaml', 'corpus/helm/podinfo/values.yaml'], withTools);
+    const whole = lintJson(['corpus/helm/podinfo'], withTools);
+    expect(named.findings).toEqual(whole.findings);
+  });
+
+  it('maps rendered output read from stdin back to the chart when it is found, and names the template otherwise', () => {
+    const rendered = execFileSync(path.join(TOOLS, 'helm'), ['template', 'release', path.join(CORPUS, 'helm', 'prometheus-node-exporter')], { env: { ...process.env, ...withTools }, encoding: 'utf8' });
+    const found = lintJson(['-'], withTools, path.join(CORPUS, 'helm'), rendered);
+    expect(found.findings.length).toBeGreaterThan(0);
+    for (const f of found.findings) {
+      expect(f.file).toBe('<stdin>');
+      expect(f.source!.file).toBe('prometheus-node-exporter/templates/daemonset.yaml');
+      expect(f.source!.line).toBeGreaterThan(1);
+    }
+    const elsewhere = lintJson(['-'], withTools, tempDir(), rendered);
+    for (const f of elsewhere.findings) expect(f.source).toEqual({ file: 'prometheus-node-exporter/templates/daemonset.yaml', line: null });
+  });
+
+  it('puts the template first in SARIF and in GitHub annotations', () => {
+    const sarif = JSON.parse(cli(['-f', 'sarif', 'corpus/helm/prometheus-node-exporter'], { cwd: path.dirname(CORPUS), env: withTools }).stdout);
+    for (const result of sarif.runs[0].results) {
+      const uri: string = result.locations[0].physicalLocation.artifactLocation.uri;
+      expect(uri.endsWith('corpus/helm/prometheus-node-exporter/templates/daemonset.yaml'), uri).toBe(true);
+    }
+    const github = cli(['-f', 'github', 'corpus/helm/prometheus-node-exporter'], { cwd: path.dirname(CORPUS), env: withTools }).stdout;
+    expect(github).toMatch(/^::warning file=corpus\/helm\/prometheus-node-exporter\/templates\/daemonset\.yaml,line=\d+,title=/m);
+  });
+});
+
+describe.skipIf(!hasTools || !hasCorpus)('Kustomize overlays rendered with kubectl kustomize', () => {
+  it('lints each overlay once and its bases not again on their own', () => {
+    const { findings, notices } = lintJson(['corpus/kustomize/podinfo'], withTools);
+    expect(notices).toEqual([]);
+    const files = new Set(findings.map((f) => f.file));
+    expect(files).toContain('corpus/kustomize/podinfo/overlays/production');
+    expect([...files].filter((f) => f.includes('/bases/'))).toEqual([]);
+    expect(findings.filter((f) => f.file === 'corpus/kustomize/podinfo/overlays/production').length).toBeGreaterThan(0);
+  });
+
+  it('never lints patches as objects, and renders components only through their overlays', () => {
+    const { findings, notices } = lintJson(['corpus/kustomize/online-boutique'], withTools);
+    expect(notices.filter((n) => n.file.includes('/components/'))).toEqual([]);
+    expect(findings.filter((f) => f.file.includes('/components/') && f.file.endsWith('.yaml') && /patch/i.test(f.file))).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasCorpus)('without helm and kubectl', () => {
+  it('prints one notice per chart and per overlay and lints everything else', () => {
+    const { findings, notices } = lintJson(['corpus/helm', 'corpus/kustomize/podinfo'], bare);
+    const helmNotices = notices.filter((n) => n.message.includes('helm is not on PATH'));
+    expect(helmNotices.map((n) => n.file).sort()).toEqual(charts.map((c) => `corpus/helm/${c}`));
+    const kustomizeNotices = notices.filter((n) => n.message.includes('kubectl is not on PATH'));
+    expect(kustomizeNotices.map((n) => n.file).sort()).toEqual(['corpus/kustomize/podinfo/overlays/dev', 'corpus/kustomize/podinfo/overlays/production', 'corpus/kustomize/podinfo/overlays/staging']);
+    // Everything else: base resources as they are, and the pre-rendered file.
+    expect(findings.some((f) => f.file.startsWith('corpus/kustomize/podinfo/bases/'))).toBe(true);
+    expect(findings.some((f) => f.file === 'corpus/kustomize/podinfo/rendered.yaml')).toBe(true);
+    expect(findings.filter((f) => f.file.startsWith('corpus/helm/'))).toEqual([]);
+  });
+
+  it('skips patches even when it cannot render', () => {
+    const root = tempTree({
+      'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
+      'base/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: api:1\n          ports: [{containerPort: 80}]\n',
+      'prod/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: replicas.yaml\n',
+      'prod/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: api\n          ports: [{containerPort: 8080}]\n',
+    });
+    const { findings, notices } = lintJson(['.'], bare, root);
+    expect(notices.map((n) => n.file)).toEqual(['prod']);
+    expect([...new Set(findings.map((f) => f.file))]).toEqual(['base/deployment.yaml']);
+  });
+});
