@@ -36163,6 +36163,7 @@ function addDocument(result2, doc) {
   result2.documents.push({ ...doc, index: result2.documents.length });
 }
 function addError(result2, error2) {
+  if (/call stack/i.test(error2.message)) error2 = { ...error2, message: "nested too deeply to parse" };
   if (!result2.error || error2.span.start < result2.error.span.start) result2.error = error2;
 }
 function parseCheap(result2, text, base) {

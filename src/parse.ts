@@ -97,6 +97,8 @@ function addDocument(result: ParsedFile, doc: Omit<ParsedDocument, 'index'>): vo
 }
 
 function addError(result: ParsedFile, error: ParseError): void {
+  // The parser runs out of stack on absurd nesting; say what that means.
+  if (/call stack/i.test(error.message)) error = { ...error, message: 'nested too deeply to parse' };
   if (!result.error || error.span.start < result.error.span.start) result.error = error;
 }
 

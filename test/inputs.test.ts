@@ -161,11 +161,13 @@ spec:
       livenessProbe: 7
 `,
       'deep.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: ${'['.repeat(2000)}${']'.repeat(2000)}\n`,
+      'deeper.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: deeper}\nspec:\n  containers: []\n  x: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
       'bomb.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: bomb}\nspec:\n  containers: []\n  x:\n${bomb.map((l) => `    ${l}`).join('\n')}\n`,
     });
     const result = await run(root, ['.']);
     expect(result.notices.map((n) => `${n.file}: ${n.message}`)).toEqual(['binary.yaml: binary file skipped']);
     expect(result.findings.filter((f) => f.file.path === 'wrong-types.yaml').map((f) => f.ruleId).sort()).toEqual(['probe-invalid', 'probe-invalid']);
+    expect(result.findings.filter((f) => f.file.path === 'deeper.yaml').map((f) => f.message)).toEqual(['cannot parse YAML: nested too deeply to parse']);
   });
 });
 

@@ -58,21 +58,31 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   return out.join('\n');
 }
 
+/** Longest stretch of a line a code frame shows; longer lines are cut around the caret. */
+const FRAME_WIDTH = 160;
+
 function codeFrame(f: LocatedFinding, paint: ReturnType<typeof painter>): string[] {
   const file = f.finding.file;
   const width = String(f.line).length;
   const gutter = (n: number | null, mark: string): string => `${mark} ${(n === null ? '' : String(n)).padStart(width)} | `;
+  const text = expandTabs(lineText(file, f.line));
+  const raw = lineText(file, f.line);
+  const endColumn = f.endLine === f.line ? f.endColumn : raw.length + 1;
+  let caretStart = expandTabs(raw.slice(0, f.column - 1)).length;
+  let caretLength = Math.max(1, expandTabs(raw.slice(0, endColumn - 1)).length - caretStart);
+  // Minified or generated lines can be megabytes long: show a window around the caret.
+  const from = text.length > FRAME_WIDTH ? Math.max(0, Math.min(caretStart - 40, text.length - FRAME_WIDTH)) : 0;
+  const clip = (line: string): string => (line.length > FRAME_WIDTH ? `${from > 0 ? '…' : ''}${line.slice(from, from + FRAME_WIDTH)}…` : line);
+  const shift = from > 0 ? 1 : 0;
+  caretStart = caretStart - from + shift;
+  caretLength = Math.min(caretLength, FRAME_WIDTH - (caretStart - shift));
   const lines: string[] = [];
   if (f.line > 1) {
-    const before = lineText(file, f.line - 1);
-    if (before.trim() !== '') lines.push(paint.dim(`    ${gutter(f.line - 1, ' ')}${expandTabs(before)}`));
+    const before = expandTabs(lineText(file, f.line - 1));
+    if (before.trim() !== '') lines.push(paint.dim(`    ${gutter(f.line - 1, ' ')}${clip(before)}`));
   }
-  const text = lineText(file, f.line);
-  lines.push(`    ${paint.bold(gutter(f.line, '>'))}${expandTabs(text)}`);
-  const endColumn = f.endLine === f.line ? f.endColumn : text.length + 1;
-  const caretStart = expandTabs(text.slice(0, f.column - 1)).length;
-  const caretLength = Math.max(1, expandTabs(text.slice(0, endColumn - 1)).length - caretStart);
-  lines.push(`    ${gutter(null, ' ')}${' '.repeat(caretStart)}${paint.red('^'.repeat(caretLength))}`);
+  lines.push(`    ${paint.bold(gutter(f.line, '>'))}${clip(text)}`);
+  lines.push(`    ${gutter(null, ' ')}${' '.repeat(Math.max(0, caretStart))}${paint.red('^'.repeat(Math.max(1, caretLength)))}`);
   return lines;
 }
 
