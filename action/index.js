@@ -29473,7 +29473,7 @@ function result(located, index, root, seen) {
         description: { text: `${finding.fix.safe ? "" : "suggestion: "}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? path.relative(root, finding.fix.target.absPath).split(path.sep).join("/") : uri },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...e.text ? { insertedContent: { text: e.text } } : {}
@@ -36874,7 +36874,8 @@ function toFinding(rule, configured, subject, report) {
     probe: report.probe ?? null,
     helmSource: subject.helmSource,
     source: null,
-    fix
+    fix,
+    renderedFix: report.fix && subject.helmSource !== null ? report.fix : null
   };
 }
 function defaultOptions(rule) {
@@ -37444,7 +37445,7 @@ function findValues(files, key) {
       node = e.value;
     }
     if (offset === null) continue;
-    const ref = { file, key: found.join("."), line: positionOf(source, offset).line };
+    const ref = { file, key: found.join("."), line: positionOf(source, offset).line, wanted: key };
     if (found.length === parts.length) return ref;
     if (!best || ref.key.length > best.key.length) best = ref;
   }
@@ -37485,7 +37486,60 @@ function attachSources(findings, cwd) {
       line: located.line,
       values: located.values && { file: displayPath(cwd, located.values.file), key: located.values.key, line: located.values.line }
     };
+    if (finding.renderedFix) finding.fix = chartFix(finding, located, cwd);
   }
+}
+function chartFix(finding, located, cwd) {
+  const proposed = finding.renderedFix;
+  const [edit] = proposed.edit.edits;
+  const [change] = proposed.edit.changes;
+  if (proposed.edit.edits.length !== 1 || proposed.edit.changes.length !== 1 || !edit || !change) return null;
+  const value = edit.length > 0 ? edit.text : /^[\s,]*[\w-]+:\s*(\S+)\s*$/.exec(edit.text)?.[1];
+  if (!value || !/^\d+$/.test(value)) return null;
+  const key = change.key;
+  const safe = true;
+  if (located.values) {
+    const { values } = located;
+    const onField = values.wanted === key || values.wanted.endsWith(`.${key}`);
+    const mapKey = onField ? values.wanted.split(".").slice(0, -1).join(".") : values.wanted;
+    if (values.key !== values.wanted && values.key !== mapKey) return null;
+    const target2 = read2(values.file);
+    const map2 = target2 && mapAtPath(target2.root, mapKey);
+    const edits = target2 && map2 && setValue(target2.file, map2, key, value);
+    if (!target2 || !edits) return null;
+    const at2 = mapKey ? `${mapKey}.${key}` : key;
+    return { description: `${proposed.description} at ${at2} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target2.file, path: displayPath(cwd, values.file) } };
+  }
+  if (located.line === null) return null;
+  const target = read2(located.file);
+  if (!target) return null;
+  const lineStart2 = target.file.text.split("\n").slice(0, located.line - 1).reduce((n, l) => n + l.length + 1, 0);
+  const line = target.file.text.slice(lineStart2).split("\n")[0];
+  const literal = new RegExp(`^(\\s*${key}:\\s*)(\\d+)(?=\\s*(#.*)?\\r?$)`).exec(line);
+  if (!literal) return null;
+  return {
+    description: `${proposed.description} in ${displayPath(cwd, located.file)}`,
+    safe,
+    edits: [{ offset: lineStart2 + literal[1].length, length: literal[2].length, text: value }],
+    changes: [],
+    target: { ...target.file, path: displayPath(cwd, located.file) }
+  };
+}
+function read2(file) {
+  let text;
+  try {
+    text = fs8.readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const bom = text.charCodeAt(0) === 65279;
+  const source = { path: file, absPath: file, text: bom ? text.slice(1) : text, bom };
+  return { file: source, root: parseFile(source, true).documents[0]?.root ?? null };
+}
+function mapAtPath(root, dotted) {
+  let node = root;
+  for (const part of dotted ? dotted.split(".") : []) node = asMap(node ?? void 0)?.entries.find((e) => e.key === part)?.value;
+  return asMap(node ?? void 0);
 }
 
 // src/render.ts
@@ -37589,9 +37643,9 @@ async function run(options) {
     sources.push(decode("<stdin>", null, Buffer.from(text, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read2 of await readAll(files, options.overrides)) {
-    if ("source" in read2) sources.push(read2.source);
-    else notices.push(read2.notice);
+  for (const read3 of await readAll(files, options.overrides)) {
+    if ("source" in read3) sources.push(read3.source);
+    else notices.push(read3.notice);
   }
   const parsed = sources.map((source) => parseFile(source));
   const model = buildModel(parsed);

@@ -83,6 +83,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
     helmSource: subject.helmSource,
     source: null,
     fix,
+    renderedFix: report.fix && subject.helmSource !== null ? report.fix : null,
   };
 }
 

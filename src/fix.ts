@@ -87,7 +87,8 @@ export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
 function fixesByFile(result: RunResult, unsafe: boolean): Map<SourceFile, Fix[]> {
   const byFile = new Map<SourceFile, Fix[]>();
   for (const finding of result.findings) {
-    if (!isApplicable(finding.fix, unsafe) || finding.file.absPath === null) continue;
+    // Changes mapped onto a chart's values or templates are shown, never applied.
+    if (!isApplicable(finding.fix, unsafe) || finding.file.absPath === null || finding.fix.target) continue;
     const list = byFile.get(finding.file) ?? [];
     list.push(finding.fix);
     byFile.set(finding.file, list);

@@ -18,6 +18,8 @@ export interface ValuesRef {
   /** Dotted key, as deep as the file has it. */
   key: string;
   line: number;
+  /** The key the rendered value comes from, which may be deeper than the file has. */
+  wanted: string;
 }
 
 export interface TemplateLocation {
@@ -307,7 +309,7 @@ function findValues(files: string[], key: string): ValuesRef | null {
       node = e.value;
     }
     if (offset === null) continue;
-    const ref = { file, key: found.join('.'), line: positionOf(source, offset).line };
+    const ref = { file, key: found.join('.'), line: positionOf(source, offset).line, wanted: key };
     if (found.length === parts.length) return ref;
     if (!best || ref.key.length > best.key.length) best = ref;
   }

@@ -53,6 +53,8 @@ export interface Fix {
   safe: boolean;
   edits: TextEdit[];
   changes: Change[];
+  /** The file the edits are against when it is not the finding's own: the values file or template of rendered Helm output. */
+  target?: SourceFile;
 }
 
 export interface RuleContext<O> {
@@ -100,6 +102,8 @@ export interface Finding {
   /** Where to change it in the chart: filled in after linting for rendered Helm output. */
   source: FindingSource | null;
   fix: Fix | null;
+  /** A fix proposed on rendered output, waiting to be mapped to the chart's files. */
+  renderedFix: ProposedFix | null;
 }
 
 export interface FindingSource {

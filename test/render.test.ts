@@ -83,6 +83,31 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
     expect(values[timeout.source!.values!.line - 1]!.trim()).toMatch(/^timeoutSeconds: \d+/);
   });
 
+  it('shows numeric fixes as changes to the values file, and --fix leaves the chart alone', () => {
+    const chart = path.join(tempDir(), 'ingress-nginx');
+    fs.cpSync(path.join(CORPUS, 'helm', 'ingress-nginx'), chart, { recursive: true });
+    const before = fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8');
+    const result = cli(['-f', 'json', 'ingress-nginx'], { cwd: path.dirname(chart), env: withTools });
+    const timeout = JSON.parse(result.stdout).findings.find((f: any) => f.ruleId === 'probe-timeout-short' && f.probe === 'readiness');
+    expect(timeout.fix.description).toBe('set timeoutSeconds to 5 at controller.readinessProbe.timeoutSeconds in ingress-nginx/values.yaml');
+    const [edit] = timeout.fix.edits;
+    expect(edit.file).toBe('ingress-nginx/values.yaml');
+    expect(before.slice(edit.offset, edit.offset + edit.length)).toBe('1');
+    expect(before.slice(0, edit.offset).split('\n').length).toBe(timeout.source.values.line);
+    cli(['--fix', '--unsafe-fixes', 'ingress-nginx'], { cwd: path.dirname(chart), env: withTools });
+    expect(fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8')).toBe(before);
+  });
+
+  it('adds a missing number to the values map that holds the probe', () => {
+    const { findings } = lintJson(['corpus/helm/grafana'], withTools);
+    const readiness = findings.find((f: any) => f.ruleId === 'probe-timeout-short' && f.container === 'grafana') as any;
+    expect(readiness.fix.description).toBe('set timeoutSeconds to 5 at readinessProbe.timeoutSeconds in corpus/helm/grafana/values.yaml');
+    const values = fs.readFileSync(path.join(CORPUS, 'helm', 'grafana', 'values.yaml'), 'utf8');
+    const [edit] = readiness.fix.edits;
+    const after = values.slice(0, edit.offset) + edit.text + values.slice(edit.offset + edit.length);
+    expect(after).toContain('readinessProbe:\n  httpGet:\n    path: /api/health\n    port: grafana\n  timeoutSeconds: 5\n');
+  });
+
   it('follows include into helpers', () => {
     const { findings } = lintJson(['corpus/helm/grafana'], withTools);
     const same = findings.find((f) => f.ruleId === 'liveness-equals-readiness' && f.container === 'grafana')!;

@@ -23,7 +23,7 @@ export function formatJson(report: Report): string {
       ? {
           description: finding.fix.description,
           safe: finding.fix.safe,
-          edits: finding.fix.edits.map((e) => ({ file: finding.file.path, offset: e.offset, length: e.length, text: e.text })),
+          edits: finding.fix.edits.map((e) => ({ file: (finding.fix!.target ?? finding.file).path, offset: e.offset, length: e.length, text: e.text })),
         }
       : null,
   }));

@@ -107,7 +107,7 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
         description: { text: `${finding.fix.safe ? '' : 'suggestion: '}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? path.relative(root, finding.fix.target.absPath).split(path.sep).join('/') : uri },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...(e.text ? { insertedContent: { text: e.text } } : {}),

@@ -49,8 +49,9 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const scanned = `${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.documents} documents, ${summary.objects} objects, ${summary.containers} containers`;
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
   out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`);
-  const safe = report.findings.filter((f) => f.finding.fix?.safe).length;
-  const suggested = report.findings.filter((f) => f.finding.fix && !f.finding.fix.safe).length;
+  // Changes to charts are shown, never applied: --fix edits manifests, not templates or values.
+  const safe = report.findings.filter((f) => f.finding.fix?.safe && !f.finding.fix.target).length;
+  const suggested = report.findings.filter((f) => f.finding.fix && !f.finding.fix.safe && !f.finding.fix.target).length;
   if (safe + suggested > 0) {
     out.push(`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`);
   }
@@ -93,14 +94,14 @@ function expandTabs(text: string): string {
 /** The fix as the lines it removes and adds. */
 function fixDiff(finding: Finding, paint: ReturnType<typeof painter>): string[] {
   const fix = finding.fix!;
-  const text = finding.file.text;
+  const text = (fix.target ?? finding.file).text;
   const from = text.lastIndexOf('\n', Math.min(...fix.edits.map((e) => e.offset)) - 1) + 1;
   const last = Math.max(...fix.edits.map((e) => e.offset + e.length));
   const lineEnd = text.indexOf('\n', last > from && text[last - 1] === '\n' ? last - 1 : last);
   const to = lineEnd === -1 ? text.length : lineEnd + 1;
   const before = text.slice(from, to);
   const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - from })));
-  const lines = [`    ${paint.dim(fix.safe ? 'fix:' : 'suggestion:')} ${fix.description}`];
+  const lines = [`    ${paint.dim(fix.target ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:')} ${fix.description}`];
   for (const part of diffLines(before, after)) {
     if (!part.added && !part.removed) continue;
     const sign = part.added ? '+' : '-';
