@@ -37,6 +37,9 @@ async function timeAsync(fn, runs = 3) {
   return median(times);
 }
 
+// Linting, not helm or kubectl: hide them, as a machine without them would.
+process.env.PATH = path.dirname(process.execPath);
+
 const inputs = await collectInputs([corpus], corpus, []);
 const texts = inputs.files.map((f) => fs.readFileSync(f.absPath, 'utf8'));
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
@@ -70,7 +73,7 @@ const coldMs = wall([cli, sample]);
 const nodeMs = wall(['-e', '0']);
 
 const rows = [
-  ['corpus', corpus],
+  ['corpus', `${corpus} (charts and overlays not rendered)`],
   ['files / documents / objects', `${summary.files} / ${summary.documents} / ${summary.objects}`],
   ['size', `${(bytes / 1e6).toFixed(1)} MB`],
   ['full lint', `${lintMs.toFixed(0)} ms`],
