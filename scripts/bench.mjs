@@ -1,6 +1,7 @@
 // npm run bench [-- CORPUS_DIR]: speed of a full lint next to parse-only floors (SPEC §8).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsYaml from 'js-yaml';
@@ -38,7 +39,8 @@ async function timeAsync(fn, runs = 3) {
 }
 
 // Linting, not helm or kubectl: hide them, as a machine without them would.
-process.env.PATH = path.dirname(process.execPath);
+// (An empty directory: node itself is run by its absolute path.)
+process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-bench-'));
 
 const inputs = await collectInputs([corpus], corpus, []);
 const texts = inputs.files.map((f) => fs.readFileSync(f.absPath, 'utf8'));
