@@ -37070,12 +37070,9 @@ function buildRouting(model) {
   }
   const backends = /* @__PURE__ */ new Map();
   for (const backend of model.backends) push(backends, `${namespaceKey(backend.namespace)}\0${backend.service}`, backend);
-  const servicesByWorkload = /* @__PURE__ */ new Map();
   const routesByContainer = /* @__PURE__ */ new Map();
   for (const workload of model.workloads) {
-    const services = selectingServices(workload, byLabel);
-    servicesByWorkload.set(workload, services);
-    for (const service of services) {
+    for (const service of selectingServices(workload, byLabel)) {
       const exposedBy = backends.get(`${namespaceKey(service.object.ref.namespace)}\0${service.object.ref.name}`) ?? [];
       for (const servicePort of service.ports) {
         const target = targetOf(workload, servicePort);
@@ -37086,8 +37083,7 @@ function buildRouting(model) {
     }
   }
   return {
-    routesOf: (container) => routesByContainer.get(container) ?? [],
-    servicesOf: (workload) => servicesByWorkload.get(workload) ?? []
+    routesOf: (container) => routesByContainer.get(container) ?? []
   };
 }
 var MONITORING_NAME = /(^|[-_])(metrics|monitoring|prometheus|profiling|pprof|debug)($|[-_])/i;

@@ -24,7 +24,7 @@ export interface EditSet {
   changes: Change[];
 }
 
-export function lineEnding(file: SourceFile): string {
+function lineEnding(file: SourceFile): string {
   return file.text.includes('\r\n') ? '\r\n' : '\n';
 }
 
@@ -42,7 +42,7 @@ function startsLine(text: string, offset: number): boolean {
 }
 
 /** The indentation step of the file: the smallest indent a nested block adds, else 2. */
-export function indentStep(file: SourceFile): number {
+function indentStep(file: SourceFile): number {
   let best = Infinity;
   const lines = file.text.split('\n');
   for (let i = 0; i + 1 < lines.length; i++) {
@@ -67,7 +67,7 @@ export function scalarText(value: string | number): string {
   return plain ? value : JSON.stringify(value);
 }
 
-export function replaceScalar(node: TreeNode, text: string): TextEdit | null {
+function replaceScalar(node: TreeNode, text: string): TextEdit | null {
   if (node.shared || node.kind !== 'scalar') return null;
   return { offset: node.span.start, length: node.span.end - node.span.start, text };
 }

@@ -87,7 +87,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
   };
 }
 
-export function defaultOptions(rule: AnyRule): Record<string, unknown> {
+function defaultOptions(rule: AnyRule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, (spec as { default: unknown }).default]));
 }
 

@@ -80,7 +80,7 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   return { result, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), refused: [...refused.values()] };
 }
 
-export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
+function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
   return fix !== null && (fix.safe || unsafe);
 }
 

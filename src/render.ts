@@ -9,7 +9,7 @@ import { isComponent, kustomizationFiles } from './kustomize.js';
 import type { RenderedFrom } from './source.js';
 
 /** The executable of that name on PATH, or null. */
-export function findTool(name: string): string | null {
+function findTool(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -50,14 +50,14 @@ export interface HelmOptions {
   namespace: string | null;
 }
 
-export function helmTemplate(helm: string, chartDir: string, options: HelmOptions, cwd: string): Promise<Rendered | RenderFailure> {
+function helmTemplate(helm: string, chartDir: string, options: HelmOptions, cwd: string): Promise<Rendered | RenderFailure> {
   const args = ['template', options.releaseName, chartDir];
   for (const file of options.values) args.push('--values', file);
   if (options.namespace) args.push('--namespace', options.namespace);
   return runTool(helm, args, cwd);
 }
 
-export function kubectlKustomize(kubectl: string, dir: string, cwd: string): Promise<Rendered | RenderFailure> {
+function kubectlKustomize(kubectl: string, dir: string, cwd: string): Promise<Rendered | RenderFailure> {
   return runTool(kubectl, ['kustomize', dir], cwd);
 }
 

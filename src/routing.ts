@@ -17,8 +17,6 @@ export interface Route {
 export interface Routing {
   /** Routes that end at this container; empty when nothing routes to it. */
   routesOf(container: Container): Route[];
-  /** Services whose selector matches the workload's pods. */
-  servicesOf(workload: Workload): Service[];
 }
 
 const namespaceKey = (namespace: string | null): string => namespace ?? '';
@@ -35,12 +33,9 @@ export function buildRouting(model: Model): Routing {
   const backends = new Map<string, Backend[]>();
   for (const backend of model.backends) push(backends, `${namespaceKey(backend.namespace)}\0${backend.service}`, backend);
 
-  const servicesByWorkload = new Map<Workload, Service[]>();
   const routesByContainer = new Map<Container, Route[]>();
   for (const workload of model.workloads) {
-    const services = selectingServices(workload, byLabel);
-    servicesByWorkload.set(workload, services);
-    for (const service of services) {
+    for (const service of selectingServices(workload, byLabel)) {
       const exposedBy = backends.get(`${namespaceKey(service.object.ref.namespace)}\0${service.object.ref.name}`) ?? [];
       for (const servicePort of service.ports) {
         const target = targetOf(workload, servicePort);
@@ -52,7 +47,6 @@ export function buildRouting(model: Model): Routing {
   }
   return {
     routesOf: (container) => routesByContainer.get(container) ?? [],
-    servicesOf: (workload) => servicesByWorkload.get(workload) ?? [],
   };
 }
 

@@ -6,7 +6,7 @@ const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
 const basename = (word: string): string => word.slice(word.lastIndexOf('/') + 1);
 
 /** The simple commands an argv runs: itself, or the commands of the script a shell is given with -c. */
-export function simpleCommands(argv: readonly string[]): string[][] {
+function simpleCommands(argv: readonly string[]): string[][] {
   const shell = argv[0] !== undefined && SHELLS.has(basename(argv[0]));
   const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
   if (!shell || flag === -1 || argv[flag + 1] === undefined) return [argv.map(String)];

@@ -11,7 +11,7 @@ import type { AnyRule, Finding } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import type { Span } from './tree.js';
 
-export const UNUSED_SUPPRESSION = 'unused-suppression';
+const UNUSED_SUPPRESSION = 'unused-suppression';
 
 interface Directive {
   scope: 'next-line' | 'file' | 'object';
