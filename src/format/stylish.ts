@@ -27,7 +27,9 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   }
   const out: string[] = [];
   for (const [file, findings] of byFile) {
-    out.push('', paint.underline(file));
+    const rendered = findings[0]!.finding.file.rendered;
+    const how = rendered ? paint.dim(rendered.tool === 'helm' ? ' (rendered with helm template)' : ' (rendered with kubectl kustomize)') : '';
+    out.push('', paint.underline(file) + how);
     for (const f of findings) {
       const { finding } = f;
       const where = `${f.line}:${f.column}`;
