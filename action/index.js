@@ -36828,6 +36828,7 @@ function strings(node) {
 function lint(input) {
   const findings = [];
   const [major, minor] = input.kubernetesVersion.split(".").map(Number);
+  const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
     const settings = input.settings?.get(rule.id) ?? {};
     const configured = settings.severity;
@@ -36837,7 +36838,7 @@ function lint(input) {
       options,
       routing: input.routing,
       kubernetesVersion: { major, minor },
-      report: (report) => findings.push(toFinding(rule, configured, subject, report))
+      report: (report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report))
     });
     if (rule.checkFile) {
       for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
@@ -36860,7 +36861,7 @@ function workloadSubject(workload, container) {
 function toFinding(rule, configured, subject, report) {
   const severity2 = configured ?? report.severity ?? rule.severity;
   if (report.fix && rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
-  const editable = subject.file.absPath !== null && subject.helmSource === null;
+  const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
   const fix = report.fix && editable ? { description: report.fix.description, safe: rule.fixable === "safe", edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
   return {
     ruleId: rule.id,

@@ -22,6 +22,8 @@ export interface LintInput {
 
 export interface Subject {
   file: SourceFile;
+  /** The file has a document that does not parse: it gets no fixes, which could not be checked. */
+  broken?: boolean;
   owner: K8sObject | null;
   container: string | null;
   helmSource: string | null;
@@ -30,6 +32,7 @@ export interface Subject {
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
   const [major, minor] = input.kubernetesVersion.split('.').map(Number) as [number, number];
+  const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
     const settings = input.settings?.get(rule.id) ?? {};
     const configured = settings.severity;
@@ -39,7 +42,7 @@ export function lint(input: LintInput): Finding[] {
       options,
       routing: input.routing,
       kubernetesVersion: { major, minor },
-      report: (report: Report) => findings.push(toFinding(rule, configured, subject, report)),
+      report: (report: Report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report)),
     });
     if (rule.checkFile) {
       for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
@@ -65,7 +68,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
   const severity = (configured ?? report.severity ?? rule.severity) as Severity;
   if (report.fix && rule.fixable === 'none') throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
   // Fixes edit files on disk: never stdin, never rendered output whose source is a template.
-  const editable = subject.file.absPath !== null && subject.helmSource === null;
+  const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
   const fix: Fix | null =
     report.fix && editable
       ? { description: report.fix.description, safe: rule.fixable === 'safe', edits: report.fix.edit.edits, changes: report.fix.edit.changes }

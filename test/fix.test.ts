@@ -95,6 +95,15 @@ describe('probe-lint --fix', () => {
     expect(fs.readdirSync(root)).toEqual(['app.yaml']);
   });
 
+  it('offers no fixes in a file with a document that does not parse', async () => {
+    const good = fs.readFileSync(path.join(dir, 'trailing-comments.yaml'), 'utf8');
+    const root = tempTree({ 'mixed.yaml': `${good}---\nkind: [\n` });
+    const outcome = await fixAll({ paths: ['mixed.yaml'], cwd: root }, true);
+    expect(outcome.files).toEqual([]);
+    expect(outcome.result.findings.some((f) => f.ruleId === 'probe-timeout-short')).toBe(true);
+    expect(outcome.result.findings.every((f) => f.fix === null)).toBe(true);
+  });
+
   it('never fixes stdin', () => {
     const input = fs.readFileSync(path.join(dir, 'trailing-comments.yaml'), 'utf8');
     const result = cli(['--fix', '-f', 'json', '-'], { input });
