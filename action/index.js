@@ -27925,8 +27925,12 @@ spec:
 `;
 
 // src/edit.ts
+var endings = /* @__PURE__ */ new WeakMap();
+var steps = /* @__PURE__ */ new WeakMap();
 function lineEnding(file) {
-  return file.text.includes("\r\n") ? "\r\n" : "\n";
+  let eol = endings.get(file);
+  if (eol === void 0) endings.set(file, eol = file.text.includes("\r\n") ? "\r\n" : "\n");
+  return eol;
 }
 function lineStart(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
@@ -27938,6 +27942,11 @@ function startsLine(text, offset) {
   return /^[ ]*$/.test(text.slice(lineStart(text, offset), offset));
 }
 function indentStep(file) {
+  let step = steps.get(file);
+  if (step === void 0) steps.set(file, step = measureIndentStep(file));
+  return step;
+}
+function measureIndentStep(file) {
   let best = Infinity;
   const lines2 = file.text.split("\n");
   for (let i = 0; i + 1 < lines2.length; i++) {
@@ -37225,13 +37234,13 @@ import path6 from "node:path";
 import fs7 from "node:fs";
 import path5 from "node:path";
 function keyPathAt(root, offset) {
-  const steps = [];
+  const steps2 = [];
   let node = root;
   while (node) {
     if (node.kind === "map") {
       const e = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
       if (!e) break;
-      steps.push({ key: e.key });
+      steps2.push({ key: e.key });
       if (offset < e.keySpan.end) break;
       node = e.value;
     } else if (node.kind === "seq") {
@@ -37239,11 +37248,11 @@ function keyPathAt(root, offset) {
       if (i === -1) break;
       const item = node.items[i];
       const name = child(asMap(item), "name");
-      steps.push({ index: i, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null });
+      steps2.push({ index: i, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null });
       node = item;
     } else break;
   }
-  return steps;
+  return steps2;
 }
 function lines(text) {
   return text.split("\n").map((raw) => {
@@ -37286,7 +37295,7 @@ function childColumn(region, dashes) {
   }
   return best;
 }
-function locateInTemplate(chart, templateRel, steps) {
+function locateInTemplate(chart, templateRel, steps2) {
   const file = path5.join(chart.dir, templateRel);
   let text;
   try {
@@ -37295,20 +37304,20 @@ function locateInTemplate(chart, templateRel, steps) {
     return null;
   }
   const all = lines(text);
-  const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps, 0, null, 0);
+  const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps2, 0, null, 0);
   const values = result2.valuesKey ? findValues(chart.valuesFiles, result2.valuesKey) : null;
   return { file: result2.file, line: result2.line, values };
 }
-function walk2(chart, region, steps, i, best, depth) {
+function walk2(chart, region, steps2, i, best, depth) {
   const done = (valuesKey = null) => ({ file: region.file, line: best === null ? null : best + 1, valuesKey });
-  if (i === steps.length) return done(best === null ? null : scalarValuesKey(region, best) ?? valuesSource(region, best, []));
-  const step = steps[i];
+  if (i === steps2.length) return done(best === null ? null : scalarValuesKey(region, best) ?? valuesSource(region, best, []));
+  const step = steps2[i];
   if ("key" in step) {
     const column2 = childColumn(region, false);
     for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
       const line = region.lines[at2];
       if (line.templateOnly || line.keyColumn !== column2 || keyOf(line) !== step.key) continue;
-      return walk2(chart, blockAfter(region, at2, column2), steps, i + 1, at2, depth);
+      return walk2(chart, blockAfter(region, at2, column2), steps2, i + 1, at2, depth);
     }
   } else {
     const column2 = childColumn(region, true);
@@ -37323,16 +37332,16 @@ function walk2(chart, region, steps, i, best, depth) {
     if (k2 !== -1) {
       const at2 = items[k2];
       const item = { ...region, start: at2, end: itemEnd(k2) };
-      return walk2(chart, item, steps, i + 1, at2, depth);
+      return walk2(chart, item, steps2, i + 1, at2, depth);
     }
   }
-  const fromValues = valuesSource(region, best, steps.slice(i));
+  const fromValues = valuesSource(region, best, steps2.slice(i));
   if (fromValues) return done(fromValues);
   if (depth < 4) {
     for (const name of includes(region)) {
       const helper = findDefine(chart, name);
       if (!helper) continue;
-      const inner = walk2(chart, helper, steps, i, null, depth + 1);
+      const inner = walk2(chart, helper, steps2, i, null, depth + 1);
       if (inner.line !== null) return inner;
     }
   }

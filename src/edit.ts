@@ -24,8 +24,14 @@ export interface EditSet {
   changes: Change[];
 }
 
+// Both scan the whole file; a large file with many findings asks many times.
+const endings = new WeakMap<SourceFile, string>();
+const steps = new WeakMap<SourceFile, number>();
+
 function lineEnding(file: SourceFile): string {
-  return file.text.includes('\r\n') ? '\r\n' : '\n';
+  let eol = endings.get(file);
+  if (eol === undefined) endings.set(file, (eol = file.text.includes('\r\n') ? '\r\n' : '\n'));
+  return eol;
 }
 
 function lineStart(text: string, offset: number): number {
@@ -43,6 +49,12 @@ function startsLine(text: string, offset: number): boolean {
 
 /** The indentation step of the file: the smallest indent a nested block adds, else 2. */
 function indentStep(file: SourceFile): number {
+  let step = steps.get(file);
+  if (step === undefined) steps.set(file, (step = measureIndentStep(file)));
+  return step;
+}
+
+function measureIndentStep(file: SourceFile): number {
   let best = Infinity;
   const lines = file.text.split('\n');
   for (let i = 0; i + 1 < lines.length; i++) {
