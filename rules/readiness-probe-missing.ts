@@ -4,7 +4,7 @@ import { isPortName } from '../src/facts.js';
 import { isLongRunning, type Container } from '../src/model.js';
 import { defineRule, type ProposedFix } from '../src/rule.js';
 import type { Route } from '../src/routing.js';
-import { servicesText } from '../src/facts.js';
+import { servicesText, servingRoutes } from '../src/facts.js';
 
 export default defineRule({
   id: 'readiness-probe-missing',
@@ -14,7 +14,7 @@ export default defineRule({
   options: {},
   docs: {
     summary:
-      'A serving container without a readiness probe: an error when a Service of the same run routes to it, a warning when it only declares ports. Never reported on Jobs, CronJobs, or containers with neither ports nor a Service.',
+      'A serving container without a readiness probe: an error when a Service of the same run routes requests to it, a warning when it only declares ports (or only a metrics Service selects it). Never reported on Jobs, CronJobs, Pods that are not restarted, or containers with neither ports nor a Service.',
     why:
       'Without a readiness probe a pod counts as ready as soon as its containers start. The Service sends it requests before the application listens (connection refused during every rollout and scale-up), and keeps sending them while it is overloaded or has lost its database, because nothing ever takes it out of rotation.',
     fix: 'Add a readiness probe on the port the Service targets, checking an endpoint that answers only when the application can serve (`/ready`), with `timeoutSeconds` ≥ 3 and a failure window of at least 20 s.',
@@ -34,7 +34,8 @@ readinessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
-    const routes = ctx.routing.routesOf(container);
+    // A Service in front of metrics only is scraped, not sent users' requests: such a container only declares ports.
+    const routes = servingRoutes(container, ctx.routing);
     const services = servicesText(routes);
     if (services) {
       ctx.report({
@@ -42,7 +43,7 @@ readinessProbe:
         span: container.span,
         probe: 'readiness',
         severity: 'error',
-        message: `container "${container.name}" has no readiness probe: ${services.text} send${services.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keeps sending them while it is overloaded or broken`,
+        message: `container "${container.name}" has no readiness probe: ${services.text} send${services.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keep${services.plural ? '' : 's'} sending them while it is overloaded or broken`,
       });
       return;
     }
