@@ -47,8 +47,9 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   }
   const { summary } = report;
   const problems = summary.error + summary.warning + summary.info;
-  const counts = `${problems} problem${problems === 1 ? '' : 's'} (${summary.error} error${summary.error === 1 ? '' : 's'}, ${summary.warning} warning${summary.warning === 1 ? '' : 's'}, ${summary.info} info)`;
-  const scanned = `${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.documents} documents, ${summary.objects} objects, ${summary.containers} containers`;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const counts = `${plural(problems, 'problem')} (${plural(summary.error, 'error')}, ${plural(summary.warning, 'warning')}, ${summary.info} info)`;
+  const scanned = `${plural(summary.files, 'file')}, ${plural(summary.documents, 'document')}, ${plural(summary.objects, 'object')}, ${plural(summary.containers, 'container')}`;
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
   out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`);
   // Changes to charts are shown, never applied: --fix edits manifests, not templates or values.
