@@ -36144,7 +36144,7 @@ var TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/m;
 var NEVER_RELEVANT = /* @__PURE__ */ new Set(["CustomResourceDefinition", "ConfigMap", "Secret"]);
 function mayMatter(text) {
   const kind = TOP_LEVEL_KIND.exec(text)?.[1];
-  if (kind !== void 0 && NEVER_RELEVANT.has(kind)) return false;
+  if (kind !== void 0 && (NEVER_RELEVANT.has(kind) || NEVER_RELEVANT.has(kind.replace(/List$/, "")))) return false;
   return RELEVANT.test(text);
 }
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
@@ -36189,9 +36189,16 @@ function parseCheap(result2, text, base) {
       span: { start: base, end: base + text.length },
       root: null,
       header: headerOf(value),
+      objectCount: countObjects(value),
       helmSource: helmSourceOf(text)
     });
   }
+}
+function countObjects(value) {
+  const header = headerOf(value);
+  if (!header) return 0;
+  const items = value.items;
+  return header.kind.endsWith("List") && Array.isArray(items) ? items.reduce((n, item) => n + countObjects(item), 0) : 1;
 }
 function headerOf(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
@@ -36220,6 +36227,7 @@ function parseFull(result2, text, base) {
       span: { start: base + start, end: base + end },
       root,
       header: treeHeader(root),
+      objectCount: 0,
       helmSource: helmSourceOf(text)
     });
   }
@@ -37660,7 +37668,7 @@ async function run(options) {
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
   const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
   attachSources(findings, options.cwd);
-  const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
+  const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,
     findings,

@@ -30,6 +30,8 @@ export interface ParsedDocument {
   root: TreeNode | null;
   /** apiVersion and kind when the document is a Kubernetes object. */
   header: ObjectHeader | null;
+  /** Kubernetes objects in a document without a tree: 1, or the items of a List. */
+  objectCount: number;
   /** The template named by a `# Source:` comment of rendered Helm output. */
   helmSource: string | null;
 }
@@ -61,7 +63,8 @@ const NEVER_RELEVANT = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret
 
 function mayMatter(text: string): boolean {
   const kind = TOP_LEVEL_KIND.exec(text)?.[1];
-  if (kind !== undefined && NEVER_RELEVANT.has(kind)) return false;
+  // A `ConfigMapList` holds ConfigMaps: as irrelevant as they are (kube-prometheus ships 1 MB of dashboards that way).
+  if (kind !== undefined && (NEVER_RELEVANT.has(kind) || NEVER_RELEVANT.has(kind.replace(/List$/, '')))) return false;
   return RELEVANT.test(text);
 }
 
@@ -117,9 +120,17 @@ function parseCheap(result: ParsedFile, text: string, base: number): void {
       span: { start: base, end: base + text.length },
       root: null,
       header: headerOf(value),
+      objectCount: countObjects(value),
       helmSource: helmSourceOf(text),
     });
   }
+}
+
+function countObjects(value: unknown): number {
+  const header = headerOf(value);
+  if (!header) return 0;
+  const items = (value as { items?: unknown }).items;
+  return header.kind.endsWith('List') && Array.isArray(items) ? items.reduce((n: number, item) => n + countObjects(item), 0) : 1;
 }
 
 function headerOf(value: unknown): ObjectHeader | null {
@@ -152,6 +163,7 @@ function parseFull(result: ParsedFile, text: string, base: number): void {
       span: { start: base + start, end: base + end },
       root,
       header: treeHeader(root),
+      objectCount: 0,
       helmSource: helmSourceOf(text),
     });
   }

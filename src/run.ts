@@ -94,7 +94,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
   const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
   attachSources(findings, options.cwd);
-  const cheapObjects = parsed.reduce((n, p) => n + p.documents.filter((d) => d.root === null && d.header).length, 0);
+  const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,
     findings,
