@@ -37605,7 +37605,7 @@ async function renderAll(plan) {
     }
     const own = path7.join(dir, "values.yaml");
     const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
-    const result2 = await helmTemplate(helm, dir, plan.helm, plan.cwd);
+    const result2 = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
     else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, valuesFiles } });
   }
@@ -37620,7 +37620,7 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
       continue;
     }
-    const result2 = await kubectlKustomize(kubectl, dir, plan.cwd);
+    const result2 = await cached(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
     if ("error" in result2) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
       continue;
@@ -37629,6 +37629,12 @@ async function renderAll(plan) {
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;
+}
+function cached(plan, key, render) {
+  if (!plan.cache) return render();
+  let result2 = plan.cache.get(key);
+  if (!result2) plan.cache.set(key, result2 = render());
+  return result2;
 }
 
 // src/run.ts
@@ -37648,7 +37654,8 @@ async function run(options) {
       values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
       releaseName: options.helmRelease ?? helm.releaseName,
       namespace: options.helmNamespace ?? helm.namespace
-    }
+    },
+    cache: options.renderCache
   });
   const notices = [...inputs.notices, ...rendering.notices];
   const sources = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));

@@ -43,6 +43,7 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
     refused.set(file.absPath!, { path: file.path, reason });
     texts.delete(file.absPath!);
   };
+  options = { ...options, renderCache: options.renderCache ?? new Map() };
   let result = await run(options);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let appliedThisPass = 0;

@@ -66,6 +66,8 @@ export interface RenderPlan {
   kustomizations: string[];
   cwd: string;
   helm: HelmOptions;
+  /** Renders kept across runs of one invocation: --fix lints up to ten times and never edits charts. */
+  cache?: Map<string, Promise<Rendered | RenderFailure>>;
 }
 
 export interface RenderOutcome {
@@ -94,7 +96,7 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
     }
     const own = path.join(dir, 'values.yaml');
     const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => path.resolve(plan.cwd, v))];
-    const result = await helmTemplate(helm, dir, plan.helm, plan.cwd);
+    const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
     else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, valuesFiles } });
   }
@@ -110,7 +112,7 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
       outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
       continue;
     }
-    const result = await kubectlKustomize(kubectl, dir, plan.cwd);
+    const result = await cached(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
     if ('error' in result) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result.error}; its resources are linted as they are` });
       continue;
@@ -119,4 +121,11 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;
+}
+
+function cached(plan: RenderPlan, key: string, render: () => Promise<Rendered | RenderFailure>): Promise<Rendered | RenderFailure> {
+  if (!plan.cache) return render();
+  let result = plan.cache.get(key);
+  if (!result) plan.cache.set(key, (result = render()));
+  return result;
 }

@@ -14,7 +14,7 @@ import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
 import { attachSources } from './attach-sources.js';
-import { renderAll } from './render.js';
+import { renderAll, type RenderPlan } from './render.js';
 
 export interface RunOptions {
   paths: string[];
@@ -39,6 +39,8 @@ export interface RunOptions {
   helmNamespace?: string;
   /** Texts to lint instead of what is on disk, by absolute path: the fixer's passes. */
   overrides?: ReadonlyMap<string, string>;
+  /** Chart and kustomization renders to reuse across the fixer's passes. */
+  renderCache?: RenderPlan['cache'];
 }
 
 export interface Summary {
@@ -75,6 +77,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       releaseName: options.helmRelease ?? helm.releaseName,
       namespace: options.helmNamespace ?? helm.namespace,
     },
+    cache: options.renderCache,
   });
   const notices = [...inputs.notices, ...rendering.notices];
   const sources: SourceFile[] = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
