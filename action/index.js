@@ -37484,6 +37484,10 @@ function chartFor(file, chartName, cwd) {
 }
 function attachSources(findings, cwd) {
   for (const finding of findings) {
+    if (finding.file.rendered?.tool === "kustomize") {
+      finding.source = kustomizeSource(finding, cwd);
+      continue;
+    }
     const template = finding.helmSource;
     if (!template) continue;
     const [chartName, ...rest] = template.split("/");
@@ -37518,7 +37522,7 @@ function chartFix(finding, located, cwd) {
     const mapKey = onField ? values.wanted.split(".").slice(0, -1).join(".") : values.wanted;
     if (values.key !== values.wanted && values.key !== mapKey) return null;
     const target2 = read2(values.file);
-    const map2 = target2 && mapAtPath(target2.root, mapKey);
+    const map2 = target2 && mapAtPath(target2.roots[0] ?? null, mapKey);
     const edits = target2 && map2 && setValue(target2.file, map2, key, value);
     if (!target2 || !edits) return null;
     const at2 = mapKey ? `${mapKey}.${key}` : key;
@@ -37548,12 +37552,50 @@ function read2(file) {
   }
   const bom = text.charCodeAt(0) === 65279;
   const source = { path: file, absPath: file, text: bom ? text.slice(1) : text, bom };
-  return { file: source, root: parseFile(source, true).documents[0]?.root ?? null };
+  return { file: source, roots: parseFile(source, true).documents.flatMap((d) => d.root ?? []) };
 }
 function mapAtPath(root, dotted) {
   let node = root;
   for (const part of dotted ? dotted.split(".") : []) node = asMap(node ?? void 0)?.entries.find((e) => e.key === part)?.value;
   return asMap(node ?? void 0);
+}
+function kustomizeSource(finding, cwd) {
+  const ref = finding.object;
+  const root = finding.owner?.document.root;
+  if (!ref || !root || !ref.name) return null;
+  let best = null;
+  for (const resource of finding.file.rendered.resources) {
+    const parsed = read2(resource);
+    for (const node of parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []) {
+      const kind = textOf(child(node, "kind"));
+      const name = textOf(child(mapAt(node, "metadata"), "name"));
+      if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
+      if (!best || best.name.length < name.length) best = { file: parsed.file, node, name };
+    }
+  }
+  if (!best) return null;
+  const offset = deepestOffset(best.node, keyPathAt(root, finding.span.start));
+  return { file: displayPath(cwd, best.file.absPath), absPath: best.file.absPath, line: positionOf(best.file, offset).line, values: null };
+}
+function deepestOffset(start, steps2) {
+  let node = start;
+  let offset = start.span.start;
+  for (const step of steps2) {
+    if ("key" in step) {
+      const e = asMap(node ?? void 0)?.entries.find((x) => x.key === step.key);
+      if (!e) break;
+      offset = e.keySpan.start;
+      node = e.value;
+    } else {
+      const items = node?.kind === "seq" ? node.items : [];
+      const named = step.name === null ? void 0 : items.find((item2) => asMap(item2)?.entries.some((e) => e.key === "name" && e.value?.kind === "scalar" && e.value.value === step.name));
+      const item = named ?? (step.name === null ? items[step.index] : void 0);
+      if (!item) break;
+      offset = item.span.start;
+      node = item;
+    }
+  }
+  return offset;
 }
 
 // src/render.ts
@@ -37607,7 +37649,7 @@ async function renderAll(plan) {
     const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
     const result2 = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, valuesFiles } });
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, valuesFiles, resources: [] } });
   }
   const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
   const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
@@ -37625,7 +37667,7 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
       continue;
     }
-    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, valuesFiles: [] } });
+    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;

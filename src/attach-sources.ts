@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setValue } from './edit.js';
-import { keyPathAt, locateInTemplate, type ChartContext, type TemplateLocation } from './helm-source.js';
+import { keyPathAt, locateInTemplate, type ChartContext, type Step, type TemplateLocation } from './helm-source.js';
 import { displayPath } from './inputs.js';
 import { parseFile } from './parse.js';
 import type { Finding, Fix } from './rule.js';
-import type { SourceFile } from './source.js';
-import { asMap, type MapNode, type TreeNode } from './tree.js';
+import { positionOf, type SourceFile } from './source.js';
+import { asMap, child, mapAt, textOf, type MapEntry, type MapNode, type TreeNode } from './tree.js';
 
 /** The chart a `# Source: CHART/…` comment names: the one rendered, else a directory of that chart name near the input. */
 function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContext | null {
@@ -28,6 +28,10 @@ function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContex
 
 export function attachSources(findings: readonly Finding[], cwd: string): void {
   for (const finding of findings) {
+    if (finding.file.rendered?.tool === 'kustomize') {
+      finding.source = kustomizeSource(finding, cwd);
+      continue;
+    }
     const template = finding.helmSource;
     if (!template) continue;
     const [chartName, ...rest] = template.split('/');
@@ -70,7 +74,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
     const mapKey = onField ? values.wanted.split('.').slice(0, -1).join('.') : values.wanted;
     if (values.key !== values.wanted && values.key !== mapKey) return null;
     const target = read(values.file);
-    const map = target && mapAtPath(target.root, mapKey);
+    const map = target && mapAtPath(target.roots[0] ?? null, mapKey);
     const edits = target && map && setValue(target.file, map, key, value);
     if (!target || !edits) return null;
     const at = mapKey ? `${mapKey}.${key}` : key;
@@ -92,7 +96,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
   };
 }
 
-function read(file: string): { file: SourceFile; root: TreeNode | null } | null {
+function read(file: string): { file: SourceFile; roots: TreeNode[] } | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -101,11 +105,58 @@ function read(file: string): { file: SourceFile; root: TreeNode | null } | null 
   }
   const bom = text.charCodeAt(0) === 0xfeff;
   const source: SourceFile = { path: file, absPath: file, text: bom ? text.slice(1) : text, bom };
-  return { file: source, root: parseFile(source, true).documents[0]?.root ?? null };
+  return { file: source, roots: parseFile(source, true).documents.flatMap((d) => d.root ?? []) };
 }
 
 function mapAtPath(root: TreeNode | null, dotted: string): MapNode | undefined {
   let node: TreeNode | null | undefined = root;
   for (const part of dotted ? dotted.split('.') : []) node = asMap(node ?? undefined)?.entries.find((e) => e.key === part)?.value;
   return asMap(node ?? undefined);
+}
+
+/**
+ * Where an object of a kustomize build is written: the resource file with an
+ * object of the same kind whose name the build's name (with any prefix or
+ * suffix) contains, and the line of the finding's key path there, as deep as
+ * the file has it (patches may add what the file lacks).
+ */
+function kustomizeSource(finding: Finding, cwd: string): Finding['source'] {
+  const ref = finding.object;
+  const root = finding.owner?.document.root;
+  if (!ref || !root || !ref.name) return null;
+  let best: { file: SourceFile; node: MapNode; name: string } | null = null;
+  for (const resource of finding.file.rendered!.resources) {
+    const parsed = read(resource);
+    for (const node of parsed?.roots.flatMap((r) => asMap(r) ?? []) ?? []) {
+      const kind = textOf(child(node, 'kind'));
+      const name = textOf(child(mapAt(node, 'metadata'), 'name'));
+      if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
+      if (!best || best.name.length < name.length) best = { file: parsed!.file, node, name };
+    }
+  }
+  if (!best) return null;
+  const offset = deepestOffset(best.node, keyPathAt(root, finding.span.start));
+  return { file: displayPath(cwd, best.file.absPath!), absPath: best.file.absPath, line: positionOf(best.file, offset).line, values: null };
+}
+
+/** The start of the deepest entry along a key path, matching sequence items by name when they have one. */
+function deepestOffset(start: MapNode, steps: Step[]): number {
+  let node: TreeNode | null | undefined = start;
+  let offset = start.span.start;
+  for (const step of steps) {
+    if ('key' in step) {
+      const e: MapEntry | undefined = asMap(node ?? undefined)?.entries.find((x) => x.key === step.key);
+      if (!e) break;
+      offset = e.keySpan.start;
+      node = e.value;
+    } else {
+      const items: TreeNode[] = node?.kind === 'seq' ? node.items : [];
+      const named: TreeNode | undefined = step.name === null ? undefined : items.find((item: TreeNode) => asMap(item)?.entries.some((e) => e.key === 'name' && e.value?.kind === 'scalar' && e.value.value === step.name));
+      const item: TreeNode | undefined = named ?? (step.name === null ? items[step.index] : undefined);
+      if (!item) break;
+      offset = item.span.start;
+      node = item;
+    }
+  }
+  return offset;
 }

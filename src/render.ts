@@ -98,7 +98,7 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
     const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => path.resolve(plan.cwd, v))];
     const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
-    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, valuesFiles } });
+    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, valuesFiles, resources: [] } });
   }
 
   const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
@@ -117,7 +117,7 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result.error}; its resources are linted as they are` });
       continue;
     }
-    outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, valuesFiles: [] } });
+    outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;

@@ -19,6 +19,8 @@ export interface RenderedFrom {
   dir: string;
   /** Values files helm read, the chart's own first. */
   valuesFiles: string[];
+  /** Resource files a kustomization read: where its objects are written. */
+  resources: string[];
 }
 
 export interface Position {

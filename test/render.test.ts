@@ -165,6 +165,16 @@ describe.skipIf(!hasTools || !hasCorpus)('Kustomize overlays rendered with kubec
     expect(findings.filter((f) => f.file === 'corpus/kustomize/podinfo/overlays/production').length).toBeGreaterThan(0);
   });
 
+  it('points findings on an overlay at the resource file and line that define them', () => {
+    const { findings } = lintJson(['corpus/kustomize/podinfo/overlays/production'], withTools);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.source!.file.startsWith('corpus/kustomize/podinfo/bases/'), f.source!.file).toBe(true);
+      const line = fs.readFileSync(path.join(path.dirname(CORPUS), f.source!.file), 'utf8').split('\n')[f.source!.line! - 1]!;
+      if (f.ruleId === 'prestop-hook-missing') expect(line.trim()).toBe(`- name: ${f.container}`);
+    }
+  });
+
   it('never lints patches as objects, and renders components only through their overlays', () => {
     const { findings, notices } = lintJson(['corpus/kustomize/online-boutique'], withTools);
     expect(notices.filter((n) => n.file.includes('/components/'))).toEqual([]);
