@@ -29230,23 +29230,6 @@ var RULES = [
   unused_suppression_default
 ];
 
-// src/format/github.ts
-var COMMAND = { error: "error", warning: "warning", info: "notice" };
-var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function formatGithub(report) {
-  return report.findings.map(({ finding, line, column: column2, endLine, endColumn }) => {
-    const template = finding.source?.absPath && finding.source.line ? finding.source : null;
-    const where = template ? [`file=${escapeProperty2(template.file)}`, `line=${template.line}`] : [`file=${escapeProperty2(finding.file.path)}`, `line=${line}`, `col=${column2}`, `endLine=${endLine}`, ...endLine === line ? [`endColumn=${endColumn}`] : []];
-    const properties = [
-      ...where,
-      `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
-    ];
-    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(finding.message)}
-`;
-  }).join("");
-}
-
 // src/source.ts
 var lineStartsCache = /* @__PURE__ */ new WeakMap();
 function lineStarts(file) {
@@ -29290,6 +29273,45 @@ function fails(report, failOn) {
   if (failOn === "never") return false;
   const order = ["error", "warning", "info"];
   return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
+}
+function repositoryLocation(located) {
+  const { finding } = located;
+  const source = finding.source;
+  if (source?.absPath) return { absPath: source.absPath, path: source.file, line: source.line ?? 1, range: null };
+  const rendered = finding.file.rendered;
+  if (rendered) {
+    const name = rendered.entry.slice(rendered.entry.lastIndexOf("/") + 1);
+    return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
+  }
+  return {
+    absPath: finding.file.absPath,
+    path: finding.file.path,
+    line: located.line,
+    range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn }
+  };
+}
+
+// src/format/github.ts
+var COMMAND = { error: "error", warning: "warning", info: "notice" };
+var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function formatGithub(report) {
+  return report.findings.map((located) => {
+    const { finding } = located;
+    const at2 = repositoryLocation(located);
+    const range2 = at2.range;
+    const where = [
+      `file=${escapeProperty2(at2.path)}`,
+      `line=${at2.line}`,
+      ...range2 ? [`col=${range2.column}`, `endLine=${range2.endLine}`, ...range2.endLine === at2.line ? [`endColumn=${range2.endColumn}`] : []] : []
+    ];
+    const properties = [
+      ...where,
+      `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
+    ];
+    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(finding.message)}
+`;
+  }).join("");
 }
 
 // src/format/sarif.ts
@@ -29445,10 +29467,13 @@ How to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
 function plainText(markdown) {
   return markdown.replace(/`/g, "");
 }
+function relativeUri(root, absPath) {
+  return path.relative(root, absPath).split(path.sep).join("/");
+}
 function uriOf(finding, root) {
-  if (finding.file.rendered) return path.relative(root, finding.file.rendered.dir).split(path.sep).join("/") || ".";
+  if (finding.file.rendered) return relativeUri(root, finding.file.rendered.entry);
   if (finding.file.absPath === null) return "stdin";
-  return path.relative(root, finding.file.absPath).split(path.sep).join("/");
+  return relativeUri(root, finding.file.absPath);
 }
 function fingerprint(finding, uri, seen) {
   const ref = finding.object;
@@ -29463,10 +29488,10 @@ function result(located, index, root, seen) {
   const { finding } = located;
   const uri = uriOf(finding, root);
   const id = fingerprint(finding, uri, seen);
-  const template = finding.source?.absPath && finding.source.line ? finding.source : null;
-  const physicalLocation = template ? { artifactLocation: { uri: path.relative(root, template.absPath).split(path.sep).join("/") }, region: { startLine: template.line } } : {
-    artifactLocation: { uri },
-    region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn }
+  const at2 = repositoryLocation(located);
+  const physicalLocation = {
+    artifactLocation: { uri: at2.absPath ? relativeUri(root, at2.absPath) : "stdin" },
+    region: at2.range ? { startLine: at2.line, startColumn: at2.range.column, endLine: at2.range.endLine, endColumn: at2.range.endColumn } : { startLine: at2.line }
   };
   const out = {
     ruleId: finding.ruleId,
@@ -29482,7 +29507,7 @@ function result(located, index, root, seen) {
         description: { text: `${finding.fix.safe ? "" : "suggestion: "}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri: finding.fix.target?.absPath ? path.relative(root, finding.fix.target.absPath).split(path.sep).join("/") : uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uri },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...e.text ? { insertedContent: { text: e.text } } : {}
@@ -37649,7 +37674,7 @@ async function renderAll(plan) {
     const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
     const result2 = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, valuesFiles, resources: [] } });
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path7.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
   }
   const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
   const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
@@ -37667,7 +37692,8 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
       continue;
     }
-    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, valuesFiles: [], resources: [...files.resources] } });
+    const entry2 = kustomizationFile(dir) ?? path7.join(dir, "kustomization.yaml");
+    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;

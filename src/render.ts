@@ -5,7 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayPath, type Notice } from './inputs.js';
-import { isComponent, kustomizationFiles } from './kustomize.js';
+import { isComponent, kustomizationFile, kustomizationFiles } from './kustomize.js';
 import type { RenderedFrom } from './source.js';
 
 /** The executable of that name on PATH, or null. */
@@ -98,7 +98,7 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
     const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => path.resolve(plan.cwd, v))];
     const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
-    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, valuesFiles, resources: [] } });
+    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, entry: path.join(dir, 'Chart.yaml'), valuesFiles, resources: [] } });
   }
 
   const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
@@ -117,7 +117,8 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result.error}; its resources are linted as they are` });
       continue;
     }
-    outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, valuesFiles: [], resources: [...files.resources] } });
+    const entry = kustomizationFile(dir) ?? path.join(dir, 'kustomization.yaml');
+    outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, entry, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }
   return outcome;

@@ -17,6 +17,8 @@ export interface RenderedFrom {
   tool: 'helm' | 'kustomize';
   /** Absolute path of the chart or kustomization directory. */
   dir: string;
+  /** Its Chart.yaml or kustomization file: where a finding goes when nothing more precise is known. */
+  entry: string;
   /** Values files helm read, the chart's own first. */
   valuesFiles: string[];
   /** Resource files a kustomization read: where its objects are written. */

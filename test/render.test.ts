@@ -144,6 +144,23 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
     for (const f of elsewhere.findings) expect(f.source).toEqual({ file: 'prometheus-node-exporter/templates/daemonset.yaml', line: null });
   });
 
+  it('gives every SARIF result of rendered output a file of the repository, never a directory', () => {
+    const sarif = JSON.parse(cli(['-f', 'sarif', 'corpus/helm', 'corpus/kustomize'], { cwd: path.dirname(CORPUS), env: withTools }).stdout);
+    // URIs are relative to the repository's top, or the working directory outside a repository.
+    let top = path.dirname(CORPUS);
+    try {
+      top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      // not a repository
+    }
+    const results = sarif.runs[0].results;
+    expect(results.length).toBeGreaterThan(100);
+    for (const result of results) {
+      const uri: string = result.locations[0].physicalLocation.artifactLocation.uri;
+      expect(fs.statSync(path.join(top, uri)).isFile(), uri).toBe(true);
+    }
+  });
+
   it('puts the template first in SARIF and in GitHub annotations', () => {
     const sarif = JSON.parse(cli(['-f', 'sarif', 'corpus/helm/prometheus-node-exporter'], { cwd: path.dirname(CORPUS), env: withTools }).stdout);
     for (const result of sarif.runs[0].results) {

@@ -1,6 +1,6 @@
 // GitHub Actions workflow commands: one annotation per finding.
 import type { Severity } from '../rule.js';
-import type { Report } from './report.js';
+import { repositoryLocation, type Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -9,12 +9,16 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 
 export function formatGithub(report: Report): string {
   return report.findings
-    .map(({ finding, line, column, endLine, endColumn }) => {
-      // Rendered Helm output is not in the repository: annotate the template line people edit.
-      const template = finding.source?.absPath && finding.source.line ? finding.source : null;
-      const where = template
-        ? [`file=${escapeProperty(template.file)}`, `line=${template.line}`]
-        : [`file=${escapeProperty(finding.file.path)}`, `line=${line}`, `col=${column}`, `endLine=${endLine}`, ...(endLine === line ? [`endColumn=${endColumn}`] : [])];
+    .map((located) => {
+      const { finding } = located;
+      // Rendered output is not in the repository: annotate the file people edit.
+      const at = repositoryLocation(located);
+      const range = at.range;
+      const where = [
+        `file=${escapeProperty(at.path)}`,
+        `line=${at.line}`,
+        ...(range ? [`col=${range.column}`, `endLine=${range.endLine}`, ...(range.endLine === at.line ? [`endColumn=${range.endColumn}`] : [])] : []),
+      ];
       const properties = [
         ...where,
         `title=${escapeProperty(`probe-lint ${finding.ruleId}`)}`,

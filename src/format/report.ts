@@ -48,3 +48,35 @@ export function fails(report: Report, failOn: FailOn): boolean {
   const order: Severity[] = ['error', 'warning', 'info'];
   return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
 }
+
+/** A place in the repository: what code scanning and annotations can show. */
+export interface RepositoryLocation {
+  /** null for stdin. */
+  absPath: string | null;
+  /** Relative to the working directory, as findings show paths. */
+  path: string;
+  line: number;
+  /** The exact range, when the location is the finding's own text. */
+  range: { column: number; endLine: number; endColumn: number } | null;
+}
+
+/**
+ * The finding's own place, or for rendered output the template or resource it
+ * came from, else the chart's or overlay's own file: never a directory.
+ */
+export function repositoryLocation(located: LocatedFinding): RepositoryLocation {
+  const { finding } = located;
+  const source = finding.source;
+  if (source?.absPath) return { absPath: source.absPath, path: source.file, line: source.line ?? 1, range: null };
+  const rendered = finding.file.rendered;
+  if (rendered) {
+    const name = rendered.entry.slice(rendered.entry.lastIndexOf('/') + 1);
+    return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
+  }
+  return {
+    absPath: finding.file.absPath,
+    path: finding.file.path,
+    line: located.line,
+    range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn },
+  };
+}

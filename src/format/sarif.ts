@@ -8,7 +8,7 @@ import type { Notice } from '../inputs.js';
 import type { AnyRule, Finding, Severity } from '../rule.js';
 import { ruleMarkdown, ruleTitle } from '../rule-docs.js';
 import { DOCS_URL } from '../version.js';
-import type { LocatedFinding, Report } from './report.js';
+import { repositoryLocation, type LocatedFinding, type Report } from './report.js';
 
 export interface SarifOptions {
   rules: readonly AnyRule[];
@@ -65,10 +65,14 @@ function plainText(markdown: string): string {
   return markdown.replace(/`/g, '');
 }
 
+function relativeUri(root: string, absPath: string): string {
+  return path.relative(root, absPath).split(path.sep).join('/');
+}
+
 function uriOf(finding: Finding, root: string): string {
-  if (finding.file.rendered) return path.relative(root, finding.file.rendered.dir).split(path.sep).join('/') || '.';
+  if (finding.file.rendered) return relativeUri(root, finding.file.rendered.entry);
   if (finding.file.absPath === null) return 'stdin';
-  return path.relative(root, finding.file.absPath).split(path.sep).join('/');
+  return relativeUri(root, finding.file.absPath);
 }
 
 /** Object identity, container, probe and rule: what a finding is about, not where it happens to be. */
@@ -86,13 +90,13 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
   const { finding } = located;
   const uri = uriOf(finding, root);
   const id = fingerprint(finding, uri, seen);
-  const template = finding.source?.absPath && finding.source.line ? finding.source : null;
-  const physicalLocation: Sarif.PhysicalLocation = template
-    ? { artifactLocation: { uri: path.relative(root, template.absPath!).split(path.sep).join('/') }, region: { startLine: template.line! } }
-    : {
-        artifactLocation: { uri },
-        region: { startLine: located.line, startColumn: located.column, endLine: located.endLine, endColumn: located.endColumn },
-      };
+  const at = repositoryLocation(located);
+  const physicalLocation: Sarif.PhysicalLocation = {
+    artifactLocation: { uri: at.absPath ? relativeUri(root, at.absPath) : 'stdin' },
+    region: at.range
+      ? { startLine: at.line, startColumn: at.range.column, endLine: at.range.endLine, endColumn: at.range.endColumn }
+      : { startLine: at.line },
+  };
   const out: Sarif.Result = {
     ruleId: finding.ruleId,
     ruleIndex: index.get(finding.ruleId) ?? -1,
@@ -107,7 +111,7 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
         description: { text: `${finding.fix.safe ? '' : 'suggestion: '}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri: finding.fix.target?.absPath ? path.relative(root, finding.fix.target.absPath).split(path.sep).join('/') : uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uri },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...(e.text ? { insertedContent: { text: e.text } } : {}),
