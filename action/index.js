@@ -15759,8 +15759,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15787,9 +15787,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15819,11 +15819,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15997,13 +15997,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16033,12 +16033,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -19948,13 +19948,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path10) {
+      _test(originalPath, cache2, path10) {
         checkPath(
           path10,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path10 ? this._t(path10, cache) : {
+        return path10 ? this._t(path10, cache2) : {
           ignored: false,
           unignored: false
         };
@@ -19971,13 +19971,13 @@ var require_ignore = __commonJS({
         const literal = this._rules.testLiteral(path10);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path10, cache) {
-        if (path10 in cache) {
-          return cache[path10];
+      _t(path10, cache2) {
+        if (path10 in cache2) {
+          return cache2[path10];
         }
         const parentPath = parentOf(path10);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path10] = parent && parent.ignored ? parent : this._rules.test(path10, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path10] = parent && parent.ignored ? parent : this._rules.test(path10, MODE_IGNORE);
       }
       ignores(path10) {
         return this._test(path10, this._ignoreCache, convertPath(path10)).ignored;
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs12, sep: [] });
+                map2.items.push({ start, key: fs13, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               } else {
-                Object.assign(it2, { key: fs12, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs12, sep: [] });
+                fc.items.push({ start: [], key: fs13, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               else
-                Object.assign(it2, { key: fs12, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27345,7 +27345,7 @@ var require_dist = __commonJS({
 });
 
 // src/action.ts
-import fs11 from "node:fs/promises";
+import fs12 from "node:fs/promises";
 import path9 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -36589,7 +36589,7 @@ function repositoryRoot(dir) {
 }
 
 // src/run.ts
-import fs10 from "node:fs/promises";
+import fs11 from "node:fs/promises";
 import path8 from "node:path";
 
 // src/build-model.ts
@@ -37260,12 +37260,40 @@ function unused(all, input) {
 }
 
 // src/attach-sources.ts
-import fs8 from "node:fs";
+import fs9 from "node:fs";
 import path6 from "node:path";
 
 // src/helm-source.ts
-import fs7 from "node:fs";
+import fs8 from "node:fs";
 import path5 from "node:path";
+
+// src/tree-files.ts
+import fs7 from "node:fs";
+var cache = /* @__PURE__ */ new Map();
+function readTreeFile(absPath) {
+  let stamp;
+  try {
+    const stat2 = fs7.statSync(absPath);
+    stamp = `${stat2.mtimeMs}:${stat2.size}`;
+  } catch {
+    return null;
+  }
+  const hit = cache.get(absPath);
+  if (hit?.stamp === stamp) return hit.tree;
+  let tree = null;
+  try {
+    const text = fs7.readFileSync(absPath, "utf8");
+    const bom = text.charCodeAt(0) === 65279;
+    const file = { path: absPath, absPath, text: bom ? text.slice(1) : text, bom };
+    tree = { file, roots: parseFile(file, true).documents.flatMap((d) => d.root ?? []) };
+  } catch {
+    tree = null;
+  }
+  cache.set(absPath, { stamp, tree });
+  return tree;
+}
+
+// src/helm-source.ts
 function keyPathAt(root, offset) {
   const steps2 = [];
   let node = root;
@@ -37332,7 +37360,7 @@ function locateInTemplate(chart, templateRel, steps2) {
   const file = path5.join(chart.dir, templateRel);
   let text;
   try {
-    text = fs7.readFileSync(file, "utf8");
+    text = fs8.readFileSync(file, "utf8");
   } catch {
     return null;
   }
@@ -37437,10 +37465,10 @@ function findDefine(chart, name) {
   if (!defines) {
     defines = /* @__PURE__ */ new Map();
     const dir = path5.join(chart.dir, "templates");
-    const files = fs7.existsSync(dir) ? fs7.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
+    const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const file = path5.join(dir, rel);
-      const all = lines(fs7.readFileSync(file, "utf8"));
+      const all = lines(fs8.readFileSync(file, "utf8"));
       all.forEach((line, at2) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
         if (!m) return;
@@ -37466,14 +37494,10 @@ function findValues(files, key) {
   const parts = key.split(".");
   let best = null;
   for (const file of [...files].reverse()) {
-    let text;
-    try {
-      text = fs7.readFileSync(file, "utf8");
-    } catch {
-      continue;
-    }
-    const source = { path: file, absPath: file, text, bom: false };
-    let node = parseFile(source, true).documents[0]?.root;
+    const tree = readTreeFile(file);
+    if (!tree) continue;
+    const source = tree.file;
+    let node = tree.roots[0];
     const found = [];
     let offset = null;
     for (const part of parts) {
@@ -37498,11 +37522,11 @@ function chartFor(file, chartName, cwd) {
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
     for (const dir of [path6.join(base, chartName), path6.join(base, "charts", chartName), base]) {
       const chartFile = path6.join(dir, "Chart.yaml");
-      if (!fs8.existsSync(chartFile)) continue;
-      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs8.readFileSync(chartFile, "utf8"))?.[1];
+      if (!fs9.existsSync(chartFile)) continue;
+      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs9.readFileSync(chartFile, "utf8"))?.[1];
       if (name !== chartName) continue;
       const values = path6.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs8.existsSync(values) ? [values] : [] };
+      return { dir, valuesFiles: fs9.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -37546,7 +37570,7 @@ function chartFix(finding, located, cwd) {
     const onField = values.wanted === key || values.wanted.endsWith(`.${key}`);
     const mapKey = onField ? values.wanted.split(".").slice(0, -1).join(".") : values.wanted;
     if (values.key !== values.wanted && values.key !== mapKey) return null;
-    const target2 = read2(values.file);
+    const target2 = readTreeFile(values.file);
     const map2 = target2 && mapAtPath(target2.roots[0] ?? null, mapKey);
     const edits = target2 && map2 && setValue(target2.file, map2, key, value);
     if (!target2 || !edits) return null;
@@ -37554,7 +37578,7 @@ function chartFix(finding, located, cwd) {
     return { description: `${proposed.description} at ${at2} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target2.file, path: displayPath(cwd, values.file) } };
   }
   if (located.line === null) return null;
-  const target = read2(located.file);
+  const target = readTreeFile(located.file);
   if (!target) return null;
   const lineStart2 = target.file.text.split("\n").slice(0, located.line - 1).reduce((n, l) => n + l.length + 1, 0);
   const line = target.file.text.slice(lineStart2).split("\n")[0];
@@ -37568,17 +37592,6 @@ function chartFix(finding, located, cwd) {
     target: { ...target.file, path: displayPath(cwd, located.file) }
   };
 }
-function read2(file) {
-  let text;
-  try {
-    text = fs8.readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-  const bom = text.charCodeAt(0) === 65279;
-  const source = { path: file, absPath: file, text: bom ? text.slice(1) : text, bom };
-  return { file: source, roots: parseFile(source, true).documents.flatMap((d) => d.root ?? []) };
-}
 function mapAtPath(root, dotted) {
   let node = root;
   for (const part of dotted ? dotted.split(".") : []) node = asMap(node ?? void 0)?.entries.find((e) => e.key === part)?.value;
@@ -37590,7 +37603,7 @@ function kustomizeSource(finding, cwd) {
   if (!ref || !root || !ref.name) return null;
   let best = null;
   for (const resource of finding.file.rendered.resources) {
-    const parsed = read2(resource);
+    const parsed = readTreeFile(resource);
     for (const node of parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []) {
       const kind = textOf(child(node, "kind"));
       const name = textOf(child(mapAt(node, "metadata"), "name"));
@@ -37626,7 +37639,7 @@ function deepestOffset(start, steps2) {
 // src/render.ts
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
-import fs9 from "node:fs";
+import fs10 from "node:fs";
 import path7 from "node:path";
 function findTool(name) {
   for (const dir of (process.env.PATH ?? "").split(path7.delimiter)) {
@@ -37671,7 +37684,7 @@ async function renderAll(plan) {
       continue;
     }
     const own = path7.join(dir, "values.yaml");
-    const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
+    const valuesFiles = [...fs10.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
     const result2 = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
     else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path7.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
@@ -37732,9 +37745,9 @@ async function run(options) {
     sources.push(decode("<stdin>", null, Buffer.from(text, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read3 of await readAll(files, options.overrides)) {
-    if ("source" in read3) sources.push(read3.source);
-    else notices.push(read3.notice);
+  for (const read2 of await readAll(files, options.overrides)) {
+    if ("source" in read2) sources.push(read2.source);
+    else notices.push(read2.notice);
   }
   const parsed = sources.map((source) => parseFile(source));
   const model = buildModel(parsed);
@@ -37785,7 +37798,7 @@ async function readOne(file, override) {
   if (override !== void 0) return { source: decode(file.path, file.absPath, Buffer.from(override, "utf8")) };
   let bytes;
   try {
-    bytes = await fs10.readFile(file.absPath);
+    bytes = await fs11.readFile(file.absPath);
   } catch (error2) {
     const code = error2.code ?? "error";
     return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
@@ -37819,8 +37832,8 @@ async function main() {
   for (const notice of report.notices) info(`probe-lint: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
   const sarifFile = getInput("sarif-file") || "probe-lint.sarif";
   const sarifPath = path9.resolve(cwd, sarifFile);
-  await fs11.mkdir(path9.dirname(sarifPath), { recursive: true });
-  await fs11.writeFile(sarifPath, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
+  await fs12.mkdir(path9.dirname(sarifPath), { recursive: true });
+  await fs12.writeFile(sarifPath, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
   if (getBooleanInput("annotations", { required: false }) !== false) process.stdout.write(formatGithub(report));
   await writeSummary(report, failOn);
   setOutput("sarif-file", sarifFile);

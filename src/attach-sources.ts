@@ -4,9 +4,9 @@ import path from 'node:path';
 import { setValue } from './edit.js';
 import { keyPathAt, locateInTemplate, type ChartContext, type Step, type TemplateLocation } from './helm-source.js';
 import { displayPath } from './inputs.js';
-import { parseFile } from './parse.js';
 import type { Finding, Fix } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
+import { readTreeFile } from './tree-files.js';
 import { asMap, child, mapAt, textOf, type MapEntry, type MapNode, type TreeNode } from './tree.js';
 
 /** The chart a `# Source: CHART/…` comment names: the one rendered, else a directory of that chart name near the input. */
@@ -73,7 +73,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
     const onField = values.wanted === key || values.wanted.endsWith(`.${key}`);
     const mapKey = onField ? values.wanted.split('.').slice(0, -1).join('.') : values.wanted;
     if (values.key !== values.wanted && values.key !== mapKey) return null;
-    const target = read(values.file);
+    const target = readTreeFile(values.file);
     const map = target && mapAtPath(target.roots[0] ?? null, mapKey);
     const edits = target && map && setValue(target.file, map, key, value);
     if (!target || !edits) return null;
@@ -81,7 +81,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
     return { description: `${proposed.description} at ${at} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target.file, path: displayPath(cwd, values.file) } };
   }
   if (located.line === null) return null;
-  const target = read(located.file);
+  const target = readTreeFile(located.file);
   if (!target) return null;
   const lineStart = target.file.text.split('\n').slice(0, located.line - 1).reduce((n, l) => n + l.length + 1, 0);
   const line = target.file.text.slice(lineStart).split('\n')[0]!;
@@ -96,17 +96,6 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
   };
 }
 
-function read(file: string): { file: SourceFile; roots: TreeNode[] } | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const bom = text.charCodeAt(0) === 0xfeff;
-  const source: SourceFile = { path: file, absPath: file, text: bom ? text.slice(1) : text, bom };
-  return { file: source, roots: parseFile(source, true).documents.flatMap((d) => d.root ?? []) };
-}
 
 function mapAtPath(root: TreeNode | null, dotted: string): MapNode | undefined {
   let node: TreeNode | null | undefined = root;
@@ -126,7 +115,7 @@ function kustomizeSource(finding: Finding, cwd: string): Finding['source'] {
   if (!ref || !root || !ref.name) return null;
   let best: { file: SourceFile; node: MapNode; name: string } | null = null;
   for (const resource of finding.file.rendered!.resources) {
-    const parsed = read(resource);
+    const parsed = readTreeFile(resource);
     for (const node of parsed?.roots.flatMap((r) => asMap(r) ?? []) ?? []) {
       const kind = textOf(child(node, 'kind'));
       const name = textOf(child(mapAt(node, 'metadata'), 'name'));

@@ -6,7 +6,7 @@
 // and key that hold it. Templates are not YAML, so this reads them as lines.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFile } from './parse.js';
+import { readTreeFile } from './tree-files.js';
 import { positionOf } from './source.js';
 import { asMap, child, type MapEntry, type TreeNode } from './tree.js';
 
@@ -291,18 +291,14 @@ function findValues(files: string[], key: string): ValuesRef | null {
   const parts = key.split('.');
   let best: ValuesRef | null = null;
   for (const file of [...files].reverse()) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const source = { path: file, absPath: file, text, bom: false };
-    let node: TreeNode | null | undefined = parseFile(source, true).documents[0]?.root;
+    const tree = readTreeFile(file);
+    if (!tree) continue;
+    const source = tree.file;
+    let node: TreeNode | null | undefined = tree.roots[0];
     const found: string[] = [];
     let offset: number | null = null;
     for (const part of parts) {
-      const e = asMap(node)?.entries.find((x) => x.key === part);
+      const e: MapEntry | undefined = asMap(node)?.entries.find((x) => x.key === part);
       if (!e) break;
       found.push(part);
       offset = e.keySpan.start;
