@@ -29354,7 +29354,14 @@ function ruleMarkdown(rule) {
   return parts.join("\n") + "\n";
 }
 function ruleTitle(rule) {
-  return rule.docs.summary.split(/[:.](?:\s|$)/)[0];
+  const text = rule.docs.summary;
+  let code = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "`") code = !code;
+    else if (!code && (c === ":" || c === ".") && (i + 1 === text.length || text[i + 1] === " ")) return text.slice(0, i);
+  }
+  return text;
 }
 
 // package.json

@@ -170,6 +170,12 @@ function program(): Command {
   return cli;
 }
 
+// `probe-lint k8s/ | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   await program().parseAsync(process.argv);
 } catch (error) {

@@ -47,5 +47,13 @@ export function ruleMarkdown(rule: AnyRule): string {
 
 /** The first clause of the summary: "A probe the API server rejects: no handler…" → "A probe the API server rejects". */
 export function ruleTitle(rule: AnyRule): string {
-  return rule.docs.summary.split(/[:.](?:\s|$)/)[0]!;
+  const text = rule.docs.summary;
+  let code = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '`') code = !code;
+    // A colon or period that ends a clause, not one inside `code` or a number like 1.30.
+    else if (!code && (c === ':' || c === '.') && (i + 1 === text.length || text[i + 1] === ' ')) return text.slice(0, i);
+  }
+  return text;
 }

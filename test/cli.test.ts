@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, REPO, cli, tempDir } from './helpers.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden');
 
@@ -83,6 +84,11 @@ describe('exit codes and flags', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('--fail-on');
+  });
+
+  it('stops quietly when the reader closes the pipe early', () => {
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" --help | head -1; "${process.execPath}" "${CLI}" samples/ | head -1`], { cwd: REPO, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
   });
 
   it('lists and explains rules', () => {
