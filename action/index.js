@@ -27924,6 +27924,48 @@ spec:
       targetPort: 8080
 `;
 
+// src/tree.ts
+function entry(map2, key) {
+  if (!map2) return void 0;
+  for (let i = map2.entries.length - 1; i >= 0; i--) {
+    const e = map2.entries[i];
+    if (e.key === key) return e;
+  }
+  return void 0;
+}
+function child(map2, key) {
+  return entry(map2, key)?.value ?? void 0;
+}
+function asMap(node) {
+  return node?.kind === "map" ? node : void 0;
+}
+function asSeq(node) {
+  return node?.kind === "seq" ? node : void 0;
+}
+function asScalar(node) {
+  return node?.kind === "scalar" ? node : void 0;
+}
+function mapAt(map2, ...path10) {
+  let at2 = map2;
+  for (const key of path10) at2 = asMap(child(at2, key));
+  return at2;
+}
+function stringOf(node) {
+  const s = asScalar(node);
+  return typeof s?.value === "string" ? s.value : void 0;
+}
+function textOf(node) {
+  const s = asScalar(node);
+  if (!s || s.value === null) return void 0;
+  return String(s.value);
+}
+function mapItems(node) {
+  return asSeq(node)?.items.filter((n) => n.kind === "map") ?? [];
+}
+function entrySpan(e) {
+  return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
+}
+
 // src/edit.ts
 var endings = /* @__PURE__ */ new WeakMap();
 var steps = /* @__PURE__ */ new WeakMap();
@@ -27997,7 +28039,7 @@ function addEntry(file, map2, key, value) {
   return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines2.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
 }
 function setValue(file, map2, key, value) {
-  const existing = map2.entries.find((e) => e.key === key);
+  const existing = entry(map2, key);
   if (!existing) return addEntry(file, map2, key, value);
   if (map2.shared || !existing.value) return null;
   const edit = replaceScalar(existing.value, value);
@@ -28067,48 +28109,6 @@ function parseDuration(text) {
   if (!m) return null;
   const scale = m[2] === "m" ? 60 : m[2] === "h" ? 3600 : 1;
   return Number(m[1]) * scale;
-}
-
-// src/tree.ts
-function entry(map2, key) {
-  if (!map2) return void 0;
-  for (let i = map2.entries.length - 1; i >= 0; i--) {
-    const e = map2.entries[i];
-    if (e.key === key) return e;
-  }
-  return void 0;
-}
-function child(map2, key) {
-  return entry(map2, key)?.value ?? void 0;
-}
-function asMap(node) {
-  return node?.kind === "map" ? node : void 0;
-}
-function asSeq(node) {
-  return node?.kind === "seq" ? node : void 0;
-}
-function asScalar(node) {
-  return node?.kind === "scalar" ? node : void 0;
-}
-function mapAt(map2, ...path10) {
-  let at2 = map2;
-  for (const key of path10) at2 = asMap(child(at2, key));
-  return at2;
-}
-function stringOf(node) {
-  const s = asScalar(node);
-  return typeof s?.value === "string" ? s.value : void 0;
-}
-function textOf(node) {
-  const s = asScalar(node);
-  if (!s || s.value === null) return void 0;
-  return String(s.value);
-}
-function mapItems(node) {
-  return asSeq(node)?.items.filter((n) => n.kind === "map") ?? [];
-}
-function entrySpan(e) {
-  return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
 }
 
 // src/facts.ts
@@ -28237,13 +28237,13 @@ livenessProbe:
     if (handler.kind === "httpGet") {
       if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(handler.path))) {
         subject = `path ${handler.path}`;
-        at2 = handler.node?.entries.find((e) => e.key === "path") ?? handler.entry;
+        at2 = entry(handler.node ?? void 0, "path") ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
       const text = commandText(handler.command);
       if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text))) {
         subject = `command ${JSON.stringify(handler.command.join(" ").replace(/\s+/g, " ").trim())}`;
-        at2 = handler.node?.entries.find((e) => e.key === "command") ?? handler.entry;
+        at2 = entry(handler.node ?? void 0, "command") ?? handler.entry;
       }
     }
     if (!subject) return;
@@ -28686,7 +28686,7 @@ function handlerProblems(file, handler) {
       }
       for (const header of handler.headers) {
         if (!HEADER_NAME.test(header.name)) {
-          const name = header.node.entries.find((e) => e.key === "name");
+          const name = entry(header.node, "name");
           problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
         }
       }
@@ -28695,7 +28695,7 @@ function handlerProblems(file, handler) {
   }
 }
 function fieldSpan(handler, key) {
-  const e = handler.node?.entries.find((x) => x.key === key);
+  const e = entry(handler.node ?? void 0, key);
   return e ? entrySpan(e) : handler.entry.keySpan;
 }
 function portProblems(file, handler, port, namesAllowed) {
@@ -28867,7 +28867,7 @@ readinessProbe:
       const handler = probeHandler(probe);
       if (!handler || handler.kind !== "httpGet" && handler.kind !== "tcpSocket" || !handler.host) continue;
       if (container.workload.hostNetwork && NODE_LOCAL.test(handler.host)) continue;
-      const hostEntry = handler.node?.entries.find((e) => e.key === "host") ?? handler.entry;
+      const hostEntry = entry(handler.node ?? void 0, "host") ?? handler.entry;
       ctx.report({
         span: entrySpan(hostEntry),
         probe: probe.type,
@@ -36713,7 +36713,7 @@ function toContainer(workload, node, role) {
     workload,
     role,
     name: textOf(nameEntry?.value) ?? "",
-    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : node.span,
+    span: nameEntry ? entrySpan(nameEntry) : node.span,
     node,
     ports: mapItems(child(node, "ports")).map(toContainerPort),
     probes: {},
@@ -37155,7 +37155,7 @@ function selectingServices(workload, byLabel) {
   return [...found];
 }
 function targetOf(workload, servicePort) {
-  const serving = workload.containers.filter((c) => c.role === "main" || c.role === "sidecar");
+  const serving = workload.containers.filter(isLongRunning);
   const { targetPort } = servicePort;
   if (targetPort === null) return null;
   for (const container of serving) {
@@ -37508,7 +37508,7 @@ function findValues(files, key) {
     const found = [];
     let offset = null;
     for (const part of parts) {
-      const e = asMap(node)?.entries.find((x) => x.key === part);
+      const e = entry(asMap(node), part);
       if (!e) break;
       found.push(part);
       offset = e.keySpan.start;
@@ -37601,7 +37601,7 @@ function chartFix(finding, located, cwd) {
 }
 function mapAtPath(root, dotted) {
   let node = root;
-  for (const part of dotted ? dotted.split(".") : []) node = asMap(node ?? void 0)?.entries.find((e) => e.key === part)?.value;
+  for (const part of dotted ? dotted.split(".") : []) node = entry(asMap(node ?? void 0), part)?.value;
   return asMap(node ?? void 0);
 }
 function kustomizeSource(finding, cwd) {
@@ -37627,7 +37627,7 @@ function deepestOffset(start, steps2) {
   let offset = start.span.start;
   for (const step of steps2) {
     if ("key" in step) {
-      const e = asMap(node ?? void 0)?.entries.find((x) => x.key === step.key);
+      const e = entry(asMap(node ?? void 0), step.key);
       if (!e) break;
       offset = e.keySpan.start;
       node = e.value;

@@ -2,7 +2,7 @@ import { deployment } from '../src/doc-examples.js';
 import { probeHandler } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 import { commandText } from '../src/shell.js';
-import { entrySpan, type MapEntry } from '../src/tree.js';
+import { entry, entrySpan, type MapEntry } from '../src/tree.js';
 
 const LOCAL = String.raw`(?!localhost\b|127\.0\.0\.1\b|\[?::1\]?|0\.0\.0\.0\b|\$\(hostname|\$\{?HOSTNAME)`;
 
@@ -63,13 +63,13 @@ livenessProbe:
     if (handler.kind === 'httpGet') {
       if (ctx.options.pathPatterns.some((p) => new RegExp(p, 'i').test(handler.path))) {
         subject = `path ${handler.path}`;
-        at = handler.node?.entries.find((e) => e.key === 'path') ?? handler.entry;
+        at = entry(handler.node ?? undefined, 'path') ?? handler.entry;
       }
     } else if (handler.kind === 'exec') {
       const text = commandText(handler.command);
       if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text))) {
         subject = `command ${JSON.stringify(handler.command.join(' ').replace(/\s+/g, ' ').trim())}`;
-        at = handler.node?.entries.find((e) => e.key === 'command') ?? handler.entry;
+        at = entry(handler.node ?? undefined, 'command') ?? handler.entry;
       }
     }
     if (!subject) return;

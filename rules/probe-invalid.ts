@@ -4,7 +4,7 @@ import type { PortRef, Probe, ProbeHandler } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 import { merge, removeEntry, setValue, type EditSet } from '../src/edit.js';
 import type { SourceFile } from '../src/source.js';
-import { asScalar, entrySpan, type MapEntry, type MapNode, type Span } from '../src/tree.js';
+import { entry, asScalar, entrySpan, type MapEntry, type MapNode, type Span } from '../src/tree.js';
 
 const NUMBER_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 
@@ -133,7 +133,7 @@ function handlerProblems(file: SourceFile, handler: ProbeHandler): Problem[] {
       }
       for (const header of handler.headers) {
         if (!HEADER_NAME.test(header.name)) {
-          const name = header.node.entries.find((e) => e.key === 'name');
+          const name = entry(header.node, 'name');
           problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
         }
       }
@@ -143,7 +143,7 @@ function handlerProblems(file: SourceFile, handler: ProbeHandler): Problem[] {
 }
 
 function fieldSpan(handler: ProbeHandler, key: string): Span {
-  const e = handler.node?.entries.find((x) => x.key === key);
+  const e = entry(handler.node ?? undefined, key);
   return e ? entrySpan(e) : handler.entry.keySpan;
 }
 

@@ -1,7 +1,7 @@
 import { deployment } from '../src/doc-examples.js';
 import { describeProbe, probeHandler } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
-import { entrySpan } from '../src/tree.js';
+import { entry, entrySpan } from '../src/tree.js';
 
 // On a hostNetwork pod the node's addresses are the pod's: loopback and IP literals (node-local-dns binds 169.254.20.10) are its own.
 const NODE_LOCAL = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
@@ -37,7 +37,7 @@ readinessProbe:
       const handler = probeHandler(probe);
       if (!handler || (handler.kind !== 'httpGet' && handler.kind !== 'tcpSocket') || !handler.host) continue;
       if (container.workload.hostNetwork && NODE_LOCAL.test(handler.host)) continue;
-      const hostEntry = handler.node?.entries.find((e) => e.key === 'host') ?? handler.entry;
+      const hostEntry = entry(handler.node ?? undefined, 'host') ?? handler.entry;
       ctx.report({
         span: entrySpan(hostEntry),
         probe: probe.type,

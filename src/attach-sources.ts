@@ -7,7 +7,7 @@ import { displayPath } from './inputs.js';
 import type { Finding, Fix } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTreeFile } from './tree-files.js';
-import { asMap, child, mapAt, textOf, type MapEntry, type MapNode, type TreeNode } from './tree.js';
+import { asMap, child, entry, mapAt, textOf, type MapNode, type TreeNode } from './tree.js';
 
 /** The chart a `# Source: CHART/…` comment names: the one rendered, else a directory of that chart name near the input. */
 function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContext | null {
@@ -99,7 +99,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
 
 function mapAtPath(root: TreeNode | null, dotted: string): MapNode | undefined {
   let node: TreeNode | null | undefined = root;
-  for (const part of dotted ? dotted.split('.') : []) node = asMap(node ?? undefined)?.entries.find((e) => e.key === part)?.value;
+  for (const part of dotted ? dotted.split('.') : []) node = entry(asMap(node ?? undefined), part)?.value;
   return asMap(node ?? undefined);
 }
 
@@ -134,7 +134,7 @@ function deepestOffset(start: MapNode, steps: Step[]): number {
   let offset = start.span.start;
   for (const step of steps) {
     if ('key' in step) {
-      const e: MapEntry | undefined = asMap(node ?? undefined)?.entries.find((x) => x.key === step.key);
+      const e = entry(asMap(node ?? undefined), step.key);
       if (!e) break;
       offset = e.keySpan.start;
       node = e.value;

@@ -169,7 +169,7 @@ function toContainer(workload: Workload, node: MapNode, role: ContainerRole): Co
     workload,
     role,
     name: textOf(nameEntry?.value) ?? '',
-    span: nameEntry ? { start: nameEntry.keySpan.start, end: nameEntry.value?.span.end ?? nameEntry.keySpan.end } : node.span,
+    span: nameEntry ? entrySpan(nameEntry) : node.span,
     node,
     ports: mapItems(child(node, 'ports')).map(toContainerPort),
     probes: {},

@@ -6,6 +6,7 @@
 // change every place that uses them): the helpers return null instead.
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, TreeNode } from './tree.js';
+import { entry } from './tree.js';
 
 export interface TextEdit {
   offset: number;
@@ -126,7 +127,7 @@ export function addEntry(file: SourceFile, map: MapNode, key: string, value: str
 
 /** Sets a one-line value: replaces it when written, adds the key otherwise. */
 export function setValue(file: SourceFile, map: MapNode, key: string, value: string): EditSet | null {
-  const existing = map.entries.find((e) => e.key === key);
+  const existing = entry(map, key);
   if (!existing) return addEntry(file, map, key, value);
   if (map.shared || !existing.value) return null;
   const edit = replaceScalar(existing.value, value);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readTreeFile } from './tree-files.js';
 import { positionOf } from './source.js';
-import { asMap, child, type MapEntry, type TreeNode } from './tree.js';
+import { asMap, child, entry, type MapEntry, type TreeNode } from './tree.js';
 
 export type Step = { key: string } | { index: number; name: string | null };
 
@@ -298,7 +298,7 @@ function findValues(files: string[], key: string): ValuesRef | null {
     const found: string[] = [];
     let offset: number | null = null;
     for (const part of parts) {
-      const e: MapEntry | undefined = asMap(node)?.entries.find((x) => x.key === part);
+      const e = entry(asMap(node), part);
       if (!e) break;
       found.push(part);
       offset = e.keySpan.start;

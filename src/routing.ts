@@ -1,7 +1,7 @@
 // Which Service routes to which container, and which of those Services an
 // Ingress or Gateway route sends traffic to. Built once per run from hash
 // indexes, so the cost grows with the number of objects, not their product.
-import type { Backend, Container, ContainerPort, Model, Service, ServicePort, Workload } from './model.js';
+import { isLongRunning, type Backend, type Container, type ContainerPort, type Model, type Service, type ServicePort, type Workload } from './model.js';
 
 export interface Route {
   service: Service;
@@ -73,7 +73,7 @@ function selectingServices(workload: Workload, byLabel: Map<string, Service[]>):
 }
 
 function targetOf(workload: Workload, servicePort: ServicePort): { container: Container; port: ContainerPort | null } | null {
-  const serving = workload.containers.filter((c) => c.role === 'main' || c.role === 'sidecar');
+  const serving = workload.containers.filter(isLongRunning);
   const { targetPort } = servicePort;
   if (targetPort === null) return null;
   for (const container of serving) {
