@@ -29532,7 +29532,7 @@ function notification(notice) {
 
 // src/inputs.ts
 import { existsSync as existsSync2 } from "node:fs";
-import fs5 from "node:fs/promises";
+import fs6 from "node:fs/promises";
 import path3 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
@@ -33099,8 +33099,11 @@ Ns.glob = Ns;
 var import_ignore = __toESM(require_ignore(), 1);
 
 // src/kustomize.ts
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 import path2 from "node:path";
+
+// src/tree-files.ts
+import fs4 from "node:fs";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -36378,12 +36381,48 @@ function commentsOf(text) {
   return comments;
 }
 
+// src/tree-files.ts
+var cache = /* @__PURE__ */ new Map();
+function cached(absPath) {
+  let stamp;
+  try {
+    const stat2 = fs4.statSync(absPath);
+    stamp = `${stat2.mtimeMs}:${stat2.size}`;
+  } catch {
+    return null;
+  }
+  const hit = cache.get(absPath);
+  if (hit?.stamp === stamp) return hit;
+  let text;
+  try {
+    text = fs4.readFileSync(absPath, "utf8");
+  } catch {
+    text = null;
+  }
+  const entry2 = { stamp, text };
+  cache.set(absPath, entry2);
+  return entry2;
+}
+function readTextFile(absPath) {
+  return cached(absPath)?.text ?? null;
+}
+function readTreeFile(absPath) {
+  const entry2 = cached(absPath);
+  if (!entry2 || entry2.text === null) return null;
+  if (entry2.tree === void 0) {
+    const bom = entry2.text.charCodeAt(0) === 65279;
+    const file = { path: absPath, absPath, text: bom ? entry2.text.slice(1) : entry2.text, bom };
+    entry2.tree = { file, roots: parseFile(file, true).documents.flatMap((d) => d.root ?? []) };
+  }
+  return entry2.tree;
+}
+
 // src/kustomize.ts
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
     const file = path2.join(dir, name);
-    if (fs4.existsSync(file)) return file;
+    if (fs5.existsSync(file)) return file;
   }
   return null;
 }
@@ -36395,15 +36434,7 @@ function isRemote(ref) {
 }
 function read(dir) {
   const file = kustomizationFile(dir);
-  if (!file) return null;
-  let text;
-  try {
-    text = fs4.readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
-  const parsed = parseFile({ path: file, absPath: file, text, bom: false }, true);
-  return asMap(parsed.documents[0]?.root) ?? null;
+  return file ? asMap(readTreeFile(file)?.roots[0]) ?? null : null;
 }
 function kustomizationFiles(dir, into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() }) {
   if (into.kustomizations.has(dir)) return into;
@@ -36466,7 +36497,7 @@ async function collectInputs(args, cwd, ignoreLists) {
       continue;
     }
     const abs = path3.resolve(cwd, arg);
-    const stat2 = await fs5.stat(abs).catch(() => null);
+    const stat2 = await fs6.stat(abs).catch(() => null);
     if (stat2?.isDirectory()) {
       await walk(abs, { addFile, addChart, addKustomization, ignoredByCli });
     } else if (stat2) {
@@ -36480,7 +36511,7 @@ async function collectInputs(args, cwd, ignoreLists) {
       const matches = await Ns(arg, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
       if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
       for (const match of matches.sort()) {
-        const matchStat = await fs5.stat(match).catch(() => null);
+        const matchStat = await fs6.stat(match).catch(() => null);
         if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, addKustomization, ignoredByCli });
         else if (YAML_FILE.test(match)) {
           const chart = await chartOf(match);
@@ -36506,13 +36537,13 @@ async function chartContaining(start) {
   }
 }
 async function exists2(p) {
-  return fs5.access(p).then(
+  return fs6.access(p).then(
     () => true,
     () => false
   );
 }
 async function walk(root, sink) {
-  const realRoot = await fs5.realpath(root);
+  const realRoot = await fs6.realpath(root);
   const visited = /* @__PURE__ */ new Set();
   const chartAbove = await chartContaining(root);
   if (chartAbove) {
@@ -36525,7 +36556,7 @@ async function walk(root, sink) {
     visited.add(real);
     let entries;
     try {
-      entries = await fs5.readdir(dir, { withFileTypes: true });
+      entries = await fs6.readdir(dir, { withFileTypes: true });
     } catch {
       return [];
     }
@@ -36544,9 +36575,9 @@ async function walk(root, sink) {
         let isDir = e.isDirectory();
         let isFile = e.isFile();
         if (e.isSymbolicLink()) {
-          const resolved = await fs5.realpath(abs).catch(() => null);
+          const resolved = await fs6.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
-          const stat2 = await fs5.stat(resolved).catch(() => null);
+          const stat2 = await fs6.stat(resolved).catch(() => null);
           target = resolved;
           isDir = Boolean(stat2?.isDirectory());
           isFile = Boolean(stat2?.isFile());
@@ -36573,7 +36604,7 @@ function isIgnored(ignores, abs, dir) {
   });
 }
 async function readGitignore(dir) {
-  const text = await fs5.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
+  const text = await fs6.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
   return text === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text) };
 }
 async function ancestorGitignores(root) {
@@ -36937,7 +36968,7 @@ function byLocation(a, b) {
 }
 
 // src/config.ts
-import fs6 from "node:fs";
+import fs7 from "node:fs";
 import path4 from "node:path";
 var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
 var DEFAULT_KUBERNETES_VERSION = "1.30";
@@ -36952,7 +36983,7 @@ function findConfig(dir) {
   for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
     for (const name of CONFIG_NAMES) {
       const candidate = path4.join(at2, name);
-      if (fs6.existsSync(candidate)) return candidate;
+      if (fs7.existsSync(candidate)) return candidate;
     }
     if (path4.dirname(at2) === at2) return null;
   }
@@ -36960,7 +36991,7 @@ function findConfig(dir) {
 function loadConfig(file, rules, shownAs = file) {
   let text;
   try {
-    text = fs6.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    text = fs7.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error2) {
     throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
   }
@@ -37273,34 +37304,6 @@ import path6 from "node:path";
 // src/helm-source.ts
 import fs8 from "node:fs";
 import path5 from "node:path";
-
-// src/tree-files.ts
-import fs7 from "node:fs";
-var cache = /* @__PURE__ */ new Map();
-function readTreeFile(absPath) {
-  let stamp;
-  try {
-    const stat2 = fs7.statSync(absPath);
-    stamp = `${stat2.mtimeMs}:${stat2.size}`;
-  } catch {
-    return null;
-  }
-  const hit = cache.get(absPath);
-  if (hit?.stamp === stamp) return hit.tree;
-  let tree = null;
-  try {
-    const text = fs7.readFileSync(absPath, "utf8");
-    const bom = text.charCodeAt(0) === 65279;
-    const file = { path: absPath, absPath, text: bom ? text.slice(1) : text, bom };
-    tree = { file, roots: parseFile(file, true).documents.flatMap((d) => d.root ?? []) };
-  } catch {
-    tree = null;
-  }
-  cache.set(absPath, { stamp, tree });
-  return tree;
-}
-
-// src/helm-source.ts
 function keyPathAt(root, offset) {
   const steps2 = [];
   let node = root;
@@ -37365,12 +37368,8 @@ function childColumn(region, dashes) {
 }
 function locateInTemplate(chart, templateRel, steps2) {
   const file = path5.join(chart.dir, templateRel);
-  let text;
-  try {
-    text = fs8.readFileSync(file, "utf8");
-  } catch {
-    return null;
-  }
+  const text = readTextFile(file);
+  if (text === null) return null;
   const all = lines(text);
   const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps2, 0, null, 0);
   const values = result2.valuesKey ? findValues(chart.valuesFiles, result2.valuesKey) : null;
@@ -37475,7 +37474,7 @@ function findDefine(chart, name) {
     const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const file = path5.join(dir, rel);
-      const all = lines(fs8.readFileSync(file, "utf8"));
+      const all = lines(readTextFile(file) ?? "");
       all.forEach((line, at2) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
         if (!m) return;
@@ -37530,7 +37529,7 @@ function chartFor(file, chartName, cwd) {
     for (const dir of [path6.join(base, chartName), path6.join(base, "charts", chartName), base]) {
       const chartFile = path6.join(dir, "Chart.yaml");
       if (!fs9.existsSync(chartFile)) continue;
-      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs9.readFileSync(chartFile, "utf8"))?.[1];
+      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
       const values = path6.join(dir, "values.yaml");
       return { dir, valuesFiles: fs9.existsSync(values) ? [values] : [] };
@@ -37539,6 +37538,12 @@ function chartFor(file, chartName, cwd) {
   return null;
 }
 function attachSources(findings, cwd) {
+  const charts = /* @__PURE__ */ new Map();
+  const chartOf2 = (file, name) => {
+    const key = `${file.rendered?.dir ?? file.absPath ?? ""}\0${name}`;
+    if (!charts.has(key)) charts.set(key, chartFor(file, name, cwd));
+    return charts.get(key);
+  };
   for (const finding of findings) {
     if (finding.file.rendered?.tool === "kustomize") {
       finding.source = kustomizeSource(finding, cwd);
@@ -37547,7 +37552,7 @@ function attachSources(findings, cwd) {
     const template = finding.helmSource;
     if (!template) continue;
     const [chartName, ...rest] = template.split("/");
-    const chart = chartName ? chartFor(finding.file, chartName, cwd) : null;
+    const chart = chartName ? chartOf2(finding.file, chartName) : null;
     const root = finding.owner?.document.root;
     const located = chart && root ? locateInTemplate(chart, rest.join("/"), keyPathAt(root, finding.span.start)) : null;
     if (!located) {
@@ -37692,7 +37697,7 @@ async function renderAll(plan) {
     }
     const own = path7.join(dir, "values.yaml");
     const valuesFiles = [...fs10.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
-    const result2 = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
+    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
     else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path7.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
   }
@@ -37707,7 +37712,7 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
       continue;
     }
-    const result2 = await cached(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
+    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
     if ("error" in result2) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
       continue;
@@ -37718,7 +37723,7 @@ async function renderAll(plan) {
   }
   return outcome;
 }
-function cached(plan, key, render) {
+function cached2(plan, key, render) {
   if (!plan.cache) return render();
   let result2 = plan.cache.get(key);
   if (!result2) plan.cache.set(key, result2 = render());

@@ -6,7 +6,7 @@ import { keyPathAt, locateInTemplate, type ChartContext, type Step, type Templat
 import { displayPath } from './inputs.js';
 import type { Finding, Fix } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
-import { readTreeFile } from './tree-files.js';
+import { readTextFile, readTreeFile } from './tree-files.js';
 import { asMap, child, entry, mapAt, textOf, type MapNode, type TreeNode } from './tree.js';
 
 /** The chart a `# Source: CHART/…` comment names: the one rendered, else a directory of that chart name near the input. */
@@ -17,7 +17,7 @@ function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContex
     for (const dir of [path.join(base, chartName), path.join(base, 'charts', chartName), base]) {
       const chartFile = path.join(dir, 'Chart.yaml');
       if (!fs.existsSync(chartFile)) continue;
-      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(chartFile, 'utf8'))?.[1];
+      const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? '')?.[1];
       if (name !== chartName) continue;
       const values = path.join(dir, 'values.yaml');
       return { dir, valuesFiles: fs.existsSync(values) ? [values] : [] };
@@ -27,6 +27,13 @@ function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContex
 }
 
 export function attachSources(findings: readonly Finding[], cwd: string): void {
+  // Findings of one rendered stream share a chart: look it up once.
+  const charts = new Map<string, ChartContext | null>();
+  const chartOf = (file: SourceFile, name: string): ChartContext | null => {
+    const key = `${file.rendered?.dir ?? file.absPath ?? ''}\0${name}`;
+    if (!charts.has(key)) charts.set(key, chartFor(file, name, cwd));
+    return charts.get(key)!;
+  };
   for (const finding of findings) {
     if (finding.file.rendered?.tool === 'kustomize') {
       finding.source = kustomizeSource(finding, cwd);
@@ -35,7 +42,7 @@ export function attachSources(findings: readonly Finding[], cwd: string): void {
     const template = finding.helmSource;
     if (!template) continue;
     const [chartName, ...rest] = template.split('/');
-    const chart = chartName ? chartFor(finding.file, chartName, cwd) : null;
+    const chart = chartName ? chartOf(finding.file, chartName) : null;
     const root = finding.owner?.document.root;
     const located = chart && root ? locateInTemplate(chart, rest.join('/'), keyPathAt(root, finding.span.start)) : null;
     if (!located) {

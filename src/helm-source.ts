@@ -6,7 +6,7 @@
 // and key that hold it. Templates are not YAML, so this reads them as lines.
 import fs from 'node:fs';
 import path from 'node:path';
-import { readTreeFile } from './tree-files.js';
+import { readTextFile, readTreeFile } from './tree-files.js';
 import { positionOf } from './source.js';
 import { asMap, child, entry, type MapEntry, type TreeNode } from './tree.js';
 
@@ -132,12 +132,8 @@ interface WalkResult {
 
 export function locateInTemplate(chart: ChartContext, templateRel: string, steps: Step[]): TemplateLocation | null {
   const file = path.join(chart.dir, templateRel);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = readTextFile(file);
+  if (text === null) return null;
   const all = lines(text);
   const result = walk(chart, { lines: all, start: 0, end: all.length, file }, steps, 0, null, 0);
   const values = result.valuesKey ? findValues(chart.valuesFiles, result.valuesKey) : null;
@@ -261,7 +257,7 @@ function findDefine(chart: ChartContext, name: string): Region | null {
     const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const file = path.join(dir, rel);
-      const all = lines(fs.readFileSync(file, 'utf8'));
+      const all = lines(readTextFile(file) ?? '');
       all.forEach((line, at) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
         if (!m) return;

@@ -2,7 +2,7 @@
 // again on their own (and patches, being partial objects, never are).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFile } from './parse.js';
+import { readTreeFile } from './tree-files.js';
 import { asMap, asSeq, child, mapItems, stringOf, type MapNode } from './tree.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -35,15 +35,7 @@ function isRemote(ref: string): boolean {
 
 function read(dir: string): MapNode | null {
   const file = kustomizationFile(dir);
-  if (!file) return null;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const parsed = parseFile({ path: file, absPath: file, text, bom: false }, true);
-  return asMap(parsed.documents[0]?.root) ?? null;
+  return file ? (asMap(readTreeFile(file)?.roots[0]) ?? null) : null;
 }
 
 /** Everything a kustomization reads, following bases and components; the kustomization files too. */
