@@ -36531,10 +36531,11 @@ function chartOf(file) {
   return chartContaining(path3.dirname(file));
 }
 async function chartContaining(start) {
-  for (let dir = start; ; dir = path3.dirname(dir)) {
+  for (const dir of ancestors(start)) {
     if (await exists2(path3.join(dir, "Chart.yaml"))) return dir;
-    if (path3.dirname(dir) === dir || await exists2(path3.join(dir, ".git"))) return null;
+    if (await exists2(path3.join(dir, ".git"))) return null;
   }
+  return null;
 }
 async function exists2(p) {
   return fs6.access(p).then(
@@ -36608,22 +36609,21 @@ async function readGitignore(dir) {
   return text === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text) };
 }
 async function ancestorGitignores(root) {
-  const found = [];
-  let dir = root;
-  while (!await exists2(path3.join(dir, ".git"))) {
-    const parent = path3.dirname(dir);
-    if (parent === dir) return [];
-    dir = parent;
-    const own = await readGitignore(dir);
-    if (own) found.unshift(own);
+  const above = ancestors(root);
+  const top = above.findIndex((dir) => existsSync2(path3.join(dir, ".git")));
+  if (top === -1) return [];
+  const found = await Promise.all(above.slice(1, top + 1).reverse().map(readGitignore));
+  return found.filter((g) => g !== null);
+}
+function ancestors(dir) {
+  const out = [];
+  for (let at2 = path3.resolve(dir); ; at2 = path3.dirname(at2)) {
+    out.push(at2);
+    if (path3.dirname(at2) === at2) return out;
   }
-  return found;
 }
 function repositoryRoot(dir) {
-  for (let at2 = path3.resolve(dir); ; at2 = path3.dirname(at2)) {
-    if (existsSync2(path3.join(at2, ".git"))) return at2;
-    if (path3.dirname(at2) === at2) return path3.resolve(dir);
-  }
+  return ancestors(dir).find((at2) => existsSync2(path3.join(at2, ".git"))) ?? path3.resolve(dir);
 }
 
 // src/run.ts
@@ -36980,13 +36980,13 @@ function defaultConfig(cwd) {
   return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null } };
 }
 function findConfig(dir) {
-  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
+  for (const at2 of ancestors(dir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = path4.join(at2, name);
       if (fs7.existsSync(candidate)) return candidate;
     }
-    if (path4.dirname(at2) === at2) return null;
   }
+  return null;
 }
 function loadConfig(file, rules, shownAs = file) {
   let text;

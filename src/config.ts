@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RuleSettings } from './engine.js';
+import { ancestors } from './inputs.js';
 import { parseFile } from './parse.js';
 import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
@@ -39,13 +40,13 @@ export function defaultConfig(cwd: string): Config {
 
 /** The nearest config file from `dir` upwards. */
 export function findConfig(dir: string): string | null {
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+  for (const at of ancestors(dir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = path.join(at, name);
       if (fs.existsSync(candidate)) return candidate;
     }
-    if (path.dirname(at) === at) return null;
   }
+  return null;
 }
 
 export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = file): Config {

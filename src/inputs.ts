@@ -108,10 +108,11 @@ function chartOf(file: string): Promise<string | null> {
 }
 
 async function chartContaining(start: string): Promise<string | null> {
-  for (let dir = start; ; dir = path.dirname(dir)) {
+  for (const dir of ancestors(start)) {
     if (await exists(path.join(dir, 'Chart.yaml'))) return dir;
-    if (path.dirname(dir) === dir || (await exists(path.join(dir, '.git')))) return null;
+    if (await exists(path.join(dir, '.git'))) return null;
   }
+  return null;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -206,22 +207,24 @@ async function readGitignore(dir: string): Promise<GitIgnore | null> {
 
 /** .gitignore files above the walked root, up to the repository's top. */
 async function ancestorGitignores(root: string): Promise<GitIgnore[]> {
-  const found: GitIgnore[] = [];
-  let dir = root;
-  while (!(await exists(path.join(dir, '.git')))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) return []; // not in a repository: only the tree's own .gitignore files count
-    dir = parent;
-    const own = await readGitignore(dir);
-    if (own) found.unshift(own);
+  const above = ancestors(root);
+  const top = above.findIndex((dir) => existsSync(path.join(dir, '.git')));
+  // Not in a repository: only the tree's own .gitignore files count.
+  if (top === -1) return [];
+  const found = await Promise.all(above.slice(1, top + 1).reverse().map(readGitignore));
+  return found.filter((g): g is GitIgnore => g !== null);
+}
+
+/** A directory and each one above it, up to the filesystem root. */
+export function ancestors(dir: string): string[] {
+  const out: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    out.push(at);
+    if (path.dirname(at) === at) return out;
   }
-  return found;
 }
 
 /** The top of the git repository holding `dir`, else `dir` itself: what SARIF paths are relative to. */
 export function repositoryRoot(dir: string): string {
-  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    if (existsSync(path.join(at, '.git'))) return at;
-    if (path.dirname(at) === at) return path.resolve(dir);
-  }
+  return ancestors(dir).find((at) => existsSync(path.join(at, '.git'))) ?? path.resolve(dir);
 }
