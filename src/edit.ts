@@ -176,3 +176,12 @@ export function merge(...sets: (EditSet | null)[]): EditSet | null {
   if (sets.some((s) => s === null)) return null;
   return { edits: sets.flatMap((s) => s!.edits), changes: sets.flatMap((s) => s!.changes) };
 }
+
+/** The text with the edits applied; edits are against the original and do not overlap. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
+    out = out.slice(0, edit.offset) + edit.text + out.slice(edit.offset + edit.length);
+  }
+  return out;
+}

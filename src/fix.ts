@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { TextEdit } from './edit.js';
+import { applyEdits, type TextEdit } from './edit.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { Fix } from './rule.js';
 import { run, type RunOptions, type RunResult } from './run.js';
@@ -110,14 +110,6 @@ function nonOverlapping(fixes: Fix[]): Fix[] {
     accepted.push(fix);
   }
   return accepted;
-}
-
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
-    out = out.slice(0, edit.offset) + edit.text + out.slice(edit.offset + edit.length);
-  }
-  return out;
 }
 
 /** Which document a changed map is in, and the path from its root to the changed key. */

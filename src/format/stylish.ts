@@ -1,6 +1,6 @@
 // The terminal report: findings grouped by file, each with a code frame.
 import { diffLines } from 'diff';
-import { applyEdits } from '../fix.js';
+import { applyEdits } from '../edit.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
 import { objectLabel, type LocatedFinding, type Report } from './report.js';
