@@ -20981,14 +20981,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -21005,14 +21005,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -21029,12 +21029,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -21046,12 +21046,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j2 = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j2])
-                return text;
+                return text2;
               folds.push(j2);
               escapedFolds[j2] = true;
               end = j2 + endStep;
@@ -21066,39 +21066,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -27640,8 +27640,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -27737,10 +27737,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27769,9 +27769,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27782,8 +27782,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -27853,6 +27853,9 @@ function info(message) {
 }
 
 // src/rule.ts
+function proposeFix(description, edit, safe) {
+  return edit && { description, edit, safe };
+}
 function defineRule(rule) {
   return rule;
 }
@@ -27894,7 +27897,7 @@ spec:
 
 // src/doc-examples.ts
 function deployment(containerBody, podBody = "") {
-  const indent = (text, by) => text.trim().split("\n").map((line) => line ? by + line : line).join("\n");
+  const indent = (text2, by) => text2.trim().split("\n").map((line) => line ? by + line : line).join("\n");
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -27923,6 +27926,162 @@ spec:
     - port: 80
       targetPort: 8080
 `;
+
+// src/model.ts
+function isLongRunning(c) {
+  return c.role === "main" || c.role === "sidecar";
+}
+var PROBE_DEFAULTS = {
+  initialDelaySeconds: 0,
+  timeoutSeconds: 1,
+  periodSeconds: 10,
+  successThreshold: 1,
+  failureThreshold: 3
+};
+var POD_TERMINATION_GRACE_DEFAULT = 30;
+
+// src/routing.ts
+var METRICS_PORT_NAME = /metrics|prom|monitor|pprof|profil|debug/i;
+function isMetricsPort(port) {
+  return port.name !== null && METRICS_PORT_NAME.test(port.name);
+}
+var NOTHING = { routes: [], exposures: [], serves: false, certain: false, sleeper: false };
+function buildRouting(model) {
+  const byLabel = /* @__PURE__ */ new Map();
+  for (const service of model.services) {
+    if (!service.selector) continue;
+    const [key, value] = Object.entries(service.selector)[0];
+    push(byLabel, `${key}\0${value}`, service);
+  }
+  const backendsByService = /* @__PURE__ */ new Map();
+  for (const backend of model.backends) push(backendsByService, backend.service, backend);
+  const found = /* @__PURE__ */ new Map();
+  const entry2 = (container) => {
+    let routing = found.get(container);
+    if (!routing) found.set(container, routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) });
+    return routing;
+  };
+  for (const workload of model.workloads) {
+    for (const service of selectingServices(workload, byLabel)) {
+      if (service.publishNotReadyAddresses) continue;
+      const scrape = service.ports.length > 0 && service.ports.every((port) => isMetricsServicePort(workload, port));
+      if (!scrape) {
+        for (const port of service.ports) {
+          if (isMetricsServicePort(workload, port)) continue;
+          const route = routeOf(workload, service, port);
+          if (route) entry2(route.container).routes.push(route.route);
+        }
+      }
+      for (const backend of backendsByService.get(service.object.ref.name ?? "") ?? []) {
+        if (!namespacesMatch(backend.namespace, service.object.ref.namespace)) continue;
+        for (const port of service.ports) {
+          if (!backendUses(backend, port)) continue;
+          const route = routeOf(workload, service, port);
+          if (route) entry2(route.container).exposures.push({ backend, route: route.route });
+        }
+      }
+    }
+  }
+  for (const routing of found.values()) {
+    routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
+    routing.certain = routing.serves && [...routing.routes, ...routing.exposures.map((e) => e.route)].some((r7) => r7.containerPort !== null);
+  }
+  return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
+}
+function routedServices(routing) {
+  return [...new Set(routing.routes.map((r7) => r7.service))];
+}
+function namespacesMatch(a, b) {
+  return a === null || b === null || a === b;
+}
+function selectingServices(workload, byLabel) {
+  const found = /* @__PURE__ */ new Set();
+  for (const [key, value] of Object.entries(workload.labels)) {
+    for (const service of byLabel.get(`${key}\0${value}`) ?? []) {
+      if (!namespacesMatch(service.object.ref.namespace, workload.object.ref.namespace)) continue;
+      if (Object.entries(service.selector).every(([k2, v2]) => workload.labels[k2] === v2)) found.add(service);
+    }
+  }
+  return [...found];
+}
+function declaredTarget(workload, servicePort) {
+  const { targetPort } = servicePort;
+  for (const container of workload.containers) {
+    if (!isLongRunning(container)) continue;
+    const port = container.ports.find(
+      (p) => typeof targetPort === "number" ? p.number === targetPort : p.name === targetPort && p.protocol === servicePort.protocol
+    );
+    if (port) return { container, port };
+  }
+  return null;
+}
+function isMetricsServicePort(workload, servicePort) {
+  if (servicePort.name !== null && servicePort.name !== "") return METRICS_PORT_NAME.test(servicePort.name);
+  const target = declaredTarget(workload, servicePort);
+  return target !== null && isMetricsPort(target.port);
+}
+function routeOf(workload, service, servicePort) {
+  const target = declaredTarget(workload, servicePort);
+  if (target) {
+    return { container: target.container, route: { service, servicePort, containerPort: target.port, targetNumber: target.port.number } };
+  }
+  if (typeof servicePort.targetPort !== "number") return null;
+  const first = workload.containers.find((c) => c.role === "main");
+  return first ? { container: first, route: { service, servicePort, containerPort: null, targetNumber: servicePort.targetPort } } : null;
+}
+function backendUses(backend, port) {
+  if (backend.port === null) return true;
+  return typeof backend.port === "number" ? port.port === backend.port : port.name === backend.port;
+}
+var SHELLS = /^(\S*\/)?(sh|bash|ash|dash|zsh|ksh)$/;
+var SLEEP = String.raw`(\S*\/)?(sleep\s+(infinity|inf|\d+(\.\d+)?[smhd]?)|tail\s+-f\s+\/dev\/null|pause)`;
+var SLEEP_SCRIPT = new RegExp(
+  String.raw`^(trap\s[^;&|]*;\s*)?((exec\s+)?${SLEEP}(\s*&\s*wait)?|while\s+(true|:)\s*;\s*do\s+${SLEEP}\s*;\s*done)\s*;?$`
+);
+function isSleeper(argv) {
+  if (argv.length === 0) return false;
+  let script = argv.join(" ");
+  const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
+  if (SHELLS.test(argv[0]) && flag !== -1 && flag === argv.length - 2) script = argv[flag + 1];
+  if (script.length > 500) return false;
+  return SLEEP_SCRIPT.test(script.trim());
+}
+function push(map2, key, value) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(value);
+  else map2.set(key, [value]);
+}
+
+// src/shell.ts
+var SHELLS2 = /* @__PURE__ */ new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"]);
+var basename = (word) => word.slice(word.lastIndexOf("/") + 1);
+function simpleCommands(argv) {
+  const shell = argv[0] !== void 0 && SHELLS2.has(basename(argv[0]));
+  const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
+  if (!shell || flag === -1 || argv[flag + 1] === void 0) return [argv.map(String)];
+  return argv[flag + 1].split(/&&|\|\||[;&|\n]/).map(words).filter((command) => command.length > 0);
+}
+function words(script) {
+  return [...script.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+function commandText(argv) {
+  return simpleCommands(argv).map((command) => command.join(" ")).join(" ; ");
+}
+function longestSleep(argv) {
+  let longest = null;
+  for (const command of simpleCommands(argv)) {
+    if (basename(command[0] ?? "") !== "sleep") continue;
+    const seconds = parseDuration(command[1] ?? "");
+    if (seconds !== null && (longest === null || seconds > longest)) longest = seconds;
+  }
+  return longest;
+}
+function parseDuration(text2) {
+  const m = /^(\d+(?:\.\d+)?)([smh]?)$/.exec(text2);
+  if (!m) return null;
+  const scale = m[2] === "m" ? 60 : m[2] === "h" ? 3600 : 1;
+  return Number(m[1]) * scale;
+}
 
 // src/tree.ts
 function entry(map2, key) {
@@ -27966,151 +28125,6 @@ function entrySpan(e) {
   return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
 }
 
-// src/edit.ts
-var endings = /* @__PURE__ */ new WeakMap();
-var steps = /* @__PURE__ */ new WeakMap();
-function lineEnding(file) {
-  let eol = endings.get(file);
-  if (eol === void 0) endings.set(file, eol = file.text.includes("\r\n") ? "\r\n" : "\n");
-  return eol;
-}
-function lineStart(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function column(text, offset) {
-  return offset - lineStart(text, offset);
-}
-function startsLine(text, offset) {
-  return /^[ ]*$/.test(text.slice(lineStart(text, offset), offset));
-}
-function indentStep(file) {
-  let step = steps.get(file);
-  if (step === void 0) steps.set(file, step = measureIndentStep(file));
-  return step;
-}
-function measureIndentStep(file) {
-  let best = Infinity;
-  const lines2 = file.text.split("\n");
-  for (let i = 0; i + 1 < lines2.length; i++) {
-    const line = lines2[i].replace(/\r$/, "");
-    if (!/:\s*$/.test(line) || /^\s*#/.test(line)) continue;
-    const next = lines2[i + 1];
-    if (next.trim() === "" || /^\s*#/.test(next)) continue;
-    const indent = (s) => s.length - s.replace(/^[ -]*/, "").length;
-    const diff = indent(next) - indent(line);
-    if (diff > 0 && diff < best) best = diff;
-    if (best === 2) break;
-  }
-  return Number.isFinite(best) && best <= 8 ? best : 2;
-}
-function scalarText(value) {
-  if (typeof value === "number") return String(value);
-  const special = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-  const plain = /^[A-Za-z_/][\w./-]*$/.test(value) && !special.test(value);
-  return plain ? value : JSON.stringify(value);
-}
-function replaceScalar(node, text) {
-  if (node.shared || node.kind !== "scalar") return null;
-  return { offset: node.span.start, length: node.span.end - node.span.start, text };
-}
-function reindent(lines2, base, step) {
-  return lines2.map((line) => {
-    const depth = (line.length - line.trimStart().length) / 2;
-    return base + " ".repeat(depth * step) + line.trimStart();
-  });
-}
-function addEntry(file, map2, key, value) {
-  if (map2.shared) return null;
-  const text = file.text;
-  const own = map2.entries.filter((x) => x.keySpan.start >= map2.span.start && x.keySpan.start < map2.span.end);
-  if (map2.flow) {
-    if (Array.isArray(value)) return null;
-    const last = own.at(-1);
-    const at3 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
-    return { edits: [{ offset: at3, length: 0, text: `${last ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
-  }
-  const first = own[0];
-  if (!first) return null;
-  const eol = lineEnding(file);
-  const indent = " ".repeat(column(text, first.keySpan.start));
-  const lines2 = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
-  const at2 = startsLine(text, map2.span.end) ? lineStart(text, map2.span.end) : map2.span.end;
-  const needsBreak = at2 > 0 && text[at2 - 1] !== "\n";
-  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines2.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
-}
-function setValue(file, map2, key, value) {
-  const existing = entry(map2, key);
-  if (!existing) return addEntry(file, map2, key, value);
-  if (map2.shared || !existing.value) return null;
-  const edit = replaceScalar(existing.value, value);
-  return edit ? { edits: [edit], changes: [{ map: map2, key }] } : null;
-}
-function removeEntry(file, map2, e) {
-  if (map2.shared || (e.value?.shared ?? false)) return null;
-  const text = file.text;
-  const end = e.value ? e.value.span.end : e.keySpan.end;
-  if (map2.flow) {
-    const after = /^\s*,\s*/.exec(text.slice(end));
-    const before = /,\s*$/.exec(text.slice(map2.span.start + 1, e.keySpan.start));
-    const from2 = !after && before ? map2.span.start + 1 + before.index : e.keySpan.start;
-    const to2 = after ? end + after[0].length : end;
-    return { edits: [{ offset: from2, length: to2 - from2, text: "" }], changes: [{ map: map2, key: e.key }] };
-  }
-  if (!startsLine(text, e.keySpan.start) || map2.entries.length < 2) return null;
-  const from = lineStart(text, e.keySpan.start);
-  const newline = text.indexOf("\n", end > from && text[end - 1] === "\n" ? end - 1 : end);
-  const to = newline === -1 ? text.length : newline + 1;
-  return { edits: [{ offset: from, length: to - from, text: "" }], changes: [{ map: map2, key: e.key }] };
-}
-function insertBefore(file, map2, e, key, lines2) {
-  if (map2.shared || map2.flow || !startsLine(file.text, e.keySpan.start)) return null;
-  const eol = lineEnding(file);
-  const from = lineStart(file.text, e.keySpan.start);
-  return { edits: [{ offset: from, length: 0, text: lines2.join(eol) + eol }], changes: [{ map: map2, key }] };
-}
-function entryText(file, e) {
-  const end = e.value ? e.value.span.end : e.keySpan.end;
-  return file.text.slice(e.keySpan.start, end).replace(/\s+$/, "");
-}
-function columnOf(file, offset) {
-  return column(file.text, offset);
-}
-function merge(...sets) {
-  if (sets.some((s) => s === null)) return null;
-  return { edits: sets.flatMap((s) => s.edits), changes: sets.flatMap((s) => s.changes) };
-}
-
-// src/shell.ts
-var SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"]);
-var basename = (word) => word.slice(word.lastIndexOf("/") + 1);
-function simpleCommands(argv) {
-  const shell = argv[0] !== void 0 && SHELLS.has(basename(argv[0]));
-  const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
-  if (!shell || flag === -1 || argv[flag + 1] === void 0) return [argv.map(String)];
-  return argv[flag + 1].split(/&&|\|\||[;&|\n]/).map(words).filter((command) => command.length > 0);
-}
-function words(script) {
-  return [...script.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-}
-function commandText(argv) {
-  return simpleCommands(argv).map((command) => command.join(" ")).join(" ; ");
-}
-function longestSleep(argv) {
-  let longest = null;
-  for (const command of simpleCommands(argv)) {
-    if (basename(command[0] ?? "") !== "sleep") continue;
-    const seconds = parseDuration(command[1] ?? "");
-    if (seconds !== null && (longest === null || seconds > longest)) longest = seconds;
-  }
-  return longest;
-}
-function parseDuration(text) {
-  const m = /^(\d+(?:\.\d+)?)([smh]?)$/.exec(text);
-  if (!m) return null;
-  const scale = m[2] === "m" ? 60 : m[2] === "h" ? 3600 : 1;
-  return Number(m[1]) * scale;
-}
-
 // src/facts.ts
 function failureWindow(probe) {
   const threshold = probe.failureThreshold.value;
@@ -28130,13 +28144,13 @@ function describeProbe(probe) {
 function describeHandler(handler) {
   switch (handler.kind) {
     case "httpGet":
-      return `${handler.scheme === "HTTPS" ? "HTTPS " : ""}GET ${normalPath(handler.path)} on port ${portText(handler.port)}`;
+      return `${handler.scheme.value === "HTTPS" ? "HTTPS " : ""}GET ${normalPath(handler.path.value)} on port ${portText(handler.port)}`;
     case "tcpSocket":
       return `the TCP connect to port ${portText(handler.port)}`;
     case "grpc":
       return `the gRPC health check on port ${portText(handler.port)}`;
     case "exec":
-      return `the command ${JSON.stringify(handler.command.join(" "))}`;
+      return `the command ${JSON.stringify(handler.command.value.join(" "))}`;
   }
 }
 function normalPath(path10) {
@@ -28151,30 +28165,33 @@ function settingSpan(setting2, probe) {
 }
 function settingText(name, setting2) {
   if (!setting2.entry) return `${name} unset, default ${setting2.value}s`;
-  const written = setting2.entry.value?.kind === "scalar" ? setting2.entry.value.value : null;
-  return written === setting2.value ? `${name}: ${setting2.value}` : `${name}: ${JSON.stringify(written)}, which means ${setting2.value}s`;
+  const written2 = setting2.written ?? null;
+  return written2 === setting2.value ? `${name}: ${setting2.value}` : `${name}: ${JSON.stringify(written2)}, which means ${setting2.value}s`;
 }
-function servicesText(routes) {
-  const names = [...new Set(routes.map((r7) => r7.service.object.ref.name ?? "?"))];
+function servicesText(routing) {
+  const names = [...new Set(routedServices(routing).map((s) => s.object.ref.name ?? "?"))];
   if (names.length === 0) return null;
   const quoted = names.map((n) => `"${n}"`);
-  const text = names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
-  return { text, plural: names.length > 1 };
-}
-function servingRoutes(container, routing) {
-  return routing.routesOf(container).filter((r7) => !r7.monitoring);
+  const text2 = names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+  return { text: text2, plural: names.length > 1 };
 }
 function preStopSleep(container) {
   const handler = container.preStop?.handler;
   if (!handler) return null;
-  if (handler.kind === "sleep") return handler.seconds;
-  if (handler.kind === "exec") return longestSleep(handler.command);
+  if (handler.kind === "sleep") return handler.seconds.value;
+  if (handler.kind === "exec") return longestSleep(handler.command.value);
   return null;
 }
-function raiseThreshold(file, probe, threshold) {
-  const edit = probe.node && setValue(file, probe.node, "failureThreshold", String(threshold));
+function raiseThreshold(edits, probe, threshold) {
+  const edit = probe.node && edits.set(probe.node, "failureThreshold", String(threshold));
   const interval = failureWindow(probe).interval;
-  return edit ? { description: `set failureThreshold to ${threshold} (${threshold} \xD7 ${interval}s = ${threshold * interval}s)`, edit } : null;
+  return proposeFix(`set failureThreshold to ${threshold} (${threshold} \xD7 ${interval}s = ${threshold * interval}s)`, edit, true);
+}
+function canAct(probe) {
+  const handler = probeHandler(probe);
+  if (!handler) return false;
+  const port = handler.kind === "exec" ? null : handler.port;
+  return !(port && typeof port.written === "string" && !port.declared);
 }
 function isPortName(name) {
   return /^(?!-)(?!.*--)(?=.*[a-z])[a-z0-9-]{1,15}(?<!-)$/.test(name);
@@ -28235,15 +28252,17 @@ livenessProbe:
     let subject = null;
     let at2 = handler.entry;
     if (handler.kind === "httpGet") {
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(handler.path))) {
-        subject = `path ${handler.path}`;
-        at2 = entry(handler.node ?? void 0, "path") ?? handler.entry;
+      const path10 = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path10.value))) {
+        subject = `path ${path10.value}`;
+        at2 = path10.entry ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
-      const text = commandText(handler.command);
-      if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text))) {
-        subject = `command ${JSON.stringify(handler.command.join(" ").replace(/\s+/g, " ").trim())}`;
-        at2 = entry(handler.node ?? void 0, "command") ?? handler.entry;
+      const command = handler.command;
+      const text2 = commandText(command.value);
+      if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text2))) {
+        subject = `command ${JSON.stringify(command.value.join(" ").replace(/\s+/g, " ").trim())}`;
+        at2 = command.entry ?? handler.entry;
       }
     }
     if (!subject) return;
@@ -28259,11 +28278,12 @@ livenessProbe:
 var liveness_equals_readiness_default = defineRule({
   id: "liveness-equals-readiness",
   severity: "warning",
+  severityNote: "warning when liveness gives up no later than readiness; info when its failure window is longer",
   fixable: "none",
   options: {},
   docs: {
-    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. Timings do not make two checks different.",
-    why: 'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint, the first slow dependency or burst of load that makes the pod not-ready also, a little later, restarts it: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. Give liveness a cheap endpoint that only proves the process is alive (`/healthz`, `/livez`) and keep dependency checks in readiness.',
+    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process.",
+    why: 'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint with a window no longer than readiness\'s, the container is restarted the moment it is taken out of rotation: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. With a longer liveness window the restart comes later, which is fine for an endpoint that only proves the process responds; but if it checks a database or an upstream, an outage of that dependency restarts every pod. That is why the incident this tool exists for ended with separate endpoints: a cheap `/healthz` for liveness and a `/ready` that checks dependencies.',
     fix: "Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring's `/actuator/health/liveness`), and keep dependency checks in readiness.",
     failing: deployment(`
 ports:
@@ -28291,10 +28311,23 @@ livenessProbe:
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
     if (!live || !ready || checkIdentity(live) !== checkIdentity(ready)) return;
+    const liveWindow = failureWindow(liveness);
+    const readyWindow = failureWindow(readiness);
+    const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
+    if (liveWindow.seconds <= readyWindow.seconds) {
+      ctx.report({
+        span: liveness.entry.keySpan,
+        probe: "liveness",
+        severity: "warning",
+        message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted as it is taken out of rotation, not given time to recover`
+      });
+      return;
+    }
     ctx.report({
       span: liveness.entry.keySpan,
       probe: "liveness",
-      message: `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)}): when that check fails under load the container is restarted, not only taken out of rotation`
+      severity: "info",
+      message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness takes it out of rotation (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`
     });
   }
 });
@@ -28302,30 +28335,17 @@ function checkIdentity(handler) {
   const port = handler.kind === "exec" ? null : handler.port?.resolved ?? handler.port?.written ?? null;
   switch (handler.kind) {
     case "httpGet": {
-      const headers = handler.headers.map((h) => `${h.name.toLowerCase()}=${h.value}`).sort();
-      return JSON.stringify(["http", port, normalPath(handler.path), handler.host, handler.scheme.toUpperCase(), headers]);
+      const headers = handler.headers.map((h) => `${h.name.value.toLowerCase()}=${h.value}`).sort();
+      return JSON.stringify(["http", port, normalPath(handler.path.value), handler.host.value, handler.scheme.value.toUpperCase(), headers]);
     }
     case "tcpSocket":
-      return JSON.stringify(["tcp", port, handler.host]);
+      return JSON.stringify(["tcp", port, handler.host.value]);
     case "grpc":
-      return JSON.stringify(["grpc", port, handler.service]);
+      return JSON.stringify(["grpc", port, handler.service.value]);
     case "exec":
-      return JSON.stringify(["exec", handler.command]);
+      return JSON.stringify(["exec", handler.command.value]);
   }
 }
-
-// src/model.ts
-function isLongRunning(c) {
-  return c.role === "main" || c.role === "sidecar";
-}
-var PROBE_DEFAULTS = {
-  initialDelaySeconds: 0,
-  timeoutSeconds: 1,
-  periodSeconds: 10,
-  successThreshold: 1,
-  failureThreshold: 3
-};
-var POD_TERMINATION_GRACE_DEFAULT = 30;
 
 // rules/liveness-probe-missing.ts
 var liveness_probe_missing_default = defineRule({
@@ -28334,7 +28354,7 @@ var liveness_probe_missing_default = defineRule({
   fixable: "none",
   options: {},
   docs: {
-    summary: "A serving container (one a Service routes to, or that declares ports) without a liveness probe. Off by default: for teams whose policy requires one.",
+    summary: "A serving container (a Service routes to it, or an Ingress or Gateway route exposes it) without a liveness probe. Off by default: for teams whose policy requires one.",
     why: "A liveness probe restarts a container that is wedged \u2014 deadlocked, out of file descriptors, stuck in a loop \u2014 which readiness alone would leave running, out of rotation, forever. It is off by default because a bad liveness probe does more harm than none (see liveness-checks-dependencies and probe-failure-window-short); enable it where a policy demands one.",
     fix: "Add a liveness probe on a cheap, local endpoint, with a failure window of at least 30 s and longer than the readiness one.",
     failing: deployment(`
@@ -28343,7 +28363,7 @@ ports:
 readinessProbe:
   httpGet: {path: /ready, port: 8080}
   timeoutSeconds: 5
-`),
+`) + SERVICE,
     passing: deployment(`
 ports:
   - containerPort: 8080
@@ -28353,16 +28373,17 @@ readinessProbe:
 livenessProbe:
   httpGet: {path: /healthz, port: 8080}
   timeoutSeconds: 5
-`)
+`) + SERVICE
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.liveness) return;
-    const services = servicesText(ctx.routing.routesOf(container))?.text;
-    if (!services && container.ports.length === 0) return;
+    const routing = ctx.routing.of(container);
+    if (!routing.serves) return;
+    const services = servicesText(routing);
     ctx.report({
       span: container.span,
       probe: "liveness",
-      message: `container "${container.name}" has no liveness probe: if it wedges (deadlock, exhausted connections) it keeps running${services ? ` and, once out of rotation, ${services} loses its capacity` : ""} until someone restarts it by hand`
+      message: `container "${container.name}" has no liveness probe: if it wedges (deadlock, exhausted connections) it keeps running${services ? ` and, once out of rotation, ${services.text} lose${services.plural ? "" : "s"} its capacity` : ""} until someone restarts it by hand`
     });
   }
 });
@@ -28405,18 +28426,142 @@ livenessProbe:
   checkContainer(container, ctx) {
     const liveness = container.probes.liveness;
     const readiness = container.probes.readiness;
-    if (!liveness || !readiness || !probeHandler(liveness) || !probeHandler(readiness)) return;
+    if (!liveness || !readiness || !canAct(liveness) || !canAct(readiness)) return;
     const live = failureWindow(liveness);
     const ready = failureWindow(readiness);
     if (live.seconds >= ready.seconds) return;
     ctx.report({
-      fix: raiseThreshold(container.workload.object.file, liveness, Math.ceil(ready.seconds / live.interval)),
+      fix: raiseThreshold(ctx.edits, liveness, Math.ceil(ready.seconds / live.interval)),
       span: settingSpan(liveness.failureThreshold, liveness),
       probe: "liveness",
       message: `liveness probe of container "${container.name}" restarts it after ${windowText(live)} of failed checks, before its readiness probe takes it out of rotation after ${windowText(ready)}: under load the container is killed with its in-flight requests instead of being given time to catch up`
     });
   }
 });
+
+// src/edit.ts
+var endings = /* @__PURE__ */ new WeakMap();
+var steps = /* @__PURE__ */ new WeakMap();
+function lineEnding(file) {
+  let eol = endings.get(file);
+  if (eol === void 0) endings.set(file, eol = file.text.includes("\r\n") ? "\r\n" : "\n");
+  return eol;
+}
+function lineStart(text2, offset) {
+  return text2.lastIndexOf("\n", offset - 1) + 1;
+}
+function column(text2, offset) {
+  return offset - lineStart(text2, offset);
+}
+function startsLine(text2, offset) {
+  return /^[ ]*$/.test(text2.slice(lineStart(text2, offset), offset));
+}
+function indentStep(file) {
+  let step = steps.get(file);
+  if (step === void 0) steps.set(file, step = measureIndentStep(file));
+  return step;
+}
+function measureIndentStep(file) {
+  let best = Infinity;
+  const lines2 = file.text.split("\n");
+  for (let i = 0; i + 1 < lines2.length; i++) {
+    const line = lines2[i].replace(/\r$/, "");
+    if (!/:\s*$/.test(line) || /^\s*#/.test(line)) continue;
+    const next = lines2[i + 1];
+    if (next.trim() === "" || /^\s*#/.test(next)) continue;
+    const indent = (s) => s.length - s.replace(/^[ -]*/, "").length;
+    const diff = indent(next) - indent(line);
+    if (diff > 0 && diff < best) best = diff;
+    if (best === 2) break;
+  }
+  return Number.isFinite(best) && best <= 8 ? best : 2;
+}
+function scalarText(value) {
+  if (typeof value === "number") return String(value);
+  const special = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+  const plain = /^[A-Za-z_/][\w./-]*$/.test(value) && !special.test(value);
+  return plain ? value : JSON.stringify(value);
+}
+function replaceScalar(node, text2) {
+  if (node.shared || node.kind !== "scalar") return null;
+  return { offset: node.span.start, length: node.span.end - node.span.start, text: text2 };
+}
+function reindent(lines2, base, step) {
+  return lines2.map((line) => {
+    const depth = (line.length - line.trimStart().length) / 2;
+    return base + " ".repeat(depth * step) + line.trimStart();
+  });
+}
+function addEntry(file, map2, key, value) {
+  if (map2.shared) return null;
+  const text2 = file.text;
+  const own = map2.entries.filter((x) => x.keySpan.start >= map2.span.start && x.keySpan.start < map2.span.end);
+  if (map2.flow) {
+    if (Array.isArray(value)) return null;
+    const last = own.at(-1);
+    const at3 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
+    return { edits: [{ offset: at3, length: 0, text: `${last ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
+  }
+  const first = own[0];
+  if (!first) return null;
+  const eol = lineEnding(file);
+  const indent = " ".repeat(column(text2, first.keySpan.start));
+  const lines2 = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
+  const at2 = startsLine(text2, map2.span.end) ? lineStart(text2, map2.span.end) : map2.span.end;
+  const needsBreak = at2 > 0 && text2[at2 - 1] !== "\n";
+  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines2.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
+}
+function setValue(file, map2, key, value) {
+  const existing = entry(map2, key);
+  if (!existing) return addEntry(file, map2, key, value);
+  if (map2.shared || !existing.value) return null;
+  const edit = replaceScalar(existing.value, value);
+  return edit ? { edits: [edit], changes: [{ map: map2, key }] } : null;
+}
+function removeEntry(file, map2, e) {
+  if (map2.shared || (e.value?.shared ?? false)) return null;
+  const text2 = file.text;
+  const end = e.value ? e.value.span.end : e.keySpan.end;
+  if (map2.flow) {
+    const after = /^\s*,\s*/.exec(text2.slice(end));
+    const before = /,\s*$/.exec(text2.slice(map2.span.start + 1, e.keySpan.start));
+    const from2 = !after && before ? map2.span.start + 1 + before.index : e.keySpan.start;
+    const to2 = after ? end + after[0].length : end;
+    return { edits: [{ offset: from2, length: to2 - from2, text: "" }], changes: [{ map: map2, key: e.key }] };
+  }
+  if (!startsLine(text2, e.keySpan.start) || map2.entries.length < 2) return null;
+  const from = lineStart(text2, e.keySpan.start);
+  const newline = text2.indexOf("\n", end > from && text2[end - 1] === "\n" ? end - 1 : end);
+  const to = newline === -1 ? text2.length : newline + 1;
+  return { edits: [{ offset: from, length: to - from, text: "" }], changes: [{ map: map2, key: e.key }] };
+}
+function insertBefore(file, map2, e, key, lines2) {
+  if (map2.shared || map2.flow || !startsLine(file.text, e.keySpan.start)) return null;
+  const eol = lineEnding(file);
+  const from = lineStart(file.text, e.keySpan.start);
+  return { edits: [{ offset: from, length: 0, text: lines2.join(eol) + eol }], changes: [{ map: map2, key }] };
+}
+function entryText(file, e) {
+  const end = e.value ? e.value.span.end : e.keySpan.end;
+  return file.text.slice(e.keySpan.start, end).replace(/\s+$/, "");
+}
+function columnOf(file, offset) {
+  return column(file.text, offset);
+}
+function merge(...sets) {
+  if (sets.some((s) => s === null)) return null;
+  return { edits: sets.flatMap((s) => s.edits), changes: sets.flatMap((s) => s.changes) };
+}
+function editorFor(file) {
+  return {
+    set: (map2, key, value) => setValue(file, map2, key, value),
+    add: (map2, key, value) => addEntry(file, map2, key, value),
+    remove: (map2, e) => removeEntry(file, map2, e),
+    insertBefore: (map2, e, key, lines2) => insertBefore(file, map2, e, key, lines2),
+    text: (e) => entryText(file, e),
+    column: (offset) => columnOf(file, offset)
+  };
+}
 
 // rules/prestop-hook-missing.ts
 var prestop_hook_missing_default = defineRule({
@@ -28425,9 +28570,9 @@ var prestop_hook_missing_default = defineRule({
   fixable: "unsafe",
   options: {},
   docs: {
-    summary: "A container that a Service routes to has no `lifecycle.preStop` hook.",
+    summary: "A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or StatefulSets with one replica.",
     why: "When a pod is deleted, kubelet sends SIGTERM at the same moment as the endpoint removal starts to spread: kube-proxy on every node and the ingress controllers take a few seconds to stop sending new connections. An application that exits on SIGTERM fails every request that still arrives, on every rollout and scale-down. A short preStop sleep keeps it serving until the routes have caught up.",
-    fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes \u2265 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain.',
+    fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes \u2265 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain (the suggestion raises a grace period under 15 s to 15 s). A StatefulSet with one replica has no other endpoint to drain to, and a pod with grace 0 asked to die at once: neither is reported.',
     failing: deployment(`
 ports:
   - containerPort: 8080
@@ -28451,31 +28596,36 @@ lifecycle:
 `) + SERVICE
   },
   checkContainer(container, ctx) {
-    if (!isLongRunning(container) || container.workload.batch || container.preStop) return;
-    const routes = servingRoutes(container, ctx.routing);
-    const services = servicesText(routes)?.text;
-    if (!services) return;
-    const exposed = routes.flatMap((r7) => r7.exposedBy);
-    const via = exposed.length > 0 ? `ingress controllers (${exposed[0].object.ref.kind} "${exposed[0].object.ref.name}") and kube-proxy still send` : "kube-proxy still sends";
+    const { workload } = container;
+    if (!isLongRunning(container) || workload.batch || container.preStop) return;
+    if (workload.terminationGracePeriodSeconds.value === 0) return;
+    if (workload.object.ref.kind === "StatefulSet" && (workload.replicas ?? 1) <= 1) return;
+    const routing = ctx.routing.of(container);
+    if (!routing.serves) return;
+    const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))];
+    const services = servicesText(routing)?.text;
+    const via = fronts.length > 0 ? `ingress controllers (${fronts.join(", ")})${services ? " and kube-proxy still send" : " still send"}` : "kube-proxy still sends";
     const { major, minor } = ctx.kubernetesVersion;
     const sleepAction = major > 1 || minor >= 30;
-    const hook = sleepAction ? "a preStop `sleep: {seconds: 5}`" : 'a preStop `exec: {command: [sleep, "5"]}`';
+    const hook = sleepAction ? `a preStop \`sleep: {seconds: ${SLEEP_SECONDS}}\`` : `a preStop \`exec: {command: [sleep, "${SLEEP_SECONDS}"]}\``;
     ctx.report({
-      fix: preStopSleep2(container, sleepAction),
+      fix: preStopSleep2(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests for ${services}, and those requests fail; ${hook} keeps it serving until routes catch up`
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests${services ? ` for ${services}` : ""}, and those requests fail; ${hook} keeps it serving until routes catch up`
     });
   }
 });
 var SLEEP_SECONDS = 5;
-function preStopSleep2(container, sleepAction) {
-  if (container.workload.terminationGracePeriodSeconds.value <= SLEEP_SECONDS) return null;
+var DRAIN_SECONDS = 10;
+function preStopSleep2(edits, container, sleepAction) {
   const hook = sleepAction ? ["sleep:", `  seconds: ${SLEEP_SECONDS}`] : ["exec:", `  command: ["sleep", "${SLEEP_SECONDS}"]`];
-  const file = container.workload.object.file;
-  const lifecycle = asMap(child(container.node, "lifecycle"));
-  const edit = lifecycle ? addEntry(file, lifecycle, "preStop", hook) : addEntry(file, container.node, "lifecycle", ["preStop:", ...hook.map((line) => `  ${line}`)]);
+  const addHook = container.lifecycle ? edits.add(container.lifecycle, "preStop", hook) : edits.add(container.node, "lifecycle", ["preStop:", ...hook.map((line) => `  ${line}`)]);
   const how = sleepAction ? "a sleep action" : "exec sleep; the image needs a sleep binary";
-  return edit && { description: `add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, edit };
+  const grace = container.workload.terminationGracePeriodSeconds.value;
+  const needed = SLEEP_SECONDS + DRAIN_SECONDS;
+  if (grace >= needed) return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, addHook, false);
+  const raise = edits.set(container.workload.podSpec, "terminationGracePeriodSeconds", String(needed));
+  return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how}) and raise terminationGracePeriodSeconds from ${grace} to ${needed}`, merge(addHook, raise), false);
 }
 
 // rules/probe-failure-window-short.ts
@@ -28488,7 +28638,7 @@ var probe_failure_window_short_default = defineRule({
     livenessMinSeconds: { type: "seconds", default: 30, description: "Shortest time, in seconds, a liveness probe may take to restart a container." }
   },
   docs: {
-    summary: "A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold \xD7 max(periodSeconds, timeoutSeconds)`.",
+    summary: "A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold \xD7 max(periodSeconds, timeoutSeconds)`. A `tcpSocket` probe is only checked for `failureThreshold: 1`: the kernel accepts connections while the app stalls, so a short window does not turn slowness into failures.",
     why: "A few slow answers in a row are normal for a busy service: a GC pause, a cold cache, a slow database. When the failure window is that short, readiness drops healthy pods from their Service (and the ingress answers 502 while they flap in and out), and liveness restarts containers that were only busy, which moves their load onto the others.",
     fix: "Raise `failureThreshold` until `failureThreshold \xD7 max(periodSeconds, timeoutSeconds)` reaches the minimum (20 s for readiness, 30 s for liveness).",
     failing: deployment(`
@@ -28514,23 +28664,28 @@ readinessProbe:
     for (const type2 of ["readiness", "liveness"]) {
       const probe = container.probes[type2];
       const needed = minimum[type2];
-      if (!probe || !probeHandler(probe)) continue;
+      const handler = probe && probeHandler(probe);
+      if (!probe || !handler) continue;
       const window = failureWindow(probe);
       const single = window.threshold === 1;
-      if (window.seconds >= needed && !single) continue;
-      const services = servicesText(ctx.routing.routesOf(container))?.text;
+      if (!single && (window.seconds >= needed || handler.kind === "tcpSocket")) continue;
+      const services = servicesText(ctx.routing.of(container))?.text;
       const giveUp = single ? `gives up after a single failed check` : `gives up after ${windowText(window)} of failed checks`;
       const consequence = type2 === "readiness" ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ""}` : "a short stall under load restarts a container that was only busy";
-      const threshold = Math.max(2, Math.ceil(needed / window.interval));
+      const threshold = Math.max(2, handler.kind === "tcpSocket" ? 2 : Math.ceil(needed / window.interval));
       ctx.report({
-        fix: raiseThreshold(container.workload.object.file, probe, threshold),
+        fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type2,
-        message: `${describeProbe(probe)} ${giveUp} (${single ? `failureThreshold: 1, ${windowText(window)}; need \u2265 2 checks and ` : "need "}\u2265 ${needed}s): ${consequence}`
+        message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler.kind === "tcpSocket", window, needed)}): ${consequence}`
       });
     }
   }
 });
+function needs(single, tcp, window, seconds) {
+  if (!single) return `need \u2265 ${seconds}s`;
+  return `failureThreshold: 1, ${windowText(window)}; need \u2265 2 checks${tcp ? "" : ` and \u2265 ${seconds}s`}`;
+}
 
 // rules/probe-forbidden.ts
 var probe_forbidden_default = defineRule({
@@ -28601,15 +28756,14 @@ livenessProbe:
 `)
   },
   checkContainer(container, ctx) {
-    const file = container.workload.object.file;
     for (const probe of Object.values(container.probes)) {
-      const problems = probeProblems(file, probe);
+      const problems = probeProblems(ctx.edits, probe);
       const first = problems[0];
       if (!first) continue;
       const repairs = problems.flatMap((p) => p.repair?.edit ? [p.repair] : []);
       const edit = repairs.length > 0 ? merge(...repairs.map((r7) => r7.edit)) : null;
       ctx.report({
-        fix: edit && { description: repairs.map((r7) => r7.text).join(", "), edit },
+        fix: proposeFix(repairs.map((r7) => r7.text).join(", "), edit, repairs.every((r7) => r7.safe)),
         span: first.span,
         probe: probe.type,
         message: `${describeProbe(probe)} is rejected by the API server: ${problems.map((p) => p.text).join("; ")}`
@@ -28617,7 +28771,7 @@ livenessProbe:
     }
   }
 });
-function probeProblems(file, probe) {
+function probeProblems(edits, probe) {
   if (!probe.node) return [{ span: entrySpan(probe.entry), text: `${probe.entry.key} must be a mapping` }];
   const problems = [];
   if (probe.handlers.length === 0) {
@@ -28628,94 +28782,90 @@ function probeProblems(file, probe) {
       text: `it has ${probe.handlers.length} handlers (${probe.handlers.map((h) => h.kind).join(", ")}); exactly one is allowed`
     });
   }
-  for (const field of NUMBER_FIELDS) {
-    const written = probe[field].entry;
-    if (written) problems.push(...integerProblems(file, probe.node, written, field, false));
-  }
+  for (const field of NUMBER_FIELDS) problems.push(...integerProblems(edits, probe.node, probe[field], field, false));
   const success = probe.successThreshold;
   if (probe.type !== "readiness" && success.entry && success.value !== 1) {
     problems.push({
       span: entrySpan(success.entry),
       text: `successThreshold must be 1 on a ${probe.type} probe, not ${success.value}`,
-      repair: { text: "set successThreshold to 1", edit: setValue(file, probe.node, "successThreshold", "1") }
+      repair: { text: "set successThreshold to 1", edit: edits.set(probe.node, "successThreshold", "1"), safe: true }
     });
   }
   const grace = probe.terminationGracePeriodSeconds;
-  if (grace) {
+  if (grace.entry) {
     if (probe.type === "readiness") {
       problems.push({
-        span: entrySpan(grace),
+        span: entrySpan(grace.entry),
         text: "a readiness probe may not set terminationGracePeriodSeconds",
-        repair: { text: "remove terminationGracePeriodSeconds", edit: removeEntry(file, probe.node, grace) }
+        // A removal is a suggestion (§4): the value may have been meant for the liveness probe.
+        repair: { text: "remove terminationGracePeriodSeconds", edit: edits.remove(probe.node, grace.entry), safe: false }
       });
     } else {
-      problems.push(...integerProblems(file, probe.node, grace, "terminationGracePeriodSeconds", true));
+      problems.push(...integerProblems(edits, probe.node, grace, "terminationGracePeriodSeconds", true));
     }
   }
-  for (const handler of probe.handlers) problems.push(...handlerProblems(file, handler));
+  for (const handler of probe.handlers) problems.push(...handlerProblems(edits, handler));
   return problems;
 }
-function unquote(file, map2, e, value) {
+function unquote(edits, map2, key, value, safe) {
   if (typeof value !== "string" || !/^\d{1,9}$/.test(value)) return void 0;
-  return { text: `write ${e.key} as the number ${Number(value)}`, edit: setValue(file, map2, e.key, String(Number(value))) };
+  return { text: `write ${key} as the number ${Number(value)}`, edit: edits.set(map2, key, String(Number(value))), safe };
 }
-function integerProblems(file, map2, e, field, positive) {
-  const value = asScalar(e.value)?.value;
-  const span = entrySpan(e);
+function integerProblems(edits, map2, setting2, field, positive) {
+  if (!setting2.entry) return [];
+  const value = setting2.written;
+  const span = entrySpan(setting2.entry);
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    const repair = !positive || Number(value) > 0 ? unquote(file, map2, e, value) : void 0;
+    const repair = !positive || Number(value) > 0 ? unquote(edits, map2, field, value, !positive) : void 0;
     return [{ span, text: `${field} must be an integer, not ${JSON.stringify(value ?? null)}`, repair }];
   }
   if (positive && value <= 0) return [{ span, text: `${field} must be greater than 0, not ${value}` }];
   if (value < 0) return [{ span, text: `${field} must not be negative (${value})` }];
   return [];
 }
-function handlerProblems(file, handler) {
+function handlerProblems(edits, handler) {
   if (!handler.node) return [{ span: entrySpan(handler.entry), text: `${handler.kind} must be a mapping` }];
   switch (handler.kind) {
     case "exec":
-      return handler.command.length === 0 ? [{ span: entrySpan(handler.entry), text: "exec has an empty command" }] : [];
+      return handler.command.value.length === 0 ? [{ span: entrySpan(handler.entry), text: "exec has an empty command" }] : [];
     case "grpc":
-      return portProblems(file, handler, handler.port, false);
+      return portProblems(edits, handler, handler.port, false);
     case "tcpSocket":
-      return portProblems(file, handler, handler.port, true);
+      return portProblems(edits, handler, handler.port, true);
     case "httpGet": {
-      const problems = portProblems(file, handler, handler.port, true);
-      if (handler.scheme !== "HTTP" && handler.scheme !== "HTTPS") {
-        problems.push({ span: fieldSpan(handler, "scheme"), text: `scheme must be HTTP or HTTPS, not ${JSON.stringify(handler.scheme)}` });
+      const problems = portProblems(edits, handler, handler.port, true);
+      const scheme = handler.scheme;
+      if (scheme.value !== "HTTP" && scheme.value !== "HTTPS") {
+        problems.push({ span: scheme.entry ? entrySpan(scheme.entry) : handler.entry.keySpan, text: `scheme must be HTTP or HTTPS, not ${JSON.stringify(scheme.value)}` });
       }
       for (const header of handler.headers) {
-        if (!HEADER_NAME.test(header.name)) {
-          const name = entry(header.node, "name");
-          problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
+        if (!HEADER_NAME.test(header.name.value)) {
+          const name = header.name.entry;
+          problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name.value)} is not a valid HTTP header name` });
         }
       }
       return problems;
     }
   }
 }
-function fieldSpan(handler, key) {
-  const e = entry(handler.node ?? void 0, key);
-  return e ? entrySpan(e) : handler.entry.keySpan;
-}
-function portProblems(file, handler, port, namesAllowed) {
+function portProblems(edits, handler, port, namesAllowed) {
   if (!port) return [{ span: handler.entry.keySpan, text: `${handler.kind} needs a port` }];
   const span = entrySpan(port.entry);
-  const written = port.written;
-  if (typeof written === "number") {
-    return Number.isInteger(written) && written >= 1 && written <= 65535 ? [] : [{ span, text: `port must be between 1 and 65535, not ${written}` }];
+  const written2 = port.written;
+  if (typeof written2 === "number") {
+    return Number.isInteger(written2) && written2 >= 1 && written2 <= 65535 ? [] : [{ span, text: `port must be between 1 and 65535, not ${written2}` }];
   }
-  if (typeof written !== "string") return [{ span, text: "port must be a number or a port name" }];
+  if (typeof written2 !== "string") return [{ span, text: "port must be a number or a port name" }];
   if (!namesAllowed) {
-    const repair = handler.node ? unquote(file, handler.node, port.entry, written) : void 0;
-    return [{ span, text: `a gRPC port must be a number, not the name ${JSON.stringify(written)}`, repair }];
+    const repair = handler.node ? unquote(edits, handler.node, port.entry.key, written2, false) : void 0;
+    return [{ span, text: `a gRPC port must be a number, not the name ${JSON.stringify(written2)}`, repair }];
   }
-  if (/^\d+$/.test(written)) {
-    const number = Number(written);
-    const repair = number >= 1 && number <= 65535 && handler.node ? unquote(file, handler.node, port.entry, written) : void 0;
-    return [{ span, text: `port ${JSON.stringify(written)} is quoted, which makes it a port name, and a name needs a letter; write it unquoted`, repair }];
+  if (/^\d+$/.test(written2)) {
+    const number = Number(written2);
+    const repair = number >= 1 && number <= 65535 && handler.node ? unquote(edits, handler.node, port.entry.key, written2, false) : void 0;
+    return [{ span, text: `port ${JSON.stringify(written2)} is quoted, which makes it a port name, and a name needs a letter; write it unquoted`, repair }];
   }
-  return isPortName(written) ? [] : [{ span, text: `port name ${JSON.stringify(written)} is not valid (1\u201315 of a-z, 0-9 and "-", with a letter, no leading, trailing or doubled "-")` }];
+  return isPortName(written2) ? [] : [{ span, text: `port name ${JSON.stringify(written2)} is not valid (1\u201315 of a-z, 0-9 and "-", with a letter, no leading, trailing or doubled "-")` }];
 }
 
 // rules/probe-port-missing.ts
@@ -28749,7 +28899,7 @@ readinessProbe:
 `)
   },
   checkContainer(container, ctx) {
-    const fix = onlyTcpPort(container);
+    const fix = onlyTcpPort(ctx.edits, container);
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
       if (!handler || handler.kind === "exec" || handler.kind === "grpc") continue;
@@ -28777,27 +28927,26 @@ readinessProbe:
     }
   }
 });
-function onlyTcpPort(container) {
+function onlyTcpPort(edits, container) {
   const tcp = container.ports.filter((p) => p.protocol === "TCP" && (p.name !== null || p.number !== null));
   const only = tcp.length === 1 ? tcp[0] : null;
   return (handlerNode, port) => {
     if (!only || !handlerNode) return null;
     const value = only.name !== null && isPortName(only.name) ? only.name : only.number !== null ? String(only.number) : null;
     if (value === null) return null;
-    const edit = setValue(container.workload.object.file, handlerNode, port.key, value);
-    return edit && { description: `use port ${value}, the container's only TCP port`, edit };
+    return proposeFix(`use port ${value}, the container's only TCP port`, edits.set(handlerNode, port.key, value), false);
   };
 }
 
 // rules/probe-port-undeclared.ts
 var probe_port_undeclared_default = defineRule({
   id: "probe-port-undeclared",
-  severity: "warning",
+  severity: "info",
   fixable: "none",
   options: {},
   docs: {
-    summary: "A numeric probe port that is not among the container's declared ports, when it declares some, and the number does not appear in its command, args or env values (`--port=8081`, `:8081`, `PORT=8081`).",
-    why: "Declaring ports is optional, so a probe on an undeclared port is legal. But when a container lists its ports and the probe aims at another number that nothing in its configuration mentions, the usual cause is a port changed in one place and not the other: the check then fails forever (readiness never passes, liveness restarts the container in a loop).",
+    summary: "A numeric probe port that is not among the container's declared ports, when it declares some, no other container of the pod declares it (a mesh sidecar answering for the app), the probe sets no `host`, and the number does not appear as a whole number in its command, args or env values (`--port=8081`, `:8081`, `PORT=8081`). A hint about a possible typo: ports need no declaration to work.",
+    why: "Declaring ports is optional, so a probe on an undeclared port is legal and often right (an admin or health listener nobody declared). But when a container lists its ports and the probe aims at another number that nothing in its configuration mentions, one possible cause is a port changed in one place and not the other: the check then fails forever (readiness never passes, liveness restarts the container in a loop). It is a hint to look, never a warning.",
     fix: "Point the probe at a port the application listens on and declare it in `ports`; if the port is set somewhere probe-lint cannot see, declare it anyway \u2014 it documents the container.",
     failing: deployment(`
 ports:
@@ -28818,13 +28967,14 @@ readinessProbe:
   checkContainer(container, ctx) {
     const declared = container.ports.flatMap((p) => p.number === null ? [] : [p.number]);
     if (declared.length === 0) return;
+    const neighbours = new Set(container.workload.containers.filter((c) => c !== container).flatMap((c) => c.ports.flatMap((p) => p.number === null ? [] : [p.number])));
     const mentioned = [...container.argv, ...container.envValues].join("\n");
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
       if (!handler || handler.kind === "exec") continue;
       const port = handler.port;
-      if (!port || typeof port.written !== "number" || declared.includes(port.written)) continue;
-      if ((handler.kind === "httpGet" || handler.kind === "tcpSocket") && handler.host) continue;
+      if (!port || typeof port.written !== "number" || declared.includes(port.written) || neighbours.has(port.written)) continue;
+      if ((handler.kind === "httpGet" || handler.kind === "tcpSocket") && handler.host.value) continue;
       if (new RegExp(`(?<![0-9])${port.written}(?![0-9])`).test(mentioned)) continue;
       const consequence = probe.type === "liveness" ? "if nothing listens there, the container is restarted in a loop" : probe.type === "readiness" ? "if nothing listens there, the pod never becomes ready" : "if nothing listens there, the startup probe never succeeds and the container is restarted in a loop";
       ctx.report({
@@ -28865,13 +29015,13 @@ readinessProbe:
   checkContainer(container, ctx) {
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
-      if (!handler || handler.kind !== "httpGet" && handler.kind !== "tcpSocket" || !handler.host) continue;
-      if (container.workload.hostNetwork && NODE_LOCAL.test(handler.host)) continue;
-      const hostEntry = entry(handler.node ?? void 0, "host") ?? handler.entry;
+      if (!handler || handler.kind !== "httpGet" && handler.kind !== "tcpSocket") continue;
+      const host = handler.host;
+      if (!host.value || container.workload.hostNetwork && NODE_LOCAL.test(host.value)) continue;
       ctx.report({
-        span: entrySpan(hostEntry),
+        span: entrySpan(host.entry ?? handler.entry),
         probe: probe.type,
-        message: `${describeProbe(probe)} checks host "${handler.host}", not this container: its own health goes unchecked, and when "${handler.host}" is unreachable every pod fails the probe at once`
+        message: `${describeProbe(probe)} checks host "${host.value}", not this container: its own health goes unchecked, and when "${host.value}" is unreachable every pod fails the probe at once`
       });
     }
   }
@@ -28921,13 +29071,19 @@ var CHECKED = ["readiness", "liveness"];
 var probe_timeout_short_default = defineRule({
   id: "probe-timeout-short",
   severity: "warning",
+  severityNote: "warning; info when the probe needs at least `longWindowSeconds` of failed checks before it acts",
   fixable: "safe",
   options: {
     minSeconds: { type: "seconds", default: 3, description: "Shortest timeout, in seconds, accepted for HTTP, gRPC and exec probes." },
-    fixSeconds: { type: "seconds", default: 5, description: "Timeout the fix sets." }
+    fixSeconds: { type: "seconds", default: 5, description: "Timeout the fix sets." },
+    longWindowSeconds: {
+      type: "seconds",
+      default: 60,
+      description: "A probe whose failure window is at least this long needs minutes of slowness before it acts: its finding is then info."
+    }
   },
   docs: {
-    summary: "An HTTP, gRPC or exec readiness or liveness probe with a timeout shorter than `minSeconds` (1 s when unset).",
+    summary: "An HTTP, gRPC or exec readiness or liveness probe with a timeout shorter than `minSeconds` (1 s when unset). A warning; info when the failure window (`failureThreshold \xD7 max(periodSeconds, timeoutSeconds)`) is at least `longWindowSeconds`, because slowness must then last minutes before the probe acts.",
     why: "A check that answers a little slower than its timeout counts as a failure. Health endpoints that touch a database or a cache slow down exactly when the service is busy, so a short timeout marks healthy pods not-ready (502s at the ingress) or restarts them (lost requests) under load. TCP checks are left alone: a connect either succeeds at once or not at all.",
     fix: "Raise `timeoutSeconds` to `fixSeconds` (5). If the endpoint is slow because it checks dependencies, also give liveness a cheaper endpoint.",
     failing: deployment(`
@@ -28948,35 +29104,36 @@ readinessProbe:
       if (!probe || !handler || handler.kind === "tcpSocket") continue;
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
-      const fix = raiseTimeout(probe, ctx.options.fixSeconds);
-      const services = servicesText(ctx.routing.routesOf(container))?.text;
+      const fix = raiseTimeout(ctx.edits, probe, ctx.options.fixSeconds);
+      const services = servicesText(ctx.routing.of(container))?.text;
+      const window = failureWindow(probe);
+      const long = window.seconds >= ctx.options.longWindowSeconds;
       const consequence = type2 === "readiness" ? `when ${describeHandler(handler)} answers slower under load, the healthy pod is marked not-ready${services ? ` and dropped from ${services}` : ""}` : `when ${describeHandler(handler)} answers slower under load, that counts toward restarting a healthy container`;
       ctx.report({
         span: settingSpan(timeout, probe),
         probe: type2,
         fix,
-        message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText("timeoutSeconds", timeout)}; need \u2265 ${ctx.options.minSeconds}s): ${consequence}`
+        severity: long ? "info" : "warning",
+        message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText("timeoutSeconds", timeout)}; need \u2265 ${ctx.options.minSeconds}s): ${consequence}${long ? `, though only after ${windowText(window)} of slow checks in a row` : ""}`
       });
     }
   }
 });
-function raiseTimeout(probe, seconds) {
+function raiseTimeout(edits, probe, seconds) {
   if (!probe.node) return null;
-  const file = probe.container.workload.object.file;
-  const timeout = setValue(file, probe.node, "timeoutSeconds", String(seconds));
-  if (probe.periodSeconds.value >= seconds) return timeout && { description: `set timeoutSeconds to ${seconds}`, edit: timeout };
-  const edit = merge(timeout, setValue(file, probe.node, "periodSeconds", String(seconds)));
-  return edit && { description: `set timeoutSeconds and periodSeconds to ${seconds}`, edit };
+  const timeout = edits.set(probe.node, "timeoutSeconds", String(seconds));
+  if (probe.periodSeconds.value >= seconds) return proposeFix(`set timeoutSeconds to ${seconds}`, timeout, true);
+  return proposeFix(`set timeoutSeconds and periodSeconds to ${seconds}`, merge(timeout, edits.set(probe.node, "periodSeconds", String(seconds))), true);
 }
 
 // rules/readiness-port-not-served.ts
 var readiness_port_not_served_default = defineRule({
   id: "readiness-port-not-served",
-  severity: "info",
+  severity: "off",
   fixable: "none",
   options: {},
   docs: {
-    summary: "A container that a Service routes to has a readiness probe on a port that no selecting Service routes to \u2014 typically a metrics or admin port.",
+    summary: "A container that a Service routes to has a readiness probe on a port that no Service routing to it targets \u2014 typically a metrics or admin port. Off by default: a dedicated health port is a common, deliberate design (controller-runtime's 8081, ingress-nginx's 10254).",
     why: "Readiness decides whether the pod gets traffic on the serving port. A check on another port (a metrics exporter, an admin listener) passes while the serving path is broken or overloaded, so the pod stays in rotation when it should not \u2014 and the opposite when the admin port is the one that is slow.",
     fix: "Probe the port the Service targets, with an endpoint that exercises the serving path.",
     failing: deployment(`
@@ -29000,22 +29157,17 @@ readinessProbe:
     const probe = container.probes.readiness;
     const handler = probe && probeHandler(probe);
     if (!probe || !handler || handler.kind === "exec" || handler.port?.resolved == null) return;
-    if ((handler.kind === "httpGet" || handler.kind === "tcpSocket") && handler.host) return;
-    const routes = servingRoutes(container, ctx.routing);
-    if (routes.length === 0) return;
-    const served = new Set(
-      routes.flatMap((r7) => {
-        const number = r7.containerPort?.number ?? r7.servicePort.targetPort;
-        return typeof number === "number" ? [number] : [];
-      })
-    );
+    if ((handler.kind === "httpGet" || handler.kind === "tcpSocket") && handler.host.value) return;
+    const routing = ctx.routing.of(container);
+    if (!routing.serves || routing.routes.length === 0) return;
+    const served = new Set(routing.routes.flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]));
     if (served.size === 0 || served.has(handler.port.resolved)) return;
-    const written = handler.port.written;
-    const port = typeof written === "string" ? `${handler.port.resolved} (${written})` : String(handler.port.resolved);
+    const written2 = handler.port.written;
+    const port = typeof written2 === "string" ? `${handler.port.resolved} (${written2})` : String(handler.port.resolved);
     ctx.report({
       span: entrySpan(handler.port.entry),
       probe: "readiness",
-      message: `${describeProbe(probe)} checks port ${port}, but traffic from ${servicesText(routes).text} goes to port${served.size > 1 ? "s" : ""} ${[...served].join(", ")}: readiness says nothing about the path that serves requests`
+      message: `${describeProbe(probe)} checks port ${port}, but traffic from ${servicesText(routing).text} goes to port${served.size > 1 ? "s" : ""} ${[...served].join(", ")}: readiness says nothing about the path that serves requests`
     });
   }
 });
@@ -29024,11 +29176,11 @@ readinessProbe:
 var readiness_probe_missing_default = defineRule({
   id: "readiness-probe-missing",
   severity: "error",
-  severityNote: "error when a Service routes to the container, warning when it only declares ports",
+  severityNote: "error when a Service routes to the container or an Ingress or route exposes it; warning when routing is guessed, or when it only declares a non-metrics port",
   fixable: "unsafe",
   options: {},
   docs: {
-    summary: "A serving container without a readiness probe: an error when a Service of the same run routes requests to it, a warning when it only declares ports (or only a metrics Service selects it). Never reported on Jobs, CronJobs, Pods that are not restarted, or containers with neither ports nor a Service.",
+    summary: "A serving container without a readiness probe: an error when a Service of the same run routes requests to a port it declares, or an Ingress or Gateway route sends traffic to it; a warning when routing is only guessed (the Service targets a number no container declares), or when nothing routes to it but it declares a non-metrics port. Never reported on Jobs, CronJobs, batch Pods or containers that only sleep, nor on containers whose declared ports are all metrics ports and that nothing routes to.",
     why: "Without a readiness probe a pod counts as ready as soon as its containers start. The Service sends it requests before the application listens (connection refused during every rollout and scale-up), and keeps sending them while it is overloaded or has lost its database, because nothing ever takes it out of rotation.",
     fix: "Add a readiness probe on the port the Service targets, checking an endpoint that answers only when the application can serve (`/ready`), with `timeoutSeconds` \u2265 3 and a failure window of at least 20 s.",
     failing: deployment(`
@@ -29047,19 +29199,20 @@ readinessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
-    const routes = servingRoutes(container, ctx.routing);
-    const services = servicesText(routes);
-    if (services) {
+    const routing = ctx.routing.of(container);
+    if (routing.sleeper) return;
+    if (routing.serves) {
+      const senders = sendersText(routing);
       ctx.report({
-        fix: tcpReadinessProbe(container, routes),
+        fix: routing.certain ? tcpReadinessProbe(ctx.edits, container, routing) : null,
         span: container.span,
         probe: "readiness",
-        severity: "error",
-        message: `container "${container.name}" has no readiness probe: ${services.text} send${services.plural ? "" : "s"} it requests from the moment it starts, before it can serve, and keep${services.plural ? "" : "s"} sending them while it is overloaded or broken`
+        severity: routing.certain ? "error" : "warning",
+        message: routing.certain ? `container "${container.name}" has no readiness probe: ${senders.text} send${senders.plural ? "" : "s"} it requests from the moment it starts, before it can serve, and keep${senders.plural ? "" : "s"} sending them while it is overloaded or broken` : `container "${container.name}" has no readiness probe, and ${senders.text} send${senders.plural ? "" : "s"} port ${guessedPorts(routing)} to its pod, which no container declares (probably this one, the first): if it listens there, it gets requests before it can serve and while it is broken`
       });
       return;
     }
-    const ports = container.ports.flatMap((p) => p.number === null ? [] : [p.number]);
+    const ports = container.ports.flatMap((p) => p.number === null || isMetricsPort(p) ? [] : [p.number]);
     if (ports.length === 0) return;
     ctx.report({
       span: container.span,
@@ -29069,15 +29222,24 @@ readinessProbe:
     });
   }
 });
-function tcpReadinessProbe(container, routes) {
-  const route = routes.find((r7) => r7.containerPort) ?? routes[0];
-  if (!route || route.servicePort.protocol !== "TCP") return null;
-  const declared = route.containerPort;
-  const port = declared ? declared.name !== null && isPortName(declared.name) ? declared.name : declared.number : route.servicePort.targetPort;
-  if (port === null || typeof port === "string" && !isPortName(port) || typeof port === "number" && (port < 1 || port > 65535)) return null;
+function sendersText(routing) {
+  const services = servicesText(routing);
+  if (services) return services;
+  const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))];
+  return { text: fronts.join(" and "), plural: fronts.length > 1 };
+}
+function guessedPorts(routing) {
+  const numbers = [...routing.routes, ...routing.exposures.map((e) => e.route)].flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]);
+  return [...new Set(numbers)].join(", ");
+}
+function tcpReadinessProbe(edits, container, routing) {
+  const route = [...routing.routes, ...routing.exposures.map((e) => e.route)].find((r7) => r7.containerPort && r7.containerPort.protocol === "TCP");
+  const declared = route?.containerPort;
+  if (!declared) return null;
+  const port = declared.name !== null && isPortName(declared.name) ? declared.name : declared.number;
+  if (port === null || typeof port === "number" && (port < 1 || port > 65535)) return null;
   const value = scalarText(port);
-  const edit = addEntry(container.workload.object.file, container.node, "readinessProbe", ["tcpSocket:", `  port: ${value}`]);
-  return edit && { description: `add a TCP readiness probe on port ${value}`, edit };
+  return proposeFix(`add a TCP readiness probe on port ${value}`, edits.add(container.node, "readinessProbe", ["tcpSocket:", `  port: ${value}`]), false);
 }
 
 // rules/startup-probe-preferred.ts
@@ -29114,39 +29276,38 @@ livenessProbe:
     const delay = liveness.initialDelaySeconds;
     if (!delay.entry || delay.value < ctx.options.minDelaySeconds) return;
     ctx.report({
-      fix: startupProbe(liveness, delay.entry),
+      fix: startupProbe(ctx.edits, liveness, delay.entry),
       span: entrySpan(delay.entry),
       probe: "liveness",
       message: `liveness probe of container "${container.name}" waits a fixed ${delay.value}s before its first check: a slower start is killed in a restart loop, and a hang right after a fast start goes unnoticed for ${delay.value}s; a startup probe waits exactly as long as the app needs`
     });
   }
 });
-function startupProbe(liveness, delay) {
+function startupProbe(edits, liveness, delay) {
   const handler = probeHandler(liveness);
   const container = liveness.container;
-  const file = container.workload.object.file;
   if (!handler || !liveness.node || liveness.node.flow) return null;
   const period = liveness.periodSeconds.value;
   const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
   const threshold = Math.ceil(allowed / period);
-  const keyIndent = " ".repeat(columnOf(file, liveness.entry.keySpan.start));
-  const childIndent = " ".repeat(columnOf(file, liveness.node.span.start));
+  const keyIndent = " ".repeat(edits.column(liveness.entry.keySpan.start));
+  const childIndent = " ".repeat(edits.column(liveness.node.span.start));
   const lines2 = [
     `${keyIndent}startupProbe:`,
-    childIndent + entryText(file, handler.entry),
+    childIndent + edits.text(handler.entry),
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`
   ];
-  const edit = merge(insertBefore(file, container.node, liveness.entry, "startupProbe", lines2), removeEntry(file, liveness.node, delay));
-  return edit && { description: `add a startupProbe allowing ${threshold} \xD7 ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit };
+  const edit = merge(edits.insertBefore(container.node, liveness.entry, "startupProbe", lines2), edits.remove(liveness.node, delay));
+  return proposeFix(`add a startupProbe allowing ${threshold} \xD7 ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit, false);
 }
 
 // rules/termination-grace-too-short.ts
-var DRAIN_SECONDS = 30;
+var DRAIN_SECONDS2 = 30;
 var termination_grace_too_short_default = defineRule({
   id: "termination-grace-too-short",
   severity: "warning",
-  fixable: "safe",
+  fixable: "unsafe",
   options: {},
   docs: {
     summary: "The pod's `terminationGracePeriodSeconds` (30 when unset) is not longer than a container's preStop sleep \u2014 read from a `sleep` action, an exec `sleep N`, or `sleep N` inside a script passed to a shell (the largest N).",
@@ -29172,10 +29333,10 @@ var termination_grace_too_short_default = defineRule({
     const grace = container.workload.terminationGracePeriodSeconds;
     if (sleep === null || !container.preStop || grace.value > sleep) return;
     const graceText = grace.entry ? `terminationGracePeriodSeconds is ${grace.value}` : `terminationGracePeriodSeconds is unset (${grace.value}s)`;
-    const raised = Math.ceil(sleep) + DRAIN_SECONDS;
-    const edit = setValue(container.workload.object.file, container.workload.podSpec, "terminationGracePeriodSeconds", String(raised));
+    const raised = Math.ceil(sleep) + DRAIN_SECONDS2;
+    const edit = ctx.edits.set(container.workload.podSpec, "terminationGracePeriodSeconds", String(raised));
     ctx.report({
-      fix: edit && { description: `set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS}s to drain)`, edit },
+      fix: proposeFix(`set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS2}s to drain)`, edit, false),
       span: grace.entry ? entrySpan(grace.entry) : container.preStop.entry.keySpan,
       message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${grace.value < sleep ? `${sleep - grace.value}s before the sleep ends` : "as the sleep ends"}, before the app can drain its in-flight requests`
     });
@@ -29236,8 +29397,8 @@ function lineStarts(file) {
   let starts = lineStartsCache.get(file);
   if (!starts) {
     starts = [0];
-    const text = file.text;
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    const text2 = file.text;
+    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
     lineStartsCache.set(file, starts);
   }
   return starts;
@@ -29267,6 +29428,9 @@ function toReport(result2, version) {
   });
   const { suppressed, ...scanned } = result2.summary;
   return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts, suppressed } };
+}
+function overlaysNote(finding) {
+  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(", ")})` : "";
 }
 var FAIL_ON = ["error", "warning", "info", "never"];
 function fails(report, failOn) {
@@ -29309,7 +29473,8 @@ function formatGithub(report) {
       ...where,
       `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
     ];
-    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(finding.message)}
+    const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(" ");
+    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
 `;
   }).join("");
 }
@@ -29354,14 +29519,14 @@ function ruleMarkdown(rule) {
   return parts.join("\n") + "\n";
 }
 function ruleTitle(rule) {
-  const text = rule.docs.summary;
+  const text2 = rule.docs.summary;
   let code = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
     if (c === "`") code = !code;
-    else if (!code && (c === ":" || c === ".") && (i + 1 === text.length || text[i + 1] === " ")) return text.slice(0, i);
+    else if (!code && (c === ":" || c === ".") && (i + 1 === text2.length || text2[i + 1] === " ")) return text2.slice(0, i);
   }
-  return text;
+  return text2;
 }
 
 // package.json
@@ -29506,7 +29671,9 @@ function result(located, index, root, seen) {
     level: LEVEL[finding.severity],
     message: { text: finding.message },
     locations: [{ physicalLocation }],
-    partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id }
+    partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id },
+    // One result stands for the same finding in every overlay that renders this base line.
+    ...finding.overlays ? { properties: { overlays: finding.overlays } } : {}
   };
   if (finding.fix) {
     out.fixes = [
@@ -36177,31 +36344,31 @@ var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var RELEVANT = /containers|["']?kind["']?[ \t]*:[ \t]*["']?(?:Service|Ingress|HTTPRoute|GRPCRoute|[A-Za-z]*List)\b/;
 var TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/m;
 var NEVER_RELEVANT = /* @__PURE__ */ new Set(["CustomResourceDefinition", "ConfigMap", "Secret"]);
-function mayMatter(text) {
-  const kind = TOP_LEVEL_KIND.exec(text)?.[1];
+function mayMatter(text2) {
+  const kind = TOP_LEVEL_KIND.exec(text2)?.[1];
   if (kind !== void 0 && (NEVER_RELEVANT.has(kind) || NEVER_RELEVANT.has(kind.replace(/List$/, "")))) return false;
-  return RELEVANT.test(text);
+  return RELEVANT.test(text2);
 }
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
 function parseFile(file, everything = false) {
   const result2 = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
-    const text = file.text.slice(chunk.start, chunk.end);
-    if (everything || mayMatter(text)) parseFull(result2, text, chunk.start);
-    else parseCheap(result2, text, chunk.start);
+    const text2 = file.text.slice(chunk.start, chunk.end);
+    if (everything || mayMatter(text2)) parseFull(result2, text2, chunk.start);
+    else parseCheap(result2, text2, chunk.start);
   }
   return result2;
 }
-function chunks(text) {
+function chunks(text2) {
   const starts = [0];
-  for (const m of text.matchAll(DOCUMENT_START)) {
-    const before = text.slice(starts.at(-1), m.index);
+  for (const m of text2.matchAll(DOCUMENT_START)) {
+    const before = text2.slice(starts.at(-1), m.index);
     if (m.index > 0 && !(/^%/m.test(before) && !/^[^%#\s]/m.test(before))) starts.push(m.index);
   }
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
-function helmSourceOf(text) {
-  return SOURCE_COMMENT.exec(text)?.[1] ?? null;
+function helmSourceOf(text2) {
+  return SOURCE_COMMENT.exec(text2)?.[1] ?? null;
 }
 function addDocument(result2, doc) {
   result2.documents.push({ ...doc, index: result2.documents.length });
@@ -36210,22 +36377,22 @@ function addError(result2, error2) {
   if (/call stack/i.test(error2.message)) error2 = { ...error2, message: "nested too deeply to parse" };
   if (!result2.error || error2.span.start < result2.error.span.start) result2.error = error2;
 }
-function parseCheap(result2, text, base) {
+function parseCheap(result2, text2, base) {
   let values;
   try {
-    values = yaml.loadAll(text);
+    values = yaml.loadAll(text2);
   } catch {
-    parseFull(result2, text, base);
+    parseFull(result2, text2, base);
     return;
   }
   for (const value of values) {
     if (value === null || value === void 0) continue;
     addDocument(result2, {
-      span: { start: base, end: base + text.length },
+      span: { start: base, end: base + text2.length },
       root: null,
       header: headerOf(value),
       objectCount: countObjects(value),
-      helmSource: helmSourceOf(text)
+      helmSource: helmSourceOf(text2)
     });
   }
 }
@@ -36240,8 +36407,8 @@ function headerOf(value) {
   const { apiVersion, kind } = value;
   return typeof apiVersion === "string" && typeof kind === "string" ? { apiVersion, kind } : null;
 }
-function parseFull(result2, text, base) {
-  const docs = (0, import_yaml.parseAllDocuments)(text, { merge: text.includes("<<"), prettyErrors: false });
+function parseFull(result2, text2, base) {
+  const docs = (0, import_yaml.parseAllDocuments)(text2, { merge: text2.includes("<<"), prettyErrors: false });
   if ("empty" in docs) {
     for (const e of docs.errors) addError(result2, { message: e.message, span: { start: base + e.pos[0], end: base + e.pos[1] } });
     return;
@@ -36263,7 +36430,7 @@ function parseFull(result2, text, base) {
       root,
       header: treeHeader(root),
       objectCount: 0,
-      helmSource: helmSourceOf(text)
+      helmSource: helmSourceOf(text2)
     });
   }
 }
@@ -36370,10 +36537,10 @@ function scalarValue(value) {
   return String(value);
 }
 var MARKERS = /* @__PURE__ */ new Set(["", "", ""]);
-function commentsOf(text) {
+function commentsOf(text2) {
   const comments = [];
   let offset = 0;
-  for (const token of new import_yaml.Lexer().lex(text)) {
+  for (const token of new import_yaml.Lexer().lex(text2)) {
     if (MARKERS.has(token)) continue;
     if (token.startsWith("#")) comments.push({ start: offset, text: token });
     offset += token.length;
@@ -36393,13 +36560,13 @@ function cached(absPath) {
   }
   const hit = cache.get(absPath);
   if (hit?.stamp === stamp) return hit;
-  let text;
+  let text2;
   try {
-    text = fs4.readFileSync(absPath, "utf8");
+    text2 = fs4.readFileSync(absPath, "utf8");
   } catch {
-    text = null;
+    text2 = null;
   }
-  const entry2 = { stamp, text };
+  const entry2 = { stamp, text: text2 };
   cache.set(absPath, entry2);
   return entry2;
 }
@@ -36605,8 +36772,8 @@ function isIgnored(ignores, abs, dir) {
   });
 }
 async function readGitignore(dir) {
-  const text = await fs6.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
-  return text === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text) };
+  const text2 = await fs6.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
+  return text2 === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text2) };
 }
 async function ancestorGitignores(root) {
   const above = ancestors(root);
@@ -36719,6 +36886,7 @@ function toWorkload(object) {
     labels: stringMap(child(mapAt(object.node, ...location.metadata), "labels")),
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, "hostNetwork"))?.value === true,
+    replicas: numberOf(child(mapAt(object.node, "spec"), "replicas")),
     terminationGracePeriodSeconds: {
       value: typeof graceValue === "number" && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
       entry: grace ?? null
@@ -36748,6 +36916,7 @@ function toContainer(workload, node, role) {
     node,
     ports: mapItems(child(node, "ports")).map(toContainerPort),
     probes: {},
+    lifecycle: mapAt(node, "lifecycle") ?? null,
     preStop: null,
     argv: [...strings(child(node, "command")), ...strings(child(node, "args"))],
     envValues: mapItems(child(node, "env")).flatMap((e) => textOf(child(e, "value")) ?? [])
@@ -36758,7 +36927,7 @@ function toContainer(workload, node, role) {
       container.probes[type2] = toProbe(container, type2, probeEntry);
     }
   }
-  const preStop = entry(mapAt(node, "lifecycle"), "preStop");
+  const preStop = entry(container.lifecycle ?? void 0, "preStop");
   if (preStop && preStop.value && !isNullScalar(preStop.value)) {
     container.preStop = { entry: preStop, handler: handlersOf(container, asMap(preStop.value), true)[0] ?? null };
   }
@@ -36789,14 +36958,19 @@ function toProbe(container, type2, probeEntry) {
     periodSeconds: setting(node, "periodSeconds", PROBE_DEFAULTS.periodSeconds),
     successThreshold: setting(node, "successThreshold", PROBE_DEFAULTS.successThreshold),
     failureThreshold: setting(node, "failureThreshold", PROBE_DEFAULTS.failureThreshold),
-    terminationGracePeriodSeconds: entry(node, "terminationGracePeriodSeconds") ?? null
+    terminationGracePeriodSeconds: written(node, "terminationGracePeriodSeconds", (value) => typeof value === "number" ? value : null, null)
   };
 }
+function written(node, key, read2, fallback) {
+  const e = entry(node, key);
+  const scalar = asScalar(e?.value)?.value;
+  return { value: read2(scalar) ?? fallback, entry: e ?? null, written: scalar };
+}
 function setting(node, key, fallback) {
-  const written = entry(node, key);
-  const value = asScalar(written?.value)?.value;
-  const usable = typeof value === "number" && Number.isInteger(value) && value > 0;
-  return { value: usable ? value : fallback, entry: written ?? null };
+  return written(node, key, (value) => typeof value === "number" && Number.isInteger(value) && value > 0 ? value : void 0, fallback);
+}
+function text(node, key, fallback) {
+  return written(node, key, (value) => value === null || value === void 0 ? void 0 : String(value), fallback);
 }
 var HANDLER_KEYS = ["httpGet", "tcpSocket", "exec", "grpc"];
 function handlersOf(container, node, allowSleep) {
@@ -36809,43 +36983,43 @@ function handlersOf(container, node, allowSleep) {
   return handlers;
 }
 function toHandler(container, e) {
-  const node = asMap(e.value) ?? null;
-  const base = { entry: e, node };
-  const port = () => portRef(container, entry(node ?? void 0, "port"));
+  const node = asMap(e.value);
+  const base = { entry: e, node: node ?? null };
+  const port = () => portRef(container, entry(node, "port"));
   switch (e.key) {
     case "httpGet":
       return {
         ...base,
         kind: "httpGet",
         port: port(),
-        path: textOf(child(node ?? void 0, "path")) ?? "/",
-        host: textOf(child(node ?? void 0, "host")) ?? null,
-        scheme: textOf(child(node ?? void 0, "scheme")) ?? "HTTP",
-        headers: mapItems(child(node ?? void 0, "httpHeaders")).map((h) => ({
-          name: textOf(child(h, "name")) ?? "",
+        path: text(node, "path", "/"),
+        host: text(node, "host", null),
+        scheme: text(node, "scheme", "HTTP"),
+        headers: mapItems(child(node, "httpHeaders")).map((h) => ({
+          name: text(h, "name", ""),
           value: textOf(child(h, "value")) ?? "",
           node: h
         }))
       };
     case "tcpSocket":
-      return { ...base, kind: "tcpSocket", port: port(), host: textOf(child(node ?? void 0, "host")) ?? null };
+      return { ...base, kind: "tcpSocket", port: port(), host: text(node, "host", null) };
     case "grpc":
-      return { ...base, kind: "grpc", port: port(), service: textOf(child(node ?? void 0, "service")) ?? "" };
-    case "sleep": {
-      const seconds = asScalar(child(node ?? void 0, "seconds"))?.value;
-      return { ...base, kind: "sleep", seconds: typeof seconds === "number" ? seconds : null };
+      return { ...base, kind: "grpc", port: port(), service: text(node, "service", "") };
+    case "sleep":
+      return { ...base, kind: "sleep", seconds: written(node, "seconds", (value) => typeof value === "number" ? value : void 0, null) };
+    default: {
+      const command = entry(node, "command");
+      return { ...base, kind: "exec", command: { value: strings(command?.value ?? void 0), entry: command ?? null } };
     }
-    default:
-      return { ...base, kind: "exec", command: strings(child(node ?? void 0, "command")) };
   }
 }
 function portRef(container, e) {
   if (!e) return null;
   const value = asScalar(e.value)?.value;
-  const written = typeof value === "number" || typeof value === "string" ? value : null;
-  const declared = typeof written === "string" ? container.ports.find((p) => p.name === written) ?? null : typeof written === "number" ? container.ports.find((p) => p.number === written) ?? null : null;
-  const resolved = typeof written === "number" ? written : declared?.number ?? null;
-  return { entry: e, written, resolved, declared };
+  const written2 = typeof value === "number" || typeof value === "string" ? value : null;
+  const declared = typeof written2 === "string" ? container.ports.find((p) => p.name === written2) ?? null : typeof written2 === "number" ? container.ports.find((p) => p.number === written2) ?? null : null;
+  const resolved = typeof written2 === "number" ? written2 : declared?.number ?? null;
+  return { entry: e, written: written2, resolved, declared };
 }
 function toService(object) {
   const spec = mapAt(object.node, "spec");
@@ -36854,7 +37028,8 @@ function toService(object) {
   return {
     object,
     selector: selectsPods ? selector : null,
-    ports: mapItems(child(spec, "ports")).map(toServicePort)
+    ports: mapItems(child(spec, "ports")).map(toServicePort),
+    publishNotReadyAddresses: asScalar(child(spec, "publishNotReadyAddresses"))?.value === true
   };
 }
 function toServicePort(node) {
@@ -36876,8 +37051,11 @@ function ingressBackends(object) {
     for (const path10 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path10, "backend"));
   }
   return backends.flatMap((b) => {
-    const service = textOf(child(mapAt(b, "service"), "name")) ?? textOf(child(b, "serviceName"));
-    return service ? [{ object, namespace: object.ref.namespace, service }] : [];
+    const v1 = mapAt(b, "service");
+    const service = textOf(child(v1, "name")) ?? textOf(child(b, "serviceName"));
+    const v1Port = mapAt(v1, "port");
+    const port = numberOf(child(v1Port, "number")) ?? stringOf(child(v1Port, "name")) ?? portValue(child(b, "servicePort"));
+    return service ? [{ object, namespace: object.ref.namespace, service, port }] : [];
   });
 }
 function routeBackends(object) {
@@ -36888,17 +37066,25 @@ function routeBackends(object) {
       const group = textOf(child(ref, "group")) ?? "";
       const service = textOf(child(ref, "name"));
       if (kind !== "Service" || group !== "" || !service) return [];
-      return [{ object, namespace: textOf(child(ref, "namespace")) ?? object.ref.namespace, service }];
+      return [{ object, namespace: textOf(child(ref, "namespace")) ?? object.ref.namespace, service, port: numberOf(child(ref, "port")) }];
     })
   );
 }
 function stringMap(node) {
   const out = {};
   for (const e of asMap(node)?.entries ?? []) {
-    const text = textOf(e.value);
-    if (text !== void 0) out[e.key] = text;
+    const text2 = textOf(e.value);
+    if (text2 !== void 0) out[e.key] = text2;
   }
   return out;
+}
+function numberOf(node) {
+  const value = asScalar(node)?.value;
+  return typeof value === "number" ? value : null;
+}
+function portValue(node) {
+  const value = asScalar(node)?.value;
+  return typeof value === "number" || typeof value === "string" && value !== "" ? value : null;
 }
 function strings(node) {
   return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
@@ -36917,6 +37103,7 @@ function lint(input) {
     const context = (subject) => ({
       options,
       routing: input.routing,
+      edits: editorFor(subject.file),
       kubernetesVersion: { major, minor },
       report: (report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report))
     });
@@ -36938,11 +37125,20 @@ function workloadSubject(workload, container) {
   const { file, document } = workload.object;
   return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
 }
+var SAFE_KEYS = new Set(Object.keys(PROBE_DEFAULTS));
+function checkFixDeclaration(rule, fix) {
+  if (!fix) return;
+  if (rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  if (!fix.safe) return;
+  if (rule.fixable !== "safe") throw new Error(`rule ${rule.id} declares only suggestions but proposed a safe fix`);
+  const other = fix.edit.changes.find((change) => !SAFE_KEYS.has(change.key));
+  if (other) throw new Error(`rule ${rule.id} marked a fix safe that changes ${other.key}, which is not a probe's number`);
+}
 function toFinding(rule, configured, subject, report) {
   const severity2 = configured ?? report.severity ?? rule.severity;
-  if (report.fix && rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  checkFixDeclaration(rule, report.fix);
   const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
-  const fix = report.fix && editable ? { description: report.fix.description, safe: rule.fixable === "safe", edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
+  const fix = report.fix && editable ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
   return {
     ruleId: rule.id,
     severity: severity2,
@@ -36989,13 +37185,13 @@ function findConfig(dir) {
   return null;
 }
 function loadConfig(file, rules, shownAs = file) {
-  let text;
+  let text2;
   try {
-    text = fs7.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    text2 = fs7.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
   } catch (error2) {
     throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
   }
-  const source = { path: shownAs, absPath: file, text, bom: false };
+  const source = { path: shownAs, absPath: file, text: text2, bom: false };
   const parsed = parseFile(source, true);
   if (parsed.error) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
@@ -37029,9 +37225,9 @@ function loadConfig(file, rules, shownAs = file) {
           const at2 = h.value ?? value;
           if (h.key === "values") config.helm.values = stringList(at2, "helm.values", fail).map((v2) => path4.resolve(path4.dirname(file), v2));
           else if (h.key === "releaseName" || h.key === "namespace") {
-            const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, `helm.${h.key}`, "must be a string");
-            if (h.key === "releaseName") config.helm.releaseName = text2;
-            else config.helm.namespace = text2;
+            const text3 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, `helm.${h.key}`, "must be a string");
+            if (h.key === "releaseName") config.helm.releaseName = text3;
+            else config.helm.namespace = text3;
           } else fail(at2, `helm.${h.key}`, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
         }
         break;
@@ -37057,8 +37253,8 @@ function kubernetesVersion(node, fail) {
   const value = node.kind === "scalar" && typeof node.value === "string" ? node.value : null;
   return (value === null ? null : parseKubernetesVersion(value)) ?? fail(node, "kubernetesVersion", `must be a version such as "1.30", not ${JSON.stringify(value ?? node.value ?? null)}`);
 }
-function parseKubernetesVersion(text) {
-  return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text)?.[1] ?? null;
+function parseKubernetesVersion(text2) {
+  return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text2)?.[1] ?? null;
 }
 function ruleSettings(id, node, rules, fail, keyPath, at2) {
   const rule = rules.find((r7) => r7.id === id);
@@ -37140,77 +37336,13 @@ function distance(a, b) {
   return previous[b.length];
 }
 
-// src/routing.ts
-var namespaceKey = (namespace) => namespace ?? "";
-function buildRouting(model) {
-  const byLabel = /* @__PURE__ */ new Map();
-  for (const service of model.services) {
-    if (!service.selector) continue;
-    const [key, value] = Object.entries(service.selector)[0];
-    push(byLabel, labelKey(service.object.ref.namespace, key, value), service);
-  }
-  const backends = /* @__PURE__ */ new Map();
-  for (const backend of model.backends) push(backends, `${namespaceKey(backend.namespace)}\0${backend.service}`, backend);
-  const routesByContainer = /* @__PURE__ */ new Map();
-  for (const workload of model.workloads) {
-    for (const service of selectingServices(workload, byLabel)) {
-      const exposedBy = backends.get(`${namespaceKey(service.object.ref.namespace)}\0${service.object.ref.name}`) ?? [];
-      for (const servicePort of service.ports) {
-        const target = targetOf(workload, servicePort);
-        if (!target) continue;
-        const monitoring = isMonitoring(service, servicePort, target.port);
-        push(routesByContainer, target.container, { service, servicePort, containerPort: target.port, exposedBy, monitoring });
-      }
-    }
-  }
-  return {
-    routesOf: (container) => routesByContainer.get(container) ?? []
-  };
-}
-var MONITORING_NAME = /(^|[-_])(metrics|monitoring|prometheus|profiling|pprof|debug)($|[-_])/i;
-function isMonitoring(service, servicePort, containerPort) {
-  const names = [service.object.ref.name, servicePort.name, containerPort?.name, typeof servicePort.targetPort === "string" ? servicePort.targetPort : null];
-  return names.some((name) => name !== null && name !== void 0 && MONITORING_NAME.test(name));
-}
-function labelKey(namespace, key, value) {
-  return `${namespaceKey(namespace)}\0${key}\0${value}`;
-}
-function selectingServices(workload, byLabel) {
-  const found = /* @__PURE__ */ new Set();
-  for (const [key, value] of Object.entries(workload.labels)) {
-    for (const service of byLabel.get(labelKey(workload.object.ref.namespace, key, value)) ?? []) {
-      const selector = service.selector;
-      if (Object.entries(selector).every(([k2, v2]) => workload.labels[k2] === v2)) found.add(service);
-    }
-  }
-  return [...found];
-}
-function targetOf(workload, servicePort) {
-  const serving = workload.containers.filter(isLongRunning);
-  const { targetPort } = servicePort;
-  if (targetPort === null) return null;
-  for (const container of serving) {
-    const port = container.ports.find(
-      (p) => typeof targetPort === "number" ? p.number === targetPort : p.name === targetPort && p.protocol === servicePort.protocol
-    );
-    if (port) return { container, port };
-  }
-  const first = serving.find((c) => c.role === "main");
-  return first ? { container: first, port: null } : null;
-}
-function push(map2, key, value) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value);
-  else map2.set(key, [value]);
-}
-
 // src/suppress.ts
 var UNUSED_SUPPRESSION = "unused-suppression";
 var COMMENT = /^#\s*probe-lint-(disable-next-line|disable)(?=\s|$)(.*)$/;
-function parseList(text) {
-  const at2 = text.indexOf(" -- ");
-  const list2 = at2 === -1 ? text : text.slice(0, at2);
-  return { rules: list2.split(/[\s,]+/).filter(Boolean), reason: at2 === -1 ? null : text.slice(at2 + 4).trim() };
+function parseList(text2) {
+  const at2 = text2.indexOf(" -- ");
+  const list2 = at2 === -1 ? text2 : text2.slice(0, at2);
+  return { rules: list2.split(/[\s,]+/).filter(Boolean), reason: at2 === -1 ? null : text2.slice(at2 + 4).trim() };
 }
 function directives(files, model) {
   const found = [];
@@ -37325,8 +37457,8 @@ function keyPathAt(root, offset) {
   }
   return steps2;
 }
-function lines(text) {
-  return text.split("\n").map((raw) => {
+function lines(text2) {
+  return text2.split("\n").map((raw) => {
     const line = raw.replace(/\r$/, "");
     const indent = line.length - line.trimStart().length;
     let body = line.trimStart();
@@ -37368,9 +37500,9 @@ function childColumn(region, dashes) {
 }
 function locateInTemplate(chart, templateRel, steps2) {
   const file = path5.join(chart.dir, templateRel);
-  const text = readTextFile(file);
-  if (text === null) return null;
-  const all = lines(text);
+  const text2 = readTextFile(file);
+  if (text2 === null) return null;
+  const all = lines(text2);
   const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps2, 0, null, 0);
   const values = result2.valuesKey ? findValues(chart.valuesFiles, result2.valuesKey) : null;
   return { file: result2.file, line: result2.line, values };
@@ -37537,6 +37669,22 @@ function chartFor(file, chartName, cwd) {
   }
   return null;
 }
+function ordinaryBundles(files, cwd) {
+  const found = /* @__PURE__ */ new Map();
+  const chartFound = (file, template) => {
+    const name = template.split("/")[0] ?? "";
+    const key = `${path6.dirname(file.absPath)}\0${name}`;
+    if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
+    return found.get(key);
+  };
+  return files.map((parsed) => {
+    const { file } = parsed;
+    if (file.absPath === null || file.rendered) return parsed;
+    const orphans = parsed.documents.filter((d) => d.helmSource !== null && !chartFound(file, d.helmSource));
+    if (orphans.length === 0) return parsed;
+    return { ...parsed, documents: parsed.documents.map((d) => orphans.includes(d) ? { ...d, helmSource: null } : d) };
+  });
+}
 function attachSources(findings, cwd) {
   const charts = /* @__PURE__ */ new Map();
   const chartOf2 = (file, name) => {
@@ -37576,7 +37724,7 @@ function chartFix(finding, located, cwd) {
   const value = edit.length > 0 ? edit.text : /^[\s,]*[\w-]+:\s*(\S+)\s*$/.exec(edit.text)?.[1];
   if (!value || !/^\d+$/.test(value)) return null;
   const key = change.key;
-  const safe = true;
+  const safe = proposed.safe;
   if (located.values) {
     const { values } = located;
     const onField = values.wanted === key || values.wanted.endsWith(`.${key}`);
@@ -37646,6 +37794,39 @@ function deepestOffset(start, steps2) {
     }
   }
   return offset;
+}
+
+// src/rendered-findings.ts
+var RANK = { error: 3, warning: 2, info: 1 };
+function mergeKey(finding) {
+  const source = finding.source;
+  if (finding.file.rendered?.tool !== "kustomize" || !source || source.line === null) return null;
+  return [finding.ruleId, source.file, source.line, finding.message].join("\0");
+}
+function mergeOverlayFindings(findings) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding of findings) {
+    const key = mergeKey(finding);
+    if (key === null) continue;
+    const group = groups.get(key);
+    if (group) group.push(finding);
+    else groups.set(key, [finding]);
+  }
+  const merged = [];
+  for (const finding of findings) {
+    const key = mergeKey(finding);
+    const group = key === null ? void 0 : groups.get(key);
+    if (!group || group.length === 1) merged.push(finding);
+    else if (group[0] === finding) merged.push(mergeGroup(group));
+  }
+  return merged;
+}
+function mergeGroup(group) {
+  const first = group[0];
+  const severity2 = group.reduce((top, f) => RANK[f.severity] > RANK[top] ? f.severity : top, first.severity);
+  const overlays = [...new Set(group.map((f) => f.file.path))].sort();
+  const fix = first.fix ?? group.find((f) => f.fix)?.fix ?? null;
+  return { ...first, severity: severity2, overlays, fix };
 }
 
 // src/render.ts
@@ -37751,23 +37932,24 @@ async function run(options) {
     cache: options.renderCache
   });
   const notices = [...inputs.notices, ...rendering.notices];
-  const sources = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
+  const sources = rendering.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text: text2, bom: false, rendered: from }));
   if (inputs.stdin) {
-    const text = options.readStdin ? await options.readStdin() : "";
-    sources.push(decode("<stdin>", null, Buffer.from(text, "utf8")));
+    const text2 = options.readStdin ? await options.readStdin() : "";
+    sources.push(decode("<stdin>", null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
   for (const read2 of await readAll(files, options.overrides)) {
     if ("source" in read2) sources.push(read2.source);
     else notices.push(read2.notice);
   }
-  const parsed = sources.map((source) => parseFile(source));
+  const parsed = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
   const routing = buildRouting(model);
   const settings = new Map([...config.rules, ...options.settings ?? []]);
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
-  const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
-  attachSources(findings, options.cwd);
+  const { findings: kept, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  attachSources(kept, options.cwd);
+  const findings = mergeOverlayFindings(kept);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,
@@ -37820,9 +38002,9 @@ async function readOne(file, override) {
 }
 var decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 function decode(displayPath2, absPath, bytes) {
-  const text = decoder.decode(bytes);
-  const bom = text.charCodeAt(0) === 65279;
-  return { path: displayPath2, absPath, text: bom ? text.slice(1) : text, bom };
+  const text2 = decoder.decode(bytes);
+  const bom = text2.charCodeAt(0) === 65279;
+  return { path: displayPath2, absPath, text: bom ? text2.slice(1) : text2, bom };
 }
 
 // src/action.ts
@@ -37891,7 +38073,7 @@ async function writeSummary(report, failOn) {
   }
   await summary.write();
 }
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function escapeHtml(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 main().catch((error2) => setFailed(`probe-lint: ${error2 instanceof Error ? error2.message : String(error2)}`));

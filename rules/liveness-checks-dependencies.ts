@@ -2,7 +2,7 @@ import { deployment } from '../src/doc-examples.js';
 import { probeHandler } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 import { commandText } from '../src/shell.js';
-import { entry, entrySpan, type MapEntry } from '../src/tree.js';
+import { entrySpan, type MapEntry } from '../src/tree.js';
 
 const LOCAL = String.raw`(?!localhost\b|127\.0\.0\.1\b|\[?::1\]?|0\.0\.0\.0\b|\$\(hostname|\$\{?HOSTNAME)`;
 
@@ -61,15 +61,17 @@ livenessProbe:
     let subject: string | null = null;
     let at: MapEntry = handler.entry;
     if (handler.kind === 'httpGet') {
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, 'i').test(handler.path))) {
-        subject = `path ${handler.path}`;
-        at = entry(handler.node ?? undefined, 'path') ?? handler.entry;
+      const path = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, 'i').test(path.value))) {
+        subject = `path ${path.value}`;
+        at = path.entry ?? handler.entry;
       }
     } else if (handler.kind === 'exec') {
-      const text = commandText(handler.command);
+      const command = handler.command;
+      const text = commandText(command.value);
       if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text))) {
-        subject = `command ${JSON.stringify(handler.command.join(' ').replace(/\s+/g, ' ').trim())}`;
-        at = entry(handler.node ?? undefined, 'command') ?? handler.entry;
+        subject = `command ${JSON.stringify(command.value.join(' ').replace(/\s+/g, ' ').trim())}`;
+        at = command.entry ?? handler.entry;
       }
     }
     if (!subject) return;

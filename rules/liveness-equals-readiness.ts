@@ -1,18 +1,19 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeHandler, normalPath, probeHandler } from '../src/facts.js';
+import { describeHandler, failureWindow, normalPath, probeHandler, windowText } from '../src/facts.js';
 import type { ProbeHandler } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
   id: 'liveness-equals-readiness',
   severity: 'warning',
+  severityNote: 'warning when liveness gives up no later than readiness; info when its failure window is longer',
   fixable: 'none',
   options: {},
   docs: {
     summary:
-      'Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. Timings do not make two checks different.',
+      'Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process.',
     why:
-      'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint, the first slow dependency or burst of load that makes the pod not-ready also, a little later, restarts it: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. Give liveness a cheap endpoint that only proves the process is alive (`/healthz`, `/livez`) and keep dependency checks in readiness.',
+      'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint with a window no longer than readiness\'s, the container is restarted the moment it is taken out of rotation: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. With a longer liveness window the restart comes later, which is fine for an endpoint that only proves the process responds; but if it checks a database or an upstream, an outage of that dependency restarts every pod. That is why the incident this tool exists for ended with separate endpoints: a cheap `/healthz` for liveness and a `/ready` that checks dependencies.',
     fix: 'Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring\'s `/actuator/health/liveness`), and keep dependency checks in readiness.',
     failing: deployment(`
 ports:
@@ -40,10 +41,23 @@ livenessProbe:
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
     if (!live || !ready || checkIdentity(live) !== checkIdentity(ready)) return;
+    const liveWindow = failureWindow(liveness);
+    const readyWindow = failureWindow(readiness);
+    const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
+    if (liveWindow.seconds <= readyWindow.seconds) {
+      ctx.report({
+        span: liveness.entry.keySpan,
+        probe: 'liveness',
+        severity: 'warning',
+        message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted as it is taken out of rotation, not given time to recover`,
+      });
+      return;
+    }
     ctx.report({
       span: liveness.entry.keySpan,
       probe: 'liveness',
-      message: `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)}): when that check fails under load the container is restarted, not only taken out of rotation`,
+      severity: 'info',
+      message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness takes it out of rotation (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`,
     });
   },
 });
@@ -53,14 +67,14 @@ function checkIdentity(handler: ProbeHandler): string {
   const port = handler.kind === 'exec' ? null : handler.port?.resolved ?? handler.port?.written ?? null;
   switch (handler.kind) {
     case 'httpGet': {
-      const headers = handler.headers.map((h) => `${h.name.toLowerCase()}=${h.value}`).sort();
-      return JSON.stringify(['http', port, normalPath(handler.path), handler.host, handler.scheme.toUpperCase(), headers]);
+      const headers = handler.headers.map((h) => `${h.name.value.toLowerCase()}=${h.value}`).sort();
+      return JSON.stringify(['http', port, normalPath(handler.path.value), handler.host.value, handler.scheme.value.toUpperCase(), headers]);
     }
     case 'tcpSocket':
-      return JSON.stringify(['tcp', port, handler.host]);
+      return JSON.stringify(['tcp', port, handler.host.value]);
     case 'grpc':
-      return JSON.stringify(['grpc', port, handler.service]);
+      return JSON.stringify(['grpc', port, handler.service.value]);
     case 'exec':
-      return JSON.stringify(['exec', handler.command]);
+      return JSON.stringify(['exec', handler.command.value]);
   }
 }

@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { failureWindow, probeHandler, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
+import { canAct, failureWindow, probeHandler, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -41,12 +41,13 @@ livenessProbe:
   checkContainer(container, ctx) {
     const liveness = container.probes.liveness;
     const readiness = container.probes.readiness;
-    if (!liveness || !readiness || !probeHandler(liveness) || !probeHandler(readiness)) return;
+    // A probe that can never act (its named port is missing) orders nothing: probe-port-missing says so.
+    if (!liveness || !readiness || !canAct(liveness) || !canAct(readiness)) return;
     const live = failureWindow(liveness);
     const ready = failureWindow(readiness);
     if (live.seconds >= ready.seconds) return;
     ctx.report({
-      fix: raiseThreshold(container.workload.object.file, liveness, Math.ceil(ready.seconds / live.interval)),
+      fix: raiseThreshold(ctx.edits, liveness, Math.ceil(ready.seconds / live.interval)),
       span: settingSpan(liveness.failureThreshold, liveness),
       probe: 'liveness',
       message: `liveness probe of container "${container.name}" restarts it after ${windowText(live)} of failed checks, before its readiness probe takes it out of rotation after ${windowText(ready)}: under load the container is killed with its in-flight requests instead of being given time to catch up`,

@@ -1,9 +1,8 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { servicesText, servingRoutes } from '../src/facts.js';
-import { addEntry } from '../src/edit.js';
+import { servicesText } from '../src/facts.js';
+import { merge, type Editor } from '../src/edit.js';
 import { isLongRunning, type Container } from '../src/model.js';
-import { defineRule, type ProposedFix } from '../src/rule.js';
-import { asMap, child } from '../src/tree.js';
+import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 
 export default defineRule({
   id: 'prestop-hook-missing',
@@ -11,10 +10,11 @@ export default defineRule({
   fixable: 'unsafe',
   options: {},
   docs: {
-    summary: 'A container that a Service routes to has no `lifecycle.preStop` hook.',
+    summary:
+      'A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or StatefulSets with one replica.',
     why:
       'When a pod is deleted, kubelet sends SIGTERM at the same moment as the endpoint removal starts to spread: kube-proxy on every node and the ingress controllers take a few seconds to stop sending new connections. An application that exits on SIGTERM fails every request that still arrives, on every rollout and scale-down. A short preStop sleep keeps it serving until the routes have caught up.',
-    fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes ≥ 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain.',
+    fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes ≥ 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain (the suggestion raises a grace period under 15 s to 15 s). A StatefulSet with one replica has no other endpoint to drain to, and a pod with grace 0 asked to die at once: neither is reported.',
     failing: deployment(`
 ports:
   - containerPort: 8080
@@ -38,35 +38,44 @@ lifecycle:
 `) + SERVICE,
   },
   checkContainer(container, ctx) {
-    if (!isLongRunning(container) || container.workload.batch || container.preStop) return;
-    // Metrics scrapes go straight to pod IPs: a scrape lost at shutdown is not a failed request.
-    const routes = servingRoutes(container, ctx.routing);
-    const services = servicesText(routes)?.text;
-    if (!services) return;
-    const exposed = routes.flatMap((r) => r.exposedBy);
-    const via = exposed.length > 0 ? `ingress controllers (${exposed[0]!.object.ref.kind} "${exposed[0]!.object.ref.name}") and kube-proxy still send` : 'kube-proxy still sends';
+    const { workload } = container;
+    if (!isLongRunning(container) || workload.batch || container.preStop) return;
+    // Grace 0 asks for an immediate kill; a single StatefulSet replica has no other endpoint to drain to.
+    if (workload.terminationGracePeriodSeconds.value === 0) return;
+    if (workload.object.ref.kind === 'StatefulSet' && (workload.replicas ?? 1) <= 1) return;
+    const routing = ctx.routing.of(container);
+    if (!routing.serves) return;
+    const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`))];
+    const services = servicesText(routing)?.text;
+    const via = fronts.length > 0 ? `ingress controllers (${fronts.join(', ')})${services ? ' and kube-proxy still send' : ' still send'}` : 'kube-proxy still sends';
     const { major, minor } = ctx.kubernetesVersion;
     const sleepAction = major > 1 || minor >= 30;
-    const hook = sleepAction ? 'a preStop `sleep: {seconds: 5}`' : 'a preStop `exec: {command: [sleep, "5"]}`';
+    const hook = sleepAction ? `a preStop \`sleep: {seconds: ${SLEEP_SECONDS}}\`` : `a preStop \`exec: {command: [sleep, "${SLEEP_SECONDS}"]}\``;
     ctx.report({
-      fix: preStopSleep(container, sleepAction),
+      fix: preStopSleep(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests for ${services}, and those requests fail; ${hook} keeps it serving until routes catch up`,
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests${services ? ` for ${services}` : ''}, and those requests fail; ${hook} keeps it serving until routes catch up`,
     });
   },
 });
 
 const SLEEP_SECONDS = 5;
+/** What the app gets after the sleep to finish in-flight requests, at least. */
+const DRAIN_SECONDS = 10;
 
-/** A preStop hook that sleeps: the `sleep` action from Kubernetes 1.30, else `sleep` run in the image (it must have one). */
-function preStopSleep(container: Container, sleepAction: boolean): ProposedFix | null {
-  if (container.workload.terminationGracePeriodSeconds.value <= SLEEP_SECONDS) return null;
+/**
+ * A preStop hook that sleeps: the `sleep` action from Kubernetes 1.30, else `sleep` run in the image (it must have
+ * one). The API server rejects a sleep longer than the grace period, so a short one is raised in the same fix.
+ */
+function preStopSleep(edits: Editor, container: Container, sleepAction: boolean): ProposedFix | null {
   const hook = sleepAction ? ['sleep:', `  seconds: ${SLEEP_SECONDS}`] : ['exec:', `  command: ["sleep", "${SLEEP_SECONDS}"]`];
-  const file = container.workload.object.file;
-  const lifecycle = asMap(child(container.node, 'lifecycle'));
-  const edit = lifecycle
-    ? addEntry(file, lifecycle, 'preStop', hook)
-    : addEntry(file, container.node, 'lifecycle', ['preStop:', ...hook.map((line) => `  ${line}`)]);
+  const addHook = container.lifecycle
+    ? edits.add(container.lifecycle, 'preStop', hook)
+    : edits.add(container.node, 'lifecycle', ['preStop:', ...hook.map((line) => `  ${line}`)]);
   const how = sleepAction ? 'a sleep action' : 'exec sleep; the image needs a sleep binary';
-  return edit && { description: `add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, edit };
+  const grace = container.workload.terminationGracePeriodSeconds.value;
+  const needed = SLEEP_SECONDS + DRAIN_SECONDS;
+  if (grace >= needed) return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, addHook, false);
+  const raise = edits.set(container.workload.podSpec, 'terminationGracePeriodSeconds', String(needed));
+  return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how}) and raise terminationGracePeriodSeconds from ${grace} to ${needed}`, merge(addHook, raise), false);
 }

@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, failureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, windowText } from '../src/facts.js';
+import { describeProbe, failureWindow, type FailureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, windowText } from '../src/facts.js';
 import type { ProbeType } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
@@ -13,7 +13,7 @@ export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: num
   },
   docs: {
     summary:
-      'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`.',
+      'A readiness probe that gives up in less than `readinessMinSeconds`, a liveness probe that gives up in less than `livenessMinSeconds`, or either giving up after a single failed check. The time is `failureThreshold × max(periodSeconds, timeoutSeconds)`. A `tcpSocket` probe is only checked for `failureThreshold: 1`: the kernel accepts connections while the app stalls, so a short window does not turn slowness into failures.',
     why:
       'A few slow answers in a row are normal for a busy service: a GC pause, a cold cache, a slow database. When the failure window is that short, readiness drops healthy pods from their Service (and the ingress answers 502 while they flap in and out), and liveness restarts containers that were only busy, which moves their load onto the others.',
     fix: 'Raise `failureThreshold` until `failureThreshold × max(periodSeconds, timeoutSeconds)` reaches the minimum (20 s for readiness, 30 s for liveness).',
@@ -40,11 +40,12 @@ readinessProbe:
     for (const type of ['readiness', 'liveness'] as const) {
       const probe = container.probes[type];
       const needed = minimum[type]!;
-      if (!probe || !probeHandler(probe)) continue;
+      const handler = probe && probeHandler(probe);
+      if (!probe || !handler) continue;
       const window = failureWindow(probe);
       const single = window.threshold === 1;
-      if (window.seconds >= needed && !single) continue;
-      const services = servicesText(ctx.routing.routesOf(container))?.text;
+      if (!single && (window.seconds >= needed || handler.kind === 'tcpSocket')) continue;
+      const services = servicesText(ctx.routing.of(container))?.text;
       const giveUp = single
         ? `gives up after a single failed check`
         : `gives up after ${windowText(window)} of failed checks`;
@@ -52,13 +53,18 @@ readinessProbe:
         type === 'readiness'
           ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
           : 'a short stall under load restarts a container that was only busy';
-      const threshold = Math.max(2, Math.ceil(needed / window.interval));
+      const threshold = Math.max(2, handler.kind === 'tcpSocket' ? 2 : Math.ceil(needed / window.interval));
       ctx.report({
-        fix: raiseThreshold(container.workload.object.file, probe, threshold),
+        fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type,
-        message: `${describeProbe(probe)} ${giveUp} (${single ? `failureThreshold: 1, ${windowText(window)}; need ≥ 2 checks and ` : 'need '}≥ ${needed}s): ${consequence}`,
+        message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler.kind === 'tcpSocket', window, needed)}): ${consequence}`,
       });
     }
   },
 });
+
+function needs(single: boolean, tcp: boolean, window: FailureWindow, seconds: number): string {
+  if (!single) return `need ≥ ${seconds}s`;
+  return `failureThreshold: 1, ${windowText(window)}; need ≥ 2 checks${tcp ? '' : ` and ≥ ${seconds}s`}`;
+}

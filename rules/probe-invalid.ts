@@ -1,10 +1,9 @@
 import { deployment } from '../src/doc-examples.js';
 import { describeProbe, isPortName } from '../src/facts.js';
-import type { PortRef, Probe, ProbeHandler } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
-import { merge, removeEntry, setValue, type EditSet } from '../src/edit.js';
-import type { SourceFile } from '../src/source.js';
-import { entry, asScalar, entrySpan, type MapEntry, type MapNode, type Span } from '../src/tree.js';
+import type { PortRef, Probe, ProbeHandler, Setting } from '../src/model.js';
+import { defineRule, proposeFix } from '../src/rule.js';
+import { merge, type EditSet, type Editor } from '../src/edit.js';
+import { entrySpan, type MapNode, type Span } from '../src/tree.js';
 
 const NUMBER_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 
@@ -14,8 +13,8 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 interface Problem {
   span: Span;
   text: string;
-  /** The unambiguous repair, when there is one. */
-  repair?: { text: string; edit: EditSet | null };
+  /** The unambiguous repair, when there is one; safe when it only rewrites one of the probe's numbers (§4). */
+  repair?: { text: string; edit: EditSet | null; safe: boolean };
 }
 
 export default defineRule({
@@ -43,15 +42,14 @@ livenessProbe:
 `),
   },
   checkContainer(container, ctx) {
-    const file = container.workload.object.file;
     for (const probe of Object.values(container.probes)) {
-      const problems = probeProblems(file, probe);
+      const problems = probeProblems(ctx.edits, probe);
       const first = problems[0];
       if (!first) continue;
       const repairs = problems.flatMap((p) => (p.repair?.edit ? [p.repair] : []));
       const edit = repairs.length > 0 ? merge(...repairs.map((r) => r.edit)) : null;
       ctx.report({
-        fix: edit && { description: repairs.map((r) => r.text).join(', '), edit },
+        fix: proposeFix(repairs.map((r) => r.text).join(', '), edit, repairs.every((r) => r.safe)),
         span: first.span,
         probe: probe.type,
         message: `${describeProbe(probe)} is rejected by the API server: ${problems.map((p) => p.text).join('; ')}`,
@@ -60,7 +58,7 @@ livenessProbe:
   },
 });
 
-function probeProblems(file: SourceFile, probe: Probe): Problem[] {
+function probeProblems(edits: Editor, probe: Probe): Problem[] {
   if (!probe.node) return [{ span: entrySpan(probe.entry), text: `${probe.entry.key} must be a mapping` }];
   const problems: Problem[] = [];
   if (probe.handlers.length === 0) {
@@ -71,45 +69,45 @@ function probeProblems(file: SourceFile, probe: Probe): Problem[] {
       text: `it has ${probe.handlers.length} handlers (${probe.handlers.map((h) => h.kind).join(', ')}); exactly one is allowed`,
     });
   }
-  for (const field of NUMBER_FIELDS) {
-    const written = probe[field].entry;
-    if (written) problems.push(...integerProblems(file, probe.node, written, field, false));
-  }
+  for (const field of NUMBER_FIELDS) problems.push(...integerProblems(edits, probe.node, probe[field], field, false));
   const success = probe.successThreshold;
   if (probe.type !== 'readiness' && success.entry && success.value !== 1) {
     problems.push({
       span: entrySpan(success.entry),
       text: `successThreshold must be 1 on a ${probe.type} probe, not ${success.value}`,
-      repair: { text: 'set successThreshold to 1', edit: setValue(file, probe.node, 'successThreshold', '1') },
+      repair: { text: 'set successThreshold to 1', edit: edits.set(probe.node, 'successThreshold', '1'), safe: true },
     });
   }
   const grace = probe.terminationGracePeriodSeconds;
-  if (grace) {
+  if (grace.entry) {
     if (probe.type === 'readiness') {
       problems.push({
-        span: entrySpan(grace),
+        span: entrySpan(grace.entry),
         text: 'a readiness probe may not set terminationGracePeriodSeconds',
-        repair: { text: 'remove terminationGracePeriodSeconds', edit: removeEntry(file, probe.node, grace) },
+        // A removal is a suggestion (§4): the value may have been meant for the liveness probe.
+        repair: { text: 'remove terminationGracePeriodSeconds', edit: edits.remove(probe.node, grace.entry), safe: false },
       });
     } else {
-      problems.push(...integerProblems(file, probe.node, grace, 'terminationGracePeriodSeconds', true));
+      problems.push(...integerProblems(edits, probe.node, grace, 'terminationGracePeriodSeconds', true));
     }
   }
-  for (const handler of probe.handlers) problems.push(...handlerProblems(file, handler));
+  for (const handler of probe.handlers) problems.push(...handlerProblems(edits, handler));
   return problems;
 }
 
 /** `"5"` where 5 was meant: the one non-integer whose repair is certain. */
-function unquote(file: SourceFile, map: MapNode, e: MapEntry, value: unknown): Problem['repair'] {
+function unquote(edits: Editor, map: MapNode, key: string, value: unknown, safe: boolean): Problem['repair'] {
   if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) return undefined;
-  return { text: `write ${e.key} as the number ${Number(value)}`, edit: setValue(file, map, e.key, String(Number(value))) };
+  return { text: `write ${key} as the number ${Number(value)}`, edit: edits.set(map, key, String(Number(value))), safe };
 }
 
-function integerProblems(file: SourceFile, map: MapNode, e: MapEntry, field: string, positive: boolean): Problem[] {
-  const value = asScalar(e.value)?.value;
-  const span = entrySpan(e);
+function integerProblems(edits: Editor, map: MapNode, setting: Setting<unknown>, field: string, positive: boolean): Problem[] {
+  if (!setting.entry) return [];
+  const value = setting.written;
+  const span = entrySpan(setting.entry);
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    const repair = !positive || Number(value) > 0 ? unquote(file, map, e, value) : undefined;
+    // The probe's own numbers are safe to unquote; the grace period is a different kind of field.
+    const repair = !positive || Number(value) > 0 ? unquote(edits, map, field, value, !positive) : undefined;
     return [{ span, text: `${field} must be an integer, not ${JSON.stringify(value ?? null)}`, repair }];
   }
   if (positive && value <= 0) return [{ span, text: `${field} must be greater than 0, not ${value}` }];
@@ -117,24 +115,25 @@ function integerProblems(file: SourceFile, map: MapNode, e: MapEntry, field: str
   return [];
 }
 
-function handlerProblems(file: SourceFile, handler: ProbeHandler): Problem[] {
+function handlerProblems(edits: Editor, handler: ProbeHandler): Problem[] {
   if (!handler.node) return [{ span: entrySpan(handler.entry), text: `${handler.kind} must be a mapping` }];
   switch (handler.kind) {
     case 'exec':
-      return handler.command.length === 0 ? [{ span: entrySpan(handler.entry), text: 'exec has an empty command' }] : [];
+      return handler.command.value.length === 0 ? [{ span: entrySpan(handler.entry), text: 'exec has an empty command' }] : [];
     case 'grpc':
-      return portProblems(file, handler, handler.port, false);
+      return portProblems(edits, handler, handler.port, false);
     case 'tcpSocket':
-      return portProblems(file, handler, handler.port, true);
+      return portProblems(edits, handler, handler.port, true);
     case 'httpGet': {
-      const problems = portProblems(file, handler, handler.port, true);
-      if (handler.scheme !== 'HTTP' && handler.scheme !== 'HTTPS') {
-        problems.push({ span: fieldSpan(handler, 'scheme'), text: `scheme must be HTTP or HTTPS, not ${JSON.stringify(handler.scheme)}` });
+      const problems = portProblems(edits, handler, handler.port, true);
+      const scheme = handler.scheme;
+      if (scheme.value !== 'HTTP' && scheme.value !== 'HTTPS') {
+        problems.push({ span: scheme.entry ? entrySpan(scheme.entry) : handler.entry.keySpan, text: `scheme must be HTTP or HTTPS, not ${JSON.stringify(scheme.value)}` });
       }
       for (const header of handler.headers) {
-        if (!HEADER_NAME.test(header.name)) {
-          const name = entry(header.node, 'name');
-          problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name)} is not a valid HTTP header name` });
+        if (!HEADER_NAME.test(header.name.value)) {
+          const name = header.name.entry;
+          problems.push({ span: name ? entrySpan(name) : header.node.span, text: `${JSON.stringify(header.name.value)} is not a valid HTTP header name` });
         }
       }
       return problems;
@@ -142,12 +141,7 @@ function handlerProblems(file: SourceFile, handler: ProbeHandler): Problem[] {
   }
 }
 
-function fieldSpan(handler: ProbeHandler, key: string): Span {
-  const e = entry(handler.node ?? undefined, key);
-  return e ? entrySpan(e) : handler.entry.keySpan;
-}
-
-function portProblems(file: SourceFile, handler: ProbeHandler, port: PortRef | null, namesAllowed: boolean): Problem[] {
+function portProblems(edits: Editor, handler: ProbeHandler, port: PortRef | null, namesAllowed: boolean): Problem[] {
   if (!port) return [{ span: handler.entry.keySpan, text: `${handler.kind} needs a port` }];
   const span = entrySpan(port.entry);
   const written = port.written;
@@ -158,12 +152,13 @@ function portProblems(file: SourceFile, handler: ProbeHandler, port: PortRef | n
   }
   if (typeof written !== 'string') return [{ span, text: 'port must be a number or a port name' }];
   if (!namesAllowed) {
-    const repair = handler.node ? unquote(file, handler.node, port.entry, written) : undefined;
+    // Which port a probe checks is not a number to tune: a suggestion (§4).
+    const repair = handler.node ? unquote(edits, handler.node, port.entry.key, written, false) : undefined;
     return [{ span, text: `a gRPC port must be a number, not the name ${JSON.stringify(written)}`, repair }];
   }
   if (/^\d+$/.test(written)) {
     const number = Number(written);
-    const repair = number >= 1 && number <= 65535 && handler.node ? unquote(file, handler.node, port.entry, written) : undefined;
+    const repair = number >= 1 && number <= 65535 && handler.node ? unquote(edits, handler.node, port.entry.key, written, false) : undefined;
     return [{ span, text: `port ${JSON.stringify(written)} is quoted, which makes it a port name, and a name needs a letter; write it unquoted`, repair }];
   }
   return isPortName(written) ? [] : [{ span, text: `port name ${JSON.stringify(written)} is not valid (1–15 of a-z, 0-9 and "-", with a letter, no leading, trailing or doubled "-")` }];

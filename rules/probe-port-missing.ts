@@ -1,8 +1,8 @@
 import { deployment } from '../src/doc-examples.js';
 import { describeProbe, isPortName, probeHandler } from '../src/facts.js';
-import { setValue } from '../src/edit.js';
+import type { Editor } from '../src/edit.js';
 import type { Container, Probe } from '../src/model.js';
-import { defineRule, type ProposedFix } from '../src/rule.js';
+import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 import { entrySpan, type MapEntry, type MapNode } from '../src/tree.js';
 
 const CONSEQUENCE: Record<Probe['type'], string> = {
@@ -38,7 +38,7 @@ readinessProbe:
 `),
   },
   checkContainer(container, ctx) {
-    const fix = onlyTcpPort(container);
+    const fix = onlyTcpPort(ctx.edits, container);
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
       if (!handler || handler.kind === 'exec' || handler.kind === 'grpc') continue;
@@ -68,14 +68,13 @@ readinessProbe:
 });
 
 /** The fix that points a probe at the container's one declared TCP port; none when there are several or none. */
-function onlyTcpPort(container: Container): (handlerNode: MapNode | null, port: MapEntry) => ProposedFix | null {
+function onlyTcpPort(edits: Editor, container: Container): (handlerNode: MapNode | null, port: MapEntry) => ProposedFix | null {
   const tcp = container.ports.filter((p) => p.protocol === 'TCP' && (p.name !== null || p.number !== null));
   const only = tcp.length === 1 ? tcp[0]! : null;
   return (handlerNode, port) => {
     if (!only || !handlerNode) return null;
     const value = only.name !== null && isPortName(only.name) ? only.name : only.number !== null ? String(only.number) : null;
     if (value === null) return null;
-    const edit = setValue(container.workload.object.file, handlerNode, port.key, value);
-    return edit && { description: `use port ${value}, the container's only TCP port`, edit };
+    return proposeFix(`use port ${value}, the container's only TCP port`, edits.set(handlerNode, port.key, value), false);
   };
 }

@@ -1,7 +1,7 @@
 import { deployment } from '../src/doc-examples.js';
 import { describeProbe, probeHandler } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
-import { entry, entrySpan } from '../src/tree.js';
+import { entrySpan } from '../src/tree.js';
 
 // On a hostNetwork pod the node's addresses are the pod's: loopback and IP literals (node-local-dns binds 169.254.20.10) are its own.
 const NODE_LOCAL = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
@@ -35,13 +35,13 @@ readinessProbe:
   checkContainer(container, ctx) {
     for (const probe of Object.values(container.probes)) {
       const handler = probeHandler(probe);
-      if (!handler || (handler.kind !== 'httpGet' && handler.kind !== 'tcpSocket') || !handler.host) continue;
-      if (container.workload.hostNetwork && NODE_LOCAL.test(handler.host)) continue;
-      const hostEntry = entry(handler.node ?? undefined, 'host') ?? handler.entry;
+      if (!handler || (handler.kind !== 'httpGet' && handler.kind !== 'tcpSocket')) continue;
+      const host = handler.host;
+      if (!host.value || (container.workload.hostNetwork && NODE_LOCAL.test(host.value))) continue;
       ctx.report({
-        span: entrySpan(hostEntry),
+        span: entrySpan(host.entry ?? handler.entry),
         probe: probe.type,
-        message: `${describeProbe(probe)} checks host "${handler.host}", not this container: its own health goes unchecked, and when "${handler.host}" is unreachable every pod fails the probe at once`,
+        message: `${describeProbe(probe)} checks host "${host.value}", not this container: its own health goes unchecked, and when "${host.value}" is unreachable every pod fails the probe at once`,
       });
     }
   },

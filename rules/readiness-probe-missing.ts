@@ -1,20 +1,19 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { addEntry, scalarText } from '../src/edit.js';
-import { isPortName } from '../src/facts.js';
+import { scalarText, type Editor } from '../src/edit.js';
+import { isPortName, servicesText } from '../src/facts.js';
 import { isLongRunning, type Container } from '../src/model.js';
-import { defineRule, type ProposedFix } from '../src/rule.js';
-import type { Route } from '../src/routing.js';
-import { servicesText, servingRoutes } from '../src/facts.js';
+import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
+import { isMetricsPort, type ContainerRouting } from '../src/routing.js';
 
 export default defineRule({
   id: 'readiness-probe-missing',
   severity: 'error',
-  severityNote: 'error when a Service routes to the container, warning when it only declares ports',
+  severityNote: 'error when a Service routes to the container or an Ingress or route exposes it; warning when routing is guessed, or when it only declares a non-metrics port',
   fixable: 'unsafe',
   options: {},
   docs: {
     summary:
-      'A serving container without a readiness probe: an error when a Service of the same run routes requests to it, a warning when it only declares ports (or only a metrics Service selects it). Never reported on Jobs, CronJobs, Pods that are not restarted, or containers with neither ports nor a Service.',
+      'A serving container without a readiness probe: an error when a Service of the same run routes requests to a port it declares, or an Ingress or Gateway route sends traffic to it; a warning when routing is only guessed (the Service targets a number no container declares), or when nothing routes to it but it declares a non-metrics port. Never reported on Jobs, CronJobs, batch Pods or containers that only sleep, nor on containers whose declared ports are all metrics ports and that nothing routes to.',
     why:
       'Without a readiness probe a pod counts as ready as soon as its containers start. The Service sends it requests before the application listens (connection refused during every rollout and scale-up), and keeps sending them while it is overloaded or has lost its database, because nothing ever takes it out of rotation.',
     fix: 'Add a readiness probe on the port the Service targets, checking an endpoint that answers only when the application can serve (`/ready`), with `timeoutSeconds` ≥ 3 and a failure window of at least 20 s.',
@@ -34,20 +33,23 @@ readinessProbe:
   },
   checkContainer(container, ctx) {
     if (!isLongRunning(container) || container.workload.batch || container.probes.readiness) return;
-    // A Service in front of metrics only is scraped, not sent users' requests: such a container only declares ports.
-    const routes = servingRoutes(container, ctx.routing);
-    const services = servicesText(routes);
-    if (services) {
+    const routing = ctx.routing.of(container);
+    if (routing.sleeper) return;
+    if (routing.serves) {
+      const senders = sendersText(routing);
       ctx.report({
-        fix: tcpReadinessProbe(container, routes),
+        fix: routing.certain ? tcpReadinessProbe(ctx.edits, container, routing) : null,
         span: container.span,
         probe: 'readiness',
-        severity: 'error',
-        message: `container "${container.name}" has no readiness probe: ${services.text} send${services.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keep${services.plural ? '' : 's'} sending them while it is overloaded or broken`,
+        severity: routing.certain ? 'error' : 'warning',
+        message: routing.certain
+          ? `container "${container.name}" has no readiness probe: ${senders.text} send${senders.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keep${senders.plural ? '' : 's'} sending them while it is overloaded or broken`
+          : `container "${container.name}" has no readiness probe, and ${senders.text} send${senders.plural ? '' : 's'} port ${guessedPorts(routing)} to its pod, which no container declares (probably this one, the first): if it listens there, it gets requests before it can serve and while it is broken`,
       });
       return;
     }
-    const ports = container.ports.flatMap((p) => (p.number === null ? [] : [p.number]));
+    // Metrics ports are scraped straight from pod IPs: they are no sign that users' requests arrive.
+    const ports = container.ports.flatMap((p) => (p.number === null || isMetricsPort(p) ? [] : [p.number]));
     if (ports.length === 0) return;
     ctx.report({
       span: container.span,
@@ -58,18 +60,30 @@ readinessProbe:
   },
 });
 
+/** Who sends it requests: its Services, else the Ingresses and routes in front of it. */
+function sendersText(routing: ContainerRouting): { text: string; plural: boolean } {
+  const services = servicesText(routing);
+  if (services) return services;
+  const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`))];
+  return { text: fronts.join(' and '), plural: fronts.length > 1 };
+}
+
+function guessedPorts(routing: ContainerRouting): string {
+  const numbers = [...routing.routes, ...routing.exposures.map((e) => e.route)].flatMap((r) => (r.targetNumber === null ? [] : [r.targetNumber]));
+  return [...new Set(numbers)].join(', ');
+}
+
 /**
- * A TCP readiness probe on the port the Service targets. A TCP check only knows
- * that the port accepts connections; it guesses no path, and it already keeps
- * traffic away until the app listens.
+ * A TCP readiness probe on the declared port traffic arrives on. A TCP check
+ * only knows that the port accepts connections; it guesses no path, and it
+ * already keeps traffic away until the app listens.
  */
-function tcpReadinessProbe(container: Container, routes: readonly Route[]): ProposedFix | null {
-  const route = routes.find((r) => r.containerPort) ?? routes[0];
-  if (!route || route.servicePort.protocol !== 'TCP') return null;
-  const declared = route.containerPort;
-  const port = declared ? (declared.name !== null && isPortName(declared.name) ? declared.name : declared.number) : route.servicePort.targetPort;
-  if (port === null || (typeof port === 'string' && !isPortName(port)) || (typeof port === 'number' && (port < 1 || port > 65535))) return null;
+function tcpReadinessProbe(edits: Editor, container: Container, routing: ContainerRouting): ProposedFix | null {
+  const route = [...routing.routes, ...routing.exposures.map((e) => e.route)].find((r) => r.containerPort && r.containerPort.protocol === 'TCP');
+  const declared = route?.containerPort;
+  if (!declared) return null;
+  const port = declared.name !== null && isPortName(declared.name) ? declared.name : declared.number;
+  if (port === null || (typeof port === 'number' && (port < 1 || port > 65535))) return null;
   const value = scalarText(port);
-  const edit = addEntry(container.workload.object.file, container.node, 'readinessProbe', ['tcpSocket:', `  port: ${value}`]);
-  return edit && { description: `add a TCP readiness probe on port ${value}`, edit };
+  return proposeFix(`add a TCP readiness probe on port ${value}`, edits.add(container.node, 'readinessProbe', ['tcpSocket:', `  port: ${value}`]), false);
 }

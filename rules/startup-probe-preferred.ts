@@ -1,8 +1,8 @@
 import { deployment } from '../src/doc-examples.js';
-import { columnOf, entryText, insertBefore, merge, removeEntry } from '../src/edit.js';
+import { merge, type Editor } from '../src/edit.js';
 import { failureWindow, probeHandler } from '../src/facts.js';
 import type { Probe } from '../src/model.js';
-import { defineRule, type ProposedFix } from '../src/rule.js';
+import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 import { entrySpan, type MapEntry } from '../src/tree.js';
 
 export default defineRule<{ minDelaySeconds: number }>({
@@ -39,7 +39,7 @@ livenessProbe:
     const delay = liveness.initialDelaySeconds;
     if (!delay.entry || delay.value < ctx.options.minDelaySeconds) return;
     ctx.report({
-      fix: startupProbe(liveness, delay.entry),
+      fix: startupProbe(ctx.edits, liveness, delay.entry),
       span: entrySpan(delay.entry),
       probe: 'liveness',
       message: `liveness probe of container "${container.name}" waits a fixed ${delay.value}s before its first check: a slower start is killed in a restart loop, and a hang right after a fast start goes unnoticed for ${delay.value}s; a startup probe waits exactly as long as the app needs`,
@@ -51,22 +51,21 @@ livenessProbe:
  * A startup probe with the liveness handler, allowing the old delay plus the
  * liveness failure window (what the container had before), and the delay removed.
  */
-function startupProbe(liveness: Probe, delay: MapEntry): ProposedFix | null {
+function startupProbe(edits: Editor, liveness: Probe, delay: MapEntry): ProposedFix | null {
   const handler = probeHandler(liveness);
   const container = liveness.container;
-  const file = container.workload.object.file;
   if (!handler || !liveness.node || liveness.node.flow) return null;
   const period = liveness.periodSeconds.value;
   const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
   const threshold = Math.ceil(allowed / period);
-  const keyIndent = ' '.repeat(columnOf(file, liveness.entry.keySpan.start));
-  const childIndent = ' '.repeat(columnOf(file, liveness.node.span.start));
+  const keyIndent = ' '.repeat(edits.column(liveness.entry.keySpan.start));
+  const childIndent = ' '.repeat(edits.column(liveness.node.span.start));
   const lines = [
     `${keyIndent}startupProbe:`,
-    childIndent + entryText(file, handler.entry),
+    childIndent + edits.text(handler.entry),
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`,
   ];
-  const edit = merge(insertBefore(file, container.node, liveness.entry, 'startupProbe', lines), removeEntry(file, liveness.node, delay));
-  return edit && { description: `add a startupProbe allowing ${threshold} × ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit };
+  const edit = merge(edits.insertBefore(container.node, liveness.entry, 'startupProbe', lines), edits.remove(liveness.node, delay));
+  return proposeFix(`add a startupProbe allowing ${threshold} × ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit, false);
 }

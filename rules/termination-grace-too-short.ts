@@ -1,16 +1,15 @@
 import { deployment } from '../src/doc-examples.js';
 import { preStopSleep } from '../src/facts.js';
-import { setValue } from '../src/edit.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, proposeFix } from '../src/rule.js';
+import { entrySpan } from '../src/tree.js';
 
 /** Time left after the sleep for the app to finish in-flight work: the default grace period. */
 const DRAIN_SECONDS = 30;
-import { entrySpan } from '../src/tree.js';
 
 export default defineRule({
   id: 'termination-grace-too-short',
   severity: 'warning',
-  fixable: 'safe',
+  fixable: 'unsafe',
   options: {},
   docs: {
     summary:
@@ -39,9 +38,10 @@ export default defineRule({
     if (sleep === null || !container.preStop || grace.value > sleep) return;
     const graceText = grace.entry ? `terminationGracePeriodSeconds is ${grace.value}` : `terminationGracePeriodSeconds is unset (${grace.value}s)`;
     const raised = Math.ceil(sleep) + DRAIN_SECONDS;
-    const edit = setValue(container.workload.object.file, container.workload.podSpec, 'terminationGracePeriodSeconds', String(raised));
+    // A pod-level change: it lengthens every shutdown of the pod, so it is a suggestion (§4).
+    const edit = ctx.edits.set(container.workload.podSpec, 'terminationGracePeriodSeconds', String(raised));
     ctx.report({
-      fix: edit && { description: `set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS}s to drain)`, edit },
+      fix: proposeFix(`set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS}s to drain)`, edit, false),
       span: grace.entry ? entrySpan(grace.entry) : container.preStop.entry.keySpan,
       message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${grace.value < sleep ? `${sleep - grace.value}s before the sleep ends` : 'as the sleep ends'}, before the app can drain its in-flight requests`,
     });

@@ -1,9 +1,11 @@
-// Rendered Helm findings get the template (and values) location people edit.
+// Rendered Helm findings get the template (and values) location people edit;
+// files that only look rendered (no chart to be found) stay ordinary.
 import fs from 'node:fs';
 import path from 'node:path';
 import { setValue } from './edit.js';
 import { keyPathAt, locateInTemplate, type ChartContext, type Step, type TemplateLocation } from './helm-source.js';
 import { displayPath } from './inputs.js';
+import type { ParsedFile } from './parse.js';
 import type { Finding, Fix } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTextFile, readTreeFile } from './tree-files.js';
@@ -24,6 +26,30 @@ function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContex
     }
   }
   return null;
+}
+
+/**
+ * Documents of a file on disk whose `# Source:` comment names a chart that
+ * cannot be found (an install bundle committed after `helm template`) lose
+ * their template: they are linted, located and fixed as ordinary documents.
+ * Stdin and rendered output keep the comment's template, and so do files whose
+ * chart is found (their findings point at it).
+ */
+export function ordinaryBundles(files: readonly ParsedFile[], cwd: string): ParsedFile[] {
+  const found = new Map<string, boolean>();
+  const chartFound = (file: SourceFile, template: string): boolean => {
+    const name = template.split('/')[0] ?? '';
+    const key = `${path.dirname(file.absPath!)}\0${name}`;
+    if (!found.has(key)) found.set(key, name !== '' && chartFor(file, name, cwd) !== null);
+    return found.get(key)!;
+  };
+  return files.map((parsed) => {
+    const { file } = parsed;
+    if (file.absPath === null || file.rendered) return parsed;
+    const orphans = parsed.documents.filter((d) => d.helmSource !== null && !chartFound(file, d.helmSource));
+    if (orphans.length === 0) return parsed;
+    return { ...parsed, documents: parsed.documents.map((d) => (orphans.includes(d) ? { ...d, helmSource: null } : d)) };
+  });
 }
 
 export function attachSources(findings: readonly Finding[], cwd: string): void {
@@ -73,7 +99,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
   const value = edit.length > 0 ? edit.text : /^[\s,]*[\w-]+:\s*(\S+)\s*$/.exec(edit.text)?.[1];
   if (!value || !/^\d+$/.test(value)) return null;
   const key = change.key;
-  const safe = true;
+  const safe = proposed.safe;
   if (located.values) {
     const { values } = located;
     // The finding is on the field itself (`…probe.timeoutSeconds`) or on the probe that lacks it (`…probe`).

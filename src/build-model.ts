@@ -32,8 +32,11 @@ import {
   textOf,
   type MapEntry,
   type MapNode,
+  type ScalarNode,
   type TreeNode,
 } from './tree.js';
+
+type ScalarValue = ScalarNode['value'];
 
 export function buildModel(files: ParsedFile[]): Model {
   const model: Model = { objects: [], workloads: [], services: [], backends: [] };
@@ -142,6 +145,7 @@ function toWorkload(object: K8sObject): Workload | null {
     labels: stringMap(child(mapAt(object.node, ...location.metadata), 'labels')),
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, 'hostNetwork'))?.value === true,
+    replicas: numberOf(child(mapAt(object.node, 'spec'), 'replicas')),
     terminationGracePeriodSeconds: {
       value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
       entry: grace ?? null,
@@ -173,6 +177,7 @@ function toContainer(workload: Workload, node: MapNode, role: ContainerRole): Co
     node,
     ports: mapItems(child(node, 'ports')).map(toContainerPort),
     probes: {},
+    lifecycle: mapAt(node, 'lifecycle') ?? null,
     preStop: null,
     argv: [...strings(child(node, 'command')), ...strings(child(node, 'args'))],
     envValues: mapItems(child(node, 'env')).flatMap((e) => textOf(child(e, 'value')) ?? []),
@@ -183,7 +188,7 @@ function toContainer(workload: Workload, node: MapNode, role: ContainerRole): Co
       container.probes[type] = toProbe(container, type, probeEntry);
     }
   }
-  const preStop = entry(mapAt(node, 'lifecycle'), 'preStop');
+  const preStop = entry(container.lifecycle ?? undefined, 'preStop');
   if (preStop && preStop.value && !isNullScalar(preStop.value)) {
     container.preStop = { entry: preStop, handler: handlersOf(container, asMap(preStop.value), true)[0] ?? null };
   }
@@ -217,16 +222,25 @@ function toProbe(container: Container, type: ProbeType, probeEntry: MapEntry): P
     periodSeconds: setting(node, 'periodSeconds', PROBE_DEFAULTS.periodSeconds),
     successThreshold: setting(node, 'successThreshold', PROBE_DEFAULTS.successThreshold),
     failureThreshold: setting(node, 'failureThreshold', PROBE_DEFAULTS.failureThreshold),
-    terminationGracePeriodSeconds: entry(node, 'terminationGracePeriodSeconds') ?? null,
+    terminationGracePeriodSeconds: written(node, 'terminationGracePeriodSeconds', (value) => (typeof value === 'number' ? value : null), null),
   };
+}
+
+/** A field read with `read`, or `fallback` when unset or unreadable; the entry and the scalar as written are kept. */
+function written<T>(node: MapNode | undefined, key: string, read: (value: ScalarValue | undefined) => T | undefined, fallback: T): Setting<T> {
+  const e = entry(node, key);
+  const scalar = asScalar(e?.value)?.value;
+  return { value: read(scalar) ?? fallback, entry: e ?? null, written: scalar };
 }
 
 /** A probe number as kubelet uses it: zero and invalid values fall back to the default. */
 function setting(node: MapNode | undefined, key: string, fallback: number): Setting<number> {
-  const written = entry(node, key);
-  const value = asScalar(written?.value)?.value;
-  const usable = typeof value === 'number' && Number.isInteger(value) && value > 0;
-  return { value: usable ? value : fallback, entry: written ?? null };
+  return written(node, key, (value) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined), fallback);
+}
+
+/** A string field as Kubernetes reads it (`8080` → "8080"). */
+function text<T extends string | null>(node: MapNode | undefined, key: string, fallback: T): Setting<string | T> {
+  return written<string | T>(node, key, (value) => (value === null || value === undefined ? undefined : String(value)), fallback);
 }
 
 const HANDLER_KEYS = ['httpGet', 'tcpSocket', 'exec', 'grpc'] as const;
@@ -242,34 +256,34 @@ function handlersOf(container: Container, node: MapNode | undefined, allowSleep:
 }
 
 function toHandler(container: Container, e: MapEntry): Handler {
-  const node = asMap(e.value) ?? null;
-  const base = { entry: e, node };
-  const port = (): PortRef | null => portRef(container, entry(node ?? undefined, 'port'));
+  const node = asMap(e.value);
+  const base = { entry: e, node: node ?? null };
+  const port = (): PortRef | null => portRef(container, entry(node, 'port'));
   switch (e.key) {
     case 'httpGet':
       return {
         ...base,
         kind: 'httpGet',
         port: port(),
-        path: textOf(child(node ?? undefined, 'path')) ?? '/',
-        host: textOf(child(node ?? undefined, 'host')) ?? null,
-        scheme: textOf(child(node ?? undefined, 'scheme')) ?? 'HTTP',
-        headers: mapItems(child(node ?? undefined, 'httpHeaders')).map((h) => ({
-          name: textOf(child(h, 'name')) ?? '',
+        path: text(node, 'path', '/'),
+        host: text(node, 'host', null),
+        scheme: text(node, 'scheme', 'HTTP'),
+        headers: mapItems(child(node, 'httpHeaders')).map((h) => ({
+          name: text(h, 'name', ''),
           value: textOf(child(h, 'value')) ?? '',
           node: h,
         })),
       };
     case 'tcpSocket':
-      return { ...base, kind: 'tcpSocket', port: port(), host: textOf(child(node ?? undefined, 'host')) ?? null };
+      return { ...base, kind: 'tcpSocket', port: port(), host: text(node, 'host', null) };
     case 'grpc':
-      return { ...base, kind: 'grpc', port: port(), service: textOf(child(node ?? undefined, 'service')) ?? '' };
-    case 'sleep': {
-      const seconds = asScalar(child(node ?? undefined, 'seconds'))?.value;
-      return { ...base, kind: 'sleep', seconds: typeof seconds === 'number' ? seconds : null };
+      return { ...base, kind: 'grpc', port: port(), service: text(node, 'service', '') };
+    case 'sleep':
+      return { ...base, kind: 'sleep', seconds: written(node, 'seconds', (value) => (typeof value === 'number' ? value : undefined), null) };
+    default: {
+      const command = entry(node, 'command');
+      return { ...base, kind: 'exec', command: { value: strings(command?.value ?? undefined), entry: command ?? null } };
     }
-    default:
-      return { ...base, kind: 'exec', command: strings(child(node ?? undefined, 'command')) };
   }
 }
 
@@ -298,6 +312,7 @@ function toService(object: K8sObject): Service {
     object,
     selector: selectsPods ? selector : null,
     ports: mapItems(child(spec, 'ports')).map(toServicePort),
+    publishNotReadyAddresses: asScalar(child(spec, 'publishNotReadyAddresses'))?.value === true,
   };
 }
 
@@ -321,9 +336,12 @@ function ingressBackends(object: K8sObject): Backend[] {
     for (const path of mapItems(child(mapAt(rule, 'http'), 'paths'))) backends.push(mapAt(path, 'backend'));
   }
   return backends.flatMap((b) => {
-    // networking.k8s.io/v1 names `service.name`; v1beta1 and extensions name `serviceName`.
-    const service = textOf(child(mapAt(b, 'service'), 'name')) ?? textOf(child(b, 'serviceName'));
-    return service ? [{ object, namespace: object.ref.namespace, service }] : [];
+    // networking.k8s.io/v1 names `service.name` and `service.port.number|name`; v1beta1 and extensions `serviceName` and `servicePort`.
+    const v1 = mapAt(b, 'service');
+    const service = textOf(child(v1, 'name')) ?? textOf(child(b, 'serviceName'));
+    const v1Port = mapAt(v1, 'port');
+    const port = numberOf(child(v1Port, 'number')) ?? stringOf(child(v1Port, 'name')) ?? portValue(child(b, 'servicePort'));
+    return service ? [{ object, namespace: object.ref.namespace, service, port }] : [];
   });
 }
 
@@ -335,7 +353,7 @@ function routeBackends(object: K8sObject): Backend[] {
       const group = textOf(child(ref, 'group')) ?? '';
       const service = textOf(child(ref, 'name'));
       if (kind !== 'Service' || group !== '' || !service) return [];
-      return [{ object, namespace: textOf(child(ref, 'namespace')) ?? object.ref.namespace, service }];
+      return [{ object, namespace: textOf(child(ref, 'namespace')) ?? object.ref.namespace, service, port: numberOf(child(ref, 'port')) }];
     }),
   );
 }
@@ -349,6 +367,17 @@ function stringMap(node: TreeNode | undefined): Record<string, string> {
     if (text !== undefined) out[e.key] = text;
   }
   return out;
+}
+
+function numberOf(node: TreeNode | undefined): number | null {
+  const value = asScalar(node)?.value;
+  return typeof value === 'number' ? value : null;
+}
+
+/** An IntOrString port: a number, or a name. */
+function portValue(node: TreeNode | undefined): number | string | null {
+  const value = asScalar(node)?.value;
+  return typeof value === 'number' || (typeof value === 'string' && value !== '') ? value : null;
 }
 
 function strings(node: TreeNode | undefined): string[] {

@@ -177,6 +177,29 @@ export function merge(...sets: (EditSet | null)[]): EditSet | null {
   return { edits: sets.flatMap((s) => s!.edits), changes: sets.flatMap((s) => s!.changes) };
 }
 
+/** The edit helpers bound to one file: what a rule's context hands it, so rules never pass files around. */
+export interface Editor {
+  set(map: MapNode, key: string, value: string): EditSet | null;
+  add(map: MapNode, key: string, value: string | string[]): EditSet | null;
+  remove(map: MapNode, e: MapEntry): EditSet | null;
+  insertBefore(map: MapNode, e: MapEntry, key: string, lines: string[]): EditSet | null;
+  /** The source text of an entry, from its key to the end of its value. */
+  text(e: MapEntry): string;
+  /** 0-based column of an offset. */
+  column(offset: number): number;
+}
+
+export function editorFor(file: SourceFile): Editor {
+  return {
+    set: (map, key, value) => setValue(file, map, key, value),
+    add: (map, key, value) => addEntry(file, map, key, value),
+    remove: (map, e) => removeEntry(file, map, e),
+    insertBefore: (map, e, key, lines) => insertBefore(file, map, e, key, lines),
+    text: (e) => entryText(file, e),
+    column: (offset) => columnOf(file, offset),
+  };
+}
+
 /** The text with the edits applied; edits are against the original and do not overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;

@@ -4,6 +4,8 @@ import type { ParsedFile } from './parse.js';
 import type { AnyRule, Finding, Fix, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
+import { editorFor } from './edit.js';
+import { PROBE_DEFAULTS } from './model.js';
 
 export interface RuleSettings {
   /** Overrides the rule's default severity, including its per-case defaults. */
@@ -41,6 +43,7 @@ export function lint(input: LintInput): Finding[] {
     const context = (subject: Subject): RuleContext<unknown> => ({
       options,
       routing: input.routing,
+      edits: editorFor(subject.file),
       kubernetesVersion: { major, minor },
       report: (report: Report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report)),
     });
@@ -64,14 +67,27 @@ function workloadSubject(workload: Workload, container: Container | null): Subje
   return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
 }
 
+// §4: a safe fix only changes or adds numeric fields of an existing probe.
+const SAFE_KEYS = new Set(Object.keys(PROBE_DEFAULTS));
+
+/** The engine holds rules to what they declare, as ESLint does with `fixable`. */
+function checkFixDeclaration(rule: AnyRule, fix: Report['fix']): void {
+  if (!fix) return;
+  if (rule.fixable === 'none') throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  if (!fix.safe) return;
+  if (rule.fixable !== 'safe') throw new Error(`rule ${rule.id} declares only suggestions but proposed a safe fix`);
+  const other = fix.edit.changes.find((change) => !SAFE_KEYS.has(change.key));
+  if (other) throw new Error(`rule ${rule.id} marked a fix safe that changes ${other.key}, which is not a probe's number`);
+}
+
 export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
   const severity = (configured ?? report.severity ?? rule.severity) as Severity;
-  if (report.fix && rule.fixable === 'none') throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  checkFixDeclaration(rule, report.fix);
   // Fixes edit files on disk: never stdin, never rendered output whose source is a template.
   const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
   const fix: Fix | null =
     report.fix && editable
-      ? { description: report.fix.description, safe: rule.fixable === 'safe', edits: report.fix.edit.edits, changes: report.fix.edit.changes }
+      ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes }
       : null;
   return {
     ruleId: rule.id,

@@ -1,11 +1,10 @@
 // Kubernetes arithmetic and wording shared by rules: how long a probe takes
 // to give up, what a handler checks, where a finding about a field points.
 import type { Container, PortRef, Probe, ProbeHandler, Setting } from './model.js';
-import type { Route, Routing } from './routing.js';
-import { setValue } from './edit.js';
-import type { ProposedFix } from './rule.js';
+import { routedServices, type ContainerRouting } from './routing.js';
+import type { Editor } from './edit.js';
+import { proposeFix, type ProposedFix } from './rule.js';
 import { longestSleep } from './shell.js';
-import type { SourceFile } from './source.js';
 import { entrySpan, type Span } from './tree.js';
 
 export interface FailureWindow {
@@ -39,13 +38,13 @@ export function describeProbe(probe: Probe): string {
 export function describeHandler(handler: ProbeHandler): string {
   switch (handler.kind) {
     case 'httpGet':
-      return `${handler.scheme === 'HTTPS' ? 'HTTPS ' : ''}GET ${normalPath(handler.path)} on port ${portText(handler.port)}`;
+      return `${handler.scheme.value === 'HTTPS' ? 'HTTPS ' : ''}GET ${normalPath(handler.path.value)} on port ${portText(handler.port)}`;
     case 'tcpSocket':
       return `the TCP connect to port ${portText(handler.port)}`;
     case 'grpc':
       return `the gRPC health check on port ${portText(handler.port)}`;
     case 'exec':
-      return `the command ${JSON.stringify(handler.command.join(' '))}`;
+      return `the command ${JSON.stringify(handler.command.value.join(' '))}`;
   }
 }
 
@@ -66,7 +65,7 @@ export function settingSpan(setting: Setting<unknown>, probe: Probe): Span {
 /** How a setting reads in a message: `timeoutSeconds: 2`, or `timeoutSeconds unset (1s)`. */
 export function settingText(name: string, setting: Setting<number>): string {
   if (!setting.entry) return `${name} unset, default ${setting.value}s`;
-  const written = setting.entry.value?.kind === 'scalar' ? setting.entry.value.value : null;
+  const written = setting.written ?? null;
   return written === setting.value ? `${name}: ${setting.value}` : `${name}: ${JSON.stringify(written)}, which means ${setting.value}s`;
 }
 
@@ -76,34 +75,37 @@ export interface ServicesText {
   plural: boolean;
 }
 
-/** Who sends traffic to a container, for messages; null when nothing routes to it. */
-export function servicesText(routes: readonly Route[]): ServicesText | null {
-  const names = [...new Set(routes.map((r) => r.service.object.ref.name ?? '?'))];
+/** The Services that route to a container, for messages; null when none does. */
+export function servicesText(routing: ContainerRouting): ServicesText | null {
+  const names = [...new Set(routedServices(routing).map((s) => s.object.ref.name ?? '?'))];
   if (names.length === 0) return null;
   const quoted = names.map((n) => `"${n}"`);
   const text = names.length === 1 ? `service ${quoted[0]}` : `services ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
   return { text, plural: names.length > 1 };
 }
 
-/** Routes that carry requests, not metrics scrapes. */
-export function servingRoutes(container: Container, routing: Routing): Route[] {
-  return routing.routesOf(container).filter((r) => !r.monitoring);
-}
-
 /** Seconds a container's preStop hook sleeps: a `sleep` action, or the longest `sleep N` of an exec command or its shell script. */
 export function preStopSleep(container: Container): number | null {
   const handler = container.preStop?.handler;
   if (!handler) return null;
-  if (handler.kind === 'sleep') return handler.seconds;
-  if (handler.kind === 'exec') return longestSleep(handler.command);
+  if (handler.kind === 'sleep') return handler.seconds.value;
+  if (handler.kind === 'exec') return longestSleep(handler.command.value);
   return null;
 }
 
 /** The fix that sets a probe's failureThreshold, saying what window it gives. */
-export function raiseThreshold(file: SourceFile, probe: Probe, threshold: number): ProposedFix | null {
-  const edit = probe.node && setValue(file, probe.node, 'failureThreshold', String(threshold));
+export function raiseThreshold(edits: Editor, probe: Probe, threshold: number): ProposedFix | null {
+  const edit = probe.node && edits.set(probe.node, 'failureThreshold', String(threshold));
   const interval = failureWindow(probe).interval;
-  return edit ? { description: `set failureThreshold to ${threshold} (${threshold} × ${interval}s = ${threshold * interval}s)`, edit } : null;
+  return proposeFix(`set failureThreshold to ${threshold} (${threshold} × ${interval}s = ${threshold * interval}s)`, edit, true);
+}
+
+/** Whether a probe can act at all: a named port the container does not declare makes kubelet discard every result. */
+export function canAct(probe: Probe): boolean {
+  const handler = probeHandler(probe);
+  if (!handler) return false;
+  const port = handler.kind === 'exec' ? null : handler.port;
+  return !(port && typeof port.written === 'string' && !port.declared);
 }
 
 /** An IANA service name: 1–15 of a-z, 0-9 and "-", at least one letter, no leading, trailing or doubled "-". */

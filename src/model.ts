@@ -30,6 +30,8 @@ export interface K8sObject {
 export interface Setting<T> {
   value: T;
   entry: MapEntry | null;
+  /** The scalar as written (`"5"` stays a string), for rules that judge the spelling; undefined when absent or not a scalar. */
+  written?: string | number | boolean | null;
 }
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';
@@ -45,7 +47,7 @@ export interface PortRef {
 }
 
 export interface HttpHeader {
-  name: string;
+  name: Setting<string>;
   value: string;
   node: MapNode;
 }
@@ -59,32 +61,34 @@ interface HandlerBase {
 export interface HttpGetHandler extends HandlerBase {
   kind: 'httpGet';
   port: PortRef | null;
-  path: string;
-  host: string | null;
-  scheme: string;
+  /** Defaults to `/`. */
+  path: Setting<string>;
+  host: Setting<string | null>;
+  /** Defaults to `HTTP`. */
+  scheme: Setting<string>;
   headers: HttpHeader[];
 }
 
 export interface TcpSocketHandler extends HandlerBase {
   kind: 'tcpSocket';
   port: PortRef | null;
-  host: string | null;
+  host: Setting<string | null>;
 }
 
 export interface GrpcHandler extends HandlerBase {
   kind: 'grpc';
   port: PortRef | null;
-  service: string;
+  service: Setting<string>;
 }
 
 export interface ExecHandler extends HandlerBase {
   kind: 'exec';
-  command: string[];
+  command: Setting<string[]>;
 }
 
 export interface SleepHandler extends HandlerBase {
   kind: 'sleep';
-  seconds: number | null;
+  seconds: Setting<number | null>;
 }
 
 export type Handler = HttpGetHandler | TcpSocketHandler | GrpcHandler | ExecHandler | SleepHandler;
@@ -103,7 +107,8 @@ export interface Probe {
   periodSeconds: Setting<number>;
   successThreshold: Setting<number>;
   failureThreshold: Setting<number>;
-  terminationGracePeriodSeconds: MapEntry | null;
+  /** Probe-level grace period: its own rules (not defaulted like the numbers above). */
+  terminationGracePeriodSeconds: Setting<number | null>;
 }
 
 export interface ContainerPort {
@@ -125,6 +130,8 @@ export interface Container {
   node: MapNode;
   ports: ContainerPort[];
   probes: Partial<Record<ProbeType, Probe>>;
+  /** The `lifecycle` map, when written: where a preStop hook is added. */
+  lifecycle: MapNode | null;
   preStop: { entry: MapEntry; handler: Handler | null } | null;
   /** command and args, in order. */
   argv: string[];
@@ -140,6 +147,8 @@ export interface Workload {
   /** Probes then run in the node's network namespace, where 127.0.0.1 is the pod too. */
   hostNetwork: boolean;
   terminationGracePeriodSeconds: Setting<number>;
+  /** `spec.replicas` as written; null when unset or not a number. */
+  replicas: number | null;
   containers: Container[];
 }
 
@@ -156,6 +165,8 @@ export interface Service {
   /** null when the Service selects no pods (no or empty selector, ExternalName). */
   selector: Record<string, string> | null;
   ports: ServicePort[];
+  /** Endpoints include pods that are not ready: readiness does not gate this Service. */
+  publishNotReadyAddresses: boolean;
 }
 
 /** An Ingress, HTTPRoute or GRPCRoute naming a Service as its backend. */
@@ -163,6 +174,8 @@ export interface Backend {
   object: K8sObject;
   namespace: string | null;
   service: string;
+  /** The Service port it sends to: a number (`port`) or a name; null when unset (any port). */
+  port: number | string | null;
 }
 
 export interface Model {

@@ -1,25 +1,51 @@
-// Which Service routes to which container, and which of those Services an
-// Ingress or Gateway route sends traffic to. Built once per run from hash
-// indexes, so the cost grows with the number of objects, not their product.
+// Which containers serve traffic: SPEC §1's routing definitions, decided here
+// and nowhere else. Built once per run from hash indexes, so the cost grows
+// with the number of objects, not their product. No decision reads the name
+// of a Service, workload or container: only selectors, ports and port names.
 import { isLongRunning, type Backend, type Container, type ContainerPort, type Model, type Service, type ServicePort, type Workload } from './model.js';
 
+/** A Service port that sends requests to a container. */
 export interface Route {
   service: Service;
   servicePort: ServicePort;
-  /** The declared port the target resolves to; null when it matches none and the first container is assumed. */
+  /** The declared port the target resolves to; null when routing is guessed (a number no container declares). */
   containerPort: ContainerPort | null;
-  /** Ingresses and routes that send traffic to this Service. */
-  exposedBy: Backend[];
-  /** A metrics or profiling port: scraped straight from pod IPs, not a path users' requests take. */
-  monitoring: boolean;
+  /** The number traffic arrives on, when known. */
+  targetNumber: number | null;
+}
+
+/** An Ingress or Gateway route whose backend reaches a container. */
+export interface Exposure {
+  backend: Backend;
+  route: Route;
+}
+
+export interface ContainerRouting {
+  /** Services that route to it (§1 routes), guessed ones included. */
+  routes: Route[];
+  /** Ingresses and Gateway routes in front of it. */
+  exposures: Exposure[];
+  /** Routed or exposed, and not a sleeper. */
+  serves: boolean;
+  /** It serves, and some route or exposure resolves to a port it declares. */
+  certain: boolean;
+  /** Its command only sleeps: it serves nothing, whatever selects it. */
+  sleeper: boolean;
 }
 
 export interface Routing {
-  /** Routes that end at this container; empty when nothing routes to it. */
-  routesOf(container: Container): Route[];
+  of(container: Container): ContainerRouting;
 }
 
-const namespaceKey = (namespace: string | null): string => namespace ?? '';
+// Substrings of a port name that mark scrapes and diagnostics (`metricshttps`, `http-metrics`, `prom-metrics`, `pprof`).
+const METRICS_PORT_NAME = /metrics|prom|monitor|pprof|profil|debug/i;
+
+/** A container port named for metrics or diagnostics; an unnamed one is not. */
+export function isMetricsPort(port: ContainerPort): boolean {
+  return port.name !== null && METRICS_PORT_NAME.test(port.name);
+}
+
+const NOTHING: ContainerRouting = { routes: [], exposures: [], serves: false, certain: false, sleeper: false };
 
 export function buildRouting(model: Model): Routing {
   // A Service is filed under one of its selector pairs; a pod finds it through
@@ -28,63 +54,119 @@ export function buildRouting(model: Model): Routing {
   for (const service of model.services) {
     if (!service.selector) continue;
     const [key, value] = Object.entries(service.selector)[0]!;
-    push(byLabel, labelKey(service.object.ref.namespace, key, value), service);
+    push(byLabel, `${key}\0${value}`, service);
   }
-  const backends = new Map<string, Backend[]>();
-  for (const backend of model.backends) push(backends, `${namespaceKey(backend.namespace)}\0${backend.service}`, backend);
+  const backendsByService = new Map<string, Backend[]>();
+  for (const backend of model.backends) push(backendsByService, backend.service, backend);
 
-  const routesByContainer = new Map<Container, Route[]>();
+  const found = new Map<Container, ContainerRouting>();
+  const entry = (container: Container): ContainerRouting => {
+    let routing = found.get(container);
+    if (!routing) found.set(container, (routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) }));
+    return routing;
+  };
   for (const workload of model.workloads) {
     for (const service of selectingServices(workload, byLabel)) {
-      const exposedBy = backends.get(`${namespaceKey(service.object.ref.namespace)}\0${service.object.ref.name}`) ?? [];
-      for (const servicePort of service.ports) {
-        const target = targetOf(workload, servicePort);
-        if (!target) continue;
-        const monitoring = isMonitoring(service, servicePort, target.port);
-        push(routesByContainer, target.container, { service, servicePort, containerPort: target.port, exposedBy, monitoring });
+      if (service.publishNotReadyAddresses) continue;
+      const scrape = service.ports.length > 0 && service.ports.every((port) => isMetricsServicePort(workload, port));
+      if (!scrape) {
+        for (const port of service.ports) {
+          if (isMetricsServicePort(workload, port)) continue;
+          const route = routeOf(workload, service, port);
+          if (route) entry(route.container).routes.push(route.route);
+        }
+      }
+      // An Ingress or route in front always means traffic, whatever the port names.
+      for (const backend of backendsByService.get(service.object.ref.name ?? '') ?? []) {
+        if (!namespacesMatch(backend.namespace, service.object.ref.namespace)) continue;
+        for (const port of service.ports) {
+          if (!backendUses(backend, port)) continue;
+          const route = routeOf(workload, service, port);
+          if (route) entry(route.container).exposures.push({ backend, route: route.route });
+        }
       }
     }
   }
-  return {
-    routesOf: (container) => routesByContainer.get(container) ?? [],
-  };
+  for (const routing of found.values()) {
+    routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
+    routing.certain = routing.serves && [...routing.routes, ...routing.exposures.map((e) => e.route)].some((r) => r.containerPort !== null);
+  }
+  return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
 }
 
-const MONITORING_NAME = /(^|[-_])(metrics|monitoring|prometheus|profiling|pprof|debug)($|[-_])/i;
-
-function isMonitoring(service: Service, servicePort: ServicePort, containerPort: ContainerPort | null): boolean {
-  const names = [service.object.ref.name, servicePort.name, containerPort?.name, typeof servicePort.targetPort === 'string' ? servicePort.targetPort : null];
-  return names.some((name) => name !== null && name !== undefined && MONITORING_NAME.test(name));
+/** Names of Services (in first-seen order) that route to a container, for messages. */
+export function routedServices(routing: ContainerRouting): Service[] {
+  return [...new Set(routing.routes.map((r) => r.service))];
 }
 
-function labelKey(namespace: string | null, key: string, value: string): string {
-  return `${namespaceKey(namespace)}\0${key}\0${value}`;
+function namespacesMatch(a: string | null, b: string | null): boolean {
+  return a === null || b === null || a === b;
 }
 
 function selectingServices(workload: Workload, byLabel: Map<string, Service[]>): Service[] {
   const found = new Set<Service>();
   for (const [key, value] of Object.entries(workload.labels)) {
-    for (const service of byLabel.get(labelKey(workload.object.ref.namespace, key, value)) ?? []) {
-      const selector = service.selector!;
-      if (Object.entries(selector).every(([k, v]) => workload.labels[k] === v)) found.add(service);
+    for (const service of byLabel.get(`${key}\0${value}`) ?? []) {
+      if (!namespacesMatch(service.object.ref.namespace, workload.object.ref.namespace)) continue;
+      if (Object.entries(service.selector!).every(([k, v]) => workload.labels[k] === v)) found.add(service);
     }
   }
   return [...found];
 }
 
-function targetOf(workload: Workload, servicePort: ServicePort): { container: Container; port: ContainerPort | null } | null {
-  const serving = workload.containers.filter(isLongRunning);
+/** The declared port of a long-running container that a target port resolves to: a name with its protocol, or a number. */
+function declaredTarget(workload: Workload, servicePort: ServicePort): { container: Container; port: ContainerPort } | null {
   const { targetPort } = servicePort;
-  if (targetPort === null) return null;
-  for (const container of serving) {
+  for (const container of workload.containers) {
+    if (!isLongRunning(container)) continue;
     const port = container.ports.find((p) =>
       typeof targetPort === 'number' ? p.number === targetPort : p.name === targetPort && p.protocol === servicePort.protocol,
     );
     if (port) return { container, port };
   }
-  // Kubernetes still forwards to the number on the pod IP; the first container is the one that usually listens.
-  const first = serving.find((c) => c.role === 'main');
-  return first ? { container: first, port: null } : null;
+  return null;
+}
+
+/** A Service port's own name decides; an unnamed one takes the name of the container port it targets. */
+function isMetricsServicePort(workload: Workload, servicePort: ServicePort): boolean {
+  if (servicePort.name !== null && servicePort.name !== '') return METRICS_PORT_NAME.test(servicePort.name);
+  const target = declaredTarget(workload, servicePort);
+  return target !== null && isMetricsPort(target.port);
+}
+
+function routeOf(workload: Workload, service: Service, servicePort: ServicePort): { container: Container; route: Route } | null {
+  const target = declaredTarget(workload, servicePort);
+  if (target) {
+    return { container: target.container, route: { service, servicePort, containerPort: target.port, targetNumber: target.port.number } };
+  }
+  // kube-proxy still sends a number to the pod IP, where the first container usually listens; a name that
+  // no container declares gives the endpoints controller no port at all.
+  if (typeof servicePort.targetPort !== 'number') return null;
+  const first = workload.containers.find((c) => c.role === 'main');
+  return first ? { container: first, route: { service, servicePort, containerPort: null, targetNumber: servicePort.targetPort } } : null;
+}
+
+function backendUses(backend: Backend, port: ServicePort): boolean {
+  if (backend.port === null) return true;
+  return typeof backend.port === 'number' ? port.port === backend.port : port.name === backend.port;
+}
+
+const SHELLS = /^(\S*\/)?(sh|bash|ash|dash|zsh|ksh)$/;
+const SLEEP = String.raw`(\S*\/)?(sleep\s+(infinity|inf|\d+(\.\d+)?[smhd]?)|tail\s+-f\s+\/dev\/null|pause)`;
+// A whole script that only sleeps: `sleep infinity`, `exec sleep 3600`, `while true; do sleep 30; done`,
+// `trap : TERM INT; sleep infinity & wait`. Anchored and without nested quantifiers over the same text, so it cannot backtrack badly.
+const SLEEP_SCRIPT = new RegExp(
+  String.raw`^(trap\s[^;&|]*;\s*)?((exec\s+)?${SLEEP}(\s*&\s*wait)?|while\s+(true|:)\s*;\s*do\s+${SLEEP}\s*;\s*done)\s*;?$`,
+);
+
+/** A container whose `command` + `args` only sleep, also as the whole script of a shell. */
+export function isSleeper(argv: readonly string[]): boolean {
+  if (argv.length === 0) return false;
+  let script = argv.join(' ');
+  const flag = argv.findIndex((arg, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(arg));
+  if (SHELLS.test(argv[0]!) && flag !== -1 && flag === argv.length - 2) script = argv[flag + 1]!;
+  if (script.length > 500) return false;
+  return SLEEP_SCRIPT.test(script.trim());
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -3,7 +3,7 @@ import type { Container, K8sObject, ObjectRef, ProbeType, Workload } from './mod
 import type { ParsedFile } from './parse.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
-import type { Change, EditSet, TextEdit } from './edit.js';
+import type { Change, EditSet, Editor, TextEdit } from './edit.js';
 import type { Span } from './tree.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -35,6 +35,13 @@ export interface ProposedFix {
   /** Short and imperative: `set timeoutSeconds to 5`. */
   description: string;
   edit: EditSet;
+  /** Only changes or adds numeric fields of an existing probe (§4): applied by --fix; else a suggestion. */
+  safe: boolean;
+}
+
+/** A fix, or null when its edit could not be built (anchored nodes, odd layout): the finding then stands without one. */
+export function proposeFix(description: string, edit: EditSet | null, safe: boolean): ProposedFix | null {
+  return edit && { description, edit, safe };
 }
 
 export interface Report {
@@ -60,6 +67,8 @@ export interface Fix {
 export interface RuleContext<O> {
   options: O;
   routing: Routing;
+  /** Builds edits against the subject's own file. */
+  edits: Editor;
   /** Target cluster version, e.g. { major: 1, minor: 30 }. */
   kubernetesVersion: { major: number; minor: number };
   report(report: Report): void;
@@ -70,6 +79,7 @@ export interface Rule<O = Record<string, never>> {
   severity: SeverityLevel;
   /** Human wording of the default, when it depends on the case. */
   severityNote?: string;
+  /** The most it proposes: `safe` fixes (and suggestions), only suggestions (`unsafe`), or nothing. */
   fixable: 'none' | 'safe' | 'unsafe';
   options: OptionSpecs<O>;
   docs: RuleDocs;
@@ -101,6 +111,8 @@ export interface Finding {
   helmSource: string | null;
   /** Where to change it in the chart: filled in after linting for rendered Helm output. */
   source: FindingSource | null;
+  /** The kustomize overlays (directories, relative to cwd, sorted) whose renders of one base line gave this finding, when more than one finding was merged into it. */
+  overlays?: string[] | null;
   fix: Fix | null;
   /** A fix proposed on rendered output, waiting to be mapped to the chart's files. */
   renderedFix: ProposedFix | null;

@@ -13,7 +13,8 @@ import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
-import { attachSources } from './attach-sources.js';
+import { attachSources, ordinaryBundles } from './attach-sources.js';
+import { mergeOverlayFindings } from './rendered-findings.js';
 import { renderAll, type RenderPlan } from './render.js';
 
 export interface RunOptions {
@@ -90,13 +91,14 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
-  const parsed: ParsedFile[] = sources.map((source) => parseFile(source));
+  const parsed: ParsedFile[] = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
   const routing = buildRouting(model);
   const settings = new Map([...config.rules, ...(options.settings ?? [])]);
   const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
-  const { findings, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
-  attachSources(findings, options.cwd);
+  const { findings: kept, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  attachSources(kept, options.cwd);
+  const findings = mergeOverlayFindings(kept);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,

@@ -34,15 +34,15 @@ describe('the GitHub Action', () => {
   it('annotates, summarises, writes SARIF and outputs, and fails on errors', () => {
     const run = runAction({ paths: 'k8s' });
     expect(run.status).toBe(1);
-    expect(run.outputs).toEqual({ 'sarif-file': 'probe-lint.sarif', errors: '1', warnings: '10', findings: '11' });
+    expect(run.outputs).toEqual({ 'sarif-file': 'probe-lint.sarif', errors: '1', warnings: '7', findings: '9' });
     expect(run.stdout).toMatch(/^::error file=k8s\/storefront\.yaml,line=21,col=11,.*title=probe-lint readiness-probe-missing::container "storefront" has no readiness probe/m);
-    expect(run.stdout.match(/^::warning /gm)).toHaveLength(10);
-    expect(run.stdout).toContain('::error::probe-lint: 1 errors, 10 warnings, 0 info (fail-on: error)');
+    expect(run.stdout.match(/^::warning /gm)).toHaveLength(7);
+    expect(run.stdout).toContain('::error::probe-lint: 1 errors, 7 warnings, 1 info (fail-on: error)');
     const sarif = JSON.parse(fs.readFileSync(path.join(run.workspace, 'probe-lint.sarif'), 'utf8'));
-    expect(sarif.runs[0].results).toHaveLength(11);
+    expect(sarif.runs[0].results).toHaveLength(9);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toMatch(/^k8s\//);
     expect(run.summary).toContain('probe-lint</h2>');
-    expect(run.summary).toContain('<b>1</b> errors, <b>10</b> warnings');
+    expect(run.summary).toContain('<b>1</b> errors, <b>7</b> warnings');
     expect(run.summary).toContain('<a href="https://github.com/probe-lint/probe-lint/blob/main/rules/probe-timeout-short.md">probe-timeout-short</a>');
     expect(run.summary).toContain('<td>k8s/incident-api.yaml</td><td>5</td>');
   });

@@ -56,7 +56,7 @@ describe('a fix that misbehaves', () => {
         ctx.report({
           span: container.span,
           message: 'rogue',
-          fix: { description: 'claims to set timeoutSeconds', edit: { edits: [{ offset: image.value!.span.start, length: 7, text }], changes: [{ map: container.node, key: 'timeoutSeconds' }] } },
+          fix: { description: 'claims to set timeoutSeconds', safe: true, edit: { edits: [{ offset: image.value!.span.start, length: 7, text }], changes: [{ map: container.node, key: 'timeoutSeconds' }] } },
         });
       },
     });
@@ -157,8 +157,8 @@ describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () =
     walk(copy);
     const env = withoutTools();
     const first = cli(['--fix', '--unsafe-fixes', '-f', 'json', '.'], { cwd: copy, env });
-    expect(first.status, first.stderr).toBe(1);
     const report = JSON.parse(first.stdout);
+    expect(first.status, first.stderr).toBe(report.summary.error > 0 ? 1 : 0);
     expect(report.findings.filter((f: { fix: { safe: boolean } | null }) => f.fix?.safe)).toEqual([]);
     let changed = 0;
     for (const [file, before] of originals) {

@@ -102,7 +102,7 @@ describe('--format github', () => {
   it('writes one escaped workflow command per finding', async () => {
     const result = cli(['-f', 'github', 'samples/']);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(11);
+    expect(lines).toHaveLength(9);
     for (const line of lines) expect(line).toMatch(/^::(error|warning|notice) file=samples\/[\w-]+\.yaml,line=\d+,col=\d+,endLine=\d+,(endColumn=\d+,)?title=probe-lint [\w-]+::/);
     await expect(result.stdout).toMatchFileSnapshot(path.join(GOLDEN, 'samples.github.txt'));
   });

@@ -1,6 +1,6 @@
 // GitHub Actions workflow commands: one annotation per finding.
 import type { Severity } from '../rule.js';
-import { repositoryLocation, type Report } from './report.js';
+import { overlaysNote, repositoryLocation, type Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -23,7 +23,9 @@ export function formatGithub(report: Report): string {
         ...where,
         `title=${escapeProperty(`probe-lint ${finding.ruleId}`)}`,
       ];
-      return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(finding.message)}\n`;
+      // The annotation sits on the base line: say which overlays render it.
+      const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(' ');
+      return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(message)}\n`;
     })
     .join('');
 }

@@ -19,6 +19,7 @@ export function formatJson(report: Report): string {
     source: finding.source
       ? { file: finding.source.file, line: finding.source.line, ...(finding.source.values ? { values: finding.source.values } : {}) }
       : null,
+    overlays: finding.overlays ?? null,
     fix: finding.fix
       ? {
           description: finding.fix.description,

@@ -39,6 +39,11 @@ export function objectLabel(ref: ObjectRef | null, container: string | null, pro
   return parts.join(' › ');
 }
 
+/** The overlays a merged kustomize finding stands for, as words after its object: `(in overlays a, b)`; '' for others. */
+export function overlaysNote(finding: Finding): string {
+  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(', ')})` : '';
+}
+
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 

@@ -104,6 +104,8 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
     message: { text: finding.message },
     locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: id, 'probeLint/v1': id },
+    // One result stands for the same finding in every overlay that renders this base line.
+    ...(finding.overlays ? { properties: { overlays: finding.overlays } } : {}),
   };
   if (finding.fix) {
     out.fixes = [

@@ -3,7 +3,7 @@ import { diffLines } from 'diff';
 import { applyEdits } from '../edit.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
-import { objectLabel, type LocatedFinding, type Report } from './report.js';
+import { objectLabel, overlaysNote, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -34,7 +34,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
       const { finding } = f;
       const where = `${f.line}:${f.column}`;
       out.push(`  ${paint.dim(where)}  ${severityColor[finding.severity](finding.severity)}  ${finding.message}  ${paint.dim(finding.ruleId)}`);
-      const label = objectLabel(finding.object, finding.container, finding.probe);
+      const label = [objectLabel(finding.object, finding.container, finding.probe), overlaysNote(finding)].filter(Boolean).join(' ');
       if (label) out.push(`    ${paint.dim(label)}`);
       const source = finding.source;
       if (source) {
