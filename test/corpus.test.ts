@@ -9,7 +9,7 @@ const present = fs.existsSync(CORPUS);
 if (!present) console.warn(`skipping corpus tests: ${CORPUS} is absent (it sits beside this repository in CI)`);
 
 describe.skipIf(!present)('the shared corpus', () => {
-  it('lints every file without a crash, parses as JSON, and never calls a chart template broken YAML', () => {
+  it('lints every file without a crash, parses as JSON, never calls a chart template broken YAML, and keeps its per-rule counts', async () => {
     const result = cli(['--format', 'json', 'corpus'], { cwd: path.dirname(CORPUS), env: withoutTools() });
     expect(result.status, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout);
@@ -26,6 +26,13 @@ describe.skipIf(!present)('the shared corpus', () => {
       expect(finding.line).toBeGreaterThan(0);
       expect(finding.object).not.toBeNull();
     }
+    // Per-rule counts are pinned: a rule that stops firing, or starts firing everywhere, fails here
+    // until the change is reviewed and the golden updated (vitest -u).
+    const counts: Record<string, number> = {};
+    for (const { ruleId, severity } of report.findings) counts[`${ruleId} ${severity}`] = (counts[`${ruleId} ${severity}`] ?? 0) + 1;
+    const pinned = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(Object.keys(pinned).length).toBeGreaterThan(10);
+    await expect(JSON.stringify(pinned, null, 2) + '\n').toMatchFileSnapshot(path.join(import.meta.dirname, 'golden', 'corpus-counts.json'));
   });
 
 });

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { run } from '../src/run.js';
 import { fixAll, plain } from '../src/fix.js';
 import { defineRule, type AnyRule } from '../src/rule.js';
 import { commentsOf, parseFile } from '../src/parse.js';
@@ -66,6 +67,25 @@ describe('a fix that misbehaves', () => {
     const outcome = await fixAll({ paths: ['pod.yaml'], cwd: root, rules: [rogue('other')] }, false);
     expect(outcome.files).toEqual([]);
     expect(outcome.refused).toEqual([{ path: 'pod.yaml', reason: expect.stringContaining('spec.containers.0.image') }]);
+  });
+
+  it('holds each fix to what its rule declares: a suggestions-only rule proposes no safe fix, and a safe fix only changes probe numbers', async () => {
+    const root = tempTree({ 'pod.yaml': pod });
+    const declaring = (fixable: 'safe' | 'unsafe', key: string): AnyRule =>
+      defineRule({
+        id: 'declared',
+        severity: 'warning',
+        fixable,
+        options: {},
+        docs: { summary: '', why: '', fix: '', failing: '', passing: '' },
+        checkContainer(container, ctx) {
+          ctx.report({ span: container.span, message: 'declared', fix: { description: `set ${key}`, safe: true, edit: { edits: [], changes: [{ map: container.node, key }] } } });
+        },
+      });
+    await expect(run({ paths: ['pod.yaml'], cwd: root, rules: [declaring('unsafe', 'timeoutSeconds')] })).rejects.toThrow(/declares only suggestions/);
+    await expect(run({ paths: ['pod.yaml'], cwd: root, rules: [declaring('safe', 'image')] })).rejects.toThrow(/changes image/);
+    const fine = await run({ paths: ['pod.yaml'], cwd: root, rules: [declaring('safe', 'timeoutSeconds')] });
+    expect(fine.findings.map((f) => f.fix?.safe)).toEqual([true]);
   });
 
   it('leaves a file alone when a fix would break it', async () => {
