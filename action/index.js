@@ -27955,6 +27955,14 @@ function buildRouting(model) {
   }
   const backendsByService = /* @__PURE__ */ new Map();
   for (const backend of model.backends) push(backendsByService, backend.service, backend);
+  const servicesByName = /* @__PURE__ */ new Map();
+  for (const service of model.services) push(servicesByName, service.object.ref.name ?? "", service);
+  const backendTargets = /* @__PURE__ */ new Map();
+  const targetsOf = (backend) => {
+    let targets = backendTargets.get(backend);
+    if (!targets) backendTargets.set(backend, targets = backendServices(backend, servicesByName.get(backend.service) ?? []));
+    return targets;
+  };
   const found = /* @__PURE__ */ new Map();
   const entry2 = (container) => {
     let routing = found.get(container);
@@ -27973,7 +27981,7 @@ function buildRouting(model) {
         }
       }
       for (const backend of backendsByService.get(service.object.ref.name ?? "") ?? []) {
-        if (!namespacesMatch(backend.namespace, service.object.ref.namespace)) continue;
+        if (!targetsOf(backend).has(service)) continue;
         for (const port of service.ports) {
           if (!backendUses(backend, port)) continue;
           const route = routeOf(workload, service, port);
@@ -27990,6 +27998,21 @@ function buildRouting(model) {
 }
 function routedServices(routing) {
   return [...new Set(routing.routes.map((r7) => r7.service))];
+}
+function backendServices(backend, named) {
+  const candidates = named.filter((s) => namespacesMatch(backend.namespace, s.object.ref.namespace));
+  if (candidates.length <= 1) return new Set(candidates);
+  const closeness = (service) => sharedPath(backend.object.file.path, service.object.file.path);
+  const best = Math.max(...candidates.map(closeness));
+  return new Set(candidates.filter((s) => closeness(s) === best));
+}
+function sharedPath(a, b) {
+  if (a === b) return Infinity;
+  const x = a.split("/");
+  const y = b.split("/");
+  let i = 0;
+  while (i < x.length - 1 && i < y.length - 1 && x[i] === y[i]) i++;
+  return i;
 }
 function namespacesMatch(a, b) {
   return a === null || b === null || a === b;
@@ -28282,7 +28305,7 @@ var liveness_equals_readiness_default = defineRule({
   fixable: "none",
   options: {},
   docs: {
-    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process.",
+    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process (a TCP connect never does, so a TCP pair with a longer liveness window is not reported).",
     why: 'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint with a window no longer than readiness\'s, the container is restarted the moment it is taken out of rotation: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. With a longer liveness window the restart comes later, which is fine for an endpoint that only proves the process responds; but if it checks a database or an upstream, an outage of that dependency restarts every pod. That is why the incident this tool exists for ended with separate endpoints: a cheap `/healthz` for liveness and a `/ready` that checks dependencies.',
     fix: "Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring's `/actuator/health/liveness`), and keep dependency checks in readiness.",
     failing: deployment(`
@@ -28323,6 +28346,7 @@ livenessProbe:
       });
       return;
     }
+    if (live.kind === "tcpSocket") return;
     ctx.report({
       span: liveness.entry.keySpan,
       probe: "liveness",
@@ -28602,19 +28626,31 @@ lifecycle:
     if (workload.object.ref.kind === "StatefulSet" && (workload.replicas ?? 1) <= 1) return;
     const routing = ctx.routing.of(container);
     if (!routing.serves) return;
-    const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))];
-    const services = servicesText(routing)?.text;
-    const via = fronts.length > 0 ? `ingress controllers (${fronts.join(", ")})${services ? " and kube-proxy still send" : " still send"}` : "kube-proxy still sends";
     const { major, minor } = ctx.kubernetesVersion;
     const sleepAction = major > 1 || minor >= 30;
     const hook = sleepAction ? `a preStop \`sleep: {seconds: ${SLEEP_SECONDS}}\`` : `a preStop \`exec: {command: [sleep, "${SLEEP_SECONDS}"]}\``;
     ctx.report({
       fix: preStopSleep2(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests${services ? ` for ${services}` : ""}, and those requests fail; ${hook} keeps it serving until routes catch up`
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook} keeps it serving until routes catch up`
     });
   }
 });
+function senders(routing) {
+  const fronts = (kind) => [
+    ...new Set(routing.exposures.filter((e) => kind(e.backend.object.ref.kind)).map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))
+  ];
+  const ingresses = fronts((k2) => k2 === "Ingress");
+  const routes = fronts((k2) => k2 !== "Ingress");
+  const proxied = servicesText({ ...routing, routes: routing.routes.filter((r7) => !r7.service.headless) });
+  const headless = servicesText({ ...routing, routes: routing.routes.filter((r7) => r7.service.headless) });
+  return [
+    ingresses.length > 0 ? `ingress controllers (${ingresses.join(", ")})` : null,
+    routes.length > 0 ? `gateways (${routes.join(", ")})` : null,
+    proxied ? `kube-proxy (for ${proxied.text})` : null,
+    headless ? `clients that looked up headless ${headless.text}` : null
+  ].filter((part) => part !== null).join(" and ");
+}
 var SLEEP_SECONDS = 5;
 var DRAIN_SECONDS = 10;
 function preStopSleep2(edits, container, sleepAction) {
@@ -29202,13 +29238,13 @@ readinessProbe:
     const routing = ctx.routing.of(container);
     if (routing.sleeper) return;
     if (routing.serves) {
-      const senders = sendersText(routing);
+      const senders2 = sendersText(routing);
       ctx.report({
         fix: routing.certain ? tcpReadinessProbe(ctx.edits, container, routing) : null,
         span: container.span,
         probe: "readiness",
         severity: routing.certain ? "error" : "warning",
-        message: routing.certain ? `container "${container.name}" has no readiness probe: ${senders.text} send${senders.plural ? "" : "s"} it requests from the moment it starts, before it can serve, and keep${senders.plural ? "" : "s"} sending them while it is overloaded or broken` : `container "${container.name}" has no readiness probe, and ${senders.text} send${senders.plural ? "" : "s"} port ${guessedPorts(routing)} to its pod, which no container declares (probably this one, the first): if it listens there, it gets requests before it can serve and while it is broken`
+        message: routing.certain ? `container "${container.name}" has no readiness probe: ${senders2.text} send${senders2.plural ? "" : "s"} it requests ${container.workload.readinessGates ? "as soon as its readiness gates pass, whether or not it can serve yet" : "from the moment it starts, before it can serve"}, and keep${senders2.plural ? "" : "s"} sending them while it is overloaded or broken` : `container "${container.name}" has no readiness probe, and ${senders2.text} send${senders2.plural ? "" : "s"} port ${guessedPorts(routing)} to its pod, which no container declares (probably this one, the first): if it listens there, it gets requests before it can serve and while it is broken`
       });
       return;
     }
@@ -29441,7 +29477,11 @@ function fails(report, failOn) {
 function repositoryLocation(located) {
   const { finding } = located;
   const source = finding.source;
-  if (source?.absPath) return { absPath: source.absPath, path: source.file, line: source.line ?? 1, range: null };
+  if (source?.absPath) {
+    const line = source.line ?? 1;
+    const range2 = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
+    return { absPath: source.absPath, path: source.file, line, range: range2 };
+  }
   const rendered = finding.file.rendered;
   if (rendered) {
     const name = rendered.entry.slice(rendered.entry.lastIndexOf("/") + 1);
@@ -36887,6 +36927,7 @@ function toWorkload(object) {
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, "hostNetwork"))?.value === true,
     replicas: numberOf(child(mapAt(object.node, "spec"), "replicas")),
+    readinessGates: (asSeq(child(podSpec, "readinessGates"))?.items.length ?? 0) > 0,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === "number" && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
       entry: grace ?? null
@@ -37029,7 +37070,8 @@ function toService(object) {
     object,
     selector: selectsPods ? selector : null,
     ports: mapItems(child(spec, "ports")).map(toServicePort),
-    publishNotReadyAddresses: asScalar(child(spec, "publishNotReadyAddresses"))?.value === true
+    publishNotReadyAddresses: asScalar(child(spec, "publishNotReadyAddresses"))?.value === true,
+    headless: stringOf(child(spec, "clusterIP")) === "None"
   };
 }
 function toServicePort(node) {
@@ -37711,6 +37753,7 @@ function attachSources(findings, cwd) {
       file: displayPath(cwd, located.file),
       absPath: located.file,
       line: located.line,
+      columns: located.line === null ? null : lineColumns(located.file, located.line),
       values: located.values && { file: displayPath(cwd, located.values.file), key: located.values.key, line: located.values.line }
     };
     if (finding.renderedFix) finding.fix = chartFix(finding, located, cwd);
@@ -37752,6 +37795,12 @@ function chartFix(finding, located, cwd) {
     target: { ...target.file, path: displayPath(cwd, located.file) }
   };
 }
+function lineColumns(absPath, line) {
+  const text2 = readTextFile(absPath)?.split("\n")[line - 1]?.replace(/\r$/, "").trimEnd();
+  if (text2 === void 0 || text2.trim() === "") return null;
+  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
+  return { column: start + 1, endColumn: text2.length + 1 };
+}
 function mapAtPath(root, dotted) {
   let node = root;
   for (const part of dotted ? dotted.split(".") : []) node = entry(asMap(node ?? void 0), part)?.value;
@@ -37773,7 +37822,8 @@ function kustomizeSource(finding, cwd) {
   }
   if (!best) return null;
   const offset = deepestOffset(best.node, keyPathAt(root, finding.span.start));
-  return { file: displayPath(cwd, best.file.absPath), absPath: best.file.absPath, line: positionOf(best.file, offset).line, values: null };
+  const line = positionOf(best.file, offset).line;
+  return { file: displayPath(cwd, best.file.absPath), absPath: best.file.absPath, line, columns: lineColumns(best.file.absPath, line), values: null };
 }
 function deepestOffset(start, steps2) {
   let node = start;

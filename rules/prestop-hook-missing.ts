@@ -3,6 +3,7 @@ import { servicesText } from '../src/facts.js';
 import { merge, type Editor } from '../src/edit.js';
 import { isLongRunning, type Container } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
+import type { ContainerRouting } from '../src/routing.js';
 
 export default defineRule({
   id: 'prestop-hook-missing',
@@ -45,19 +46,35 @@ lifecycle:
     if (workload.object.ref.kind === 'StatefulSet' && (workload.replicas ?? 1) <= 1) return;
     const routing = ctx.routing.of(container);
     if (!routing.serves) return;
-    const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`))];
-    const services = servicesText(routing)?.text;
-    const via = fronts.length > 0 ? `ingress controllers (${fronts.join(', ')})${services ? ' and kube-proxy still send' : ' still send'}` : 'kube-proxy still sends';
     const { major, minor } = ctx.kubernetesVersion;
     const sleepAction = major > 1 || minor >= 30;
     const hook = sleepAction ? `a preStop \`sleep: {seconds: ${SLEEP_SECONDS}}\`` : `a preStop \`exec: {command: [sleep, "${SLEEP_SECONDS}"]}\``;
     ctx.report({
       fix: preStopSleep(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${via} it new requests${services ? ` for ${services}` : ''}, and those requests fail; ${hook} keeps it serving until routes catch up`,
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook} keeps it serving until routes catch up`,
     });
   },
 });
+
+/** Who keeps sending requests while the endpoint removal spreads: ingress controllers and gateways, kube-proxy, DNS clients of headless Services. */
+function senders(routing: ContainerRouting): string {
+  const fronts = (kind: (k: string) => boolean): string[] => [
+    ...new Set(routing.exposures.filter((e) => kind(e.backend.object.ref.kind)).map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`)),
+  ];
+  const ingresses = fronts((k) => k === 'Ingress');
+  const routes = fronts((k) => k !== 'Ingress');
+  const proxied = servicesText({ ...routing, routes: routing.routes.filter((r) => !r.service.headless) });
+  const headless = servicesText({ ...routing, routes: routing.routes.filter((r) => r.service.headless) });
+  return [
+    ingresses.length > 0 ? `ingress controllers (${ingresses.join(', ')})` : null,
+    routes.length > 0 ? `gateways (${routes.join(', ')})` : null,
+    proxied ? `kube-proxy (for ${proxied.text})` : null,
+    headless ? `clients that looked up headless ${headless.text}` : null,
+  ]
+    .filter((part): part is string => part !== null)
+    .join(' and ');
+}
 
 const SLEEP_SECONDS = 5;
 /** What the app gets after the sleep to finish in-flight requests, at least. */

@@ -43,7 +43,7 @@ readinessProbe:
         probe: 'readiness',
         severity: routing.certain ? 'error' : 'warning',
         message: routing.certain
-          ? `container "${container.name}" has no readiness probe: ${senders.text} send${senders.plural ? '' : 's'} it requests from the moment it starts, before it can serve, and keep${senders.plural ? '' : 's'} sending them while it is overloaded or broken`
+          ? `container "${container.name}" has no readiness probe: ${senders.text} send${senders.plural ? '' : 's'} it requests ${container.workload.readinessGates ? 'as soon as its readiness gates pass, whether or not it can serve yet' : 'from the moment it starts, before it can serve'}, and keep${senders.plural ? '' : 's'} sending them while it is overloaded or broken`
           : `container "${container.name}" has no readiness probe, and ${senders.text} send${senders.plural ? '' : 's'} port ${guessedPorts(routing)} to its pod, which no container declares (probably this one, the first): if it listens there, it gets requests before it can serve and while it is broken`,
       });
       return;

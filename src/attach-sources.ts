@@ -79,6 +79,7 @@ export function attachSources(findings: readonly Finding[], cwd: string): void {
       file: displayPath(cwd, located.file),
       absPath: located.file,
       line: located.line,
+      columns: located.line === null ? null : lineColumns(located.file, located.line),
       values: located.values && { file: displayPath(cwd, located.values.file), key: located.values.key, line: located.values.line },
     };
     if (finding.renderedFix) finding.fix = chartFix(finding, located, cwd);
@@ -130,6 +131,14 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
 }
 
 
+/** Where a source line's text starts and ends: what a finding located only by its line underlines. */
+function lineColumns(absPath: string, line: number): { column: number; endColumn: number } | null {
+  const text = readTextFile(absPath)?.split('\n')[line - 1]?.replace(/\r$/, '').trimEnd();
+  if (text === undefined || text.trim() === '') return null;
+  const start = text.length - text.replace(/^[\s-]*/, '').length;
+  return { column: start + 1, endColumn: text.length + 1 };
+}
+
 function mapAtPath(root: TreeNode | null, dotted: string): MapNode | undefined {
   let node: TreeNode | null | undefined = root;
   for (const part of dotted ? dotted.split('.') : []) node = entry(asMap(node ?? undefined), part)?.value;
@@ -158,7 +167,8 @@ function kustomizeSource(finding: Finding, cwd: string): Finding['source'] {
   }
   if (!best) return null;
   const offset = deepestOffset(best.node, keyPathAt(root, finding.span.start));
-  return { file: displayPath(cwd, best.file.absPath!), absPath: best.file.absPath, line: positionOf(best.file, offset).line, values: null };
+  const line = positionOf(best.file, offset).line;
+  return { file: displayPath(cwd, best.file.absPath!), absPath: best.file.absPath, line, columns: lineColumns(best.file.absPath!, line), values: null };
 }
 
 /** The start of the deepest entry along a key path, matching sequence items by name when they have one. */

@@ -146,6 +146,7 @@ function toWorkload(object: K8sObject): Workload | null {
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, 'hostNetwork'))?.value === true,
     replicas: numberOf(child(mapAt(object.node, 'spec'), 'replicas')),
+    readinessGates: (asSeq(child(podSpec, 'readinessGates'))?.items.length ?? 0) > 0,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,
       entry: grace ?? null,
@@ -313,6 +314,7 @@ function toService(object: K8sObject): Service {
     selector: selectsPods ? selector : null,
     ports: mapItems(child(spec, 'ports')).map(toServicePort),
     publishNotReadyAddresses: asScalar(child(spec, 'publishNotReadyAddresses'))?.value === true,
+    headless: stringOf(child(spec, 'clusterIP')) === 'None',
   };
 }
 

@@ -149,6 +149,8 @@ export interface Workload {
   terminationGracePeriodSeconds: Setting<number>;
   /** `spec.replicas` as written; null when unset or not a number. */
   replicas: number | null;
+  /** The pod lists `readinessGates`: it is ready only once other controllers set them too. */
+  readinessGates: boolean;
   containers: Container[];
 }
 
@@ -167,6 +169,8 @@ export interface Service {
   ports: ServicePort[];
   /** Endpoints include pods that are not ready: readiness does not gate this Service. */
   publishNotReadyAddresses: boolean;
+  /** `clusterIP: None`: clients reach pods through DNS, not through kube-proxy. */
+  headless: boolean;
 }
 
 /** An Ingress, HTTPRoute or GRPCRoute naming a Service as its backend. */

@@ -58,6 +58,14 @@ export function buildRouting(model: Model): Routing {
   }
   const backendsByService = new Map<string, Backend[]>();
   for (const backend of model.backends) push(backendsByService, backend.service, backend);
+  const servicesByName = new Map<string, Service[]>();
+  for (const service of model.services) push(servicesByName, service.object.ref.name ?? '', service);
+  const backendTargets = new Map<Backend, Set<Service>>();
+  const targetsOf = (backend: Backend): Set<Service> => {
+    let targets = backendTargets.get(backend);
+    if (!targets) backendTargets.set(backend, (targets = backendServices(backend, servicesByName.get(backend.service) ?? [])));
+    return targets;
+  };
 
   const found = new Map<Container, ContainerRouting>();
   const entry = (container: Container): ContainerRouting => {
@@ -78,7 +86,7 @@ export function buildRouting(model: Model): Routing {
       }
       // An Ingress or route in front always means traffic, whatever the port names.
       for (const backend of backendsByService.get(service.object.ref.name ?? '') ?? []) {
-        if (!namespacesMatch(backend.namespace, service.object.ref.namespace)) continue;
+        if (!targetsOf(backend).has(service)) continue;
         for (const port of service.ports) {
           if (!backendUses(backend, port)) continue;
           const route = routeOf(workload, service, port);
@@ -97,6 +105,29 @@ export function buildRouting(model: Model): Routing {
 /** Names of Services (in first-seen order) that route to a container, for messages. */
 export function routedServices(routing: ContainerRouting): Service[] {
   return [...new Set(routing.routes.map((r) => r.service))];
+}
+
+/**
+ * The Service a backend names. A cluster holds one Service per namespace and name; when the run holds
+ * several (alternative samples that reuse a name, none with a namespace), the backend means the one written
+ * nearest to it: in its own file, else in the directory it shares the most of.
+ */
+function backendServices(backend: Backend, named: readonly Service[]): Set<Service> {
+  const candidates = named.filter((s) => namespacesMatch(backend.namespace, s.object.ref.namespace));
+  if (candidates.length <= 1) return new Set(candidates);
+  const closeness = (service: Service): number => sharedPath(backend.object.file.path, service.object.file.path);
+  const best = Math.max(...candidates.map(closeness));
+  return new Set(candidates.filter((s) => closeness(s) === best));
+}
+
+/** How much of two files' paths is shared: the number of leading directories, more for the same file. */
+function sharedPath(a: string, b: string): number {
+  if (a === b) return Infinity;
+  const x = a.split('/');
+  const y = b.split('/');
+  let i = 0;
+  while (i < x.length - 1 && i < y.length - 1 && x[i] === y[i]) i++;
+  return i;
 }
 
 function namespacesMatch(a: string | null, b: string | null): boolean {

@@ -123,6 +123,8 @@ export interface FindingSource {
   file: string;
   absPath: string | null;
   line: number | null;
+  /** 1-based columns of the line's text (indentation and `- ` left out), when the line is known. */
+  columns?: { column: number; endColumn: number } | null;
   /** The values file and key that set the value, when it comes from values. */
   values: { file: string; key: string; line: number } | null;
 }

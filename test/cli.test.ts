@@ -32,7 +32,7 @@ describe('probe-lint samples/', () => {
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report)).toEqual(['version', 'tool', 'findings', 'notices', 'summary']);
     expect(Object.keys(report.findings[0])).toEqual([
-      'ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'object', 'container', 'probe', 'source', 'overlays', 'fix',
+      'ruleId', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'object', 'container', 'probe', 'source', 'rendered', 'overlays', 'fix',
     ]);
     expect(Object.keys(report.summary)).toEqual(['files', 'documents', 'objects', 'containers', 'error', 'warning', 'info', 'suppressed']);
     report.tool.version = '<version>';

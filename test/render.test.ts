@@ -27,6 +27,7 @@ interface Finding {
   container: string | null;
   probe: string | null;
   overlays?: string[] | null;
+  rendered: { from: string; line: number } | null;
   source: { file: string; line: number | null; values?: { file: string; key: string; line: number } } | null;
 }
 
@@ -47,7 +48,9 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
       let withLine = 0;
       let withValues = 0;
       for (const f of findings) {
-        expect(f.file).toBe(`corpus/helm/${chart}`);
+        // SPEC §5: the place people edit, with the rendered stream beside it.
+        expect(f.rendered?.from).toBe(`corpus/helm/${chart}`);
+        expect([f.file, f.line]).toEqual([f.source?.file, f.source?.line]);
         expect(f.source, `${f.ruleId} ${f.container}`).not.toBeNull();
         expect(f.source!.file.startsWith(`${chartDir}templates/`), f.source!.file).toBe(true);
         const template = path.join(path.dirname(CORPUS), f.source!.file);
@@ -169,7 +172,7 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
       expect(uri.endsWith('corpus/helm/prometheus-node-exporter/templates/daemonset.yaml'), uri).toBe(true);
     }
     const github = cli(['-f', 'github', 'corpus/helm/prometheus-node-exporter'], { cwd: path.dirname(CORPUS), env: withTools }).stdout;
-    expect(github).toMatch(/^::warning file=corpus\/helm\/prometheus-node-exporter\/templates\/daemonset\.yaml,line=\d+,title=/m);
+    expect(github).toMatch(/^::warning file=corpus\/helm\/prometheus-node-exporter\/templates\/daemonset\.yaml,line=\d+,/m);
   });
 });
 
@@ -178,10 +181,10 @@ describe.skipIf(!hasTools || !hasCorpus)('Kustomize overlays rendered with kubec
     const { findings, notices } = lintJson(['corpus/kustomize/podinfo'], withTools);
     expect(notices).toEqual([]);
     // A finding that several overlays share is reported once, naming them all.
-    const overlays = new Set(findings.flatMap((f) => f.overlays ?? [f.file]));
+    const overlays = new Set(findings.flatMap((f) => f.overlays ?? [f.rendered?.from ?? f.file]));
     expect(overlays).toContain('corpus/kustomize/podinfo/overlays/production');
     expect([...overlays].filter((f) => f.includes('/bases/'))).toEqual([]);
-    expect(findings.filter((f) => (f.overlays ?? [f.file]).includes('corpus/kustomize/podinfo/overlays/production')).length).toBeGreaterThan(0);
+    expect(findings.filter((f) => (f.overlays ?? [f.rendered?.from ?? f.file]).includes('corpus/kustomize/podinfo/overlays/production')).length).toBeGreaterThan(0);
     expect(findings.some((f) => (f.overlays?.length ?? 0) > 1)).toBe(true);
   });
 

@@ -118,9 +118,9 @@ describe.skipIf(!hasKubectl)('kustomize overlays rendering the same base', () =>
     expect(error + warning + info).toBe(result.findings.length);
     expect(warning).toBe(result.findings.filter((f) => f.severity === 'warning').length);
 
-    const json = JSON.parse(formatJson(report)) as { findings: { ruleId: string; overlays: string[] | null; file: string }[] };
+    const json = JSON.parse(formatJson(report)) as { findings: { ruleId: string; overlays: string[] | null; file: string; rendered: { from: string } | null }[] };
     expect(json.findings.find((f) => f.ruleId === 'prestop-hook-missing')?.overlays).toEqual(['k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/overlays/slow']);
-    expect(json.findings.find((f) => f.ruleId === 'probe-timeout-short' && f.file === 'k8s/overlays/slow')?.overlays).toBeNull();
+    expect(json.findings.find((f) => f.ruleId === 'probe-timeout-short' && f.rendered?.from === 'k8s/overlays/slow')?.overlays).toBeNull();
 
     const stylish = formatStylish(report, { color: false });
     expect(stylish).toContain('Deployment api › container api (in overlays k8s/overlays/dev, k8s/overlays/prod, k8s/overlays/slow)');

@@ -1,33 +1,43 @@
-import type { Report } from './report.js';
+import { repositoryLocation, type LocatedFinding, type Report } from './report.js';
+
+/**
+ * Where a finding is, as SPEC §5 puts it: its own place, or for rendered output the template or
+ * resource line people edit (else the chart's or overlay's own file), with the rendered stream's line beside it.
+ */
+function place(located: LocatedFinding): { file: string; line: number; column: number; endLine: number; endColumn: number } {
+  if (!located.finding.file.rendered) return { file: located.finding.file.path, line: located.line, column: located.column, endLine: located.endLine, endColumn: located.endColumn };
+  const at = repositoryLocation(located);
+  return { file: at.path, line: at.line, column: at.range?.column ?? 1, endLine: at.range?.endLine ?? at.line, endColumn: at.range?.endColumn ?? 1 };
+}
 
 /** The JSON report of SPEC §5: fields may be added, never renamed. */
 export function formatJson(report: Report): string {
-  const findings = report.findings.map(({ finding, line, column, endLine, endColumn }) => ({
-    ruleId: finding.ruleId,
-    severity: finding.severity,
-    message: finding.message,
-    file: finding.file.path,
-    line,
-    column,
-    endLine,
-    endColumn,
-    object: finding.object
-      ? { apiVersion: finding.object.apiVersion, kind: finding.object.kind, namespace: finding.object.namespace, name: finding.object.name }
-      : null,
-    container: finding.container,
-    probe: finding.probe,
-    source: finding.source
-      ? { file: finding.source.file, line: finding.source.line, ...(finding.source.values ? { values: finding.source.values } : {}) }
-      : null,
-    overlays: finding.overlays ?? null,
-    fix: finding.fix
-      ? {
-          description: finding.fix.description,
-          safe: finding.fix.safe,
-          edits: finding.fix.edits.map((e) => ({ file: (finding.fix!.target ?? finding.file).path, offset: e.offset, length: e.length, text: e.text })),
-        }
-      : null,
-  }));
+  const findings = report.findings.map((located) => {
+    const { finding } = located;
+    return {
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      message: finding.message,
+      ...place(located),
+      object: finding.object
+        ? { apiVersion: finding.object.apiVersion, kind: finding.object.kind, namespace: finding.object.namespace, name: finding.object.name }
+        : null,
+      container: finding.container,
+      probe: finding.probe,
+      source: finding.source
+        ? { file: finding.source.file, line: finding.source.line, ...(finding.source.values ? { values: finding.source.values } : {}) }
+        : null,
+      rendered: finding.file.rendered ? { from: finding.file.path, line: located.line } : null,
+      overlays: finding.overlays ?? null,
+      fix: finding.fix
+        ? {
+            description: finding.fix.description,
+            safe: finding.fix.safe,
+            edits: finding.fix.edits.map((e) => ({ file: (finding.fix!.target ?? finding.file).path, offset: e.offset, length: e.length, text: e.text })),
+          }
+        : null,
+    };
+  });
   const body = {
     version: 1,
     tool: { name: 'probe-lint', version: report.version },

@@ -72,7 +72,11 @@ export interface RepositoryLocation {
 export function repositoryLocation(located: LocatedFinding): RepositoryLocation {
   const { finding } = located;
   const source = finding.source;
-  if (source?.absPath) return { absPath: source.absPath, path: source.file, line: source.line ?? 1, range: null };
+  if (source?.absPath) {
+    const line = source.line ?? 1;
+    const range = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
+    return { absPath: source.absPath, path: source.file, line, range };
+  }
   const rendered = finding.file.rendered;
   if (rendered) {
     const name = rendered.entry.slice(rendered.entry.lastIndexOf('/') + 1);
