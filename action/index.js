@@ -28632,7 +28632,7 @@ lifecycle:
     ctx.report({
       fix: preStopSleep2(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook} keeps it serving until routes catch up`
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(workload.terminationGracePeriodSeconds.value)} keeps it serving until routes catch up`
     });
   }
 });
@@ -28653,6 +28653,10 @@ function senders(routing) {
 }
 var SLEEP_SECONDS = 5;
 var DRAIN_SECONDS = 10;
+function graceNote(grace) {
+  const needed = SLEEP_SECONDS + DRAIN_SECONDS;
+  return grace >= needed ? "" : `, with terminationGracePeriodSeconds raised from ${grace} to ${needed},`;
+}
 function preStopSleep2(edits, container, sleepAction) {
   const hook = sleepAction ? ["sleep:", `  seconds: ${SLEEP_SECONDS}`] : ["exec:", `  command: ["sleep", "${SLEEP_SECONDS}"]`];
   const addHook = container.lifecycle ? edits.add(container.lifecycle, "preStop", hook) : edits.add(container.node, "lifecycle", ["preStop:", ...hook.map((line) => `  ${line}`)]);

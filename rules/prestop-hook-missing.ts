@@ -52,7 +52,7 @@ lifecycle:
     ctx.report({
       fix: preStopSleep(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook} keeps it serving until routes catch up`,
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(workload.terminationGracePeriodSeconds.value)} keeps it serving until routes catch up`,
     });
   },
 });
@@ -79,6 +79,12 @@ function senders(routing: ContainerRouting): string {
 const SLEEP_SECONDS = 5;
 /** What the app gets after the sleep to finish in-flight requests, at least. */
 const DRAIN_SECONDS = 10;
+
+/** The grace period must outlast the sleep and the drain after it: say so when it does not. */
+function graceNote(grace: number): string {
+  const needed = SLEEP_SECONDS + DRAIN_SECONDS;
+  return grace >= needed ? '' : `, with terminationGracePeriodSeconds raised from ${grace} to ${needed},`;
+}
 
 /**
  * A preStop hook that sleeps: the `sleep` action from Kubernetes 1.30, else `sleep` run in the image (it must have
