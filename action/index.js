@@ -27997,7 +27997,8 @@ function buildRouting(model) {
   return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
 }
 function routedServices(routing) {
-  return [...new Set(routing.routes.map((r7) => r7.service))];
+  const certain = routing.routes.filter((r7) => r7.containerPort !== null);
+  return [...new Set((certain.length > 0 ? certain : routing.routes).map((r7) => r7.service))];
 }
 function backendServices(backend, named) {
   const candidates = named.filter((s) => namespacesMatch(backend.namespace, s.object.ref.namespace));
@@ -28305,7 +28306,7 @@ var liveness_equals_readiness_default = defineRule({
   fixable: "none",
   options: {},
   docs: {
-    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process (a TCP connect never does, so a TCP pair with a longer liveness window is not reported).",
+    summary: "Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process . TCP checks are left alone: a connect fails only when nothing accepts connections, not under load (the kernel accepts them while the app stalls), and it checks nothing outside the process.",
     why: 'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint with a window no longer than readiness\'s, the container is restarted the moment it is taken out of rotation: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. With a longer liveness window the restart comes later, which is fine for an endpoint that only proves the process responds; but if it checks a database or an upstream, an outage of that dependency restarts every pod. That is why the incident this tool exists for ended with separate endpoints: a cheap `/healthz` for liveness and a `/ready` that checks dependencies.',
     fix: "Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring's `/actuator/health/liveness`), and keep dependency checks in readiness.",
     failing: deployment(`
@@ -28333,7 +28334,7 @@ livenessProbe:
     if (!liveness || !readiness) return;
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
-    if (!live || !ready || checkIdentity(live) !== checkIdentity(ready)) return;
+    if (!live || !ready || live.kind === "tcpSocket" || checkIdentity(live) !== checkIdentity(ready)) return;
     const liveWindow = failureWindow(liveness);
     const readyWindow = failureWindow(readiness);
     const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
@@ -28346,7 +28347,6 @@ livenessProbe:
       });
       return;
     }
-    if (live.kind === "tcpSocket") return;
     ctx.report({
       span: liveness.entry.keySpan,
       probe: "liveness",
@@ -28594,7 +28594,7 @@ var prestop_hook_missing_default = defineRule({
   fixable: "unsafe",
   options: {},
   docs: {
-    summary: "A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or StatefulSets with one replica.",
+    summary: "A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or a lone replica that never runs beside another: a StatefulSet, ReplicationController or ReplicaSet with one replica, or a one-replica Deployment with the `Recreate` strategy.",
     why: "When a pod is deleted, kubelet sends SIGTERM at the same moment as the endpoint removal starts to spread: kube-proxy on every node and the ingress controllers take a few seconds to stop sending new connections. An application that exits on SIGTERM fails every request that still arrives, on every rollout and scale-down. A short preStop sleep keeps it serving until the routes have caught up.",
     fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes \u2265 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain (the suggestion raises a grace period under 15 s to 15 s). A StatefulSet with one replica has no other endpoint to drain to, and a pod with grace 0 asked to die at once: neither is reported.',
     failing: deployment(`
@@ -28622,8 +28622,7 @@ lifecycle:
   checkContainer(container, ctx) {
     const { workload } = container;
     if (!isLongRunning(container) || workload.batch || container.preStop) return;
-    if (workload.terminationGracePeriodSeconds.value === 0) return;
-    if (workload.object.ref.kind === "StatefulSet" && (workload.replicas ?? 1) <= 1) return;
+    if (workload.terminationGracePeriodSeconds.value === 0 || alwaysAlone(workload)) return;
     const routing = ctx.routing.of(container);
     if (!routing.serves) return;
     const { major, minor } = ctx.kubernetesVersion;
@@ -28636,6 +28635,11 @@ lifecycle:
     });
   }
 });
+function alwaysAlone(workload) {
+  if ((workload.replicas ?? 1) > 1) return false;
+  const { kind } = workload.object.ref;
+  return kind === "StatefulSet" || kind === "ReplicationController" || kind === "ReplicaSet" || kind === "Deployment" && workload.strategy === "Recreate";
+}
 function senders(routing) {
   const fronts = (kind) => [
     ...new Set(routing.exposures.filter((e) => kind(e.backend.object.ref.kind)).map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))
@@ -29258,7 +29262,7 @@ readinessProbe:
       span: container.span,
       probe: "readiness",
       severity: "warning",
-      message: `container "${container.name}" declares port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} but has no readiness probe: any Service that selects it will send requests before it can serve and while it is broken`
+      message: `container "${container.name}" declares port${ports.length > 1 ? "s" : ""} ${ports.join(", ")} but has no readiness probe: no Service in these manifests routes to ${ports.length > 1 ? "them" : "it"}, but one that does will send requests before the container can serve and while it is broken`
     });
   }
 });
@@ -36931,6 +36935,7 @@ function toWorkload(object) {
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, "hostNetwork"))?.value === true,
     replicas: numberOf(child(mapAt(object.node, "spec"), "replicas")),
+    strategy: stringOf(child(mapAt(object.node, "spec", "strategy"), "type")) ?? null,
     readinessGates: (asSeq(child(podSpec, "readinessGates"))?.items.length ?? 0) > 0,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === "number" && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,

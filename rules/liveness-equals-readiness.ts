@@ -11,7 +11,7 @@ export default defineRule({
   options: {},
   docs: {
     summary:
-      'Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process (a TCP connect never does, so a TCP pair with a longer liveness window is not reported).',
+      'Liveness and readiness run the same check: the same handler after defaults, with named ports resolved, comparing path, host, scheme, headers, command and gRPC service. A warning when liveness gives up no later than readiness (its failure window is not longer); info when it is longer, the pattern the Kubernetes documentation shows for a cheap endpoint, which is only safe when that endpoint checks nothing outside the process . TCP checks are left alone: a connect fails only when nothing accepts connections, not under load (the kernel accepts them while the app stalls), and it checks nothing outside the process.',
     why:
       'Readiness answers "should this pod get traffic now?"; liveness answers "is this process wedged beyond repair?". When both ask the same endpoint with a window no longer than readiness\'s, the container is restarted the moment it is taken out of rotation: a recoverable overload becomes a restart loop that moves the load onto the remaining pods. With a longer liveness window the restart comes later, which is fine for an endpoint that only proves the process responds; but if it checks a database or an upstream, an outage of that dependency restarts every pod. That is why the incident this tool exists for ended with separate endpoints: a cheap `/healthz` for liveness and a `/ready` that checks dependencies.',
     fix: 'Give liveness its own cheap endpoint that only proves the process responds (`/healthz`, `/livez`, Spring\'s `/actuator/health/liveness`), and keep dependency checks in readiness.',
@@ -40,7 +40,9 @@ livenessProbe:
     if (!liveness || !readiness) return;
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
-    if (!live || !ready || checkIdentity(live) !== checkIdentity(ready)) return;
+    // A TCP connect fails only when nothing accepts connections (the kernel accepts them while the app stalls):
+    // load does not make it fail, so the same TCP check for both is not the restart-under-load trap.
+    if (!live || !ready || live.kind === 'tcpSocket' || checkIdentity(live) !== checkIdentity(ready)) return;
     const liveWindow = failureWindow(liveness);
     const readyWindow = failureWindow(readiness);
     const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
@@ -53,8 +55,6 @@ livenessProbe:
       });
       return;
     }
-    // A TCP connect checks nothing beyond the process: with a longer liveness window it is the documented pattern.
-    if (live.kind === 'tcpSocket') return;
     ctx.report({
       span: liveness.entry.keySpan,
       probe: 'liveness',

@@ -1,7 +1,7 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
 import { servicesText } from '../src/facts.js';
 import { merge, type Editor } from '../src/edit.js';
-import { isLongRunning, type Container } from '../src/model.js';
+import { isLongRunning, type Container, type Workload } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 import type { ContainerRouting } from '../src/routing.js';
 
@@ -12,7 +12,7 @@ export default defineRule({
   options: {},
   docs: {
     summary:
-      'A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or StatefulSets with one replica.',
+      'A serving container (a Service routes to it, guessed routing included, or an Ingress or Gateway route exposes it) has no `lifecycle.preStop` hook. Not reported for containers that only sleep, pods with `terminationGracePeriodSeconds: 0`, or a lone replica that never runs beside another: a StatefulSet, ReplicationController or ReplicaSet with one replica, or a one-replica Deployment with the `Recreate` strategy.',
     why:
       'When a pod is deleted, kubelet sends SIGTERM at the same moment as the endpoint removal starts to spread: kube-proxy on every node and the ingress controllers take a few seconds to stop sending new connections. An application that exits on SIGTERM fails every request that still arrives, on every rollout and scale-down. A short preStop sleep keeps it serving until the routes have caught up.',
     fix: 'Add a preStop hook that waits a few seconds for routes to drain: `lifecycle.preStop.sleep.seconds: 5` on Kubernetes ≥ 1.30, or `exec: {command: [sleep, "5"]}` before; keep `terminationGracePeriodSeconds` above the sleep plus the time the app needs to drain (the suggestion raises a grace period under 15 s to 15 s). A StatefulSet with one replica has no other endpoint to drain to, and a pod with grace 0 asked to die at once: neither is reported.',
@@ -41,9 +41,8 @@ lifecycle:
   checkContainer(container, ctx) {
     const { workload } = container;
     if (!isLongRunning(container) || workload.batch || container.preStop) return;
-    // Grace 0 asks for an immediate kill; a single StatefulSet replica has no other endpoint to drain to.
-    if (workload.terminationGracePeriodSeconds.value === 0) return;
-    if (workload.object.ref.kind === 'StatefulSet' && (workload.replicas ?? 1) <= 1) return;
+    // Grace 0 asks for an immediate kill; a lone replica that is never rolled alongside a successor has no other endpoint to drain to.
+    if (workload.terminationGracePeriodSeconds.value === 0 || alwaysAlone(workload)) return;
     const routing = ctx.routing.of(container);
     if (!routing.serves) return;
     const { major, minor } = ctx.kubernetesVersion;
@@ -56,6 +55,17 @@ lifecycle:
     });
   },
 });
+
+/**
+ * One replica that never runs beside another: a StatefulSet replaces its pod in place, a Deployment with the
+ * `Recreate` strategy stops the old pod before it starts the new one, and a ReplicationController or bare
+ * ReplicaSet is never rolled. A draining hook gains nothing there.
+ */
+function alwaysAlone(workload: Workload): boolean {
+  if ((workload.replicas ?? 1) > 1) return false;
+  const { kind } = workload.object.ref;
+  return kind === 'StatefulSet' || kind === 'ReplicationController' || kind === 'ReplicaSet' || (kind === 'Deployment' && workload.strategy === 'Recreate');
+}
 
 /** Who keeps sending requests while the endpoint removal spreads: ingress controllers and gateways, kube-proxy, DNS clients of headless Services. */
 function senders(routing: ContainerRouting): string {

@@ -55,7 +55,7 @@ readinessProbe:
       span: container.span,
       probe: 'readiness',
       severity: 'warning',
-      message: `container "${container.name}" declares port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} but has no readiness probe: any Service that selects it will send requests before it can serve and while it is broken`,
+      message: `container "${container.name}" declares port${ports.length > 1 ? 's' : ''} ${ports.join(', ')} but has no readiness probe: no Service in these manifests routes to ${ports.length > 1 ? 'them' : 'it'}, but one that does will send requests before the container can serve and while it is broken`,
     });
   },
 });

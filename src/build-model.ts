@@ -146,6 +146,7 @@ function toWorkload(object: K8sObject): Workload | null {
     batch: isBatch(object, podSpec),
     hostNetwork: asScalar(child(podSpec, 'hostNetwork'))?.value === true,
     replicas: numberOf(child(mapAt(object.node, 'spec'), 'replicas')),
+    strategy: stringOf(child(mapAt(object.node, 'spec', 'strategy'), 'type')) ?? null,
     readinessGates: (asSeq(child(podSpec, 'readinessGates'))?.items.length ?? 0) > 0,
     terminationGracePeriodSeconds: {
       value: typeof graceValue === 'number' && Number.isInteger(graceValue) && graceValue >= 0 ? graceValue : POD_TERMINATION_GRACE_DEFAULT,

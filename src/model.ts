@@ -149,6 +149,8 @@ export interface Workload {
   terminationGracePeriodSeconds: Setting<number>;
   /** `spec.replicas` as written; null when unset or not a number. */
   replicas: number | null;
+  /** `spec.strategy.type` (Deployments, Argo Rollouts and DeploymentConfigs); null when unset. */
+  strategy: string | null;
   /** The pod lists `readinessGates`: it is ready only once other controllers set them too. */
   readinessGates: boolean;
   containers: Container[];

@@ -102,9 +102,10 @@ export function buildRouting(model: Model): Routing {
   return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
 }
 
-/** Names of Services (in first-seen order) that route to a container, for messages. */
+/** The Services (in first-seen order) that route to a container, for messages: the certain ones when there are any, else the guessed. */
 export function routedServices(routing: ContainerRouting): Service[] {
-  return [...new Set(routing.routes.map((r) => r.service))];
+  const certain = routing.routes.filter((r) => r.containerPort !== null);
+  return [...new Set((certain.length > 0 ? certain : routing.routes).map((r) => r.service))];
 }
 
 /**
