@@ -27,7 +27,7 @@ export default defineRule({
       'A probe the API server rejects: no handler or several; `successThreshold` other than 1 on liveness or startup; `terminationGracePeriodSeconds` on readiness, or ≤ 0 on liveness or startup; negative or non-integer numbers; a port outside 1–65535 or an invalid port name (a quoted `"8080"` is a name); a named gRPC port; a scheme other than HTTP or HTTPS; an invalid header name; an empty exec command.',
     why:
       'The whole object is rejected at apply time, usually in the middle of a deploy pipeline, long after review. Some of these mistakes hide a misunderstanding worth fixing in review: a quoted port that was meant as a number, a success threshold on liveness that was meant for readiness.',
-    fix: 'Write numbers unquoted and as whole numbers, give each probe exactly one handler, keep `successThreshold: 1` on liveness and startup probes, and set `terminationGracePeriodSeconds` only on liveness and startup probes, above 0.',
+    fix: 'Write numbers unquoted and as whole numbers, give each probe exactly one handler, keep `successThreshold: 1` on liveness and startup probes, and set `terminationGracePeriodSeconds` only on liveness and startup probes, above 0. Repairs that only rewrite one of a probe\'s numbers (a quoted `"5"`, `successThreshold`) are safe; removing a readiness probe\'s grace period or unquoting a port changes what the probe means, so those are suggestions.',
     failing: deployment(`
 livenessProbe:
   httpGet: {path: /healthz, port: "8080"}
