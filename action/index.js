@@ -29297,7 +29297,7 @@ var startup_probe_preferred_default = defineRule({
   docs: {
     summary: "A liveness probe with `initialDelaySeconds` \u2265 `minDelaySeconds` and no startup probe.",
     why: "A fixed delay is a guess: too short on a slow start (a cold cache, a big migration, a busy node), and the container is killed before it is up, in a loop; too long on a good day, and a container that hangs right after starting goes unnoticed for that long. A startup probe checks until the app is up \u2014 as long as `failureThreshold \xD7 periodSeconds` allows \u2014 and liveness starts right after it.",
-    fix: "Add a startup probe with the liveness handler and `failureThreshold \xD7 periodSeconds` covering the slowest start, and remove `initialDelaySeconds` from liveness.",
+    fix: "Add a startup probe with the liveness handler and timeout and `failureThreshold \xD7 periodSeconds` covering the slowest start, and remove `initialDelaySeconds` from liveness.",
     failing: deployment(`
 livenessProbe:
   httpGet: {path: /healthz, port: 8080}
@@ -29307,6 +29307,7 @@ livenessProbe:
     passing: deployment(`
 startupProbe:
   httpGet: {path: /healthz, port: 8080}
+  timeoutSeconds: 5
   periodSeconds: 5
   failureThreshold: 36
 livenessProbe:
@@ -29336,9 +29337,11 @@ function startupProbe(edits, liveness, delay) {
   const threshold = Math.ceil(allowed / period);
   const keyIndent = " ".repeat(edits.column(liveness.entry.keySpan.start));
   const childIndent = " ".repeat(edits.column(liveness.node.span.start));
+  const timeout = liveness.timeoutSeconds.value;
   const lines2 = [
     `${keyIndent}startupProbe:`,
     childIndent + edits.text(handler.entry),
+    ...timeout !== PROBE_DEFAULTS.timeoutSeconds ? [`${childIndent}timeoutSeconds: ${timeout}`] : [],
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`
   ];

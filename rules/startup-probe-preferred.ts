@@ -1,7 +1,7 @@
 import { deployment } from '../src/doc-examples.js';
 import { merge, type Editor } from '../src/edit.js';
 import { failureWindow, probeHandler } from '../src/facts.js';
-import type { Probe } from '../src/model.js';
+import { PROBE_DEFAULTS, type Probe } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 import { entrySpan, type MapEntry } from '../src/tree.js';
 
@@ -16,7 +16,7 @@ export default defineRule<{ minDelaySeconds: number }>({
     summary: 'A liveness probe with `initialDelaySeconds` ≥ `minDelaySeconds` and no startup probe.',
     why:
       'A fixed delay is a guess: too short on a slow start (a cold cache, a big migration, a busy node), and the container is killed before it is up, in a loop; too long on a good day, and a container that hangs right after starting goes unnoticed for that long. A startup probe checks until the app is up — as long as `failureThreshold × periodSeconds` allows — and liveness starts right after it.',
-    fix: 'Add a startup probe with the liveness handler and `failureThreshold × periodSeconds` covering the slowest start, and remove `initialDelaySeconds` from liveness.',
+    fix: 'Add a startup probe with the liveness handler and timeout and `failureThreshold × periodSeconds` covering the slowest start, and remove `initialDelaySeconds` from liveness.',
     failing: deployment(`
 livenessProbe:
   httpGet: {path: /healthz, port: 8080}
@@ -26,6 +26,7 @@ livenessProbe:
     passing: deployment(`
 startupProbe:
   httpGet: {path: /healthz, port: 8080}
+  timeoutSeconds: 5
   periodSeconds: 5
   failureThreshold: 36
 livenessProbe:
@@ -48,7 +49,7 @@ livenessProbe:
 });
 
 /**
- * A startup probe with the liveness handler, allowing the old delay plus the
+ * A startup probe with the liveness handler and timeout, allowing the old delay plus the
  * liveness failure window (what the container had before), and the delay removed.
  */
 function startupProbe(edits: Editor, liveness: Probe, delay: MapEntry): ProposedFix | null {
@@ -60,9 +61,12 @@ function startupProbe(edits: Editor, liveness: Probe, delay: MapEntry): Proposed
   const threshold = Math.ceil(allowed / period);
   const keyIndent = ' '.repeat(edits.column(liveness.entry.keySpan.start));
   const childIndent = ' '.repeat(edits.column(liveness.node.span.start));
+  // The check runs as liveness runs it: a slow start answers no faster than liveness allows.
+  const timeout = liveness.timeoutSeconds.value;
   const lines = [
     `${keyIndent}startupProbe:`,
     childIndent + edits.text(handler.entry),
+    ...(timeout !== PROBE_DEFAULTS.timeoutSeconds ? [`${childIndent}timeoutSeconds: ${timeout}`] : []),
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`,
   ];
