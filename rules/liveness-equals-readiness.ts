@@ -43,6 +43,7 @@ livenessProbe:
     // A TCP connect fails only when nothing accepts connections (the kernel accepts them while the app stalls):
     // load does not make it fail, so the same TCP check for both is not the restart-under-load trap.
     if (!live || !ready || live.kind === 'tcpSocket' || checkIdentity(live) !== checkIdentity(ready)) return;
+    const serves = ctx.routing.of(container).serves;
     const liveWindow = failureWindow(liveness);
     const readyWindow = failureWindow(readiness);
     const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
@@ -51,7 +52,7 @@ livenessProbe:
         span: liveness.entry.keySpan,
         probe: 'liveness',
         severity: 'warning',
-        message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted as it is taken out of rotation, not given time to recover`,
+        message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted ${serves ? 'as it is taken out of rotation' : 'as soon as it is marked not-ready'}, not given time to recover`,
       });
       return;
     }
@@ -59,7 +60,7 @@ livenessProbe:
       span: liveness.entry.keySpan,
       probe: 'liveness',
       severity: 'info',
-      message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness takes it out of rotation (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`,
+      message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness ${serves ? 'takes it out of rotation' : 'marks it not-ready'} (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`,
     });
   },
 });
