@@ -1,7 +1,7 @@
 import { deployment } from '../src/doc-examples.js';
 import { probeHandler } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
-import { commandText } from '../src/shell.js';
+import { commandLines } from '../src/shell.js';
 import { entrySpan, type MapEntry } from '../src/tree.js';
 
 const LOCAL = String.raw`(?!localhost\b|127\.0\.0\.1\b|\[?::1\]?|0\.0\.0\.0\b|\$\(hostname|\$\{?HOSTNAME)`;
@@ -28,7 +28,8 @@ export default defineRule<{ pathPatterns: string[]; commandPatterns: string[] }>
         String.raw`\bredis-cli\b.*\s(-h\s*|--host[=\s])` + LOCAL + String.raw`[^\s-]`,
         String.raw`\b(curl|wget)\b.*\bhttps?://` + LOCAL + String.raw`[^\s/:'"]`,
       ],
-      description: 'Regular expressions for liveness exec commands (argv joined with spaces, scripts given to `sh -c` included) that check another host.',
+      description:
+        'Regular expressions for liveness exec commands that check another host, matched against each simple command (argv joined with spaces; each command of a script given to `sh -c` on its own; the first 4096 characters).',
     },
   },
   docs: {
@@ -68,8 +69,8 @@ livenessProbe:
       }
     } else if (handler.kind === 'exec') {
       const command = handler.command;
-      const text = commandText(command.value);
-      if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text))) {
+      const patterns = ctx.options.commandPatterns.map((p) => new RegExp(p));
+      if (commandLines(command.value).some((line) => patterns.some((p) => p.test(line)))) {
         subject = `command ${JSON.stringify(command.value.join(' ').replace(/\s+/g, ' ').trim())}`;
         at = command.entry ?? handler.entry;
       }

@@ -7,6 +7,9 @@ import { entrySpan, type MapNode, type Span } from '../src/tree.js';
 
 const NUMBER_FIELDS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 
+/** Probe numbers are int32 in the API: a larger value is rejected, however it is written (`3000000000`, `1e+23`). */
+const INT32_MAX = 2147483647;
+
 // RFC 9110 token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -112,6 +115,7 @@ function integerProblems(edits: Editor, map: MapNode, setting: Setting<unknown>,
   }
   if (positive && value <= 0) return [{ span, text: `${field} must be greater than 0, not ${value}` }];
   if (value < 0) return [{ span, text: `${field} must not be negative (${value})` }];
+  if (value > INT32_MAX) return [{ span, text: `${field} must fit in 32 bits (at most ${INT32_MAX}), not ${value}` }];
   return [];
 }
 

@@ -18,6 +18,7 @@ import type {
   Workload,
 } from './model.js';
 import { POD_TERMINATION_GRACE_DEFAULT, PROBE_DEFAULTS } from './model.js';
+import { isList, podLocation, routingKind, type ObjectHeader } from './kinds.js';
 import type { ParsedFile } from './parse.js';
 import {
   entrySpan,
@@ -54,15 +55,22 @@ export function buildModel(files: ParsedFile[]): Model {
 
 /** The object itself, or the items of a `List` (`kind: List`, `PodList`, …). */
 function objectNodes(root: MapNode): MapNode[] {
-  const kind = stringOf(child(root, 'kind'));
-  if (kind?.endsWith('List') && asSeq(child(root, 'items'))) return mapItems(child(root, 'items')).flatMap(objectNodes);
+  const header = treeHeader(root);
+  if (header && isList(header) && asSeq(child(root, 'items'))) return mapItems(child(root, 'items')).flatMap(objectNodes);
   return [root];
 }
 
-function toObject(node: MapNode, parsed: ParsedFile, document: ParsedFile['documents'][number]): K8sObject | null {
+/** The tree form of kinds.headerOf: string apiVersion and kind. */
+function treeHeader(node: MapNode): ObjectHeader | null {
   const apiVersion = stringOf(child(node, 'apiVersion'));
   const kind = stringOf(child(node, 'kind'));
-  if (apiVersion === undefined || kind === undefined) return null;
+  return apiVersion === undefined || kind === undefined ? null : { apiVersion, kind };
+}
+
+function toObject(node: MapNode, parsed: ParsedFile, document: ParsedFile['documents'][number]): K8sObject | null {
+  const header = treeHeader(node);
+  if (!header) return null;
+  const { apiVersion, kind } = header;
   const metadata = mapAt(node, 'metadata');
   const nameEntry = entry(metadata, 'name');
   return {
@@ -90,38 +98,24 @@ function ignoreAnnotations(metadata: MapNode | undefined): K8sObject['ignoreAnno
 
 function addObject(model: Model, object: K8sObject): void {
   model.objects.push(object);
-  const { kind, apiVersion } = object.ref;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  if (kind === 'Service' && group === '') {
-    model.services.push(toService(object));
-    return;
+  switch (routingKind(object.ref)) {
+    case 'service':
+      model.services.push(toService(object));
+      return;
+    case 'ingress':
+      model.backends.push(...ingressBackends(object));
+      return;
+    case 'route':
+      model.backends.push(...routeBackends(object));
+      return;
+    case null: {
+      const workload = toWorkload(object);
+      if (workload) model.workloads.push(workload);
+    }
   }
-  if (kind === 'Ingress') {
-    model.backends.push(...ingressBackends(object));
-    return;
-  }
-  if ((kind === 'HTTPRoute' || kind === 'GRPCRoute') && group === 'gateway.networking.k8s.io') {
-    model.backends.push(...routeBackends(object));
-    return;
-  }
-  const workload = toWorkload(object);
-  if (workload) model.workloads.push(workload);
 }
 
 // ---------------------------------------------------------------- workloads
-
-interface PodLocation {
-  spec: string[];
-  metadata: string[];
-}
-
-const POD_LOCATIONS: Record<string, PodLocation> = {
-  Pod: { spec: ['spec'], metadata: ['metadata'] },
-  PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
-  CronJob: { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] },
-};
-
-const TEMPLATE_LOCATION: PodLocation = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
 
 const BATCH_KINDS = new Set(['Job', 'CronJob']);
 
@@ -133,7 +127,7 @@ function isBatch(object: K8sObject, podSpec: MapNode): boolean {
 }
 
 function toWorkload(object: K8sObject): Workload | null {
-  const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
+  const location = podLocation(object.ref.kind);
   const podSpec = mapAt(object.node, ...location.spec);
   if (!podSpec || !asSeq(child(podSpec, 'containers'))) return null;
   object.ignoreAnnotations.push(...ignoreAnnotations(mapAt(object.node, ...location.metadata)));

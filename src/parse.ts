@@ -11,16 +11,14 @@ import {
   isScalar,
   isSeq,
   parseAllDocuments,
+  visit,
   type Document,
   type Node as YamlNode,
 } from 'yaml';
+import { headerOf, holdsRelevantObject, isList, type ObjectHeader } from './kinds.js';
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
 
-export interface ObjectHeader {
-  apiVersion: string;
-  kind: string;
-}
 
 export interface ParsedDocument {
   /** Index among the non-empty documents of the file. */
@@ -52,31 +50,21 @@ export interface ParsedFile {
 // indented, and quoted scalars may not contain a document marker.
 const DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 
-// Kinds whose objects rules read, and the key every pod spec has. A document
-// that mentions none of them cannot produce a finding.
-const RELEVANT =
-  /containers|["']?kind["']?[ \t]*:[ \t]*["']?(?:Service|Ingress|HTTPRoute|GRPCRoute|[A-Za-z]*List)\b/;
-// Large kinds that mention `containers` without holding a pod spec: a CRD's
-// schema, a ConfigMap's embedded files. Recognised by a block-style top-level `kind:`.
-const TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/m;
-const NEVER_RELEVANT = new Set(['CustomResourceDefinition', 'ConfigMap', 'Secret']);
-
-function mayMatter(text: string): boolean {
-  const kind = TOP_LEVEL_KIND.exec(text)?.[1];
-  // A `ConfigMapList` holds ConfigMaps: as irrelevant as they are (kube-prometheus ships 1 MB of dashboards that way).
-  if (kind !== undefined && (NEVER_RELEVANT.has(kind) || NEVER_RELEVANT.has(kind.replace(/List$/, '')))) return false;
-  return RELEVANT.test(text);
-}
-
 const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
 
-/** `everything` keeps a tree for every document, for files read whole (configs). */
+/**
+ * `everything` keeps a tree for every document, for files read whole (configs). Otherwise js-yaml's cheap
+ * parse decides, on the values themselves, which documents hold an object a rule reads (kinds.ts says which):
+ * only those pay for positions, and no spelling of a key (`"\u0063ontainers"`) or a `kind:` line inside a string
+ * can hide a workload.
+ */
 export function parseFile(file: SourceFile, everything = false): ParsedFile {
   const result: ParsedFile = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
     const text = file.text.slice(chunk.start, chunk.end);
-    if (everything || mayMatter(text)) parseFull(result, text, chunk.start);
-    else parseCheap(result, text, chunk.start);
+    const values = everything ? null : loadCheap(text);
+    if (values === null || values.some(holdsRelevantObject)) parseFull(result, text, chunk.start);
+    else addCheap(result, values, text, chunk.start);
   }
   return result;
 }
@@ -84,11 +72,34 @@ export function parseFile(file: SourceFile, everything = false): ParsedFile {
 function chunks(text: string): Span[] {
   const starts = [0];
   for (const m of text.matchAll(DOCUMENT_START)) {
-    // `%YAML` and `%TAG` directives belong to the document after them.
-    const before = text.slice(starts.at(-1), m.index);
-    if (m.index > 0 && !(/^%/m.test(before) && !/^[^%#\s]/m.test(before))) starts.push(m.index);
+    const from = starts.at(-1)!;
+    const at = directivesStart(text.slice(from, m.index));
+    if (from + at > 0) starts.push(from + at);
   }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text.length }));
+}
+
+// `...` ends a document; `%YAML` and `%TAG` directives after it (or at the top of the file) belong to the next one.
+const DOCUMENT_END_LINE = /^\.\.\.(?=[ \t]|\r?$)/;
+
+/** Where the next document begins within the text before its `---`: at the directives that come last, if any. */
+function directivesStart(before: string): number {
+  let open = true; // at the top of the file, or after `...`: directives may follow
+  let first: number | null = null;
+  let offset = 0;
+  for (const line of before.split('\n')) {
+    if (DOCUMENT_END_LINE.test(line)) {
+      open = true;
+      first = null;
+    } else if (open && line.startsWith('%')) {
+      first ??= offset;
+    } else if (!/^\s*(#.*)?\r?$/.test(line)) {
+      open = false;
+      first = null;
+    }
+    offset += line.length + 1;
+  }
+  return first ?? before.length;
 }
 
 function helmSourceOf(text: string): string | null {
@@ -105,15 +116,16 @@ function addError(result: ParsedFile, error: ParseError): void {
   if (!result.error || error.span.start < result.error.span.start) result.error = error;
 }
 
-function parseCheap(result: ParsedFile, text: string, base: number): void {
-  let values: unknown[];
+/** The documents' values, or null when js-yaml refuses them (it is stricter in places: the position-keeping parser decides). */
+function loadCheap(text: string): unknown[] | null {
   try {
-    values = jsYaml.loadAll(text);
+    return jsYaml.loadAll(text);
   } catch {
-    // js-yaml is stricter in places; the position-keeping parser decides.
-    parseFull(result, text, base);
-    return;
+    return null;
   }
+}
+
+function addCheap(result: ParsedFile, values: unknown[], text: string, base: number): void {
   for (const value of values) {
     if (value === null || value === undefined) continue;
     addDocument(result, {
@@ -130,13 +142,7 @@ function countObjects(value: unknown): number {
   const header = headerOf(value);
   if (!header) return 0;
   const items = (value as { items?: unknown }).items;
-  return header.kind.endsWith('List') && Array.isArray(items) ? items.reduce((n: number, item) => n + countObjects(item), 0) : 1;
-}
-
-function headerOf(value: unknown): ObjectHeader | null {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { apiVersion, kind } = value as Record<string, unknown>;
-  return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : null;
+  return isList(header) && Array.isArray(items) ? items.reduce((n: number, item) => n + countObjects(item), 0) : 1;
 }
 
 function parseFull(result: ParsedFile, text: string, base: number): void {
@@ -190,11 +196,24 @@ function isMergeKey(value: unknown): boolean {
  */
 class TreeBuilder {
   private readonly done = new Map<YamlNode, TreeNode>();
+  /** Each alias's target, found in one walk of the document: `Alias.resolve` walks it again for every alias. */
+  private readonly targets = new Map<Alias, YamlNode>();
 
   constructor(
-    private readonly doc: Document,
+    doc: Document,
     private readonly base: number,
-  ) {}
+  ) {
+    // An alias means the last node before it with that anchor.
+    const latest = new Map<string, YamlNode>();
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = latest.get(node.source);
+          if (target) this.targets.set(node, target);
+        } else if (node.anchor) latest.set(node.anchor, node);
+      },
+    });
+  }
 
   private span(node: YamlNode): Span {
     const range = node.range ?? [0, 0, 0];
@@ -202,8 +221,7 @@ class TreeBuilder {
   }
 
   private resolve(node: YamlNode): YamlNode | undefined {
-    if (!isAlias(node)) return node;
-    return (node as Alias).resolve(this.doc) as YamlNode | undefined;
+    return isAlias(node) ? this.targets.get(node) : node;
   }
 
   convert(node: YamlNode, shared: boolean): TreeNode {

@@ -21,12 +21,16 @@ function words(script: string): string[] {
   return [...script.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
-/** The whole command line as one string, with any shell script inlined: what command patterns match. */
-export function commandText(argv: readonly string[]): string {
-  return simpleCommands(argv)
-    .map((command) => command.join(' '))
-    .join(' ; ');
+/**
+ * What command patterns match: each simple command as one line, with any shell script inlined. Each is cut at
+ * COMMAND_LIMIT characters, so a pattern (the user's own included) never runs over a megabyte of argv: a
+ * dependency check is a short command, and a pattern that backtracks stays bounded.
+ */
+export function commandLines(argv: readonly string[]): string[] {
+  return simpleCommands(argv).map((command) => command.join(' ').slice(0, COMMAND_LIMIT));
 }
+
+const COMMAND_LIMIT = 4096;
 
 /** The longest `sleep N` among the commands, in seconds; null when there is none. */
 export function longestSleep(argv: readonly string[]): number | null {

@@ -96,3 +96,14 @@ describe('routing', () => {
     expect(servers.filter((argv) => isSleeper(argv))).toEqual([]);
   });
 });
+
+describe('command patterns', () => {
+  it('see each simple command, cut to a bounded length, so no pattern runs over a huge argv', async () => {
+    const { commandLines } = await import('../src/shell.js');
+    const huge = `curl ${'x'.repeat(480_000)}`;
+    const lines = commandLines(['sh', '-c', `pg_isready -h db.internal; ${huge}`]);
+    expect(lines[0]).toBe('pg_isready -h db.internal');
+    expect(lines.every((line) => line.length <= 4096)).toBe(true);
+    expect(lines).toHaveLength(2);
+  });
+});

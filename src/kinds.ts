@@ -1,0 +1,66 @@
+// What a Kubernetes object is to probe-lint, in one place: read by the fast
+// pre-scan (on plain values) and by the model (on trees), so the two never
+// disagree about which documents can hold a finding.
+
+/** A mapping with string `apiVersion` and `kind`. */
+export interface ObjectHeader {
+  apiVersion: string;
+  kind: string;
+}
+
+/** Where a kind keeps its pod spec and the pod template's metadata. */
+export interface PodLocation {
+  spec: string[];
+  metadata: string[];
+}
+
+const POD_LOCATIONS: Record<string, PodLocation> = {
+  Pod: { spec: ['spec'], metadata: ['metadata'] },
+  PodTemplate: { spec: ['template', 'spec'], metadata: ['template', 'metadata'] },
+  CronJob: { spec: ['spec', 'jobTemplate', 'spec', 'template', 'spec'], metadata: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] },
+};
+
+// Deployments, StatefulSets, Jobs, Argo Rollouts, DeploymentConfigs, Knative Services and any other kind with a pod template.
+const TEMPLATE_LOCATION: PodLocation = { spec: ['spec', 'template', 'spec'], metadata: ['spec', 'template', 'metadata'] };
+
+export function podLocation(kind: string): PodLocation {
+  return POD_LOCATIONS[kind] ?? TEMPLATE_LOCATION;
+}
+
+export type RoutingKind = 'service' | 'ingress' | 'route';
+
+/** Objects that decide who gets traffic: core Services, Ingresses of any group, Gateway API HTTP and gRPC routes. */
+export function routingKind(header: ObjectHeader): RoutingKind | null {
+  const group = header.apiVersion.includes('/') ? header.apiVersion.slice(0, header.apiVersion.indexOf('/')) : '';
+  if (header.kind === 'Service' && group === '') return 'service';
+  if (header.kind === 'Ingress') return 'ingress';
+  if ((header.kind === 'HTTPRoute' || header.kind === 'GRPCRoute') && group === 'gateway.networking.k8s.io') return 'route';
+  return null;
+}
+
+/** `kind: List`, `PodList`, `ConfigMapList`…: a wrapper whose items are objects of their own kinds. */
+export function isList(header: ObjectHeader): boolean {
+  return header.kind.endsWith('List');
+}
+
+export function headerOf(value: unknown): ObjectHeader | null {
+  if (!isRecord(value)) return null;
+  const { apiVersion, kind } = value;
+  return typeof apiVersion === 'string' && typeof kind === 'string' ? { apiVersion, kind } : null;
+}
+
+/** Whether a plain value (as js-yaml loads it) holds an object a rule reads: a workload with containers, or a routing object. */
+export function holdsRelevantObject(value: unknown): boolean {
+  const header = headerOf(value);
+  if (!header) return false;
+  const items = (value as Record<string, unknown>).items;
+  if (isList(header) && Array.isArray(items)) return items.some(holdsRelevantObject);
+  if (routingKind(header)) return true;
+  let at: unknown = value;
+  for (const key of podLocation(header.kind).spec) at = isRecord(at) ? at[key] : undefined;
+  return isRecord(at) && Array.isArray(at.containers);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
