@@ -1,12 +1,15 @@
 // Paths, directories and globs → the files to lint. Walks with .gitignore and
-// --ignore applied, never follows a symlink out of the walked root, and sets
-// Helm charts aside: their templates are not YAML until rendered.
-import { existsSync } from 'node:fs';
+// --ignore applied, never follows a symlink out of the walked root (nor out of
+// the directory a glob starts from), sets Helm charts aside (their templates
+// are not YAML until rendered), and passes on only regular files of a sane
+// size: a FIFO would block the run and a device would never end.
+import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignore, { type Ignore } from 'ignore';
-import { KUSTOMIZATION_NAMES, kustomizationFile } from './kustomize.js';
+import { KUSTOMIZATION_NAMES, MAX_KUSTOMIZATION_BYTES } from './kustomize.js';
+import { fileProblem, MAX_FILE_BYTES, readBounded } from './tree-files.js';
 
 export interface InputFile {
   absPath: string;
@@ -49,18 +52,24 @@ export interface IgnoreList {
 export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[]): Promise<Inputs> {
   const inputs: Inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
   const seen = new Set<string>();
-  const userIgnores: GitIgnore[] = ignoreLists.map(({ base, patterns }) => ({ base, rules: ignore().add(patterns) }));
-  const ignoredByCli = (abs: string, dir: boolean): boolean => isIgnored(userIgnores, abs, dir);
-  const addFile = (abs: string): void => {
-    if (seen.has(abs) || ignoredByCli(abs, false)) return;
-    seen.add(abs);
-    inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
-  };
-  const addChart = (chartDir: string): void => {
-    if (!inputs.charts.includes(chartDir)) inputs.charts.push(chartDir);
-  };
-  const addKustomization = (dir: string): void => {
-    if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+  const sink: WalkSink = {
+    userIgnores: ignoreLists.map(({ base, patterns }) => gitIgnore(base, patterns)),
+    addFile: (abs) => {
+      if (seen.has(abs)) return;
+      seen.add(abs);
+      inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
+    },
+    addChart: (dir) => {
+      if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
+    },
+    addKustomization: (dir) => {
+      if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+    },
+    notice: (abs, message) => {
+      const file = displayPath(cwd, abs);
+      // A kustomization named as a file is met twice (as a file, as a kustomization): say it once.
+      if (!inputs.notices.some((n) => n.file === file)) inputs.notices.push({ file, line: null, message });
+    },
   };
 
   for (const arg of args.length > 0 ? args : ['.']) {
@@ -70,36 +79,83 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     }
     const abs = path.resolve(cwd, arg);
     const stat = await fs.stat(abs).catch(() => null);
-    if (stat?.isDirectory()) {
-      await walk(abs, { addFile, addChart, addKustomization, ignoredByCli });
-    } else if (stat) {
-      const chart = await chartOf(abs);
-      if (chart) addChart(chart);
-      else {
-        // A file named in a kustomization's directory (as pre-commit names them) brings that kustomization in.
-        if (kustomizationFile(path.dirname(abs))) addKustomization(path.dirname(abs));
-        addFile(abs);
-      }
-    } else if (hasMagic(arg, { windowsPathsNoEscape: true })) {
-      const matches = await glob(arg, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
-      if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
-      for (const match of matches.sort()) {
-        const matchStat = await fs.stat(match).catch(() => null);
-        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, addKustomization, ignoredByCli });
-        else if (YAML_FILE.test(match)) {
-          const chart = await chartOf(match);
-          if (chart) addChart(chart);
-          else addFile(match);
-        }
-      }
-    } else {
-      throw new UsageError(`no such file or directory: ${arg}`);
-    }
+    if (stat?.isDirectory()) await walk(abs, sink, true);
+    else if (stat) await addNamedFile(abs, sink);
+    else if (hasMagic(arg, { windowsPathsNoEscape: true })) await addGlob(arg, cwd, sink);
+    else throw new UsageError(`no such file or directory: ${arg}`);
   }
-  // Charts and kustomizations are met in whatever order concurrent reads finish.
+  // Charts, kustomizations and notices are met in whatever order concurrent reads finish.
   inputs.charts.sort();
   inputs.kustomizations.sort();
+  const key = (n: Notice): string => n.file ?? '';
+  inputs.notices.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return inputs;
+}
+
+/** A file named on the command line: linted even when an ignore would skip it in a walk (SPEC §5). */
+async function addNamedFile(abs: string, sink: WalkSink): Promise<void> {
+  const chart = await chartOf(abs);
+  if (chart) return sink.addChart(chart);
+  // A file named in a kustomization's directory (as pre-commit names them) brings that kustomization in.
+  await addKustomizationOf(path.dirname(abs), sink);
+  if (readable(abs, sink)) sink.addFile(abs);
+}
+
+/** The matches of a glob: like a walk, they never lead through a symlink out of the tree the pattern starts from. */
+async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<void> {
+  const matches = await glob(pattern, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+  if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(pattern)}`);
+  const root = await fs.realpath(globRoot(pattern, cwd)).catch(() => null);
+  for (const match of matches.sort()) {
+    const real = await fs.realpath(match).catch(() => null);
+    if (!root || !real || !isInside(root, real)) continue;
+    const stat = await fs.stat(real).catch(() => null);
+    if (stat?.isDirectory()) await walk(match, sink, false);
+    else if (YAML_FILE.test(match)) {
+      const chart = await chartOf(match);
+      if (chart) sink.addChart(chart);
+      else if (!isIgnored(sink.userIgnores, match, false) && readable(match, sink)) sink.addFile(match);
+    }
+  }
+}
+
+/** The directory a glob starts from: its segments before the first one with magic. */
+function globRoot(pattern: string, cwd: string): string {
+  const fixed: string[] = [];
+  for (const segment of pattern.split('/').slice(0, -1)) {
+    // A brace can hold a `/` ({a/b,c}): the segments after an opening one are not literal.
+    if (hasMagic(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
+    fixed.push(segment);
+  }
+  return path.resolve(cwd, fixed.join('/'));
+}
+
+/** Whether a file may be read for linting: a regular file of at most MAX_FILE_BYTES; else a notice names it. */
+function readable(abs: string, sink: WalkSink): boolean {
+  // A file that cannot be stat'ed is left to the reader, which says why it cannot read it. Synchronous:
+  // a stat is a few microseconds, and a walk of thousands of files would wait longer on the thread pool.
+  let stat;
+  try {
+    stat = statSync(abs);
+  } catch {
+    return true;
+  }
+  const problem = fileProblem(stat, MAX_FILE_BYTES);
+  if (problem) sink.notice(abs, `${problem}; skipped`);
+  return !problem;
+}
+
+/** Brings in the kustomization of a directory, if it has one; one that is not a regular file of a sane size is named in a notice instead. */
+async function addKustomizationOf(dir: string, sink: WalkSink): Promise<void> {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => null);
+    if (!stat || stat.isDirectory()) continue;
+    const problem = fileProblem(stat, MAX_KUSTOMIZATION_BYTES);
+    if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
+    else sink.addKustomization(dir);
+    return;
+  }
 }
 
 /** The chart directory a file belongs to: the nearest ancestor with a Chart.yaml. */
@@ -123,18 +179,31 @@ async function exists(p: string): Promise<boolean> {
 }
 
 interface WalkSink {
+  /** --ignore and the config's ignore lists. */
+  userIgnores: GitIgnore[];
   addFile(abs: string): void;
   addChart(dir: string): void;
   addKustomization(dir: string): void;
-  ignoredByCli(abs: string, dir: boolean): boolean;
+  notice(abs: string, message: string): void;
 }
 
 interface GitIgnore {
   base: string;
+  /** The patterns as written, one a line: kept to drop those a named directory is exempt from. */
+  patterns: string[];
   rules: Ignore;
 }
 
-async function walk(root: string, sink: WalkSink): Promise<void> {
+function gitIgnore(base: string, patterns: string[]): GitIgnore {
+  return { base, patterns, rules: ignore().add(patterns) };
+}
+
+/**
+ * Walks a directory for manifests. One named on the command line is walked
+ * even when an ignore excludes it or a directory above it, as a named file is
+ * linted (SPEC §5); ignores still apply to the entries below it.
+ */
+async function walk(root: string, sink: WalkSink, named: boolean): Promise<void> {
   const realRoot = await fs.realpath(root);
   const visited = new Set<string>();
   const chartAbove = await chartContaining(root);
@@ -142,7 +211,9 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
     sink.addChart(chartAbove);
     return;
   }
-  const inherited = await ancestorGitignores(root);
+  const exempt = (lists: GitIgnore[]): GitIgnore[] => (named ? lists.map((list) => exempting(list, root)) : lists);
+  const inherited = exempt(await ancestorGitignores(root, sink));
+  const user = exempt(sink.userIgnores);
 
   // Subdirectories are read concurrently; results are joined in name order so runs are repeatable.
   const visit = async (dir: string, real: string, ignores: GitIgnore[]): Promise<string[]> => {
@@ -158,8 +229,8 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
       sink.addChart(dir);
       return [];
     }
-    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) sink.addKustomization(dir);
-    const own = entries.some((e) => e.name === '.gitignore') ? await readGitignore(dir) : null;
+    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) await addKustomizationOf(dir, sink);
+    const own = entries.some((e) => e.name === '.gitignore') ? await readGitignore(dir, sink) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const found = await Promise.all(
@@ -167,19 +238,18 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
         const abs = path.join(dir, e.name);
         let target = path.join(real, e.name);
         let isDir = e.isDirectory();
-        let isFile = e.isFile();
         if (e.isSymbolicLink()) {
           const resolved = await fs.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
-          const stat = await fs.stat(resolved).catch(() => null);
           target = resolved;
-          isDir = Boolean(stat?.isDirectory());
-          isFile = Boolean(stat?.isFile());
+          isDir = Boolean((await fs.stat(resolved).catch(() => null))?.isDirectory());
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-        if (!isDir && !(isFile && YAML_FILE.test(e.name))) return [];
-        if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) return [];
-        return isDir ? visit(abs, target, active) : [abs];
+        // Whatever else has a manifest's name is looked at, so that a FIFO or a device under one gets a notice.
+        if (!isDir && !YAML_FILE.test(e.name)) return [];
+        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir)) return [];
+        if (isDir) return visit(abs, target, active);
+        return readable(abs, sink) ? [abs] : [];
       }),
     );
     return found.flat();
@@ -187,31 +257,61 @@ async function walk(root: string, sink: WalkSink): Promise<void> {
   for (const file of await visit(root, realRoot, inherited)) sink.addFile(file);
 }
 
+/** An ignore list as it applies below a directory named on the command line: without the patterns that exclude it or a directory above it. */
+function exempting(list: GitIgnore, dir: string): GitIgnore {
+  const rel = relativeBelow(list.base, dir);
+  if (rel === null || !list.rules.ignores(`${rel}/`)) return list;
+  return gitIgnore(list.base, list.patterns.filter((pattern) => !ignore().add(pattern).ignores(`${rel}/`)));
+}
+
 function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return path.resolve(root) === path.resolve(target) || relativeBelow(root, target) !== null;
+}
+
+/** `abs` relative to `base` with `/` separators; null unless it is strictly below `base`. */
+function relativeBelow(base: string, abs: string): string | null {
+  const rel = path.relative(base, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return null;
+  return rel.split(path.sep).join('/');
 }
 
 function isIgnored(ignores: GitIgnore[], abs: string, dir: boolean): boolean {
   return ignores.some(({ base, rules }) => {
-    const rel = path.relative(base, abs);
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
-    return rules.ignores(rel.split(path.sep).join('/') + (dir ? '/' : ''));
+    const rel = relativeBelow(base, abs);
+    return rel !== null && rules.ignores(rel + (dir ? '/' : ''));
   });
 }
 
-async function readGitignore(dir: string): Promise<GitIgnore | null> {
-  const text = await fs.readFile(path.join(dir, '.gitignore'), 'utf8').catch(() => null);
-  return text === null ? null : { base: dir, rules: ignore().add(text) };
+/** The most read of one .gitignore. */
+const MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
+
+async function readGitignore(dir: string, sink: WalkSink): Promise<GitIgnore | null> {
+  const file = path.join(dir, '.gitignore');
+  let read;
+  try {
+    read = readBounded(file, MAX_GITIGNORE_BYTES);
+  } catch {
+    return null;
+  }
+  if ('skipped' in read) {
+    sink.notice(file, `${read.skipped}; its patterns are not applied`);
+    return null;
+  }
+  return gitIgnore(dir, read.bytes.toString('utf8').split(/\r?\n/));
 }
 
 /** .gitignore files above the walked root, up to the repository's top. */
-async function ancestorGitignores(root: string): Promise<GitIgnore[]> {
+async function ancestorGitignores(root: string, sink: WalkSink): Promise<GitIgnore[]> {
   const above = ancestors(root);
   const top = above.findIndex((dir) => existsSync(path.join(dir, '.git')));
   // Not in a repository: only the tree's own .gitignore files count.
   if (top === -1) return [];
-  const found = await Promise.all(above.slice(1, top + 1).reverse().map(readGitignore));
+  const found = await Promise.all(
+    above
+      .slice(1, top + 1)
+      .reverse()
+      .map((dir) => readGitignore(dir, sink)),
+  );
   return found.filter((g): g is GitIgnore => g !== null);
 }
 

@@ -7,12 +7,24 @@ import { asMap, asSeq, child, mapItems, stringOf, type MapNode } from './tree.js
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** The most read of a kustomization file: it is a short list of references; a bigger one is not one to render. */
+export const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+
+/** The kustomization file of a directory: a regular file only, so a device or FIFO under that name is never opened (SPEC §9). */
 export function kustomizationFile(dir: string): string | null {
   for (const name of KUSTOMIZATION_NAMES) {
     const file = path.join(dir, name);
-    if (fs.existsSync(file)) return file;
+    if (isRegularFile(file)) return file;
   }
   return null;
+}
+
+function isRegularFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** A `kind: Component` is only built as part of the kustomizations that include it. */
@@ -35,7 +47,7 @@ function isRemote(ref: string): boolean {
 
 function read(dir: string): MapNode | null {
   const file = kustomizationFile(dir);
-  return file ? (asMap(readTreeFile(file)?.roots[0]) ?? null) : null;
+  return file ? (asMap(readTreeFile(file, MAX_KUSTOMIZATION_BYTES)?.roots[0]) ?? null) : null;
 }
 
 /** Everything a kustomization reads, following bases and components; the kustomization files too. */

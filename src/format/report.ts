@@ -31,6 +31,22 @@ export function toReport(result: RunResult, version: string): Report {
   return { version, findings, notices: result.notices, summary: { ...scanned, ...counts, suppressed } };
 }
 
+/**
+ * Text a terminal or a log viewer shows as it is: each C0 and C1 control
+ * character (ESC and CSI start escape sequences that clear the screen, retitle
+ * the window or fake output; CR rewrites the line; newlines fake lines) becomes
+ * a visible stand-in one column wide, so that carets under a code frame stay
+ * aligned and the reader sees that something was there.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    // U+2400–U+241F and U+2421 are the Control Pictures (␛ for ESC); C1 has none.
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    return code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}
+
 export function objectLabel(ref: ObjectRef | null, container: string | null, probe: ProbeType | null): string {
   if (!ref) return '';
   const parts = [`${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '(unnamed)'}`];

@@ -65,20 +65,34 @@ function plainText(markdown: string): string {
   return markdown.replace(/`/g, '');
 }
 
-function relativeUri(root: string, absPath: string): string {
+function relativePath(root: string, absPath: string): string {
   return path.relative(root, absPath).split(path.sep).join('/');
 }
 
-function uriOf(finding: Finding, root: string): string {
-  if (finding.file.rendered) return relativeUri(root, finding.file.rendered.entry);
+/**
+ * A `/`-separated relative path as a URI reference (RFC 3986): each segment
+ * percent-encoded (spaces, `%`, `#`, `?`, `:`, non-ASCII), the `/` kept, so
+ * that `my app#1.yaml` is one file and not a path with a fragment.
+ */
+function uriReference(relative: string): string {
+  return relative.split('/').map(encodeURIComponent).join('/');
+}
+
+function relativeUri(root: string, absPath: string): string {
+  return uriReference(relativePath(root, absPath));
+}
+
+/** The finding's file relative to the root, as a path: what fingerprints hash, so they do not change with the encoding. */
+function pathOf(finding: Finding, root: string): string {
+  if (finding.file.rendered) return relativePath(root, finding.file.rendered.entry);
   if (finding.file.absPath === null) return 'stdin';
-  return relativeUri(root, finding.file.absPath);
+  return relativePath(root, finding.file.absPath);
 }
 
 /** Object identity, container, probe and rule: what a finding is about, not where it happens to be. */
-function fingerprint(finding: Finding, uri: string, seen: Map<string, number>): string {
+function fingerprint(finding: Finding, file: string, seen: Map<string, number>): string {
   const ref = finding.object;
-  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name ?? ''}` : `${uri}|${finding.message}`;
+  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name ?? ''}` : `${file}|${finding.message}`;
   const identity = [finding.ruleId, subject, finding.container ?? '', finding.probe ?? ''].join('\n');
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
   const occurrence = (seen.get(hash) ?? 0) + 1;
@@ -88,8 +102,8 @@ function fingerprint(finding: Finding, uri: string, seen: Map<string, number>): 
 
 function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>): Sarif.Result {
   const { finding } = located;
-  const uri = uriOf(finding, root);
-  const id = fingerprint(finding, uri, seen);
+  const file = pathOf(finding, root);
+  const id = fingerprint(finding, file, seen);
   const at = repositoryLocation(located);
   const physicalLocation: Sarif.PhysicalLocation = {
     artifactLocation: { uri: at.absPath ? relativeUri(root, at.absPath) : 'stdin' },
@@ -113,7 +127,7 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
         description: { text: `${finding.fix.safe ? '' : 'suggestion: '}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uriReference(file) },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...(e.text ? { insertedContent: { text: e.text } } : {}),

@@ -1,23 +1,45 @@
 // The terminal report: findings grouped by file, each with a code frame.
+// Lines are built as parts, plain or styled; render() is the one way out, and
+// makes every part printable before adding the formatter's own colour codes, so
+// nothing from a manifest or a file name reaches the terminal as a control code.
 import { diffLines } from 'diff';
 import { applyEdits } from '../edit.js';
+import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
-import { objectLabel, overlaysNote, type LocatedFinding, type Report } from './report.js';
+import { objectLabel, overlaysNote, printable, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
   color: boolean;
 }
 
-type Paint = (text: string) => string;
+type Style = 'red' | 'green' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline';
+/** A piece of a line: text as it is, or text in a style. */
+type Part = string | { style: Style; text: string };
+type Line = Part[];
+type Paint = (text: string) => Part;
 
-function painter(color: boolean): Record<'red' | 'green' | 'yellow' | 'blue' | 'dim' | 'bold' | 'underline', Paint> {
-  const wrap = (open: number, close: number): Paint => (color ? (t) => `\u001b[${open}m${t}\u001b[${close}m` : (t) => t);
-  return { red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), blue: wrap(34, 39), dim: wrap(2, 22), bold: wrap(1, 22), underline: wrap(4, 24) };
+/** SGR codes that open and close each style. */
+const SGR: Record<Style, [number, number]> = { red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], dim: [2, 22], bold: [1, 22], underline: [4, 24] };
+
+const styled =
+  (style: Style): Paint =>
+  (text) => ({ style, text });
+const paint: Record<Style, Paint> = { red: styled('red'), green: styled('green'), yellow: styled('yellow'), blue: styled('blue'), dim: styled('dim'), bold: styled('bold'), underline: styled('underline') };
+
+/** The lines as the terminal gets them: text made printable, then coloured when asked. */
+function render(lines: Line[], color: boolean): string {
+  const part = (p: Part): string => {
+    if (typeof p === 'string') return printable(p);
+    const text = printable(p.text);
+    if (!color) return text;
+    const [open, close] = SGR[p.style];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
+  return lines.map((line) => line.map(part).join('')).join('\n');
 }
 
 export function formatStylish(report: Report, options: StylishOptions): string {
-  const paint = painter(options.color);
   const severityColor: Record<Severity, Paint> = { error: paint.red, warning: paint.yellow, info: paint.blue };
   const byFile = new Map<string, LocatedFinding[]>();
   for (const f of report.findings) {
@@ -25,24 +47,24 @@ export function formatStylish(report: Report, options: StylishOptions): string {
     list.push(f);
     byFile.set(f.finding.file.path, list);
   }
-  const out: string[] = [];
+  const out: Line[] = [];
   for (const [file, findings] of byFile) {
     const rendered = findings[0]!.finding.file.rendered;
-    const how = rendered ? paint.dim(rendered.tool === 'helm' ? ' (rendered with helm template)' : ' (rendered with kubectl kustomize)') : '';
-    out.push('', paint.underline(file) + how);
+    const how = rendered ? [paint.dim(rendered.tool === 'helm' ? ' (rendered with helm template)' : ' (rendered with kubectl kustomize)')] : [];
+    out.push([], [paint.underline(file), ...how]);
     for (const f of findings) {
       const { finding } = f;
       const where = `${f.line}:${f.column}`;
-      out.push(`  ${paint.dim(where)}  ${severityColor[finding.severity](finding.severity)}  ${finding.message}  ${paint.dim(finding.ruleId)}`);
+      out.push(['  ', paint.dim(where), '  ', severityColor[finding.severity](finding.severity), '  ', finding.message, '  ', paint.dim(finding.ruleId)]);
       const label = [objectLabel(finding.object, finding.container, finding.probe), overlaysNote(finding)].filter(Boolean).join(' ');
-      if (label) out.push(`    ${paint.dim(label)}`);
+      if (label) out.push(['    ', paint.dim(label)]);
       const source = finding.source;
       if (source) {
         const values = source.values ? `, set by ${source.values.key} in ${source.values.file}:${source.values.line}` : '';
-        out.push(`    ${paint.dim('from')} ${source.file}${source.line ? `:${source.line}` : ''}${paint.dim(values)}`);
+        out.push(['    ', paint.dim('from'), ` ${source.file}${source.line ? `:${source.line}` : ''}`, paint.dim(values)]);
       }
-      out.push(...codeFrame(f, paint));
-      if (finding.fix) out.push(...fixDiff(finding, paint));
+      out.push(...codeFrame(f));
+      if (finding.fix) out.push(...fixDiff(finding));
     }
   }
   const { summary } = report;
@@ -51,21 +73,27 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const counts = `${plural(problems, 'problem')} (${plural(summary.error, 'error')}, ${plural(summary.warning, 'warning')}, ${summary.info} info)`;
   const scanned = `${plural(summary.files, 'file')}, ${plural(summary.documents, 'document')}, ${plural(summary.objects, 'object')}, ${plural(summary.containers, 'container')}`;
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
-  out.push('', `${mark} ${paint.bold(counts)} in ${scanned}`);
+  out.push([], [mark, ' ', paint.bold(counts), ` in ${scanned}`]);
   // Changes to charts are shown, never applied: --fix edits manifests, not templates or values.
   const safe = report.findings.filter((f) => f.finding.fix?.safe && !f.finding.fix.target).length;
   const suggested = report.findings.filter((f) => f.finding.fix && !f.finding.fix.safe && !f.finding.fix.target).length;
   if (safe + suggested > 0) {
-    out.push(`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`);
+    out.push([`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`]);
   }
-  out.push('');
-  return out.join('\n');
+  out.push([]);
+  return render(out, options.color);
+}
+
+/** A notice as the one line the terminal shows on stderr (`probe-lint: file:line: message`), made printable like the report. */
+export function formatNotice(notice: Notice): string {
+  const where = notice.file ? `${notice.file}${notice.line ? `:${notice.line}` : ''}: ` : '';
+  return render([[`probe-lint: ${where}${notice.message}`]], false) + '\n';
 }
 
 /** Longest stretch of a line a code frame shows; longer lines are cut around the caret. */
 const FRAME_WIDTH = 160;
 
-function codeFrame(f: LocatedFinding, paint: ReturnType<typeof painter>): string[] {
+function codeFrame(f: LocatedFinding): Line[] {
   const file = f.finding.file;
   const width = String(f.line).length;
   const gutter = (n: number | null, mark: string): string => `${mark} ${(n === null ? '' : String(n)).padStart(width)} | `;
@@ -80,13 +108,13 @@ function codeFrame(f: LocatedFinding, paint: ReturnType<typeof painter>): string
   const shift = from > 0 ? 1 : 0;
   caretStart = caretStart - from + shift;
   caretLength = Math.min(caretLength, FRAME_WIDTH - (caretStart - shift));
-  const lines: string[] = [];
+  const lines: Line[] = [];
   if (f.line > 1) {
     const before = expandTabs(lineText(file, f.line - 1));
-    if (before.trim() !== '') lines.push(paint.dim(`    ${gutter(f.line - 1, ' ')}${clip(before)}`));
+    if (before.trim() !== '') lines.push([paint.dim(`    ${gutter(f.line - 1, ' ')}${clip(before)}`)]);
   }
-  lines.push(`    ${paint.bold(gutter(f.line, '>'))}${clip(text)}`);
-  lines.push(`    ${gutter(null, ' ')}${' '.repeat(Math.max(0, caretStart))}${paint.red('^'.repeat(Math.max(1, caretLength)))}`);
+  lines.push(['    ', paint.bold(gutter(f.line, '>')), clip(text)]);
+  lines.push([`    ${gutter(null, ' ')}${' '.repeat(Math.max(0, caretStart))}`, paint.red('^'.repeat(Math.max(1, caretLength)))]);
   return lines;
 }
 
@@ -95,7 +123,7 @@ function expandTabs(text: string): string {
 }
 
 /** The fix as the lines it removes and adds. */
-function fixDiff(finding: Finding, paint: ReturnType<typeof painter>): string[] {
+function fixDiff(finding: Finding): Line[] {
   const fix = finding.fix!;
   const text = (fix.target ?? finding.file).text;
   const from = text.lastIndexOf('\n', Math.min(...fix.edits.map((e) => e.offset)) - 1) + 1;
@@ -104,12 +132,12 @@ function fixDiff(finding: Finding, paint: ReturnType<typeof painter>): string[] 
   const to = lineEnd === -1 ? text.length : lineEnd + 1;
   const before = text.slice(from, to);
   const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - from })));
-  const lines = [`    ${paint.dim(fix.target ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:')} ${fix.description}`];
+  const lines: Line[] = [['    ', paint.dim(fix.target ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:'), ` ${fix.description}`]];
   for (const part of diffLines(before, after)) {
     if (!part.added && !part.removed) continue;
     const sign = part.added ? '+' : '-';
     for (const line of part.value.replace(/\r?\n$/, '').split(/\r?\n/)) {
-      lines.push(`      ${(part.added ? paint.green : paint.red)(`${sign} ${expandTabs(line)}`)}`);
+      lines.push(['      ', (part.added ? paint.green : paint.red)(`${sign} ${expandTabs(line)}`)]);
     }
   }
   return lines;
