@@ -1,5 +1,7 @@
 // The JSON Schema of .probe-lint.yaml, derived from the rules' declarations so
 // the two cannot drift. Shipped as probe-lint.schema.json for editors.
+import { MAX_SECONDS } from './config.js';
+import { NAMESPACE, RELEASE_NAME } from './render.js';
 import type { AnyRule, OptionSpec } from './rule.js';
 
 const SEVERITY = { enum: ['error', 'warning', 'info', 'off'] };
@@ -13,7 +15,7 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
         {
           description: spec.description,
           default: spec.default,
-          ...(spec.type === 'seconds' ? { type: 'integer', minimum: 1 } : { ...STRINGS, items: { type: 'string', format: 'regex' } }),
+          ...(spec.type === 'seconds' ? { type: 'integer', minimum: 1, maximum: MAX_SECONDS } : { ...STRINGS, items: { type: 'string', format: 'regex' } }),
         },
       ]);
       const detailed = {
@@ -48,9 +50,23 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
         type: 'object',
         additionalProperties: false,
         properties: {
-          values: { description: 'Values files for rendering Helm charts, relative to this file; --helm-values replaces them.', ...STRINGS },
-          releaseName: { description: 'Release name for helm template (default "release").', type: 'string' },
-          namespace: { description: 'Namespace for helm template.', type: 'string' },
+          values: {
+            description: 'Values files for rendering Helm charts, relative to this file; --helm-values replaces them. No commas: helm splits at them.',
+            type: 'array',
+            items: { type: 'string', pattern: '^[^,]*$' },
+          },
+          releaseName: {
+            description: 'Release name for helm template (default "release"): lowercase letters, digits, "-" and ".".',
+            type: 'string',
+            pattern: RELEASE_NAME.pattern.source,
+            maxLength: RELEASE_NAME.maxLength,
+          },
+          namespace: {
+            description: 'Namespace for helm template: lowercase letters, digits and "-".',
+            type: 'string',
+            pattern: NAMESPACE.pattern.source,
+            maxLength: NAMESPACE.maxLength,
+          },
         },
       },
     },

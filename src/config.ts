@@ -1,19 +1,26 @@
-// .probe-lint.yaml / .yml / .json: found upwards from the working directory or
-// named with --config, validated against the rules' own option declarations.
-// Never JavaScript: a config in a pull request must not run code in CI.
+// .probe-lint.yaml / .yml / .json: found upwards from the working directory,
+// up to the repository top, or named with --config; validated against the
+// rules' own option declarations. Never JavaScript: a config in a pull request
+// must not run code in CI.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RuleSettings } from './engine.js';
 import { ancestors } from './inputs.js';
 import { parseFile } from './parse.js';
+import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './render.js';
 import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
+import { readBounded, type BoundedRead } from './tree-files.js';
 import type { MapNode, TreeNode } from './tree.js';
 
 export const CONFIG_NAMES = ['.probe-lint.yaml', '.probe-lint.yml', '.probe-lint.json'];
 export const DEFAULT_KUBERNETES_VERSION = '1.30';
 const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'info', 'off'];
 const TOP_KEYS = ['kubernetesVersion', 'ignore', 'rules', 'helm'];
+/** Kubernetes stores seconds as int32: a larger value is rejected by the API server, and a fix must never write one. */
+export const MAX_SECONDS = 2_147_483_647;
+/** Far above any real config; a bound so that a committed config cannot make the run read without end. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface Config {
   file: string | null;
@@ -38,24 +45,41 @@ export function defaultConfig(cwd: string): Config {
   return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helm: { values: [], releaseName: 'release', namespace: null } };
 }
 
-/** The nearest config file from `dir` upwards. */
+/**
+ * The nearest config file from `dir` upwards, stopping at the repository top
+ * (the directory holding `.git`, a directory or a worktree's file): a config
+ * above it belongs to someone else (a home directory, a CI workspace) and would
+ * change the verdict silently. Outside a repository the search goes up to `/`.
+ */
 export function findConfig(dir: string): string | null {
   for (const at of ancestors(dir)) {
     for (const name of CONFIG_NAMES) {
       const candidate = path.join(at, name);
       if (fs.existsSync(candidate)) return candidate;
     }
+    if (fs.existsSync(path.join(at, '.git'))) return null;
   }
   return null;
 }
 
-export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = file): Config {
-  let text: string;
+/**
+ * The config's text, read only from a regular file of at most 1 MiB: a
+ * committed symlink to /dev/zero would fill memory and a FIFO would block
+ * the run for ever.
+ */
+function readConfigText(file: string, shownAs: string): string {
+  let read: BoundedRead;
   try {
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    read = readBounded(file, MAX_CONFIG_BYTES);
   } catch (error) {
     throw new ConfigError(`${shownAs}: cannot read config (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if ('skipped' in read) throw new ConfigError(`${shownAs}: cannot read config: ${read.skipped}`);
+  return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = file): Config {
+  const text = readConfigText(file, shownAs);
   const source: SourceFile = { path: shownAs, absPath: file, text, bom: false };
   const parsed = parseFile(source, true);
   if (parsed.error) {
@@ -86,15 +110,7 @@ export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = fi
         }
         break;
       case 'helm':
-        for (const h of expectMap(value, 'helm', fail).entries) {
-          const at = h.value ?? value;
-          if (h.key === 'values') config.helm.values = stringList(at, 'helm.values', fail).map((v) => path.resolve(path.dirname(file), v));
-          else if (h.key === 'releaseName' || h.key === 'namespace') {
-            const text = at.kind === 'scalar' && typeof at.value === 'string' ? at.value : fail(at, `helm.${h.key}`, 'must be a string');
-            if (h.key === 'releaseName') config.helm.releaseName = text;
-            else config.helm.namespace = text;
-          } else fail(at, `helm.${h.key}`, `unknown key${suggest(h.key, ['values', 'releaseName', 'namespace'])}`);
-        }
+        config.helm = helmConfig(value, path.dirname(file), fail);
         break;
       default:
         fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
@@ -104,6 +120,30 @@ export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = fi
 }
 
 type Fail = (node: TreeNode, keyPath: string, problem: string) => never;
+
+// Checked here for the key path; render.ts checks again for values that come from flags.
+function helmConfig(node: TreeNode, configDir: string, fail: Fail): HelmConfig {
+  const helm = defaultConfig(configDir).helm;
+  for (const h of expectMap(node, 'helm', fail).entries) {
+    const at = h.value ?? node;
+    const keyPath = `helm.${h.key}`;
+    if (h.key === 'values') {
+      const list = at.kind === 'seq' ? at.items : [];
+      helm.values = stringList(at, keyPath, fail).map((v, i) => {
+        const file = path.resolve(configDir, v);
+        const problem = valuesFileProblem(file);
+        return problem ? fail(list[i] ?? at, `${keyPath}[${i}]`, problem) : file;
+      });
+    } else if (h.key === 'releaseName' || h.key === 'namespace') {
+      const text = at.kind === 'scalar' && typeof at.value === 'string' ? at.value : fail(at, keyPath, 'must be a string');
+      const problem = h.key === 'releaseName' ? releaseNameProblem(text) : namespaceProblem(text);
+      if (problem) fail(at, keyPath, problem);
+      if (h.key === 'releaseName') helm.releaseName = text;
+      else helm.namespace = text;
+    } else fail(at, keyPath, `unknown key${suggest(h.key, ['values', 'releaseName', 'namespace'])}`);
+  }
+  return helm;
+}
 
 function expectMap(node: TreeNode, keyPath: string, fail: Fail): MapNode {
   return node.kind === 'map' ? node : fail(node, keyPath, 'must be a mapping');
@@ -142,7 +182,8 @@ function ruleSettings(id: string, node: TreeNode | null, rules: readonly AnyRule
       settings.severity = severity(value, `${keyPath}.severity`, fail);
       continue;
     }
-    const spec = specs[e.key];
+    // Own keys only: `constructor`, `__proto__` and `toString` are not options, and must never be assigned through.
+    const spec = Object.hasOwn(specs, e.key) ? specs[e.key] : undefined;
     if (!spec) {
       const known = Object.keys(specs);
       fail(value, `${keyPath}.${e.key}`, `unknown option${suggest(e.key, ['severity', ...known])}${known.length === 0 ? ` (${id} has no options)` : ''}`);
@@ -163,7 +204,8 @@ function severity(node: TreeNode, keyPath: string, fail: Fail): SeverityLevel {
 function optionValue(spec: OptionSpec<unknown>, node: TreeNode, keyPath: string, fail: Fail): unknown {
   if (spec.type === 'seconds') {
     const value = node.kind === 'scalar' ? node.value : null;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds ≥ 1, not ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds ≥ 1, not ${secondsShown(value)}`);
+    if (value > MAX_SECONDS) fail(node, keyPath, `must be at most ${MAX_SECONDS} seconds (Kubernetes keeps seconds in 32 bits, and a fix would write this value), not ${secondsShown(value)}`);
     return value;
   }
   const patterns = stringList(node, keyPath, fail);
@@ -175,6 +217,11 @@ function optionValue(spec: OptionSpec<unknown>, node: TreeNode, keyPath: string,
     }
   });
   return patterns;
+}
+
+/** 1e+23 as written in YAML; JSON.stringify would show Infinity as null. */
+function secondsShown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 /** `--rule id=severity` flags, over the config's rules. */

@@ -50,15 +50,60 @@ export interface HelmOptions {
   namespace: string | null;
 }
 
+// What helm itself accepts (`helm template` checks the release name against
+// this, at most 53 characters) and a namespace (a DNS-1123 label, at most 63).
+// Neither can start with `-`, so a name that passes is never read as a flag.
+// The JSON Schema states the same from these.
+export const RELEASE_NAME = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, maxLength: 53 };
+export const NAMESPACE = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
+
+/** Why helm must not be given this release name; null when it is a valid one. */
+export function releaseNameProblem(name: string): string | null {
+  if (RELEASE_NAME.pattern.test(name) && name.length <= RELEASE_NAME.maxLength) return null;
+  return `${JSON.stringify(name)} is not a valid release name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most ${RELEASE_NAME.maxLength} characters`;
+}
+
+/** Why helm must not be given this namespace; null when it is a valid one. */
+export function namespaceProblem(namespace: string): string | null {
+  if (NAMESPACE.pattern.test(namespace) && namespace.length <= NAMESPACE.maxLength) return null;
+  return `${JSON.stringify(namespace)} is not a valid namespace: lowercase letters, digits and "-", starting and ending with a letter or digit, at most ${NAMESPACE.maxLength} characters`;
+}
+
+/** Why helm must not be given this values file; null when it can be. */
+export function valuesFileProblem(file: string): string | null {
+  // helm splits --values at commas: "a.yaml,https://host/v.yaml" would make it fetch a URL.
+  return file.includes(',') ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
+}
+
+/** The first reason not to run helm with these options, or null. */
+function helmOptionsProblem(options: HelmOptions, cwd: string): string | null {
+  return (
+    releaseNameProblem(options.releaseName) ??
+    (options.namespace === null ? null : namespaceProblem(options.namespace)) ??
+    options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ??
+    null
+  );
+}
+
+/**
+ * A path as an operand no tool can read as a flag: absolute, so it starts
+ * with `/` (or a drive letter), never with `-`.
+ */
+function operand(cwd: string, file: string): string {
+  return path.resolve(cwd, file);
+}
+
+// Every value a config or a flag controls goes where helm reads only a value:
+// `--flag=value` forms, and the release name and chart after `--`.
 function helmTemplate(helm: string, chartDir: string, options: HelmOptions, cwd: string): Promise<Rendered | RenderFailure> {
-  const args = ['template', options.releaseName, chartDir];
-  for (const file of options.values) args.push('--values', file);
-  if (options.namespace) args.push('--namespace', options.namespace);
+  const args = ['template', ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
+  if (options.namespace) args.push(`--namespace=${options.namespace}`);
+  args.push('--', options.releaseName, operand(cwd, chartDir));
   return runTool(helm, args, cwd);
 }
 
 function kubectlKustomize(kubectl: string, dir: string, cwd: string): Promise<Rendered | RenderFailure> {
-  return runTool(kubectl, ['kustomize', dir], cwd);
+  return runTool(kubectl, ['kustomize', '--', operand(cwd, dir)], cwd);
 }
 
 export interface RenderPlan {
@@ -88,14 +133,20 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
   const shown = (dir: string): string => displayPath(plan.cwd, dir);
 
   const helm = plan.charts.length > 0 ? findTool('helm') : null;
+  // Checked here too, not only in the config: --helm-release, the Action and callers of run() reach helm through this seam.
+  const refused = helmOptionsProblem(plan.helm, plan.cwd);
   for (const dir of plan.charts) {
     const command = `helm template ${shown(dir)} | probe-lint -`;
     if (!helm) {
       outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
       continue;
     }
+    if (refused) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${refused}` });
+      continue;
+    }
     const own = path.join(dir, 'values.yaml');
-    const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => path.resolve(plan.cwd, v))];
+    const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => operand(plan.cwd, v))];
     const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
     else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, entry: path.join(dir, 'Chart.yaml'), valuesFiles, resources: [] } });
