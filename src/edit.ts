@@ -3,7 +3,10 @@
 // before an entry. The user's formatting around them is left alone: edits
 // splice at node ranges, indent like their neighbours and use the file's own
 // line ending. Nodes that are anchored or aliased are never edited (it would
-// change every place that uses them): the helpers return null instead.
+// change every place that uses them): the helpers return null instead. A flow
+// map written JSON-style (a .json manifest, or quoted keys) gets JSON: quoted
+// keys, JSON values, nested blocks as objects; what JSON cannot say (a block
+// inserted before an entry) is not offered there.
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, TreeNode } from './tree.js';
 import { entry } from './tree.js';
@@ -85,6 +88,115 @@ function replaceScalar(node: TreeNode, text: string): TextEdit | null {
   return { offset: node.span.start, length: node.span.end - node.span.start, text };
 }
 
+/** Entries written in the map itself: merged ones (`<<: *base`) live elsewhere in the file. */
+function ownEntries(map: MapNode): MapEntry[] {
+  return map.entries.filter((x) => x.keySpan.start >= map.span.start && x.keySpan.start < map.span.end);
+}
+
+/** Whether a flow map is written as JSON: in a .json file, or with every key in double quotes. */
+function jsonStyle(file: SourceFile, map: MapNode, own: readonly MapEntry[]): boolean {
+  if (!map.flow) return false;
+  if (/\.json$/i.test(file.path)) return true;
+  return own.length > 0 && own.every((e) => file.text[e.keySpan.start] === '"');
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A one-line YAML value as JSON: numbers, booleans and quoted strings (scalarText quotes with JSON.stringify)
+ * stand as they are, a plain string gets quotes; null when it is something JSON cannot read.
+ */
+function jsonValue(yaml: string): string | null {
+  if (JSON_NUMBER.test(yaml) || yaml === 'true' || yaml === 'false' || yaml === 'null') return yaml;
+  if (/^["[{]/.test(yaml)) {
+    try {
+      JSON.parse(yaml);
+      return yaml;
+    } catch {
+      return null;
+    }
+  }
+  // A plain YAML scalar: its text is the string.
+  return /^[^\s#'&*!|>%@`,\]}-]/.test(yaml) && !/: | #|\s$/.test(yaml) ? JSON.stringify(yaml) : null;
+}
+
+/** A block of `key:` / `key: value` lines, two spaces a level, as a tree; null for shapes it cannot hold (sequences). */
+interface Block {
+  key: string;
+  value: string | Block[];
+}
+
+function parseBlock(lines: readonly string[]): Block[] | null {
+  const root: Block[] = [];
+  const open: { depth: number; children: Block[] }[] = [{ depth: -1, children: root }];
+  for (const line of lines) {
+    const depth = (line.length - line.trimStart().length) / 2;
+    const match = /^([A-Za-z_][\w.-]*):(?: (.+))?$/.exec(line.trimStart());
+    if (!match || !Number.isInteger(depth)) return null;
+    while (open.at(-1)!.depth >= depth) open.pop();
+    const parent = open.at(-1)!;
+    if (depth !== parent.depth + 1) return null;
+    const block: Block = { key: match[1]!, value: match[2] ?? [] };
+    parent.children.push(block);
+    if (typeof block.value !== 'string') open.push({ depth, children: block.value });
+  }
+  return root;
+}
+
+/** How a JSON-style map lays out its entries: between entries, between key and value, and one level of indentation. */
+interface JsonLayout {
+  /** Before each entry after the first: `,\n    ` or `, ` or `,`. */
+  separator: string;
+  colon: string;
+  /** Set for a map written one entry a line: the entries' indentation and the step to nest by. */
+  lines: { indent: string; step: string; eol: string } | null;
+}
+
+function jsonLayout(file: SourceFile, map: MapNode, own: readonly MapEntry[]): JsonLayout {
+  const text = file.text;
+  const last = own.at(-1);
+  const colon = last?.value ? text.slice(last.keySpan.end, last.value.span.start) : ': ';
+  if (!last || !startsLine(text, last.keySpan.start)) {
+    const before = own.at(-2);
+    const between = before ? text.slice(before.value ? before.value.span.end : before.keySpan.end, last!.keySpan.start) : null;
+    const separator = between !== null && /^[ ]*,[ ]*$/.test(between) ? between : colon.endsWith(' ') ? ', ' : ',';
+    return { separator, colon: /^[ ]*:[ ]*$/.test(colon) ? colon : ': ', lines: null };
+  }
+  const eol = lineEnding(file);
+  const indent = ' '.repeat(column(text, last.keySpan.start));
+  // Nested objects step in as the entries step in from the line that opens the map.
+  const outer = /^[ ]*/.exec(text.slice(lineStart(text, map.span.start), map.span.start))![0].length;
+  const step = indent.length > outer ? indent.length - outer : indentStep(file);
+  return { separator: `,${eol}${indent}`, colon: /^[ ]*:[ ]*$/.test(colon) ? colon : ': ', lines: { indent, step: ' '.repeat(step), eol } };
+}
+
+/** `"key": value` in the map's own layout, nested blocks as JSON objects; null when a value is not JSON. */
+function jsonEntry(key: string, value: string | Block[], layout: JsonLayout, indent: string): string | null {
+  if (typeof value === 'string') {
+    const json = jsonValue(value);
+    return json === null ? null : `${JSON.stringify(key)}${layout.colon}${json}`;
+  }
+  const inner = layout.lines ? indent + layout.lines.step : '';
+  const entries = value.map((b) => jsonEntry(b.key, b.value, layout, inner));
+  if (entries.some((e) => e === null)) return null;
+  const body = layout.lines
+    ? `{${layout.lines.eol}${entries.map((e) => inner + e).join(`,${layout.lines.eol}`)}${layout.lines.eol}${indent}}`
+    : `{${entries.join(layout.separator)}}`;
+  return `${JSON.stringify(key)}${layout.colon}${body}`;
+}
+
+/** Adds an entry to a JSON-style flow map, after its last own entry. */
+function addJsonEntry(file: SourceFile, map: MapNode, own: readonly MapEntry[], key: string, value: string | string[]): EditSet | null {
+  const block = Array.isArray(value) ? parseBlock(value) : value;
+  if (block === null) return null;
+  const layout = jsonLayout(file, map, own);
+  const written = jsonEntry(key, block, layout, layout.lines?.indent ?? '');
+  if (written === null) return null;
+  const last = own.at(-1);
+  const at = last ? (last.value ? last.value.span.end : last.keySpan.end) : map.span.start + 1;
+  return { edits: [{ offset: at, length: 0, text: `${last ? layout.separator : ''}${written}` }], changes: [{ map, key }] };
+}
+
 /**
  * Lines of a block under a key, e.g. ['preStop:', '  sleep:', '    seconds: 5'] with
  * relative indentation in steps of two spaces, re-indented to the file's step.
@@ -103,13 +215,18 @@ function reindent(lines: string[], base: string, step: number): string[] {
 export function addEntry(file: SourceFile, map: MapNode, key: string, value: string | string[]): EditSet | null {
   if (map.shared) return null;
   const text = file.text;
-  // Merged entries (`<<: *base`) live elsewhere in the file; only the map's own count for placement.
-  const own = map.entries.filter((x) => x.keySpan.start >= map.span.start && x.keySpan.start < map.span.end);
+  const own = ownEntries(map);
+  if (jsonStyle(file, map, own)) return addJsonEntry(file, map, own, key, value);
   if (map.flow) {
     if (Array.isArray(value)) return null;
     const last = own.at(-1);
-    const at = last ? (last.value ? last.value.span.end : last.keySpan.end) : map.span.start + 1;
-    return { edits: [{ offset: at, length: 0, text: `${last ? ', ' : ''}${key}: ${value}` }], changes: [{ map, key }] };
+    if (last) return { edits: [{ offset: last.value ? last.value.span.end : last.keySpan.end, length: 0, text: `, ${key}: ${value}` }], changes: [{ map, key }] };
+    // No entry of its own, but maybe a merge key (`{<<: *probe}`): after whatever is written inside the braces.
+    const close = text.lastIndexOf('}', map.span.end - 1);
+    if (close <= map.span.start) return null;
+    const inner = text.slice(map.span.start + 1, close);
+    const at = map.span.start + 1 + inner.trimEnd().length;
+    return { edits: [{ offset: at, length: 0, text: `${inner.trim() ? ', ' : ''}${key}: ${value}` }], changes: [{ map, key }] };
   }
   const first = own[0];
   if (!first) return null;
@@ -130,7 +247,10 @@ export function setValue(file: SourceFile, map: MapNode, key: string, value: str
   const existing = entry(map, key);
   if (!existing) return addEntry(file, map, key, value);
   if (map.shared || !existing.value) return null;
-  const edit = replaceScalar(existing.value, value);
+  const own = ownEntries(map);
+  const text = jsonStyle(file, map, own) ? jsonValue(value) : value;
+  if (text === null) return null;
+  const edit = replaceScalar(existing.value, text);
   return edit ? { edits: [edit], changes: [{ map, key }] } : null;
 }
 
@@ -200,11 +320,20 @@ export function editorFor(file: SourceFile): Editor {
   };
 }
 
-/** The text with the edits applied; edits are against the original and do not overlap. */
+/**
+ * The text with the edits applied; edits are against the original and do not overlap. Edits at one
+ * offset land last-given first. One pass over the text, joining pieces once: slicing the whole text per
+ * edit made thousands of fixes in a large file quadratic.
+ */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  let out = text;
-  for (const edit of [...edits].sort((a, b) => b.offset - a.offset)) {
-    out = out.slice(0, edit.offset) + edit.text + out.slice(edit.offset + edit.length);
+  const ordered = edits.map((edit, i) => ({ edit, i })).sort((a, b) => a.edit.offset - b.edit.offset || b.i - a.i);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const { edit } of ordered) {
+    // Overlapping edits are a rule's bug: what they make is left to the fixer's checks to refuse, never a crash here.
+    pieces.push(text.slice(at, Math.max(at, edit.offset)), edit.text);
+    at = Math.max(at, edit.offset + edit.length);
   }
-  return out;
+  pieces.push(text.slice(at));
+  return pieces.join('');
 }

@@ -1,26 +1,42 @@
 // --fix: apply fixes in passes until nothing applicable is left (at most 10),
-// re-parsing every pass, then check that each file still holds the same
-// objects apart from the fields the fixes meant to change, and write it
-// atomically with its BOM, line endings and mode kept.
-import fs from 'node:fs/promises';
+// re-parsing every pass and checking that it left each file holding the same
+// objects apart from the fields its fixes meant to change, then write each
+// file atomically with its BOM, line endings and mode kept. No byte is lost on the
+// way: a file whose bytes are not all UTF-8 is not fixed (its text is not its
+// bytes), a symlink is written through to its real file (once, however many
+// names it is linted under, and only inside the linted tree), and a file that
+// changed on disk since it was read, or cannot be written, is left alone and
+// reported while the others are written.
+import { randomBytes } from 'node:crypto';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { diffLines, formatPatch, type Change, type StructuredPatchHunk } from 'diff';
 import { applyEdits, type TextEdit } from './edit.js';
+import type { Notice } from './inputs.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { Fix } from './rule.js';
-import { run, type RunOptions, type RunResult } from './run.js';
-import type { SourceFile } from './source.js';
-import type { MapNode, TreeNode } from './tree.js';
+import { decodedLossily, run, type RunOptions, type RunResult } from './run.js';
+import { positionOf, type SourceFile } from './source.js';
+import type { TreeNode } from './tree.js';
 
 const MAX_PASSES = 10;
 
 export interface FixedFile {
   path: string;
+  /** As it was named or found: a symlink stays one. */
   absPath: string;
+  /** The real file behind `absPath`: what is written. */
+  target: string;
   before: string;
   after: string;
   bom: boolean;
   fixes: number;
+}
+
+/** A file --fix leaves as it is, and why. */
+export interface Refusal {
+  path: string;
+  reason: string;
 }
 
 export interface FixOutcome {
@@ -28,57 +44,112 @@ export interface FixOutcome {
   result: RunResult;
   files: FixedFile[];
   /** Files left as they were because a fix would have broken them: a bug in probe-lint, reported as such. */
-  refused: { path: string; reason: string }[];
+  refused: Refusal[];
+  /** Files left as they were for a reason of their own (not UTF-8, a link out of the linted tree); each is also a notice of `result`. */
+  skipped: Refusal[];
 }
 
 type Path = (string | number)[];
+
+interface ChangedPath {
+  document: number;
+  path: Path;
+}
+
+/** The names a run lints each real file under, and the one its fixes are made under. */
+interface RealFiles {
+  /** Real path by linted absolute path. */
+  targets: Map<string, string>;
+  /** Linted absolute paths by real path; the first is the one fixed. */
+  names: Map<string, string[]>;
+  /** Real directories the run was asked to lint (and the working directory): nothing outside them is written. */
+  roots: string[];
+}
 
 export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixOutcome> {
   const texts = new Map<string, string>();
   const originals = new Map<string, SourceFile>();
   const counts = new Map<string, number>();
-  const changedPaths = new Map<string, { document: number; path: Path }[]>();
-  const refused = new Map<string, { path: string; reason: string }>();
+  const refused = new Map<string, Refusal>();
+  const skipped = new Map<string, Refusal>();
   const refuse = (file: SourceFile, reason: string): void => {
     refused.set(file.absPath!, { path: file.path, reason });
     texts.delete(file.absPath!);
   };
   options = { ...options, renderCache: options.renderCache ?? new Map() };
   let result = await run(options);
+  const real = await realFiles(result, options);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let appliedThisPass = 0;
+    const parsedOf = new Map(result.files.map((p) => [p.file, p]));
     for (const [file, fixes] of fixesByFile(result, unsafe)) {
-      if (refused.has(file.absPath!)) continue;
-      const parsed = result.files.find((p) => p.file === file)!;
-      const accepted = nonOverlapping(fixes);
-      if (accepted.length === 0) continue;
-      const after = applyEdits(file.text, accepted.flatMap((f) => f.edits));
-      const reparsed = parseFile({ ...file, text: after }, true);
-      if (reparsed.error) {
-        refuse(originals.get(file.absPath!) ?? file, `a fix would break it (${reparsed.error.message}; ${accepted.map((f) => f.description).join('; ')})`);
+      const absPath = file.absPath!;
+      if (refused.has(absPath) || skipped.has(absPath) || !isFixedName(real, absPath)) continue;
+      const why = whyNotFixable(file, real);
+      if (why) {
+        skipped.set(absPath, { path: file.path, reason: why });
         continue;
       }
-      if (!originals.has(file.absPath!)) originals.set(file.absPath!, file);
-      const paths = changedPaths.get(file.absPath!) ?? [];
-      for (const fix of accepted) paths.push(...fix.changes.map((c) => locate(parsed, c.map, c.key)));
-      changedPaths.set(file.absPath!, paths);
-      texts.set(file.absPath!, after);
-      counts.set(file.absPath!, (counts.get(file.absPath!) ?? 0) + accepted.length);
+      const accepted = nonOverlapping(fixes);
+      if (accepted.length === 0) continue;
+      // The lint reads documents that hold no workload with js-yaml only, which accepts a little more than
+      // YAML 1.2: the fixer's checks need every document, so such a file is left as it is, not reported as a bug.
+      const whole = wholeTrees(parsedOf.get(file)!);
+      if (whole.error) {
+        const { line } = positionOf(file, whole.error.span.start);
+        skipped.set(absPath, { path: file.path, reason: `line ${line} does not parse as YAML 1.2 (${whole.error.message})` });
+        continue;
+      }
+      if (!originals.has(absPath)) originals.set(absPath, file);
+      const applied = applyPass(parsedOf.get(file)!, whole, accepted);
+      if (typeof applied !== 'string') {
+        refuse(originals.get(absPath)!, applied.refused);
+        continue;
+      }
+      texts.set(absPath, applied);
+      counts.set(absPath, (counts.get(absPath) ?? 0) + accepted.length);
       appliedThisPass += accepted.length;
     }
     if (appliedThisPass === 0) break;
-    result = await run({ ...options, overrides: texts });
+    result = await run({ ...options, overrides: underEveryName(texts, real) });
   }
-  const files: FixedFile[] = [];
-  for (const [absPath, after] of texts) {
+  const files: FixedFile[] = [...texts].map(([absPath, after]) => {
     const original = originals.get(absPath)!;
-    const changedElsewhere = sameObjects(original, after, changedPaths.get(absPath) ?? []);
-    if (changedElsewhere) refuse(original, changedElsewhere);
-    else files.push({ path: original.path, absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 });
-  }
+    return { path: original.path, absPath, target: real.targets.get(absPath) ?? absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 };
+  });
   // What is reported describes the files as they will be: refused ones as on disk.
-  if (refused.size > 0) result = await run({ ...options, overrides: texts });
-  return { result, files: files.sort((a, b) => (a.path < b.path ? -1 : 1)), refused: [...refused.values()] };
+  if (refused.size > 0) result = await run({ ...options, overrides: underEveryName(texts, real) });
+  const notices: Notice[] = [...skipped.values()].map(({ path, reason }) => ({ file: path, line: null, message: `${reason}: --fix leaves it unchanged` }));
+  // A file --fix will not touch has nothing "fixable with --fix" left.
+  const findings = result.findings.map((f) => (f.file.absPath !== null && skipped.has(f.file.absPath) && f.fix ? { ...f, fix: null } : f));
+  return {
+    result: { ...result, findings, notices: [...result.notices, ...notices] },
+    files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    refused: [...refused.values()],
+    skipped: [...skipped.values()],
+  };
+}
+
+/**
+ * One pass of fixes on one file (`parsed` by the lint, whose nodes the fixes name; `whole` with a tree for every document): the new text, or why the file must be left alone (the fixes break it,
+ * or change its objects beyond the fields they claim). Checking every pass against the text before it
+ * holds the sum of the passes to the sum of their claims, and needs no parse the pass does not make anyway.
+ */
+function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[]): string | { refused: string } {
+  const file = parsed.file;
+  const after = applyEdits(file.text, fixes.flatMap((f) => f.edits));
+  const reparsed = parseFile({ ...file, text: after }, true);
+  if (reparsed.error) return { refused: `a fix would break it (${reparsed.error.message}; ${fixes.map((f) => f.description).join('; ')})` };
+  const where = locator(parsed);
+  const changed = fixes.flatMap((fix) => fix.changes.map((c) => where(c.map, c.key)));
+  const why = sameObjects(whole, reparsed, changed);
+  return why === null ? after : { refused: why };
+}
+
+/** The file with a tree for every document: the lint's own parse when it made one for each, else a new one. */
+function wholeTrees(parsed: ParsedFile): ParsedFile {
+  const complete = parsed.error === null && parsed.documents.every((d) => d.root !== null);
+  return complete ? parsed : parseFile(parsed.file, true);
 }
 
 function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
@@ -97,52 +168,156 @@ function fixesByFile(result: RunResult, unsafe: boolean): Map<SourceFile, Fix[]>
   return byFile;
 }
 
+/** Where each linted file really is, and which directories the run may write in. */
+async function realFiles(result: RunResult, options: RunOptions): Promise<RealFiles> {
+  const linted = result.files.flatMap((p) => (p.file.absPath === null ? [] : [p.file.absPath]));
+  const resolved = await Promise.all(linted.map(async (abs) => [abs, await fs.realpath(abs).catch(() => abs)] as const));
+  const targets = new Map(resolved);
+  const names = new Map<string, string[]>();
+  for (const [abs, target] of resolved) names.set(target, [...(names.get(target) ?? []), abs]);
+  // The real file's own name goes first when it is linted too: fixes are made, and reported, under it.
+  for (const [target, list] of names) names.set(target, list.includes(target) ? [target, ...list.filter((n) => n !== target)] : list);
+  return { targets, names, roots: await lintedRoots(options) };
+}
+
+/** The working directory and each directory named (a named file's own directory, a glob's fixed start), resolved. */
+async function lintedRoots(options: RunOptions): Promise<string[]> {
+  const named = options.paths.filter((p) => p !== '-').map((p) => path.resolve(options.cwd, staticStart(p)));
+  const roots = await Promise.all(
+    [options.cwd, ...named].map(async (p) => {
+      const stat = await fs.stat(p).catch(() => null);
+      return fs.realpath(stat?.isDirectory() ? p : path.dirname(p)).catch(() => null);
+    }),
+  );
+  return roots.filter((r): r is string => r !== null);
+}
+
+/** A path up to its first segment with a glob character: `k8s` of `k8s/*.yaml`. */
+function staticStart(p: string): string {
+  const segments = p.split(/[\\/]/);
+  const magic = segments.findIndex((s) => /[*?[\]{}()!]/.test(s));
+  return magic === -1 ? p : segments.slice(0, magic).join('/') || '.';
+}
+
+/** Whether a file is the name its real file is fixed under (a second name of it, such as a symlink beside it, is not). */
+function isFixedName(real: RealFiles, absPath: string): boolean {
+  const target = real.targets.get(absPath) ?? absPath;
+  return (real.names.get(target)?.[0] ?? absPath) === absPath;
+}
+
+/** Why a file must not be fixed at all, for a reason of its own; null when it may be. */
+function whyNotFixable(file: SourceFile, real: RealFiles): string | null {
+  if (decodedLossily(file)) return 'not valid UTF-8 (bytes that are not text were read as U+FFFD, and writing the text back would replace them)';
+  // A file is where it was named or found; only a link can lead elsewhere.
+  const target = real.targets.get(file.absPath!) ?? file.absPath!;
+  if (target !== file.absPath && !real.roots.some((root) => isInside(root, target))) return `a symlink to ${target}, outside the linted tree`;
+  return null;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** The fixed texts for the next lint, under every name their real file is linted by. */
+function underEveryName(texts: ReadonlyMap<string, string>, real: RealFiles): Map<string, string> {
+  const overrides = new Map<string, string>();
+  for (const [absPath, text] of texts) {
+    for (const name of real.names.get(real.targets.get(absPath) ?? absPath) ?? [absPath]) overrides.set(name, text);
+  }
+  return overrides;
+}
+
 /** Fixes whose edits touch nothing an earlier fix touches; the rest wait for the next pass. */
 function nonOverlapping(fixes: Fix[]): Fix[] {
+  // Edits taken so far, sorted by offset; they never overlap one another, so the neighbours of a place tell whether it is free.
   const taken: TextEdit[] = [];
-  const clash = (a: TextEdit, b: TextEdit): boolean =>
-    a.offset === b.offset || (a.offset < b.offset + b.length && b.offset < a.offset + a.length);
+  const firstAtOrAfter = (offset: number): number => {
+    let lo = 0;
+    let hi = taken.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (taken[mid]!.offset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const clashes = (e: TextEdit): boolean => {
+    const i = firstAtOrAfter(e.offset);
+    const before = taken[i - 1];
+    const after = taken[i];
+    if (before && before.offset + before.length > e.offset) return true;
+    return after !== undefined && (after.offset === e.offset || after.offset < e.offset + e.length);
+  };
+  const start = (fix: Fix): number => fix.edits.reduce((min, e) => Math.min(min, e.offset), Infinity);
+  const ordered = fixes.map((fix) => ({ fix, start: start(fix) })).sort((a, b) => a.start - b.start);
   const accepted: Fix[] = [];
-  const ordered = [...fixes].sort((a, b) => Math.min(...a.edits.map((e) => e.offset)) - Math.min(...b.edits.map((e) => e.offset)));
-  for (const fix of ordered) {
-    if (fix.edits.some((e) => taken.some((t) => clash(e, t)))) continue;
-    taken.push(...fix.edits);
+  for (const { fix } of ordered) {
+    if (fix.edits.some(clashes)) continue;
+    for (const e of fix.edits) taken.splice(firstAtOrAfter(e.offset), 0, e);
     accepted.push(fix);
   }
   return accepted;
 }
 
-/** Which document a changed map is in, and the path from its root to the changed key. */
-function locate(parsed: ParsedFile, map: MapNode, key: string): { document: number; path: Path } {
+interface NodePlace {
+  document: number;
+  /** null for a document's root. */
+  parent: TreeNode | null;
+  /** The key or index the parent holds it under. */
+  step: string | number;
+}
+
+/**
+ * Finds which document a changed map is in, and the path from its root to the changed key.
+ * One walk of the file indexes every node, however many changes ask.
+ */
+function locator(parsed: ParsedFile): (map: TreeNode, key: string) => ChangedPath {
+  let index: Map<TreeNode, NodePlace> | null = null;
+  return (map, key) => {
+    index ??= indexNodes(parsed);
+    const found = index.get(map);
+    if (!found) throw new Error(`a fix changed a map outside the documents of ${parsed.file.path}`);
+    const steps: Path = [key];
+    for (let place: NodePlace = found; place.parent !== null; place = index.get(place.parent)!) steps.unshift(place.step);
+    return { document: found.document, path: steps };
+  };
+}
+
+/** Each node's document and parent, as a depth-first walk first reaches it (an aliased node keeps its first place). */
+function indexNodes(parsed: ParsedFile): Map<TreeNode, NodePlace> {
+  const index = new Map<TreeNode, NodePlace>();
   for (const document of parsed.documents) {
     if (!document.root) continue;
-    const found = pathTo(document.root, map);
-    if (found) return { document: document.index, path: [...found, key] };
+    // An explicit stack, children pushed last-first: the order of a recursive walk, without its depth limit.
+    const stack: { node: TreeNode; place: NodePlace }[] = [{ node: document.root, place: { document: document.index, parent: null, step: '' } }];
+    while (stack.length > 0) {
+      const { node, place } = stack.pop()!;
+      if (index.has(node)) continue;
+      index.set(node, place);
+      const children: [string | number, TreeNode | null][] =
+        node.kind === 'map' ? node.entries.map((e) => [e.key, e.value]) : node.kind === 'seq' ? node.items.map((n, i) => [i, n]) : [];
+      for (let i = children.length - 1; i >= 0; i--) {
+        const [step, child] = children[i]!;
+        if (child && !index.has(child)) stack.push({ node: child, place: { document: document.index, parent: node, step } });
+      }
+    }
   }
-  throw new Error(`a fix changed a map outside the documents of ${parsed.file.path}`);
+  return index;
 }
 
-function pathTo(node: TreeNode, target: TreeNode, seen = new Set<TreeNode>()): Path | null {
-  if (node === target) return [];
-  if (seen.has(node)) return null;
-  seen.add(node);
-  const children: [string | number, TreeNode | null][] =
-    node.kind === 'map' ? node.entries.map((e) => [e.key, e.value]) : node.kind === 'seq' ? node.items.map((n, i) => [i, n]) : [];
-  for (const [step, child] of children) {
-    if (!child) continue;
-    const below = pathTo(child, target, seen);
-    if (below) return [step, ...below];
+/** Why a text must not replace another: its objects changed where no fix meant to change them; null when it is fine. */
+function sameObjects(before: ParsedFile, after: ParsedFile, changed: readonly ChangedPath[]): string | null {
+  const now = after.documents;
+  if (before.documents.length !== now.length) return 'the fixes would change its number of documents';
+  const byDocument = new Map<number, Path[]>();
+  for (const c of changed) {
+    const paths = byDocument.get(c.document);
+    if (paths) paths.push(c.path);
+    else byDocument.set(c.document, [c.path]);
   }
-  return null;
-}
-
-/** Why a file must not be written: its objects changed where no fix meant to change them; null when it is fine. */
-function sameObjects(original: SourceFile, after: string, changed: { document: number; path: Path }[]): string | null {
-  const before = parseFile(original, true).documents;
-  const now = parseFile({ ...original, text: after }, true).documents;
-  if (before.length !== now.length) return 'the fixes would change its number of documents';
-  for (const [i, doc] of before.entries()) {
-    const paths = changed.filter((c) => c.document === i).map((c) => c.path);
+  for (const [i, doc] of before.documents.entries()) {
+    const paths = byDocument.get(i) ?? [];
     const difference = firstDifference(withoutPaths(plain(doc.root), paths), withoutPaths(plain(now[i]!.root), paths), []);
     if (difference) return `the fixes would change ${difference.join('.')} in document ${i + 1}, which no fix meant to change`;
   }
@@ -168,33 +343,170 @@ export function plain(node: TreeNode | null, depth = 0): unknown {
   return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value, depth + 1)]));
 }
 
-function withoutPaths(value: unknown, paths: Path[]): unknown {
-  const copy = structuredClone(value);
+/** The value without the changed paths; `plain` builds fresh objects, so they are deleted in place. */
+function withoutPaths(value: unknown, paths: readonly Path[]): unknown {
   for (const p of paths) {
-    let at: unknown = copy;
+    let at: unknown = value;
     for (const step of p.slice(0, -1)) at = at && typeof at === 'object' ? (at as Record<string | number, unknown>)[step] : undefined;
     if (at && typeof at === 'object') delete (at as Record<string | number, unknown>)[p.at(-1)!];
   }
-  return copy;
+  return value;
 }
 
-/** Writes each fixed file through a temporary file in the same directory, keeping its mode and BOM. */
-export async function writeFixed(files: readonly FixedFile[]): Promise<void> {
+/**
+ * Replaces one file with new bytes, unless what is on disk is no longer `expected` (what the fixes were made
+ * against): then it returns why it did not. File-system errors are thrown.
+ */
+export type ReplaceFile = (target: string, bytes: Buffer, expected: Buffer) => Promise<string | null>;
+
+/**
+ * Writes each fixed file to its real path; a file that changed on disk since it was read, or that cannot be
+ * written, is left as it is and returned with the reason, and the others are still written.
+ */
+export async function writeFixed(files: readonly FixedFile[], replace: ReplaceFile = replaceFile): Promise<Refusal[]> {
+  const unwritten: Refusal[] = [];
   for (const file of files) {
-    const { mode } = await fs.stat(file.absPath);
-    const temp = path.join(path.dirname(file.absPath), `.${path.basename(file.absPath)}.probe-lint-${process.pid}.tmp`);
+    const bom = file.bom ? '\uFEFF' : '';
+    let reason: string | null;
     try {
-      await fs.writeFile(temp, (file.bom ? '\uFEFF' : '') + file.after, { mode });
-      await fs.chmod(temp, mode);
-      await fs.rename(temp, file.absPath);
+      reason = await replace(file.target, Buffer.from(bom + file.after, 'utf8'), Buffer.from(bom + file.before, 'utf8'));
     } catch (error) {
-      await fs.rm(temp, { force: true });
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // Anything but the file system saying no is a bug: let it surface as one.
+      if (typeof code !== 'string') throw error;
+      // `EACCES: permission denied, open '/k8s/.app.yaml.probe-lint-….tmp'`: the temporary name means nothing to the reader.
+      const said = (error as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
+      reason = `cannot write it (${code}: ${said})`;
+    }
+    if (reason !== null) unwritten.push({ path: file.path, reason });
+  }
+  return unwritten;
+}
+
+/**
+ * Writes a temporary file of a random name beside the target, created exclusively (a name planted in
+ * advance, a symlink included, makes the open fail rather than be followed), with the target's mode
+ * (and owner, where the system allows), checks the target still holds what the fixes were made
+ * against, and renames it over the target: readers see the old file or the new, never half of one.
+ */
+export async function replaceFile(target: string, bytes: Buffer, expected: Buffer): Promise<string | null> {
+  const { mode, uid, gid } = await fs.stat(target);
+  const temp = await createTemp(target);
+  try {
+    try {
+      await temp.handle.writeFile(bytes);
+      await temp.handle.chmod(mode & 0o7777);
+      await keepOwner(temp.handle, uid, gid);
+    } finally {
+      await temp.handle.close();
+    }
+    // Compared last, so that an editor's save has the smallest window to slip in before the rename.
+    if (!(await fs.readFile(target)).equals(expected)) {
+      await fs.rm(temp.path, { force: true });
+      return 'it changed on disk while --fix ran, so the fixes would undo that change; run --fix again';
+    }
+    await fs.rename(temp.path, target);
+    return null;
+  } catch (error) {
+    await fs.rm(temp.path, { force: true });
+    throw error;
+  }
+}
+
+async function createTemp(target: string): Promise<{ path: string; handle: FileHandle }> {
+  for (let attempt = 1; ; attempt++) {
+    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.probe-lint-${randomBytes(8).toString('hex')}.tmp`);
+    try {
+      // Readable by the owner only until it has the target's mode.
+      return { path: candidate, handle: await fs.open(candidate, 'wx', 0o600) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt === 5) throw error;
     }
   }
 }
 
-export function unifiedDiff(files: readonly FixedFile[]): string {
-  return files.map((f) => createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before, f.after, '', '', { context: 3 })).join('');
+/** Root fixing someone else's file gives it back to them; anyone else cannot, and keeps what the system gives. */
+async function keepOwner(handle: FileHandle, uid: number, gid: number): Promise<void> {
+  const own = await handle.stat();
+  if (own.uid !== uid || own.gid !== gid) await handle.chown(uid, gid).catch(() => undefined);
 }
 
+/** The fixes as a unified diff, as `createTwoFilesPatch` writes one. */
+export function unifiedDiff(files: readonly FixedFile[]): string {
+  return files.map((f) => formatPatch({ oldFileName: `a/${f.path}`, newFileName: `b/${f.path}`, oldHeader: '', newHeader: '', hunks: hunksOf(lineChanges(f.before, f.after), 3) })).join('');
+}
+
+// A line of `---` at column 0 starts a YAML document.
+const DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
+
+function documentPieces(text: string): string[] {
+  const starts = [0, ...[...text.matchAll(DOCUMENT_START)].map((m) => m.index).filter((i) => i > 0)];
+  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length));
+}
+
+/**
+ * The changed and unchanged lines, diffed document by document: fixes never touch a `---` line, and a
+ * whole-file diff costs lines × changes (15 s for 4,000 fixes in a 1.6 MB file). Any pairing of the
+ * pieces gives a true diff; this one gives the diff a reader expects.
+ */
+function lineChanges(before: string, after: string): Change[] {
+  const a = documentPieces(before);
+  const b = documentPieces(after);
+  if (a.length !== b.length) return diffLines(before, after);
+  const changes: Change[] = [];
+  for (const [i, piece] of a.entries()) {
+    for (const change of diffLines(piece, b[i]!)) {
+      const last = changes.at(-1);
+      // Unchanged lines on both sides of a document break are one run, as in a whole-file diff.
+      if (last && !last.added && !last.removed && !change.added && !change.removed) changes[changes.length - 1] = { ...last, value: last.value + change.value, count: last.count + change.count };
+      else changes.push(change);
+    }
+  }
+  return changes;
+}
+
+/** Lines with their line break, the last one without when the text has none. */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n').map((line) => `${line}\n`);
+  if (text.endsWith('\n')) lines.pop();
+  else lines.push(lines.pop()!.slice(0, -1));
+  return lines;
+}
+
+/** Hunks with `context` lines around each change, merged where their context meets: what `structuredPatch` builds. */
+function hunksOf(changes: readonly Change[], context: number): StructuredPatchHunk[] {
+  const hunks: StructuredPatchHunk[] = [];
+  let open: StructuredPatchHunk | null = null;
+  let oldLine = 1;
+  let newLine = 1;
+  const close = (hunk: StructuredPatchHunk, trailing: string[]): void => {
+    hunk.lines.push(...trailing.map((l) => ` ${l}`));
+    hunk.oldLines = oldLine - hunk.oldStart + trailing.length;
+    hunk.newLines = newLine - hunk.newStart + trailing.length;
+    hunks.push(hunk);
+  };
+  for (const [i, change] of changes.entries()) {
+    const lines = splitLines(change.value);
+    if (change.added || change.removed) {
+      if (!open) {
+        const lead = i > 0 && context > 0 ? splitLines(changes[i - 1]!.value).slice(-context) : [];
+        open = { oldStart: oldLine - lead.length, oldLines: 0, newStart: newLine - lead.length, newLines: 0, lines: lead.map((l) => ` ${l}`) };
+      }
+      open.lines.push(...lines.map((l) => `${change.added ? '+' : '-'}${l}`));
+      if (change.added) newLine += lines.length;
+      else oldLine += lines.length;
+      continue;
+    }
+    if (open && lines.length <= context * 2 && i < changes.length - 1) {
+      open.lines.push(...lines.map((l) => ` ${l}`));
+    } else if (open) {
+      close(open, lines.slice(0, context));
+      open = null;
+    }
+    oldLine += lines.length;
+    newLine += lines.length;
+  }
+  if (open) close(open, []);
+  for (const hunk of hunks) hunk.lines = hunk.lines.flatMap((l) => (l.endsWith('\n') ? [l.slice(0, -1)] : [l, '\\ No newline at end of file']));
+  return hunks;
+}

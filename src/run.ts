@@ -1,6 +1,5 @@
 // The one entry point behind the CLI and the Action:
 // paths → files → documents → model → findings.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
@@ -16,6 +15,7 @@ import { suppress } from './suppress.js';
 import { attachSources, ordinaryBundles } from './attach-sources.js';
 import { mergeOverlayFindings } from './rendered-findings.js';
 import { renderAll, type RenderPlan } from './render.js';
+import { MAX_FILE_BYTES, readBounded } from './tree-files.js';
 
 export interface RunOptions {
   paths: string[];
@@ -143,10 +143,14 @@ async function readAll(files: InputFile[], overrides: ReadonlyMap<string, string
 }
 
 async function readOne(file: InputFile, override: string | undefined): Promise<ReadResult> {
-  if (override !== undefined) return { source: decode(file.path, file.absPath, Buffer.from(override, 'utf8')) };
+  // Already text (the fixer's passes): no round trip through bytes.
+  if (override !== undefined) return { source: fromText(file.path, file.absPath, override) };
   let bytes: Buffer;
   try {
-    bytes = await fs.readFile(file.absPath);
+    // Checked again at the read: the file may have become a FIFO or grown since the walk saw it.
+    const read = readBounded(file.absPath, MAX_FILE_BYTES);
+    if ('skipped' in read) return { notice: { file: file.path, line: null, message: `${read.skipped}; skipped` } };
+    bytes = read.bytes;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
@@ -155,10 +159,32 @@ async function readOne(file: InputFile, override: string | undefined): Promise<R
   return { source: decode(file.path, file.absPath, bytes) };
 }
 
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
+// Files whose bytes were not all UTF-8: their text holds U+FFFD where those bytes were.
+const lossy = new WeakSet<SourceFile>();
+
+/** Whether writing a file's text back would not give its bytes back: some were not UTF-8 and read as U+FFFD. */
+export function decodedLossily(file: SourceFile): boolean {
+  return lossy.has(file);
+}
 
 function decode(displayPath: string, absPath: string | null, bytes: Buffer): SourceFile {
-  const text = decoder.decode(bytes);
+  let text: string;
+  let exact = true;
+  try {
+    text = strict.decode(bytes);
+  } catch {
+    // Still linted, with U+FFFD for what is not text; only --fix must know.
+    text = lenient.decode(bytes);
+    exact = false;
+  }
+  const source = fromText(displayPath, absPath, text);
+  if (!exact) lossy.add(source);
+  return source;
+}
+
+function fromText(displayPath: string, absPath: string | null, text: string): SourceFile {
   const bom = text.charCodeAt(0) === 0xfeff;
   return { path: displayPath, absPath, text: bom ? text.slice(1) : text, bom };
 }
