@@ -1,17 +1,22 @@
 // npm run bundle: the two committed single-file entry points.
 //   bin/probe-lint.js  the CLI, as npm, npx and pre-commit run it (no runtime dependencies)
 //   action/index.js    the GitHub Action
-// A test rebuilds both into a temp dir and fails when the committed files differ.
+// `node scripts/bundle.mjs <dir>` writes them under <dir> instead of the repository.
+// The tests build both from the current source with bundle() (test/global-setup.ts),
+// spawn those, and fail when the committed files differ from them (test/package.test.ts).
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = process.argv[2] ? path.resolve(process.argv[2]) : repo;
+
+/** The bundles, as paths relative to the output directory. */
+export const BUNDLES = { cli: 'bin/probe-lint.js', action: 'action/index.js' };
 
 // CommonJS dependencies inside an ESM bundle call require() for Node built-ins.
 const banner = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   platform: 'node',
@@ -20,8 +25,23 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   banner: { js: banner },
+  // Paths in the output's comments are relative to this, whoever runs the build from wherever.
+  absWorkingDir: repo,
 };
 
-// Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
-await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: path.join(outDir, 'bin/probe-lint.js') });
-await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: path.join(outDir, 'action/index.js') });
+/**
+ * Builds both bundles from the sources under outDir (the repository by default).
+ * @param {string} [outDir]
+ * @returns {Promise<{ cli: string, action: string }>} the absolute paths written
+ */
+export async function bundle(outDir = repo) {
+  const out = { cli: path.join(outDir, BUNDLES.cli), action: path.join(outDir, BUNDLES.action) };
+  // Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
+  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli });
+  await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
+  return out;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await bundle(process.argv[2] ? path.resolve(process.argv[2]) : repo);
+}

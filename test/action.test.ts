@@ -1,11 +1,9 @@
-// The committed Action bundle, run as a runner runs it.
+// The Action bundle built from the current source, run as a runner runs it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, tempDir } from './helpers.js';
-
-const ACTION = path.join(REPO, 'action', 'index.js');
+import { ACTION, REPO, tempDir } from './helpers.js';
 
 function runAction(inputs: Record<string, string>): { status: number | null; stdout: string; outputs: Record<string, string>; summary: string; workspace: string } {
   const workspace = tempDir();

@@ -3,15 +3,30 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { toReport } from '../src/format/report.js';
 import type { AnyRule } from '../src/rule.js';
 import { run, type RunResult } from '../src/run.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures');
-/** The committed bundle: what npm, npx, pre-commit and the README run. */
-export const CLI = path.join(REPO, 'bin', 'probe-lint.js');
+/** The committed bundles: what npm, npx, pre-commit, the README and action.yml run. test/package.test.ts holds them to the source. */
+export const COMMITTED_CLI = path.join(REPO, 'bin', 'probe-lint.js');
+export const COMMITTED_ACTION = path.join(REPO, 'action', 'index.js');
+
+/** The same bundles built from the current source for this test run (test/global-setup.ts): what end-to-end tests spawn. */
+export const BUNDLES = freshBundles();
+export const CLI = path.join(BUNDLES, 'bin', 'probe-lint.js');
+export const ACTION = path.join(BUNDLES, 'action', 'index.js');
 export const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
+
+function freshBundles(): string {
+  const dir = inject('bundles');
+  if (!dir || !fs.existsSync(path.join(dir, 'bin', 'probe-lint.js'))) {
+    throw new Error('no bundles built from the current source: run the tests with vitest.config.ts, whose globalSetup builds them');
+  }
+  return dir;
+}
 
 /** Lints paths relative to cwd in process. */
 export function lint(paths: string[], cwd: string, rules?: readonly AnyRule[]): Promise<RunResult> {
@@ -44,7 +59,6 @@ export function tempTree(files: Record<string, string | Buffer>): string {
 }
 
 export function cli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run bundle`);
   return spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? REPO,
     input: options.input,

@@ -1,9 +1,10 @@
-// The ways users get probe-lint: the committed bundles, the npm tarball, and pre-commit.
+// The ways users get probe-lint: the committed bundles, the npm tarball, and pre-commit;
+// and the test command itself, whose closing line CI counts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, tempDir } from './helpers.js';
+import { ACTION, BUNDLES, CLI, COMMITTED_ACTION, COMMITTED_CLI, REPO, tempDir, tempTree } from './helpers.js';
 
 const BROKEN = `apiVersion: apps/v1
 kind: Deployment
@@ -27,12 +28,93 @@ spec:
 `;
 
 describe('the committed bundles', () => {
-  it('are what npm run bundle builds from the sources (rebuild and commit them when this fails)', () => {
+  const fresh = (): string => {
     const out = tempDir();
     execFileSync(process.execPath, [path.join(REPO, 'scripts', 'bundle.mjs'), out]);
+    return out;
+  };
+
+  it('are what npm run bundle builds from the sources (rebuild and commit them when this fails)', () => {
+    const out = fresh();
     for (const file of ['bin/probe-lint.js', 'action/index.js']) {
       expect(fs.readFileSync(path.join(out, file), 'utf8') === fs.readFileSync(path.join(REPO, file), 'utf8'), `${file} is stale: run npm run bundle`).toBe(true);
     }
+  });
+
+  it('are not what the end-to-end tests spawn: those are built from the current source for this run', () => {
+    expect([CLI, ACTION]).toEqual([path.join(BUNDLES, 'bin', 'probe-lint.js'), path.join(BUNDLES, 'action', 'index.js')]);
+    expect(BUNDLES.startsWith(REPO + path.sep)).toBe(false);
+    const out = fresh();
+    expect(fs.readFileSync(CLI, 'utf8') === fs.readFileSync(path.join(out, 'bin', 'probe-lint.js'), 'utf8'), 'CLI is what npm run bundle builds now (or src/ changed during this run)').toBe(true);
+    expect(fs.readFileSync(ACTION, 'utf8') === fs.readFileSync(path.join(out, 'action', 'index.js'), 'utf8'), 'ACTION is what npm run bundle builds now (or src/ changed during this run)').toBe(true);
+    expect([COMMITTED_CLI, COMMITTED_ACTION].every((f) => fs.existsSync(f))).toBe(true);
+  });
+
+  it('are spawned by no end-to-end test, since npm test does not rebuild them', () => {
+    const committed = /['"]bin['"],\s*['"]probe-lint\.js['"]|['"]action['"],\s*['"]index\.js['"]|COMMITTED_(CLI|ACTION)|['"](\.\/)?(bin\/probe-lint|action\/index)\.js['"]\s*[,)\]]/;
+    const spawning = fs
+      .readdirSync(path.join(REPO, 'test'))
+      .filter((f) => f.endsWith('.test.ts') && f !== 'package.test.ts')
+      .filter((f) => committed.test(fs.readFileSync(path.join(REPO, 'test', f), 'utf8')));
+    expect(spawning, 'spawn CLI and ACTION from helpers.ts, built from the current source').toEqual([]);
+  });
+});
+
+describe('npm test (scripts/test.mjs)', () => {
+  // A project of its own, outside CI, whose only golden is missing.
+  const project = (): string => {
+    const root = tempTree({
+      'vitest.config.mjs': "export default { test: { include: ['*.test.ts'] } };\n",
+      'golden.test.ts': [
+        "import { expect, it } from 'vitest';",
+        "it('passes', () => expect(1).toBe(1));",
+        "it('matches its golden', async () => { await expect('output\\n').toMatchFileSnapshot('./case.out'); });",
+        "it.skip('is skipped', () => {});",
+        "it.todo('is to do');",
+        '',
+      ].join('\n'),
+      'broken.test.ts': "throw new Error('this file does not load');\n",
+    });
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'));
+    return root;
+  };
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' };
+  const npmTest = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'scripts', 'test.mjs'), ...args], { cwd, env, encoding: 'utf8' });
+  const closing = (stdout: string): string | undefined => stdout.trimEnd().split('\n').at(-1);
+
+  it('fails on a missing golden instead of writing it, and counts skipped, todo and unloadable files', () => {
+    const root = project();
+    // What vitest does on its own outside CI: writes the golden and passes.
+    const plain = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'golden.test.ts'], { cwd: root, env, encoding: 'utf8' });
+    expect(plain.status, plain.stdout + plain.stderr).toBe(0);
+    expect(fs.existsSync(path.join(root, 'case.out'))).toBe(true);
+    fs.rmSync(path.join(root, 'case.out'));
+
+    const run = npmTest(root);
+    expect(run.status).toBe(1);
+    expect(closing(run.stdout)).toBe('1 passed, 2 failed, 2 skipped');
+    expect(fs.existsSync(path.join(root, 'case.out')), 'npm test wrote a golden').toBe(false);
+  });
+
+  it('fails on a golden that differs and leaves it as it was; goldens are updated with vitest -u only', () => {
+    const root = project();
+    fs.rmSync(path.join(root, 'broken.test.ts'));
+    fs.writeFileSync(path.join(root, 'case.out'), 'stale\n');
+    const run = npmTest(root);
+    expect(run.status).toBe(1);
+    expect(closing(run.stdout)).toBe('1 passed, 1 failed, 2 skipped');
+    expect(fs.readFileSync(path.join(root, 'case.out'), 'utf8')).toBe('stale\n');
+
+    const refused = npmTest(root, '-u');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('npx vitest run -u');
+    expect(fs.readFileSync(path.join(root, 'case.out'), 'utf8')).toBe('stale\n');
+
+    const update = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '-u'], { cwd: root, env, encoding: 'utf8' });
+    expect(update.status, update.stdout + update.stderr).toBe(0);
+    const rerun = npmTest(root);
+    expect(rerun.status).toBe(0);
+    expect(closing(rerun.stdout)).toBe('2 passed, 0 failed, 2 skipped');
   });
 });
 

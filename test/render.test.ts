@@ -44,6 +44,8 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
     it(`${chart}: every finding names a template of the chart, at a line inside its container block`, () => {
       const { findings, notices } = lintJson([`corpus/helm/${chart}`], withTools);
       expect(notices).toEqual([]);
+      // Every chart of the corpus has findings: none would mean the chart was not linted at all.
+      expect(findings.length).toBeGreaterThan(0);
       const chartDir = `corpus/helm/${chart}/`;
       let withLine = 0;
       let withValues = 0;
@@ -132,6 +134,7 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
   it('renders a chart once when several of its files are named, as pre-commit does', () => {
     const named = lintJson(['corpus/helm/podinfo/templates/deployment.yaml', 'corpus/helm/podinfo/templates/service.yaml', 'corpus/helm/podinfo/values.yaml'], withTools);
     const whole = lintJson(['corpus/helm/podinfo'], withTools);
+    expect(whole.findings.length).toBeGreaterThan(0);
     expect(named.findings).toEqual(whole.findings);
   });
 
@@ -145,6 +148,7 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
       expect(f.source!.line).toBeGreaterThan(1);
     }
     const elsewhere = lintJson(['-'], withTools, tempDir(), rendered);
+    expect(elsewhere.findings.length).toBe(found.findings.length);
     for (const f of elsewhere.findings) expect(f.source).toEqual({ file: 'prometheus-node-exporter/templates/daemonset.yaml', line: null });
   });
 
@@ -167,6 +171,7 @@ describe.skipIf(!hasTools || !hasCorpus)('Helm charts rendered with helm templat
 
   it('puts the template first in SARIF and in GitHub annotations', () => {
     const sarif = JSON.parse(cli(['-f', 'sarif', 'corpus/helm/prometheus-node-exporter'], { cwd: path.dirname(CORPUS), env: withTools }).stdout);
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
     for (const result of sarif.runs[0].results) {
       const uri: string = result.locations[0].physicalLocation.artifactLocation.uri;
       expect(uri.endsWith('corpus/helm/prometheus-node-exporter/templates/daemonset.yaml'), uri).toBe(true);
@@ -200,6 +205,7 @@ describe.skipIf(!hasTools || !hasCorpus)('Kustomize overlays rendered with kubec
 
   it('never lints patches as objects, and renders components only through their overlays', () => {
     const { findings, notices } = lintJson(['corpus/kustomize/online-boutique'], withTools);
+    expect(findings.length).toBeGreaterThan(0);
     expect(notices.filter((n) => n.file.includes('/components/'))).toEqual([]);
     expect(findings.filter((f) => f.file.includes('/components/') && f.file.endsWith('.yaml') && /patch/i.test(f.file))).toEqual([]);
   });

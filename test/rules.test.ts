@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import type { RuleSettings } from '../src/engine.js';
 import { fixAll } from '../src/fix.js';
-import type { AnyRule } from '../src/rule.js';
+import { defineRule, type AnyRule } from '../src/rule.js';
 import { run, type RunResult } from '../src/run.js';
 import { FIXTURES, REPO, findingLines, tempTree } from './helpers.js';
 
@@ -20,6 +20,72 @@ async function lintRule(rule: AnyRule, paths: string[], cwd: string): Promise<Ru
   const result = await run({ paths, cwd, settings });
   return { ...result, findings: result.findings.filter((f) => f.ruleId === rule.id) };
 }
+
+/**
+ * Fixes one fixture with one rule and holds the outcome to what sits beside it:
+ * `<case>.fixed.yaml` when a fix applies, and `<case>.refused`, holding the expected
+ * reason, when a fix is refused because it would break the file or change more than
+ * it claims. An undeclared refusal is a bug, not a case with nothing to fix.
+ */
+async function fixesAsGolden(rule: AnyRule, dir: string, name: string, rules?: readonly AnyRule[]): Promise<void> {
+  const options = { paths: [name], cwd: dir, settings: onlyRule(rule), ...(rules ? { rules } : {}) };
+  const outcome = await fixAll(options, true);
+  const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.fixed.yaml'));
+  const declared = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.refused'));
+  const expectedReason = fs.existsSync(declared) ? fs.readFileSync(declared, 'utf8').trim() : null;
+  if (expectedReason === null) {
+    expect(outcome.refused, `a fix was refused; if that is right, write the reason into ${path.basename(declared)}`).toEqual([]);
+  } else {
+    expect(expectedReason, `${path.basename(declared)} names the expected reason`).not.toBe('');
+    expect(outcome.refused.length, `${path.basename(declared)} expects a refused fix`).toBeGreaterThan(0);
+    for (const { reason } of outcome.refused) expect(reason).toContain(expectedReason);
+  }
+  const [fixed] = outcome.files;
+  if (rule.fixable === 'none' || !fixed) {
+    expect(outcome.files, 'a rule without fixes changes nothing').toEqual([]);
+    expect(fs.existsSync(golden), `${golden} has no fix to show`).toBe(false);
+    return;
+  }
+  await expect((fixed.bom ? '\uFEFF' : '') + fixed.after).toMatchFileSnapshot(golden);
+  // Nothing applicable of this rule is left, and a second run changes nothing.
+  const again = await fixAll({ ...options, overrides: new Map([[fixed.absPath, fixed.after]]) }, true);
+  expect(again.files).toEqual([]);
+  expect(again.result.findings.filter((f) => f.ruleId === rule.id && f.fix)).toEqual([]);
+}
+
+describe('the fix harness', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: api}\nspec:\n  containers:\n    - name: api\n      image: example/api:1.0\n';
+  // Claims to set timeoutSeconds and overwrites the image instead.
+  const rogue = (text: string): AnyRule =>
+    defineRule({
+      id: 'rogue',
+      severity: 'warning',
+      fixable: 'safe',
+      options: {},
+      docs: { summary: '', why: '', fix: '', failing: '', passing: '' },
+      checkContainer(container, ctx) {
+        const image = container.node.entries.find((e) => e.key === 'image')!;
+        ctx.report({
+          span: container.span,
+          message: 'rogue',
+          fix: { description: 'set timeoutSeconds', safe: true, edit: { edits: [{ offset: image.value!.span.start, length: 7, text }], changes: [{ map: container.node, key: 'timeoutSeconds' }] } },
+        });
+      },
+    });
+
+  it('fails a fixture whose fix is refused when it does not declare the refusal', async () => {
+    const breaking = rogue('[broken');
+    const root = tempTree({ 'pod.yaml': pod });
+    await expect(fixesAsGolden(breaking, root, 'pod.yaml', [breaking])).rejects.toThrow(/a fix was refused/);
+  });
+
+  it('passes it when <case>.refused gives the reason, and fails it when the reason differs', async () => {
+    const breaking = rogue('[broken');
+    await expect(fixesAsGolden(breaking, tempTree({ 'pod.yaml': pod, 'pod.refused': 'would break it\n' }), 'pod.yaml', [breaking])).resolves.toBeUndefined();
+    const widening = rogue('other');
+    await expect(fixesAsGolden(widening, tempTree({ 'pod.yaml': pod, 'pod.refused': 'would break it\n' }), 'pod.yaml', [widening])).rejects.toThrow(/to contain 'would break it'/);
+  });
+});
 
 describe('rule index', () => {
   it('lists exactly the rule files, each under its own id', async () => {
@@ -56,21 +122,7 @@ for (const rule of RULES) {
     }
 
     for (const name of cases) {
-      it(`fixes ${name} as its golden shows, once and for all`, async () => {
-        const outcome = await fixAll({ paths: [name], cwd: dir, settings: onlyRule(rule) }, true);
-        const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.fixed.yaml'));
-        const [fixed] = outcome.files;
-        if (rule.fixable === 'none' || !fixed) {
-          expect(outcome.files, 'a rule without fixes changes nothing').toEqual([]);
-          expect(fs.existsSync(golden), `${golden} has no fix to show`).toBe(false);
-          return;
-        }
-        await expect((fixed.bom ? '\uFEFF' : '') + fixed.after).toMatchFileSnapshot(golden);
-        // Nothing applicable of this rule is left, and a second run changes nothing.
-        const again = await fixAll({ paths: [name], cwd: dir, settings: onlyRule(rule), overrides: new Map([[fixed.absPath, fixed.after]]) }, true);
-        expect(again.files).toEqual([]);
-        expect(again.result.findings.filter((f) => f.ruleId === rule.id && f.fix)).toEqual([]);
-      });
+      it(`fixes ${name} as its golden shows, once and for all`, () => fixesAsGolden(rule, dir, name));
     }
 
     it('reports on the failing example of its docs and not on the passing one', async () => {
