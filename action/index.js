@@ -15046,11 +15046,11 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            dataURL += btoa2(decoder2.write(chunk));
+            dataURL += btoa2(decoder.write(chunk));
           }
-          dataURL += btoa2(decoder2.end());
+          dataURL += btoa2(decoder.end());
           return dataURL;
         }
         case "Text": {
@@ -15075,11 +15075,11 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder = new StringDecoder("latin1");
           for (const chunk of bytes) {
-            binaryString += decoder2.write(chunk);
+            binaryString += decoder.write(chunk);
           }
-          binaryString += decoder2.end();
+          binaryString += decoder.end();
           return binaryString;
         }
       }
@@ -20079,7 +20079,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -20088,9 +20088,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path10) {
       const ctrl = callVisitor(key, node, visitor, path10);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -20224,7 +20224,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt2} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -20234,7 +20234,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -20378,7 +20378,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -20405,7 +20405,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -20416,7 +20416,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -20596,7 +20596,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -20622,7 +20622,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
                 nodes.push(node);
@@ -24528,7 +24528,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type: type2, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict2, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
@@ -24565,7 +24565,7 @@ var require_resolve_block_scalar = __commonJS({
             length += token.source.length;
             break;
           case "comment":
-            if (strict && !hasSpace) {
+            if (strict2 && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message);
             }
@@ -24608,7 +24608,7 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
+    function resolveFlowScalar(scalar, strict2, onError) {
       const { offset, type: type2, source, end } = scalar;
       let _type;
       let value;
@@ -24637,7 +24637,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict2, onError);
       return {
         value,
         type: _type,
@@ -25299,7 +25299,7 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors2();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict = true, onError) {
+    function resolveAsScalar(token, strict2 = true, onError) {
       if (token) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
@@ -25312,9 +25312,9 @@ var require_cst_scalar = __commonJS({
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token, strict2, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict: strict2 } }, token, _onError);
         }
       }
       return null;
@@ -25544,15 +25544,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
       for (const [field, index] of path10) {
         const tok = item?.[field];
@@ -25563,8 +25563,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
       const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -25595,7 +25595,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs13, sep: [] });
+                map2.items.push({ start, key: fs12, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs13);
+                this.stack.push(fs12);
               } else {
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs13, sep: [] });
+                fc.items.push({ start: [], key: fs12, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs13);
+                this.stack.push(fs12);
               else
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27311,7 +27311,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema2.Schema;
@@ -27339,14 +27339,17 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
 // src/action.ts
-import fs12 from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { realpathSync } from "node:fs";
+import fs11 from "node:fs/promises";
 import path9 from "node:path";
+import { pathToFileURL } from "node:url";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28088,9 +28091,10 @@ function simpleCommands(argv) {
 function words(script) {
   return [...script.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
-function commandText(argv) {
-  return simpleCommands(argv).map((command) => command.join(" ")).join(" ; ");
+function commandLines(argv) {
+  return simpleCommands(argv).map((command) => command.join(" ").slice(0, COMMAND_LIMIT));
 }
+var COMMAND_LIMIT = 4096;
 function longestSleep(argv) {
   let longest = null;
   for (const command of simpleCommands(argv)) {
@@ -28245,7 +28249,7 @@ var liveness_checks_dependencies_default = defineRule({
         String.raw`\bredis-cli\b.*\s(-h\s*|--host[=\s])` + LOCAL + String.raw`[^\s-]`,
         String.raw`\b(curl|wget)\b.*\bhttps?://` + LOCAL + String.raw`[^\s/:'"]`
       ],
-      description: "Regular expressions for liveness exec commands (argv joined with spaces, scripts given to `sh -c` included) that check another host."
+      description: "Regular expressions for liveness exec commands that check another host, matched against each simple command (argv joined with spaces; each command of a script given to `sh -c` on its own; the first 4096 characters)."
     }
   },
   docs: {
@@ -28283,8 +28287,8 @@ livenessProbe:
       }
     } else if (handler.kind === "exec") {
       const command = handler.command;
-      const text2 = commandText(command.value);
-      if (ctx.options.commandPatterns.some((p) => new RegExp(p).test(text2))) {
+      const patterns = ctx.options.commandPatterns.map((p) => new RegExp(p));
+      if (commandLines(command.value).some((line) => patterns.some((p) => p.test(line)))) {
         subject = `command ${JSON.stringify(command.value.join(" ").replace(/\s+/g, " ").trim())}`;
         at2 = command.entry ?? handler.entry;
       }
@@ -28511,6 +28515,80 @@ function replaceScalar(node, text2) {
   if (node.shared || node.kind !== "scalar") return null;
   return { offset: node.span.start, length: node.span.end - node.span.start, text: text2 };
 }
+function ownEntries(map2) {
+  return map2.entries.filter((x) => x.keySpan.start >= map2.span.start && x.keySpan.start < map2.span.end);
+}
+function jsonStyle(file, map2, own) {
+  if (!map2.flow) return false;
+  if (/\.json$/i.test(file.path)) return true;
+  return own.length > 0 && own.every((e) => file.text[e.keySpan.start] === '"');
+}
+var JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+function jsonValue(yaml2) {
+  if (JSON_NUMBER.test(yaml2) || yaml2 === "true" || yaml2 === "false" || yaml2 === "null") return yaml2;
+  if (/^["[{]/.test(yaml2)) {
+    try {
+      JSON.parse(yaml2);
+      return yaml2;
+    } catch {
+      return null;
+    }
+  }
+  return /^[^\s#'&*!|>%@`,\]}-]/.test(yaml2) && !/: | #|\s$/.test(yaml2) ? JSON.stringify(yaml2) : null;
+}
+function parseBlock(lines2) {
+  const root = [];
+  const open2 = [{ depth: -1, children: root }];
+  for (const line of lines2) {
+    const depth = (line.length - line.trimStart().length) / 2;
+    const match = /^([A-Za-z_][\w.-]*):(?: (.+))?$/.exec(line.trimStart());
+    if (!match || !Number.isInteger(depth)) return null;
+    while (open2.at(-1).depth >= depth) open2.pop();
+    const parent = open2.at(-1);
+    if (depth !== parent.depth + 1) return null;
+    const block = { key: match[1], value: match[2] ?? [] };
+    parent.children.push(block);
+    if (typeof block.value !== "string") open2.push({ depth, children: block.value });
+  }
+  return root;
+}
+function jsonLayout(file, map2, own) {
+  const text2 = file.text;
+  const last = own.at(-1);
+  const colon = last?.value ? text2.slice(last.keySpan.end, last.value.span.start) : ": ";
+  if (!last || !startsLine(text2, last.keySpan.start)) {
+    const before = own.at(-2);
+    const between = before ? text2.slice(before.value ? before.value.span.end : before.keySpan.end, last.keySpan.start) : null;
+    const separator = between !== null && /^[ ]*,[ ]*$/.test(between) ? between : colon.endsWith(" ") ? ", " : ",";
+    return { separator, colon: /^[ ]*:[ ]*$/.test(colon) ? colon : ": ", lines: null };
+  }
+  const eol = lineEnding(file);
+  const indent = " ".repeat(column(text2, last.keySpan.start));
+  const outer = /^[ ]*/.exec(text2.slice(lineStart(text2, map2.span.start), map2.span.start))[0].length;
+  const step = indent.length > outer ? indent.length - outer : indentStep(file);
+  return { separator: `,${eol}${indent}`, colon: /^[ ]*:[ ]*$/.test(colon) ? colon : ": ", lines: { indent, step: " ".repeat(step), eol } };
+}
+function jsonEntry(key, value, layout, indent) {
+  if (typeof value === "string") {
+    const json2 = jsonValue(value);
+    return json2 === null ? null : `${JSON.stringify(key)}${layout.colon}${json2}`;
+  }
+  const inner = layout.lines ? indent + layout.lines.step : "";
+  const entries = value.map((b) => jsonEntry(b.key, b.value, layout, inner));
+  if (entries.some((e) => e === null)) return null;
+  const body = layout.lines ? `{${layout.lines.eol}${entries.map((e) => inner + e).join(`,${layout.lines.eol}`)}${layout.lines.eol}${indent}}` : `{${entries.join(layout.separator)}}`;
+  return `${JSON.stringify(key)}${layout.colon}${body}`;
+}
+function addJsonEntry(file, map2, own, key, value) {
+  const block = Array.isArray(value) ? parseBlock(value) : value;
+  if (block === null) return null;
+  const layout = jsonLayout(file, map2, own);
+  const written2 = jsonEntry(key, block, layout, layout.lines?.indent ?? "");
+  if (written2 === null) return null;
+  const last = own.at(-1);
+  const at2 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
+  return { edits: [{ offset: at2, length: 0, text: `${last ? layout.separator : ""}${written2}` }], changes: [{ map: map2, key }] };
+}
 function reindent(lines2, base, step) {
   return lines2.map((line) => {
     const depth = (line.length - line.trimStart().length) / 2;
@@ -28520,12 +28598,17 @@ function reindent(lines2, base, step) {
 function addEntry(file, map2, key, value) {
   if (map2.shared) return null;
   const text2 = file.text;
-  const own = map2.entries.filter((x) => x.keySpan.start >= map2.span.start && x.keySpan.start < map2.span.end);
+  const own = ownEntries(map2);
+  if (jsonStyle(file, map2, own)) return addJsonEntry(file, map2, own, key, value);
   if (map2.flow) {
     if (Array.isArray(value)) return null;
     const last = own.at(-1);
-    const at3 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
-    return { edits: [{ offset: at3, length: 0, text: `${last ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
+    if (last) return { edits: [{ offset: last.value ? last.value.span.end : last.keySpan.end, length: 0, text: `, ${key}: ${value}` }], changes: [{ map: map2, key }] };
+    const close = text2.lastIndexOf("}", map2.span.end - 1);
+    if (close <= map2.span.start) return null;
+    const inner = text2.slice(map2.span.start + 1, close);
+    const at3 = map2.span.start + 1 + inner.trimEnd().length;
+    return { edits: [{ offset: at3, length: 0, text: `${inner.trim() ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
   }
   const first = own[0];
   if (!first) return null;
@@ -28540,7 +28623,10 @@ function setValue(file, map2, key, value) {
   const existing = entry(map2, key);
   if (!existing) return addEntry(file, map2, key, value);
   if (map2.shared || !existing.value) return null;
-  const edit = replaceScalar(existing.value, value);
+  const own = ownEntries(map2);
+  const text2 = jsonStyle(file, map2, own) ? jsonValue(value) : value;
+  if (text2 === null) return null;
+  const edit = replaceScalar(existing.value, text2);
   return edit ? { edits: [edit], changes: [{ map: map2, key }] } : null;
 }
 function removeEntry(file, map2, e) {
@@ -28777,6 +28863,7 @@ var probe_forbidden_default = defineRule({
 
 // rules/probe-invalid.ts
 var NUMBER_FIELDS = ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"];
+var INT32_MAX = 2147483647;
 var HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 var probe_invalid_default = defineRule({
   id: "probe-invalid",
@@ -28866,6 +28953,7 @@ function integerProblems(edits, map2, setting2, field, positive) {
   }
   if (positive && value <= 0) return [{ span, text: `${field} must be greater than 0, not ${value}` }];
   if (value < 0) return [{ span, text: `${field} must not be negative (${value})` }];
+  if (value > INT32_MAX) return [{ span, text: `${field} must fit in 32 bits (at most ${INT32_MAX}), not ${value}` }];
   return [];
 }
 function handlerProblems(edits, handler) {
@@ -29477,6 +29565,13 @@ function toReport(result2, version) {
   const { suppressed, ...scanned } = result2.summary;
   return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts, suppressed } };
 }
+function printable(text2) {
+  return text2.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 32) return String.fromCharCode(9216 + code);
+    return code === 127 ? "\u2421" : "\uFFFD";
+  });
+}
 function overlaysNote(finding) {
   return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(", ")})` : "";
 }
@@ -29691,17 +29786,23 @@ How to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
 function plainText(markdown) {
   return markdown.replace(/`/g, "");
 }
-function relativeUri(root, absPath) {
+function relativePath(root, absPath) {
   return path.relative(root, absPath).split(path.sep).join("/");
 }
-function uriOf(finding, root) {
-  if (finding.file.rendered) return relativeUri(root, finding.file.rendered.entry);
-  if (finding.file.absPath === null) return "stdin";
-  return relativeUri(root, finding.file.absPath);
+function uriReference(relative) {
+  return relative.split("/").map(encodeURIComponent).join("/");
 }
-function fingerprint(finding, uri, seen) {
+function relativeUri(root, absPath) {
+  return uriReference(relativePath(root, absPath));
+}
+function pathOf(finding, root) {
+  if (finding.file.rendered) return relativePath(root, finding.file.rendered.entry);
+  if (finding.file.absPath === null) return "stdin";
+  return relativePath(root, finding.file.absPath);
+}
+function fingerprint(finding, file, seen) {
   const ref = finding.object;
-  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}` : `${uri}|${finding.message}`;
+  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}` : `${file}|${finding.message}`;
   const identity = [finding.ruleId, subject, finding.container ?? "", finding.probe ?? ""].join("\n");
   const hash = createHash("sha256").update(identity).digest("hex").slice(0, 32);
   const occurrence = (seen.get(hash) ?? 0) + 1;
@@ -29710,8 +29811,8 @@ function fingerprint(finding, uri, seen) {
 }
 function result(located, index, root, seen) {
   const { finding } = located;
-  const uri = uriOf(finding, root);
-  const id = fingerprint(finding, uri, seen);
+  const file = pathOf(finding, root);
+  const id = fingerprint(finding, file, seen);
   const at2 = repositoryLocation(located);
   const physicalLocation = {
     artifactLocation: { uri: at2.absPath ? relativeUri(root, at2.absPath) : "stdin" },
@@ -29733,7 +29834,7 @@ function result(located, index, root, seen) {
         description: { text: `${finding.fix.safe ? "" : "suggestion: "}${finding.fix.description}` },
         artifactChanges: [
           {
-            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uri },
+            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uriReference(file) },
             replacements: finding.fix.edits.map((e) => ({
               deletedRegion: { charOffset: e.offset, charLength: e.length },
               ...e.text ? { insertedContent: { text: e.text } } : {}
@@ -29750,7 +29851,7 @@ function notification(notice) {
 }
 
 // src/inputs.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync2, statSync } from "node:fs";
 import fs6 from "node:fs/promises";
 import path3 from "node:path";
 
@@ -36392,32 +36493,86 @@ var {
 
 // src/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
-var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
-var RELEVANT = /containers|["']?kind["']?[ \t]*:[ \t]*["']?(?:Service|Ingress|HTTPRoute|GRPCRoute|[A-Za-z]*List)\b/;
-var TOP_LEVEL_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?\r?$/m;
-var NEVER_RELEVANT = /* @__PURE__ */ new Set(["CustomResourceDefinition", "ConfigMap", "Secret"]);
-function mayMatter(text2) {
-  const kind = TOP_LEVEL_KIND.exec(text2)?.[1];
-  if (kind !== void 0 && (NEVER_RELEVANT.has(kind) || NEVER_RELEVANT.has(kind.replace(/List$/, "")))) return false;
-  return RELEVANT.test(text2);
+
+// src/kinds.ts
+var POD_LOCATIONS = {
+  Pod: { spec: ["spec"], metadata: ["metadata"] },
+  PodTemplate: { spec: ["template", "spec"], metadata: ["template", "metadata"] },
+  CronJob: { spec: ["spec", "jobTemplate", "spec", "template", "spec"], metadata: ["spec", "jobTemplate", "spec", "template", "metadata"] }
+};
+var TEMPLATE_LOCATION = { spec: ["spec", "template", "spec"], metadata: ["spec", "template", "metadata"] };
+function podLocation(kind) {
+  return POD_LOCATIONS[kind] ?? TEMPLATE_LOCATION;
 }
+function routingKind(header) {
+  const group = header.apiVersion.includes("/") ? header.apiVersion.slice(0, header.apiVersion.indexOf("/")) : "";
+  if (header.kind === "Service" && group === "") return "service";
+  if (header.kind === "Ingress") return "ingress";
+  if ((header.kind === "HTTPRoute" || header.kind === "GRPCRoute") && group === "gateway.networking.k8s.io") return "route";
+  return null;
+}
+function isList(header) {
+  return header.kind.endsWith("List");
+}
+function headerOf(value) {
+  if (!isRecord(value)) return null;
+  const { apiVersion, kind } = value;
+  return typeof apiVersion === "string" && typeof kind === "string" ? { apiVersion, kind } : null;
+}
+function holdsRelevantObject(value) {
+  const header = headerOf(value);
+  if (!header) return false;
+  const items = value.items;
+  if (isList(header) && Array.isArray(items)) return items.some(holdsRelevantObject);
+  if (routingKind(header)) return true;
+  let at2 = value;
+  for (const key of podLocation(header.kind).spec) at2 = isRecord(at2) ? at2[key] : void 0;
+  return isRecord(at2) && Array.isArray(at2.containers);
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/parse.ts
+var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
 function parseFile(file, everything = false) {
   const result2 = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
     const text2 = file.text.slice(chunk.start, chunk.end);
-    if (everything || mayMatter(text2)) parseFull(result2, text2, chunk.start);
-    else parseCheap(result2, text2, chunk.start);
+    const values = everything ? null : loadCheap(text2);
+    if (values === null || values.some(holdsRelevantObject)) parseFull(result2, text2, chunk.start);
+    else addCheap(result2, values, text2, chunk.start);
   }
   return result2;
 }
 function chunks(text2) {
   const starts = [0];
   for (const m of text2.matchAll(DOCUMENT_START)) {
-    const before = text2.slice(starts.at(-1), m.index);
-    if (m.index > 0 && !(/^%/m.test(before) && !/^[^%#\s]/m.test(before))) starts.push(m.index);
+    const from = starts.at(-1);
+    const at2 = directivesStart(text2.slice(from, m.index));
+    if (from + at2 > 0) starts.push(from + at2);
   }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
+}
+var DOCUMENT_END_LINE = /^\.\.\.(?=[ \t]|\r?$)/;
+function directivesStart(before) {
+  let open2 = true;
+  let first = null;
+  let offset = 0;
+  for (const line of before.split("\n")) {
+    if (DOCUMENT_END_LINE.test(line)) {
+      open2 = true;
+      first = null;
+    } else if (open2 && line.startsWith("%")) {
+      first ??= offset;
+    } else if (!/^\s*(#.*)?\r?$/.test(line)) {
+      open2 = false;
+      first = null;
+    }
+    offset += line.length + 1;
+  }
+  return first ?? before.length;
 }
 function helmSourceOf(text2) {
   return SOURCE_COMMENT.exec(text2)?.[1] ?? null;
@@ -36429,14 +36584,14 @@ function addError(result2, error2) {
   if (/call stack/i.test(error2.message)) error2 = { ...error2, message: "nested too deeply to parse" };
   if (!result2.error || error2.span.start < result2.error.span.start) result2.error = error2;
 }
-function parseCheap(result2, text2, base) {
-  let values;
+function loadCheap(text2) {
   try {
-    values = yaml.loadAll(text2);
+    return yaml.loadAll(text2);
   } catch {
-    parseFull(result2, text2, base);
-    return;
+    return null;
   }
+}
+function addCheap(result2, values, text2, base) {
   for (const value of values) {
     if (value === null || value === void 0) continue;
     addDocument(result2, {
@@ -36452,12 +36607,7 @@ function countObjects(value) {
   const header = headerOf(value);
   if (!header) return 0;
   const items = value.items;
-  return header.kind.endsWith("List") && Array.isArray(items) ? items.reduce((n, item) => n + countObjects(item), 0) : 1;
-}
-function headerOf(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  const { apiVersion, kind } = value;
-  return typeof apiVersion === "string" && typeof kind === "string" ? { apiVersion, kind } : null;
+  return isList(header) && Array.isArray(items) ? items.reduce((n, item) => n + countObjects(item), 0) : 1;
 }
 function parseFull(result2, text2, base) {
   const docs = (0, import_yaml.parseAllDocuments)(text2, { merge: text2.includes("<<"), prettyErrors: false });
@@ -36501,19 +36651,27 @@ function isMergeKey(value) {
 }
 var TreeBuilder = class {
   constructor(doc, base) {
-    this.doc = doc;
     this.base = base;
+    const latest = /* @__PURE__ */ new Map();
+    (0, import_yaml.visit)(doc, {
+      Node: (_key, node) => {
+        if ((0, import_yaml.isAlias)(node)) {
+          const target = latest.get(node.source);
+          if (target) this.targets.set(node, target);
+        } else if (node.anchor) latest.set(node.anchor, node);
+      }
+    });
   }
-  doc;
   base;
   done = /* @__PURE__ */ new Map();
+  /** Each alias's target, found in one walk of the document: `Alias.resolve` walks it again for every alias. */
+  targets = /* @__PURE__ */ new Map();
   span(node) {
     const range2 = node.range ?? [0, 0, 0];
     return { start: this.base + range2[0], end: this.base + range2[1] };
   }
   resolve(node) {
-    if (!(0, import_yaml.isAlias)(node)) return node;
-    return node.resolve(this.doc);
+    return (0, import_yaml.isAlias)(node) ? this.targets.get(node) : node;
   }
   convert(node, shared) {
     const seen = this.done.get(node);
@@ -36601,12 +36759,53 @@ function commentsOf(text2) {
 }
 
 // src/tree-files.ts
+var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var OPEN_FLAGS = fs4.constants.O_RDONLY | (fs4.constants.O_NONBLOCK ?? 0);
+function mebibytes(bytes) {
+  const mib = Math.ceil(bytes / (1024 * 1024) * 10) / 10;
+  return `${mib} MiB`;
+}
+function specialKind(stat2) {
+  if (stat2.isFIFO()) return "a FIFO (named pipe)";
+  if (stat2.isSocket()) return "a socket";
+  if (stat2.isCharacterDevice()) return "a character device";
+  if (stat2.isBlockDevice()) return "a block device";
+  return stat2.isDirectory() ? "a directory" : "a special file";
+}
+function fileProblem(stat2, limit) {
+  if (!stat2.isFile()) return `${specialKind(stat2)}, not a regular file`;
+  if (stat2.size > limit) return `larger than ${mebibytes(limit)} (${mebibytes(stat2.size)})`;
+  return null;
+}
+function readBounded(absPath, limit) {
+  const before = fileProblem(fs4.statSync(absPath), limit);
+  if (before) return { skipped: before };
+  const fd = fs4.openSync(absPath, OPEN_FLAGS);
+  try {
+    const stat2 = fs4.fstatSync(fd);
+    const problem = fileProblem(stat2, limit);
+    if (problem) return { skipped: problem };
+    let buffer = Buffer.allocUnsafe(Math.min(stat2.size, limit) + 1);
+    let total = 0;
+    for (; ; ) {
+      if (total === buffer.length) {
+        if (total > limit) return { skipped: `larger than ${mebibytes(limit)}` };
+        buffer = Buffer.concat([buffer], Math.min(buffer.length * 2, limit + 1));
+      }
+      const read2 = fs4.readSync(fd, buffer, total, buffer.length - total, null);
+      if (read2 === 0) return { bytes: buffer.subarray(0, total) };
+      total += read2;
+    }
+  } finally {
+    fs4.closeSync(fd);
+  }
+}
 var cache = /* @__PURE__ */ new Map();
-function cached(absPath) {
+function cached(absPath, limit) {
   let stamp;
   try {
     const stat2 = fs4.statSync(absPath);
-    stamp = `${stat2.mtimeMs}:${stat2.size}`;
+    stamp = `${stat2.mtimeMs}:${stat2.size}:${limit}`;
   } catch {
     return null;
   }
@@ -36614,7 +36813,8 @@ function cached(absPath) {
   if (hit?.stamp === stamp) return hit;
   let text2;
   try {
-    text2 = fs4.readFileSync(absPath, "utf8");
+    const read2 = readBounded(absPath, limit);
+    text2 = "bytes" in read2 ? read2.bytes.toString("utf8") : null;
   } catch {
     text2 = null;
   }
@@ -36622,11 +36822,11 @@ function cached(absPath) {
   cache.set(absPath, entry2);
   return entry2;
 }
-function readTextFile(absPath) {
-  return cached(absPath)?.text ?? null;
+function readTextFile(absPath, limit = MAX_FILE_BYTES) {
+  return cached(absPath, limit)?.text ?? null;
 }
-function readTreeFile(absPath) {
-  const entry2 = cached(absPath);
+function readTreeFile(absPath, limit = MAX_FILE_BYTES) {
+  const entry2 = cached(absPath, limit);
   if (!entry2 || entry2.text === null) return null;
   if (entry2.tree === void 0) {
     const bom = entry2.text.charCodeAt(0) === 65279;
@@ -36638,12 +36838,20 @@ function readTreeFile(absPath) {
 
 // src/kustomize.ts
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
     const file = path2.join(dir, name);
-    if (fs5.existsSync(file)) return file;
+    if (isRegularFile(file)) return file;
   }
   return null;
+}
+function isRegularFile(file) {
+  try {
+    return fs5.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 function isComponent(dir) {
   return stringOf(child(read(dir) ?? void 0, "kind")) === "Component";
@@ -36653,7 +36861,7 @@ function isRemote(ref) {
 }
 function read(dir) {
   const file = kustomizationFile(dir);
-  return file ? asMap(readTreeFile(file)?.roots[0]) ?? null : null;
+  return file ? asMap(readTreeFile(file, MAX_KUSTOMIZATION_BYTES)?.roots[0]) ?? null : null;
 }
 function kustomizationFiles(dir, into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() }) {
   if (into.kustomizations.has(dir)) return into;
@@ -36697,18 +36905,23 @@ function displayPath(cwd, absPath) {
 async function collectInputs(args, cwd, ignoreLists) {
   const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
   const seen = /* @__PURE__ */ new Set();
-  const userIgnores = ignoreLists.map(({ base, patterns }) => ({ base, rules: (0, import_ignore.default)().add(patterns) }));
-  const ignoredByCli = (abs, dir) => isIgnored(userIgnores, abs, dir);
-  const addFile = (abs) => {
-    if (seen.has(abs) || ignoredByCli(abs, false)) return;
-    seen.add(abs);
-    inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
-  };
-  const addChart = (chartDir) => {
-    if (!inputs.charts.includes(chartDir)) inputs.charts.push(chartDir);
-  };
-  const addKustomization = (dir) => {
-    if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+  const sink = {
+    userIgnores: ignoreLists.map(({ base, patterns }) => gitIgnore(base, patterns)),
+    addFile: (abs) => {
+      if (seen.has(abs)) return;
+      seen.add(abs);
+      inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
+    },
+    addChart: (dir) => {
+      if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
+    },
+    addKustomization: (dir) => {
+      if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+    },
+    notice: (abs, message) => {
+      const file = displayPath(cwd, abs);
+      if (!inputs.notices.some((n) => n.file === file)) inputs.notices.push({ file, line: null, message });
+    }
   };
   for (const arg of args.length > 0 ? args : ["."]) {
     if (arg === "-") {
@@ -36717,34 +36930,68 @@ async function collectInputs(args, cwd, ignoreLists) {
     }
     const abs = path3.resolve(cwd, arg);
     const stat2 = await fs6.stat(abs).catch(() => null);
-    if (stat2?.isDirectory()) {
-      await walk(abs, { addFile, addChart, addKustomization, ignoredByCli });
-    } else if (stat2) {
-      const chart = await chartOf(abs);
-      if (chart) addChart(chart);
-      else {
-        if (kustomizationFile(path3.dirname(abs))) addKustomization(path3.dirname(abs));
-        addFile(abs);
-      }
-    } else if (je(arg, { windowsPathsNoEscape: true })) {
-      const matches = await Ns(arg, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-      if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(arg)}`);
-      for (const match of matches.sort()) {
-        const matchStat = await fs6.stat(match).catch(() => null);
-        if (matchStat?.isDirectory()) await walk(match, { addFile, addChart, addKustomization, ignoredByCli });
-        else if (YAML_FILE.test(match)) {
-          const chart = await chartOf(match);
-          if (chart) addChart(chart);
-          else addFile(match);
-        }
-      }
-    } else {
-      throw new UsageError(`no such file or directory: ${arg}`);
-    }
+    if (stat2?.isDirectory()) await walk(abs, sink, true);
+    else if (stat2) await addNamedFile(abs, sink);
+    else if (je(arg, { windowsPathsNoEscape: true })) await addGlob(arg, cwd, sink);
+    else throw new UsageError(`no such file or directory: ${arg}`);
   }
   inputs.charts.sort();
   inputs.kustomizations.sort();
+  const key = (n) => n.file ?? "";
+  inputs.notices.sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return inputs;
+}
+async function addNamedFile(abs, sink) {
+  const chart = await chartOf(abs);
+  if (chart) return sink.addChart(chart);
+  await addKustomizationOf(path3.dirname(abs), sink);
+  if (readable(abs, sink)) sink.addFile(abs);
+}
+async function addGlob(pattern, cwd, sink) {
+  const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+  if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(pattern)}`);
+  const root = await fs6.realpath(globRoot(pattern, cwd)).catch(() => null);
+  for (const match of matches.sort()) {
+    const real = await fs6.realpath(match).catch(() => null);
+    if (!root || !real || !isInside(root, real)) continue;
+    const stat2 = await fs6.stat(real).catch(() => null);
+    if (stat2?.isDirectory()) await walk(match, sink, false);
+    else if (YAML_FILE.test(match)) {
+      const chart = await chartOf(match);
+      if (chart) sink.addChart(chart);
+      else if (!isIgnored(sink.userIgnores, match, false) && readable(match, sink)) sink.addFile(match);
+    }
+  }
+}
+function globRoot(pattern, cwd) {
+  const fixed = [];
+  for (const segment of pattern.split("/").slice(0, -1)) {
+    if (je(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
+    fixed.push(segment);
+  }
+  return path3.resolve(cwd, fixed.join("/"));
+}
+function readable(abs, sink) {
+  let stat2;
+  try {
+    stat2 = statSync(abs);
+  } catch {
+    return true;
+  }
+  const problem = fileProblem(stat2, MAX_FILE_BYTES);
+  if (problem) sink.notice(abs, `${problem}; skipped`);
+  return !problem;
+}
+async function addKustomizationOf(dir, sink) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = path3.join(dir, name);
+    const stat2 = await fs6.stat(file).catch(() => null);
+    if (!stat2 || stat2.isDirectory()) continue;
+    const problem = fileProblem(stat2, MAX_KUSTOMIZATION_BYTES);
+    if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
+    else sink.addKustomization(dir);
+    return;
+  }
 }
 function chartOf(file) {
   return chartContaining(path3.dirname(file));
@@ -36762,7 +37009,10 @@ async function exists2(p) {
     () => false
   );
 }
-async function walk(root, sink) {
+function gitIgnore(base, patterns) {
+  return { base, patterns, rules: (0, import_ignore.default)().add(patterns) };
+}
+async function walk(root, sink, named) {
   const realRoot = await fs6.realpath(root);
   const visited = /* @__PURE__ */ new Set();
   const chartAbove = await chartContaining(root);
@@ -36770,8 +37020,10 @@ async function walk(root, sink) {
     sink.addChart(chartAbove);
     return;
   }
-  const inherited = await ancestorGitignores(root);
-  const visit = async (dir, real, ignores) => {
+  const exempt = (lists) => named ? lists.map((list2) => exempting(list2, root)) : lists;
+  const inherited = exempt(await ancestorGitignores(root, sink));
+  const user = exempt(sink.userIgnores);
+  const visit2 = async (dir, real, ignores) => {
     if (visited.has(real)) return [];
     visited.add(real);
     let entries;
@@ -36784,8 +37036,8 @@ async function walk(root, sink) {
       sink.addChart(dir);
       return [];
     }
-    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) sink.addKustomization(dir);
-    const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir) : null;
+    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) await addKustomizationOf(dir, sink);
+    const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir, sink) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const found = await Promise.all(
@@ -36793,45 +37045,64 @@ async function walk(root, sink) {
         const abs = path3.join(dir, e.name);
         let target = path3.join(real, e.name);
         let isDir = e.isDirectory();
-        let isFile = e.isFile();
         if (e.isSymbolicLink()) {
           const resolved = await fs6.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
-          const stat2 = await fs6.stat(resolved).catch(() => null);
           target = resolved;
-          isDir = Boolean(stat2?.isDirectory());
-          isFile = Boolean(stat2?.isFile());
+          isDir = Boolean((await fs6.stat(resolved).catch(() => null))?.isDirectory());
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-        if (!isDir && !(isFile && YAML_FILE.test(e.name))) return [];
-        if (isIgnored(active, abs, isDir) || sink.ignoredByCli(abs, isDir)) return [];
-        return isDir ? visit(abs, target, active) : [abs];
+        if (!isDir && !YAML_FILE.test(e.name)) return [];
+        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir)) return [];
+        if (isDir) return visit2(abs, target, active);
+        return readable(abs, sink) ? [abs] : [];
       })
     );
     return found.flat();
   };
-  for (const file of await visit(root, realRoot, inherited)) sink.addFile(file);
+  for (const file of await visit2(root, realRoot, inherited)) sink.addFile(file);
+}
+function exempting(list2, dir) {
+  const rel = relativeBelow(list2.base, dir);
+  if (rel === null || !list2.rules.ignores(`${rel}/`)) return list2;
+  return gitIgnore(list2.base, list2.patterns.filter((pattern) => !(0, import_ignore.default)().add(pattern).ignores(`${rel}/`)));
 }
 function isInside(root, target) {
-  const rel = path3.relative(root, target);
-  return rel === "" || !rel.startsWith("..") && !path3.isAbsolute(rel);
+  return path3.resolve(root) === path3.resolve(target) || relativeBelow(root, target) !== null;
+}
+function relativeBelow(base, abs) {
+  const rel = path3.relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path3.sep}`) || path3.isAbsolute(rel)) return null;
+  return rel.split(path3.sep).join("/");
 }
 function isIgnored(ignores, abs, dir) {
   return ignores.some(({ base, rules }) => {
-    const rel = path3.relative(base, abs);
-    if (rel === "" || rel.startsWith("..") || path3.isAbsolute(rel)) return false;
-    return rules.ignores(rel.split(path3.sep).join("/") + (dir ? "/" : ""));
+    const rel = relativeBelow(base, abs);
+    return rel !== null && rules.ignores(rel + (dir ? "/" : ""));
   });
 }
-async function readGitignore(dir) {
-  const text2 = await fs6.readFile(path3.join(dir, ".gitignore"), "utf8").catch(() => null);
-  return text2 === null ? null : { base: dir, rules: (0, import_ignore.default)().add(text2) };
+var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
+async function readGitignore(dir, sink) {
+  const file = path3.join(dir, ".gitignore");
+  let read2;
+  try {
+    read2 = readBounded(file, MAX_GITIGNORE_BYTES);
+  } catch {
+    return null;
+  }
+  if ("skipped" in read2) {
+    sink.notice(file, `${read2.skipped}; its patterns are not applied`);
+    return null;
+  }
+  return gitIgnore(dir, read2.bytes.toString("utf8").split(/\r?\n/));
 }
-async function ancestorGitignores(root) {
+async function ancestorGitignores(root, sink) {
   const above = ancestors(root);
   const top = above.findIndex((dir) => existsSync2(path3.join(dir, ".git")));
   if (top === -1) return [];
-  const found = await Promise.all(above.slice(1, top + 1).reverse().map(readGitignore));
+  const found = await Promise.all(
+    above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink))
+  );
   return found.filter((g) => g !== null);
 }
 function ancestors(dir) {
@@ -36846,7 +37117,6 @@ function repositoryRoot(dir) {
 }
 
 // src/run.ts
-import fs11 from "node:fs/promises";
 import path8 from "node:path";
 
 // src/build-model.ts
@@ -36864,14 +37134,19 @@ function buildModel(files) {
   return model;
 }
 function objectNodes(root) {
-  const kind = stringOf(child(root, "kind"));
-  if (kind?.endsWith("List") && asSeq(child(root, "items"))) return mapItems(child(root, "items")).flatMap(objectNodes);
+  const header = treeHeader2(root);
+  if (header && isList(header) && asSeq(child(root, "items"))) return mapItems(child(root, "items")).flatMap(objectNodes);
   return [root];
 }
-function toObject(node, parsed, document) {
+function treeHeader2(node) {
   const apiVersion = stringOf(child(node, "apiVersion"));
   const kind = stringOf(child(node, "kind"));
-  if (apiVersion === void 0 || kind === void 0) return null;
+  return apiVersion === void 0 || kind === void 0 ? null : { apiVersion, kind };
+}
+function toObject(node, parsed, document) {
+  const header = treeHeader2(node);
+  if (!header) return null;
+  const { apiVersion, kind } = header;
   const metadata = mapAt(node, "metadata");
   const nameEntry = entry(metadata, "name");
   return {
@@ -36896,29 +37171,22 @@ function ignoreAnnotations(metadata) {
 }
 function addObject(model, object) {
   model.objects.push(object);
-  const { kind, apiVersion } = object.ref;
-  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  if (kind === "Service" && group === "") {
-    model.services.push(toService(object));
-    return;
+  switch (routingKind(object.ref)) {
+    case "service":
+      model.services.push(toService(object));
+      return;
+    case "ingress":
+      model.backends.push(...ingressBackends(object));
+      return;
+    case "route":
+      model.backends.push(...routeBackends(object));
+      return;
+    case null: {
+      const workload = toWorkload(object);
+      if (workload) model.workloads.push(workload);
+    }
   }
-  if (kind === "Ingress") {
-    model.backends.push(...ingressBackends(object));
-    return;
-  }
-  if ((kind === "HTTPRoute" || kind === "GRPCRoute") && group === "gateway.networking.k8s.io") {
-    model.backends.push(...routeBackends(object));
-    return;
-  }
-  const workload = toWorkload(object);
-  if (workload) model.workloads.push(workload);
 }
-var POD_LOCATIONS = {
-  Pod: { spec: ["spec"], metadata: ["metadata"] },
-  PodTemplate: { spec: ["template", "spec"], metadata: ["template", "metadata"] },
-  CronJob: { spec: ["spec", "jobTemplate", "spec", "template", "spec"], metadata: ["spec", "jobTemplate", "spec", "template", "metadata"] }
-};
-var TEMPLATE_LOCATION = { spec: ["spec", "template", "spec"], metadata: ["spec", "template", "metadata"] };
 var BATCH_KINDS = /* @__PURE__ */ new Set(["Job", "CronJob"]);
 function isBatch(object, podSpec) {
   if (BATCH_KINDS.has(object.ref.kind) || object.annotations["helm.sh/hook"] !== void 0) return true;
@@ -36926,7 +37194,7 @@ function isBatch(object, podSpec) {
   return object.ref.kind === "Pod" && (restart === "Never" || restart === "OnFailure");
 }
 function toWorkload(object) {
-  const location = POD_LOCATIONS[object.ref.kind] ?? TEMPLATE_LOCATION;
+  const location = podLocation(object.ref.kind);
   const podSpec = mapAt(object.node, ...location.spec);
   if (!podSpec || !asSeq(child(podSpec, "containers"))) return null;
   object.ignoreAnnotations.push(...ignoreAnnotations(mapAt(object.node, ...location.metadata)));
@@ -37219,12 +37487,122 @@ function byLocation(a, b) {
 }
 
 // src/config.ts
+import fs8 from "node:fs";
+import path5 from "node:path";
+
+// src/render.ts
+import { execFile } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
 import fs7 from "node:fs";
 import path4 from "node:path";
+function findTool(name) {
+  for (const dir of (process.env.PATH ?? "").split(path4.delimiter)) {
+    if (!dir) continue;
+    const candidate = path4.join(dir, name);
+    try {
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+function runTool(tool, args, cwd) {
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 12e4 }, (error2, stdout, stderr) => {
+      if (error2) {
+        const last = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error2.message;
+        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "");
+        resolve({ error: reason });
+      } else resolve({ text: String(stdout) });
+    });
+  });
+}
+var RELEASE_NAME = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, maxLength: 53 };
+var NAMESPACE = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
+function releaseNameProblem(name) {
+  if (RELEASE_NAME.pattern.test(name) && name.length <= RELEASE_NAME.maxLength) return null;
+  return `${JSON.stringify(name)} is not a valid release name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most ${RELEASE_NAME.maxLength} characters`;
+}
+function namespaceProblem(namespace) {
+  if (NAMESPACE.pattern.test(namespace) && namespace.length <= NAMESPACE.maxLength) return null;
+  return `${JSON.stringify(namespace)} is not a valid namespace: lowercase letters, digits and "-", starting and ending with a letter or digit, at most ${NAMESPACE.maxLength} characters`;
+}
+function valuesFileProblem(file) {
+  return file.includes(",") ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
+}
+function helmOptionsProblem(options, cwd) {
+  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ?? null;
+}
+function operand(cwd, file) {
+  return path4.resolve(cwd, file);
+}
+function helmTemplate(helm, chartDir, options, cwd) {
+  const args = ["template", ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
+  if (options.namespace) args.push(`--namespace=${options.namespace}`);
+  args.push("--", options.releaseName, operand(cwd, chartDir));
+  return runTool(helm, args, cwd);
+}
+function kubectlKustomize(kubectl, dir, cwd) {
+  return runTool(kubectl, ["kustomize", "--", operand(cwd, dir)], cwd);
+}
+async function renderAll(plan) {
+  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [] };
+  const shown = (dir) => displayPath(plan.cwd, dir);
+  const helm = plan.charts.length > 0 ? findTool("helm") : null;
+  const refused = helmOptionsProblem(plan.helm, plan.cwd);
+  for (const dir of plan.charts) {
+    const command = `helm template ${shown(dir)} | probe-lint -`;
+    if (!helm) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
+      continue;
+    }
+    if (refused) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${refused}` });
+      continue;
+    }
+    const own = path4.join(dir, "values.yaml");
+    const valuesFiles = [...fs7.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => operand(plan.cwd, v2))];
+    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
+    if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path4.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
+  }
+  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
+  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
+  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
+  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
+  for (const dir of tops) {
+    const files = closures.get(dir);
+    if (!kubectl) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
+      continue;
+    }
+    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
+    if ("error" in result2) {
+      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
+      continue;
+    }
+    const entry2 = kustomizationFile(dir) ?? path4.join(dir, "kustomization.yaml");
+    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
+    for (const file of files.resources) outcome.excluded.add(file);
+  }
+  return outcome;
+}
+function cached2(plan, key, render) {
+  if (!plan.cache) return render();
+  let result2 = plan.cache.get(key);
+  if (!result2) plan.cache.set(key, result2 = render());
+  return result2;
+}
+
+// src/config.ts
 var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
 var DEFAULT_KUBERNETES_VERSION = "1.30";
 var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
 var TOP_KEYS = ["kubernetesVersion", "ignore", "rules", "helm"];
+var MAX_SECONDS = 2147483647;
+var MAX_CONFIG_BYTES = 1024 * 1024;
 var ConfigError = class extends Error {
 };
 function defaultConfig(cwd) {
@@ -37233,26 +37611,32 @@ function defaultConfig(cwd) {
 function findConfig(dir) {
   for (const at2 of ancestors(dir)) {
     for (const name of CONFIG_NAMES) {
-      const candidate = path4.join(at2, name);
-      if (fs7.existsSync(candidate)) return candidate;
+      const candidate = path5.join(at2, name);
+      if (fs8.existsSync(candidate)) return candidate;
     }
+    if (fs8.existsSync(path5.join(at2, ".git"))) return null;
   }
   return null;
 }
-function loadConfig(file, rules, shownAs = file) {
-  let text2;
+function readConfigText(file, shownAs) {
+  let read2;
   try {
-    text2 = fs7.readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+    read2 = readBounded(file, MAX_CONFIG_BYTES);
   } catch (error2) {
     throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
   }
+  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read config: ${read2.skipped}`);
+  return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
+}
+function loadConfig(file, rules, shownAs = file) {
+  const text2 = readConfigText(file, shownAs);
   const source = { path: shownAs, absPath: file, text: text2, bom: false };
   const parsed = parseFile(source, true);
   if (parsed.error) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
     throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
   }
-  const config = defaultConfig(path4.dirname(file));
+  const config = defaultConfig(path5.dirname(file));
   config.file = file;
   const root = parsed.documents[0]?.root ?? null;
   if (root === null) return config;
@@ -37276,21 +37660,35 @@ function loadConfig(file, rules, shownAs = file) {
         }
         break;
       case "helm":
-        for (const h of expectMap(value, "helm", fail).entries) {
-          const at2 = h.value ?? value;
-          if (h.key === "values") config.helm.values = stringList(at2, "helm.values", fail).map((v2) => path4.resolve(path4.dirname(file), v2));
-          else if (h.key === "releaseName" || h.key === "namespace") {
-            const text3 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, `helm.${h.key}`, "must be a string");
-            if (h.key === "releaseName") config.helm.releaseName = text3;
-            else config.helm.namespace = text3;
-          } else fail(at2, `helm.${h.key}`, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
-        }
+        config.helm = helmConfig(value, path5.dirname(file), fail);
         break;
       default:
         fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
     }
   }
   return config;
+}
+function helmConfig(node, configDir, fail) {
+  const helm = defaultConfig(configDir).helm;
+  for (const h of expectMap(node, "helm", fail).entries) {
+    const at2 = h.value ?? node;
+    const keyPath = `helm.${h.key}`;
+    if (h.key === "values") {
+      const list2 = at2.kind === "seq" ? at2.items : [];
+      helm.values = stringList(at2, keyPath, fail).map((v2, i) => {
+        const file = path5.resolve(configDir, v2);
+        const problem = valuesFileProblem(file);
+        return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
+      });
+    } else if (h.key === "releaseName" || h.key === "namespace") {
+      const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, keyPath, "must be a string");
+      const problem = h.key === "releaseName" ? releaseNameProblem(text2) : namespaceProblem(text2);
+      if (problem) fail(at2, keyPath, problem);
+      if (h.key === "releaseName") helm.releaseName = text2;
+      else helm.namespace = text2;
+    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
+  }
+  return helm;
 }
 function expectMap(node, keyPath, fail) {
   return node.kind === "map" ? node : fail(node, keyPath, "must be a mapping");
@@ -37324,7 +37722,7 @@ function ruleSettings(id, node, rules, fail, keyPath, at2) {
       settings.severity = severity(value, `${keyPath}.severity`, fail);
       continue;
     }
-    const spec = specs[e.key];
+    const spec = Object.hasOwn(specs, e.key) ? specs[e.key] : void 0;
     if (!spec) {
       const known = Object.keys(specs);
       fail(value, `${keyPath}.${e.key}`, `unknown option${suggest(e.key, ["severity", ...known])}${known.length === 0 ? ` (${id} has no options)` : ""}`);
@@ -37342,7 +37740,8 @@ function severity(node, keyPath, fail) {
 function optionValue(spec, node, keyPath, fail) {
   if (spec.type === "seconds") {
     const value = node.kind === "scalar" ? node.value : null;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds \u2265 1, not ${JSON.stringify(value)}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds \u2265 1, not ${secondsShown(value)}`);
+    if (value > MAX_SECONDS) fail(node, keyPath, `must be at most ${MAX_SECONDS} seconds (Kubernetes keeps seconds in 32 bits, and a fix would write this value), not ${secondsShown(value)}`);
     return value;
   }
   const patterns = stringList(node, keyPath, fail);
@@ -37354,6 +37753,9 @@ function optionValue(spec, node, keyPath, fail) {
     }
   });
   return patterns;
+}
+function secondsShown(value) {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 function applyRuleFlags(config, flags, rules) {
   for (const flag of flags) {
@@ -37485,12 +37887,12 @@ function unused(all, input) {
 }
 
 // src/attach-sources.ts
-import fs9 from "node:fs";
-import path6 from "node:path";
+import fs10 from "node:fs";
+import path7 from "node:path";
 
 // src/helm-source.ts
-import fs8 from "node:fs";
-import path5 from "node:path";
+import fs9 from "node:fs";
+import path6 from "node:path";
 function keyPathAt(root, offset) {
   const steps2 = [];
   let node = root;
@@ -37554,7 +37956,7 @@ function childColumn(region, dashes) {
   return best;
 }
 function locateInTemplate(chart, templateRel, steps2) {
-  const file = path5.join(chart.dir, templateRel);
+  const file = path6.join(chart.dir, templateRel);
   const text2 = readTextFile(file);
   if (text2 === null) return null;
   const all = lines(text2);
@@ -37657,10 +38059,10 @@ function findDefine(chart, name) {
   let defines = defineCache.get(chart.dir);
   if (!defines) {
     defines = /* @__PURE__ */ new Map();
-    const dir = path5.join(chart.dir, "templates");
-    const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
+    const dir = path6.join(chart.dir, "templates");
+    const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
-      const file = path5.join(dir, rel);
+      const file = path6.join(dir, rel);
       const all = lines(readTextFile(file) ?? "");
       all.forEach((line, at2) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
@@ -37711,15 +38113,15 @@ function findValues(files, key) {
 // src/attach-sources.ts
 function chartFor(file, chartName, cwd) {
   if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.valuesFiles };
-  const near = file.absPath ? path6.dirname(file.absPath) : cwd;
+  const near = file.absPath ? path7.dirname(file.absPath) : cwd;
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
-    for (const dir of [path6.join(base, chartName), path6.join(base, "charts", chartName), base]) {
-      const chartFile = path6.join(dir, "Chart.yaml");
-      if (!fs9.existsSync(chartFile)) continue;
+    for (const dir of [path7.join(base, chartName), path7.join(base, "charts", chartName), base]) {
+      const chartFile = path7.join(dir, "Chart.yaml");
+      if (!fs10.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
-      const values = path6.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs9.existsSync(values) ? [values] : [] };
+      const values = path7.join(dir, "values.yaml");
+      return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -37728,7 +38130,7 @@ function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
   const chartFound = (file, template) => {
     const name = template.split("/")[0] ?? "";
-    const key = `${path6.dirname(file.absPath)}\0${name}`;
+    const key = `${path7.dirname(file.absPath)}\0${name}`;
     if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
     return found.get(key);
   };
@@ -37892,88 +38294,6 @@ function mergeGroup(group) {
   return { ...first, severity: severity2, overlays, fix };
 }
 
-// src/render.ts
-import { execFile } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-import fs10 from "node:fs";
-import path7 from "node:path";
-function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path7.delimiter)) {
-    if (!dir) continue;
-    const candidate = path7.join(dir, name);
-    try {
-      accessSync(candidate, constants3.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return null;
-}
-function runTool(tool, args, cwd) {
-  return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 12e4 }, (error2, stdout, stderr) => {
-      if (error2) {
-        const last = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error2.message;
-        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "");
-        resolve({ error: reason });
-      } else resolve({ text: String(stdout) });
-    });
-  });
-}
-function helmTemplate(helm, chartDir, options, cwd) {
-  const args = ["template", options.releaseName, chartDir];
-  for (const file of options.values) args.push("--values", file);
-  if (options.namespace) args.push("--namespace", options.namespace);
-  return runTool(helm, args, cwd);
-}
-function kubectlKustomize(kubectl, dir, cwd) {
-  return runTool(kubectl, ["kustomize", dir], cwd);
-}
-async function renderAll(plan) {
-  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [] };
-  const shown = (dir) => displayPath(plan.cwd, dir);
-  const helm = plan.charts.length > 0 ? findTool("helm") : null;
-  for (const dir of plan.charts) {
-    const command = `helm template ${shown(dir)} | probe-lint -`;
-    if (!helm) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
-      continue;
-    }
-    const own = path7.join(dir, "values.yaml");
-    const valuesFiles = [...fs10.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => path7.resolve(plan.cwd, v2))];
-    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
-    if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path7.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
-  }
-  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
-  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
-  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
-  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
-  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
-  for (const dir of tops) {
-    const files = closures.get(dir);
-    if (!kubectl) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
-      continue;
-    }
-    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
-    if ("error" in result2) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
-      continue;
-    }
-    const entry2 = kustomizationFile(dir) ?? path7.join(dir, "kustomization.yaml");
-    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
-    for (const file of files.resources) outcome.excluded.add(file);
-  }
-  return outcome;
-}
-function cached2(plan, key, render) {
-  if (!plan.cache) return render();
-  let result2 = plan.cache.get(key);
-  if (!result2) plan.cache.set(key, result2 = render());
-  return result2;
-}
-
 // src/run.ts
 async function run(options) {
   const rules = options.rules ?? RULES;
@@ -38052,10 +38372,12 @@ async function readAll(files, overrides) {
   return results;
 }
 async function readOne(file, override) {
-  if (override !== void 0) return { source: decode(file.path, file.absPath, Buffer.from(override, "utf8")) };
+  if (override !== void 0) return { source: fromText(file.path, file.absPath, override) };
   let bytes;
   try {
-    bytes = await fs11.readFile(file.absPath);
+    const read2 = readBounded(file.absPath, MAX_FILE_BYTES);
+    if ("skipped" in read2) return { notice: { file: file.path, line: null, message: `${read2.skipped}; skipped` } };
+    bytes = read2.bytes;
   } catch (error2) {
     const code = error2.code ?? "error";
     return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
@@ -38063,9 +38385,23 @@ async function readOne(file, override) {
   if (bytes.includes(0)) return { notice: { file: file.path, line: null, message: "binary file skipped" } };
   return { source: decode(file.path, file.absPath, bytes) };
 }
-var decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+var strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var lenient = new TextDecoder("utf-8", { ignoreBOM: true });
+var lossy = /* @__PURE__ */ new WeakSet();
 function decode(displayPath2, absPath, bytes) {
-  const text2 = decoder.decode(bytes);
+  let text2;
+  let exact = true;
+  try {
+    text2 = strict.decode(bytes);
+  } catch {
+    text2 = lenient.decode(bytes);
+    exact = false;
+  }
+  const source = fromText(displayPath2, absPath, text2);
+  if (!exact) lossy.add(source);
+  return source;
+}
+function fromText(displayPath2, absPath, text2) {
   const bom = text2.charCodeAt(0) === 65279;
   return { path: displayPath2, absPath, text: bom ? text2.slice(1) : text2, bom };
 }
@@ -38086,11 +38422,9 @@ async function main() {
     helmValues: list("helm-values")
   });
   const report = toReport(result2, VERSION);
-  for (const notice of report.notices) info(`probe-lint: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
+  for (const notice of report.notices) info(noticeLine(notice));
   const sarifFile = getInput("sarif-file") || "probe-lint.sarif";
-  const sarifPath = path9.resolve(cwd, sarifFile);
-  await fs12.mkdir(path9.dirname(sarifPath), { recursive: true });
-  await fs12.writeFile(sarifPath, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
+  await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
   if (getBooleanInput("annotations", { required: false }) !== false) process.stdout.write(formatGithub(report));
   await writeSummary(report, failOn);
   setOutput("sarif-file", sarifFile);
@@ -38131,12 +38465,67 @@ async function writeSummary(report, failOn) {
         { data: "file", header: true },
         { data: "findings", header: true }
       ],
-      ...[...byFile].sort((a, b) => b[1] - a[1]).map(([file, count]) => [escapeHtml(file), String(count)])
+      ...[...byFile].sort((a, b) => b[1] - a[1]).map(([file, count]) => [summaryText(file), String(count)])
     ]);
   }
   await summary.write();
 }
-function escapeHtml(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function noticeLine(notice) {
+  return printable(`probe-lint: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
 }
-main().catch((error2) => setFailed(`probe-lint: ${error2 instanceof Error ? error2.message : String(error2)}`));
+function summaryText(text2) {
+  return printable(text2).replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+async function writeWorkspaceFile(workspace, file, content) {
+  const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
+  const outside = refuse(`its real location is outside the workspace (${workspace})`);
+  const relative = path9.relative(path9.resolve(workspace), path9.resolve(workspace, file));
+  if (relative === "" || relative === ".." || relative.startsWith(`..${path9.sep}`) || path9.isAbsolute(relative)) throw outside;
+  const realWorkspace = await fs11.realpath(workspace);
+  const target = path9.join(realWorkspace, relative);
+  const dir = path9.dirname(target);
+  const inside = async (at2) => {
+    const real = await fs11.realpath(at2).catch(() => null);
+    return real !== null && isInside2(realWorkspace, real);
+  };
+  if (!await inside(await nearestExisting(dir))) throw outside;
+  await fs11.mkdir(dir, { recursive: true });
+  if (!await inside(dir)) throw outside;
+  const existing = await fs11.lstat(target).catch(() => null);
+  if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
+  if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
+  const temporary = path9.join(dir, `.${path9.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await fs11.writeFile(temporary, content, { flag: "wx" });
+    await fs11.rename(temporary, target);
+  } catch (error2) {
+    await fs11.rm(temporary, { force: true });
+    throw error2;
+  }
+  return target;
+}
+function isInside2(root, target) {
+  const rel = path9.relative(root, target);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path9.sep}`) && !path9.isAbsolute(rel);
+}
+async function nearestExisting(dir) {
+  for (let at2 = dir; ; at2 = path9.dirname(at2)) {
+    if (await fs11.lstat(at2).then(() => true, () => false)) return at2;
+    if (path9.dirname(at2) === at2) return at2;
+  }
+}
+function isEntryPoint() {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) main().catch((error2) => setFailed(`probe-lint: ${error2 instanceof Error ? error2.message : String(error2)}`));
+export {
+  noticeLine,
+  summaryText,
+  writeWorkspaceFile
+};
