@@ -36863,9 +36863,21 @@ function read(dir) {
   const file = kustomizationFile(dir);
   return file ? asMap(readTreeFile(file, MAX_KUSTOMIZATION_BYTES)?.roots[0]) ?? null : null;
 }
-function kustomizationFiles(dir, into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() }) {
-  if (into.kustomizations.has(dir)) return into;
-  into.kustomizations.add(dir);
+function kustomizationFiles(dir) {
+  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
+  const pending = [dir];
+  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
+    if (into.kustomizations.has(next)) continue;
+    into.kustomizations.add(next);
+    const own = directReferences(next);
+    for (const file of own.resources) into.resources.add(file);
+    for (const file of own.partial) into.partial.add(file);
+    pending.push(...own.kustomizations);
+  }
+  return into;
+}
+function directReferences(dir) {
+  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
   const root = read(dir);
   if (!root) return into;
   const own = kustomizationFile(dir);
@@ -36875,7 +36887,7 @@ function kustomizationFiles(dir, into = { kustomizations: /* @__PURE__ */ new Se
   for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
     if (isRemote(ref)) continue;
     const target = path2.resolve(dir, ref);
-    if (kustomizationFile(target)) kustomizationFiles(target, into);
+    if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
   const partial = [
@@ -37567,10 +37579,12 @@ async function renderAll(plan) {
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
     else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path4.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
   }
-  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
-  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k2) => k2 !== dir)));
+  const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
+  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
   const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const closures = new Map(tops.map((dir) => [dir, kustomizationFiles(dir)]));
   const kubectl = tops.length > 0 ? findTool("kubectl") : null;
+  for (const { refs } of direct) for (const file of refs.partial) outcome.excluded.add(file);
   for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
   for (const dir of tops) {
     const files = closures.get(dir);

@@ -51,9 +51,24 @@ function read(dir: string): MapNode | null {
 }
 
 /** Everything a kustomization reads, following bases and components; the kustomization files too. */
-export function kustomizationFiles(dir: string, into: KustomizationFiles = { kustomizations: new Set(), resources: new Set(), partial: new Set() }): KustomizationFiles {
-  if (into.kustomizations.has(dir)) return into;
-  into.kustomizations.add(dir);
+export function kustomizationFiles(dir: string): KustomizationFiles {
+  const into: KustomizationFiles = { kustomizations: new Set(), resources: new Set(), partial: new Set() };
+  // A walk with a worklist, not recursion: a chain of thousands of overlays neither overflows the stack nor is read twice.
+  const pending = [dir];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (into.kustomizations.has(next)) continue;
+    into.kustomizations.add(next);
+    const own = directReferences(next);
+    for (const file of own.resources) into.resources.add(file);
+    for (const file of own.partial) into.partial.add(file);
+    pending.push(...own.kustomizations);
+  }
+  return into;
+}
+
+/** What one kustomization file names itself: the kustomizations, resources and partial inputs it reads directly. */
+export function directReferences(dir: string): KustomizationFiles {
+  const into: KustomizationFiles = { kustomizations: new Set(), resources: new Set(), partial: new Set() };
   const root = read(dir);
   if (!root) return into;
   const own = kustomizationFile(dir);
@@ -63,7 +78,7 @@ export function kustomizationFiles(dir: string, into: KustomizationFiles = { kus
   for (const ref of [...strings('resources'), ...strings('bases'), ...strings('components')]) {
     if (isRemote(ref)) continue;
     const target = path.resolve(dir, ref);
-    if (kustomizationFile(target)) kustomizationFiles(target, into);
+    if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
   const partial = [

@@ -5,7 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayPath, type Notice } from './inputs.js';
-import { isComponent, kustomizationFile, kustomizationFiles } from './kustomize.js';
+import { directReferences, isComponent, kustomizationFile, kustomizationFiles } from './kustomize.js';
 import type { RenderedFrom } from './source.js';
 
 /** The executable of that name on PATH, or null. */
@@ -152,10 +152,14 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
     else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, entry: path.join(dir, 'Chart.yaml'), valuesFiles, resources: [] } });
   }
 
-  const closures = new Map(plan.kustomizations.map((dir) => [dir, kustomizationFiles(dir)]));
-  const nested = new Set([...closures].flatMap(([dir, files]) => [...files.kustomizations].filter((k) => k !== dir)));
+  // A kustomization another one names is nested; only the others are rendered. Direct references decide it, and
+  // only the tops' closures are walked: per-kustomization closures were quadratic on a chain of overlays.
+  const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
+  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k) => k !== dir)));
   const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const closures = new Map(tops.map((dir) => [dir, kustomizationFiles(dir)]));
   const kubectl = tops.length > 0 ? findTool('kubectl') : null;
+  for (const { refs } of direct) for (const file of refs.partial) outcome.excluded.add(file);
   for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
   for (const dir of tops) {
     const files = closures.get(dir)!;
