@@ -28149,6 +28149,13 @@ function textOf(node) {
 function mapItems(node) {
   return asSeq(node)?.items.filter((n) => n.kind === "map") ?? [];
 }
+function holdsShared(node) {
+  if (!node) return false;
+  if (node.shared) return true;
+  if (node.kind === "map") return node.entries.some((e) => holdsShared(e.value));
+  if (node.kind === "seq") return node.items.some(holdsShared);
+  return false;
+}
 function entrySpan(e) {
   return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
 }
@@ -29420,7 +29427,7 @@ livenessProbe:
 function startupProbe(edits, liveness, delay) {
   const handler = probeHandler(liveness);
   const container = liveness.container;
-  if (!handler || !liveness.node || liveness.node.flow) return null;
+  if (!handler || !liveness.node || liveness.node.flow || holdsShared(handler.entry.value)) return null;
   const period = liveness.periodSeconds.value;
   const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
   const threshold = Math.ceil(allowed / period);
@@ -36625,7 +36632,12 @@ function parseFull(result2, text2, base) {
       continue;
     }
     if (doc.contents === null || (0, import_yaml.isScalar)(doc.contents) && doc.contents.value === null) continue;
-    const root = new TreeBuilder(doc, base).convert(doc.contents, false);
+    const builder = new TreeBuilder(doc, base);
+    if (builder.unresolved) {
+      addError(result2, { message: `alias *${builder.unresolved.source} has no anchor before it`, span: builder.span(builder.unresolved) });
+      continue;
+    }
+    const root = builder.convert(doc.contents, false);
     const [start, , end] = doc.range;
     addDocument(result2, {
       span: { start: base + start, end: base + end },
@@ -36658,6 +36670,7 @@ var TreeBuilder = class {
         if ((0, import_yaml.isAlias)(node)) {
           const target = latest.get(node.source);
           if (target) this.targets.set(node, target);
+          else this.unresolved ??= node;
         } else if (node.anchor) latest.set(node.anchor, node);
       }
     });
@@ -36666,6 +36679,8 @@ var TreeBuilder = class {
   done = /* @__PURE__ */ new Map();
   /** Each alias's target, found in one walk of the document: `Alias.resolve` walks it again for every alias. */
   targets = /* @__PURE__ */ new Map();
+  /** The first alias that names no anchor before it, if any. */
+  unresolved = null;
   span(node) {
     const range2 = node.range ?? [0, 0, 0];
     return { start: this.base + range2[0], end: this.base + range2[1] };

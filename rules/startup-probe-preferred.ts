@@ -3,7 +3,7 @@ import { merge, type Editor } from '../src/edit.js';
 import { failureWindow, probeHandler } from '../src/facts.js';
 import { PROBE_DEFAULTS, type Probe } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
-import { entrySpan, type MapEntry } from '../src/tree.js';
+import { entrySpan, holdsShared, type MapEntry } from '../src/tree.js';
 
 export default defineRule<{ minDelaySeconds: number }>({
   id: 'startup-probe-preferred',
@@ -55,7 +55,8 @@ livenessProbe:
 function startupProbe(edits: Editor, liveness: Probe, delay: MapEntry): ProposedFix | null {
   const handler = probeHandler(liveness);
   const container = liveness.container;
-  if (!handler || !liveness.node || liveness.node.flow) return null;
+  // The handler's text is copied above the liveness probe: an alias in it would come before its anchor.
+  if (!handler || !liveness.node || liveness.node.flow || holdsShared(handler.entry.value)) return null;
   const period = liveness.periodSeconds.value;
   const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
   const threshold = Math.ceil(allowed / period);

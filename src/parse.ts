@@ -163,7 +163,13 @@ function parseFull(result: ParsedFile, text: string, base: number): void {
     }
     // `---` with nothing after it, or a null: an empty document, as js-yaml's path counts it.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
-    const root = new TreeBuilder(doc, base).convert(doc.contents as YamlNode, false);
+    const builder = new TreeBuilder(doc, base);
+    // An alias with no anchor before it is an error YAML readers (kubectl's included) report; `yaml` only finds it in toJS.
+    if (builder.unresolved) {
+      addError(result, { message: `alias *${builder.unresolved.source} has no anchor before it`, span: builder.span(builder.unresolved) });
+      continue;
+    }
+    const root = builder.convert(doc.contents as YamlNode, false);
     const [start, , end] = doc.range;
     addDocument(result, {
       span: { start: base + start, end: base + end },
@@ -198,6 +204,8 @@ class TreeBuilder {
   private readonly done = new Map<YamlNode, TreeNode>();
   /** Each alias's target, found in one walk of the document: `Alias.resolve` walks it again for every alias. */
   private readonly targets = new Map<Alias, YamlNode>();
+  /** The first alias that names no anchor before it, if any. */
+  unresolved: Alias | null = null;
 
   constructor(
     doc: Document,
@@ -210,12 +218,13 @@ class TreeBuilder {
         if (isAlias(node)) {
           const target = latest.get(node.source);
           if (target) this.targets.set(node, target);
+          else this.unresolved ??= node;
         } else if (node.anchor) latest.set(node.anchor, node);
       },
     });
   }
 
-  private span(node: YamlNode): Span {
+  span(node: YamlNode): Span {
     const range = node.range ?? [0, 0, 0];
     return { start: this.base + range[0], end: this.base + range[1] };
   }

@@ -91,6 +91,15 @@ export function mapItems(node: TreeNode | null | undefined): MapNode[] {
   return asSeq(node)?.items.filter((n): n is MapNode => n.kind === 'map') ?? [];
 }
 
+/** Whether a node or anything under it carries an anchor or is reached through an alias: its text cannot be copied elsewhere as is. */
+export function holdsShared(node: TreeNode | null): boolean {
+  if (!node) return false;
+  if (node.shared) return true;
+  if (node.kind === 'map') return node.entries.some((e) => holdsShared(e.value));
+  if (node.kind === 'seq') return node.items.some(holdsShared);
+  return false;
+}
+
 /** Entry span from the key to the end of the value: what a finding on a written field underlines. */
 export function entrySpan(e: MapEntry): Span {
   return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
