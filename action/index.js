@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path11 && path11[0] !== "/") {
+          path11 = `/${path11}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path11}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path11,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path11, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path11);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path11, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path11,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path11, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path11);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path10 !== "string") {
+        if (typeof path11 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path11)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path11, query) : path11;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request;
+      const { method, path: path11, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path11} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path11;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path11 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path11;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path11 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path11;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path11) {
+      if (typeof path11 !== "string") {
+        return path11;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path11.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path11;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path11);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path11, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path11,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path11,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path11) {
+      for (let i = 0; i < path11.length; ++i) {
+        const code = path11.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path11 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path11 = `/${path11}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path11);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19652,26 +19652,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path10) => {
-      const end = path10.length - 1;
-      const index = path10.lastIndexOf(
+    var basenameOf = (path11) => {
+      const end = path11.length - 1;
+      const index = path11.lastIndexOf(
         SLASH,
-        path10[end] === SLASH ? end - 1 : end
+        path11[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path10 : path10.slice(index + 1);
+      return index < 0 ? path11 : path11.slice(index + 1);
     };
-    var parentOf = (path10) => {
-      if (path10.charCodeAt(0) === SLASH_CODE || path10.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path10.split(SLASH).filter(Boolean);
+    var parentOf = (path11) => {
+      if (path11.charCodeAt(0) === SLASH_CODE || path11.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path11.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path10.length - 1;
-      const cut = path10.lastIndexOf(
+      const end = path11.length - 1;
+      const cut = path11.lastIndexOf(
         SLASH,
-        path10.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path11.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path10.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path11.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -19821,7 +19821,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path10) {
+      testLiteral(path11) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -19830,7 +19830,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path10)) {
+          if (rule.checkRegex.test(path11)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -19850,15 +19850,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path10, mode) {
+      test(path11, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path10) : path10;
+        const basename2 = shortcut ? basenameOf(path11) : path11;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path10
+            shortcut && rule._basenameOnly ? basename2 : path11
           )) {
             const { negative } = rule;
             const ret = {
@@ -19880,17 +19880,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path10, originalPath, doThrow) => {
-      if (!isString(path10)) {
+    var checkPath = (path11, originalPath, doThrow) => {
+      if (!isString(path11)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path10) {
+      if (!path11) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path10)) {
+      if (checkPath.isNotRelative(path11)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -19899,25 +19899,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path10) => {
-      const first = path10.charCodeAt(0);
+    var isNotRelative = (path11) => {
+      const first = path11.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path10.length === 1) {
+      if (path11.length === 1) {
         return true;
       }
-      const second = path10.charCodeAt(1);
+      const second = path11.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path10.length === 2 || path10.charCodeAt(2) === SLASH_CODE;
+      return path11.length === 2 || path11.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -19948,58 +19948,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache2, path10) {
+      _test(originalPath, cache2, path11) {
         checkPath(
-          path10,
+          path11,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path10 ? this._t(path10, cache2) : {
+        return path11 ? this._t(path11, cache2) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path10 = convertPath(target);
-        if (!path10 || path10.charCodeAt(path10.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path10);
+        const path11 = convertPath(target);
+        if (!path11 || path11.charCodeAt(path11.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path11);
         }
-        const dir = this._t(path10, this._testCache);
+        const dir = this._t(path11, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path10);
+        const literal = this._rules.testLiteral(path11);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path10, cache2) {
-        if (path10 in cache2) {
-          return cache2[path10];
+      _t(path11, cache2) {
+        if (path11 in cache2) {
+          return cache2[path11];
         }
-        const parentPath = parentOf(path10);
+        const parentPath = parentOf(path11);
         const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path10] = parent && parent.ignored ? parent : this._rules.test(path10, MODE_IGNORE);
+        return cache2[path11] = parent && parent.ignored ? parent : this._rules.test(path11, MODE_IGNORE);
       }
-      ignores(path10) {
-        return this._test(path10, this._ignoreCache, convertPath(path10)).ignored;
+      ignores(path11) {
+        return this._test(path11, this._ignoreCache, convertPath(path11)).ignored;
       }
       createFilter() {
-        return (path10) => !this.ignores(path10);
+        return (path11) => !this.ignores(path11);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path10) {
-        return this._test(path10, this._testCache, convertPath(path10));
+      test(path11) {
+        return this._test(path11, this._testCache, convertPath(path11));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path10) => checkPath(convertPath(path10), path10, RETURN_FALSE);
+    var isPathValid = (path11) => checkPath(convertPath(path11), path11, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path10) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path10) || isNotRelative(path10);
+      checkPath.isNotRelative = (path11) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path11) || isNotRelative(path11);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20091,17 +20091,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path11) {
+      const ctrl = callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visit_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path10);
+            const ci2 = visit_(i, node.items[i], visitor, path11);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20112,13 +20112,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = visit_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20139,17 +20139,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path11) {
+      const ctrl = await callVisitor(key, node, visitor, path11);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path11, ctrl);
+        return visitAsync_(key, ctrl, visitor, path11);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path11 = Object.freeze(path11.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path11);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20160,13 +20160,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path11 = Object.freeze(path11.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path11);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path11);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20193,23 +20193,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path11) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path11);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path11);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path11);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path11);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path11);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path11);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path11, node) {
+      const parent = path11[path11.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20821,10 +20821,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path10, value) {
+    function collectionFromPath(schema2, path11, value) {
       let v2 = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k2 = path10[i];
+      for (let i = path11.length - 1; i >= 0; --i) {
+        const k2 = path11[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -20843,7 +20843,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20873,11 +20873,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path11, value) {
+        if (isEmptyPath(path11))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path11;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20891,8 +20891,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20906,8 +20906,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path11, keepScalar) {
+        const [key, ...rest] = path11;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20925,8 +20925,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path11) {
+        const [key, ...rest] = path11;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20936,8 +20936,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path11, value) {
+        const [key, ...rest] = path11;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -23452,9 +23452,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path11, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path11, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23529,14 +23529,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path11) {
+        if (Collection.isEmptyPath(path11)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23551,10 +23551,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path11, keepScalar) {
+        if (Collection.isEmptyPath(path11))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23565,10 +23565,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path11) {
+        if (Collection.isEmptyPath(path11))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23585,13 +23585,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path11, value) {
+        if (Collection.isEmptyPath(path11)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path11, value);
         }
       }
       /**
@@ -25552,9 +25552,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path10) => {
+    visit2.itemAtPath = (cst, path11) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path11) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25563,23 +25563,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path10) => {
-      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit2.parentCollection = (cst, path11) => {
+      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
+      const field = path11[path11.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path11, item, visitor) {
+      let ctrl = visitor(item, path11);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -25590,10 +25590,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path11);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs12, sep: [] });
+                map2.items.push({ start, key: fs13, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               } else {
-                Object.assign(it2, { key: fs12, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs12, sep: [] });
+                fc.items.push({ start: [], key: fs13, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               else
-                Object.assign(it2, { key: fs12, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27345,10 +27345,30 @@ var require_dist = __commonJS({
 });
 
 // src/action.ts
-import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
-import fs11 from "node:fs/promises";
-import path9 from "node:path";
+import fs12 from "node:fs/promises";
+import path10 from "node:path";
+
+// src/files.ts
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+function isInside(root, target) {
+  const rel = path.relative(root, target);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+async function createTempBeside(target, tag) {
+  for (let attempt = 1; ; attempt++) {
+    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${randomBytes(8).toString("hex")}.tmp`);
+    try {
+      return { path: candidate, handle: await fs.open(candidate, "wx", 384) };
+    } catch (error2) {
+      if (error2.code !== "EEXIST" || attempt === 5) throw error2;
+    }
+  }
+}
+
+// src/action.ts
 import { pathToFileURL } from "node:url";
 
 // node_modules/@actions/core/lib/command.js
@@ -27424,17 +27444,17 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 import * as crypto from "crypto";
-import * as fs from "fs";
+import * as fs2 from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!fs.existsSync(filePath)) {
+  if (!fs2.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  fs2.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
@@ -27797,10 +27817,10 @@ var summary = _summary;
 import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+import * as fs3 from "fs";
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs3.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
+var READONLY = fs3.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
 var IS_WINDOWS2 = process.platform === "win32";
@@ -28132,9 +28152,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path10) {
+function mapAt(map2, ...path11) {
   let at2 = map2;
-  for (const key of path10) at2 = asMap(child(at2, key));
+  for (const key of path11) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -28188,8 +28208,8 @@ function describeHandler(handler) {
       return `the command ${JSON.stringify(handler.command.value.join(" "))}`;
   }
 }
-function normalPath(path10) {
-  return path10.startsWith("/") ? path10 : `/${path10}`;
+function normalPath(path11) {
+  return path11.startsWith("/") ? path11 : `/${path11}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -28287,10 +28307,10 @@ livenessProbe:
     let subject = null;
     let at2 = handler.entry;
     if (handler.kind === "httpGet") {
-      const path10 = handler.path;
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path10.value))) {
-        subject = `path ${path10.value}`;
-        at2 = path10.entry ?? handler.entry;
+      const path11 = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path11.value))) {
+        subject = `path ${path11.value}`;
+        at2 = path11.entry ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
       const command = handler.command;
@@ -29635,7 +29655,7 @@ function formatGithub(report) {
 
 // src/format/sarif.ts
 import { createHash } from "node:crypto";
-import path from "node:path";
+import path2 from "node:path";
 
 // src/rule-docs.ts
 function ruleMarkdown(rule) {
@@ -29794,7 +29814,7 @@ function plainText(markdown) {
   return markdown.replace(/`/g, "");
 }
 function relativePath(root, absPath) {
-  return path.relative(root, absPath).split(path.sep).join("/");
+  return path2.relative(root, absPath).split(path2.sep).join("/");
 }
 function uriReference(relative) {
   return relative.split("/").map(encodeURIComponent).join("/");
@@ -29859,8 +29879,8 @@ function notification(notice) {
 
 // src/inputs.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
-import fs6 from "node:fs/promises";
-import path3 from "node:path";
+import fs7 from "node:fs/promises";
+import path4 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
 import { fileURLToPath as yn } from "node:url";
@@ -31155,9 +31175,9 @@ var wt = Fi("lru-cache");
 var _i = typeof performance == "object" && performance && typeof performance.now == "function" ? performance : Date;
 var ke = () => M.hasSubscribers || wt.hasSubscribers;
 var us = /* @__PURE__ */ new Set();
-var fs3 = typeof process == "object" && process ? process : {};
+var fs4 = typeof process == "object" && process ? process : {};
 var Di = (r7, t, e, s) => {
-  typeof fs3.emitWarning == "function" ? fs3.emitWarning(r7, t, e, s) : console.error(`[${e}] ${t}: ${r7}`);
+  typeof fs4.emitWarning == "function" ? fs4.emitWarning(r7, t, e, s) : console.error(`[${e}] ${t}: ${r7}`);
 };
 var Ni = (r7) => !us.has(r7);
 var V = (r7) => !!r7 && r7 === Math.floor(r7) && r7 > 0 && isFinite(r7);
@@ -33426,11 +33446,11 @@ Ns.glob = Ns;
 var import_ignore = __toESM(require_ignore(), 1);
 
 // src/kustomize.ts
-import fs5 from "node:fs";
-import path2 from "node:path";
+import fs6 from "node:fs";
+import path3 from "node:path";
 
 // src/tree-files.ts
-import fs4 from "node:fs";
+import fs5 from "node:fs";
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -36775,7 +36795,7 @@ function commentsOf(text2) {
 
 // src/tree-files.ts
 var MAX_FILE_BYTES = 64 * 1024 * 1024;
-var OPEN_FLAGS = fs4.constants.O_RDONLY | (fs4.constants.O_NONBLOCK ?? 0);
+var OPEN_FLAGS = fs5.constants.O_RDONLY | (fs5.constants.O_NONBLOCK ?? 0);
 function mebibytes(bytes) {
   const mib = Math.ceil(bytes / (1024 * 1024) * 10) / 10;
   return `${mib} MiB`;
@@ -36793,11 +36813,11 @@ function fileProblem(stat2, limit) {
   return null;
 }
 function readBounded(absPath, limit) {
-  const before = fileProblem(fs4.statSync(absPath), limit);
+  const before = fileProblem(fs5.statSync(absPath), limit);
   if (before) return { skipped: before };
-  const fd = fs4.openSync(absPath, OPEN_FLAGS);
+  const fd = fs5.openSync(absPath, OPEN_FLAGS);
   try {
-    const stat2 = fs4.fstatSync(fd);
+    const stat2 = fs5.fstatSync(fd);
     const problem = fileProblem(stat2, limit);
     if (problem) return { skipped: problem };
     let buffer = Buffer.allocUnsafe(Math.min(stat2.size, limit) + 1);
@@ -36807,19 +36827,19 @@ function readBounded(absPath, limit) {
         if (total > limit) return { skipped: `larger than ${mebibytes(limit)}` };
         buffer = Buffer.concat([buffer], Math.min(buffer.length * 2, limit + 1));
       }
-      const read2 = fs4.readSync(fd, buffer, total, buffer.length - total, null);
+      const read2 = fs5.readSync(fd, buffer, total, buffer.length - total, null);
       if (read2 === 0) return { bytes: buffer.subarray(0, total) };
       total += read2;
     }
   } finally {
-    fs4.closeSync(fd);
+    fs5.closeSync(fd);
   }
 }
 var cache = /* @__PURE__ */ new Map();
 function cached(absPath, limit) {
   let stamp;
   try {
-    const stat2 = fs4.statSync(absPath);
+    const stat2 = fs5.statSync(absPath);
     stamp = `${stat2.mtimeMs}:${stat2.size}:${limit}`;
   } catch {
     return null;
@@ -36856,14 +36876,14 @@ var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomiza
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path2.join(dir, name);
+    const file = path3.join(dir, name);
     if (isRegularFile(file)) return file;
   }
   return null;
 }
 function isRegularFile(file) {
   try {
-    return fs5.statSync(file).isFile();
+    return fs6.statSync(file).isFile();
   } catch {
     return false;
   }
@@ -36901,7 +36921,7 @@ function directReferences(dir) {
   const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
   for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
     if (isRemote(ref)) continue;
-    const target = path2.resolve(dir, ref);
+    const target = path3.resolve(dir, ref);
     if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
@@ -36916,7 +36936,7 @@ function directReferences(dir) {
     ...strings2("generators"),
     ...strings2("validators")
   ];
-  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path2.resolve(dir, ref));
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path3.resolve(dir, ref));
   return into;
 }
 
@@ -36926,8 +36946,8 @@ var UsageError = class extends Error {
 var YAML_FILE = /\.(ya?ml|json)$/i;
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function displayPath(cwd, absPath) {
-  const rel = path3.relative(cwd, absPath);
-  return (rel === "" ? "." : rel).split(path3.sep).join("/");
+  const rel = path4.relative(cwd, absPath);
+  return (rel === "" ? "." : rel).split(path4.sep).join("/");
 }
 async function collectInputs(args, cwd, ignoreLists) {
   const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
@@ -36955,8 +36975,8 @@ async function collectInputs(args, cwd, ignoreLists) {
       inputs.stdin = true;
       continue;
     }
-    const abs = path3.resolve(cwd, arg);
-    const stat2 = await fs6.stat(abs).catch(() => null);
+    const abs = path4.resolve(cwd, arg);
+    const stat2 = await fs7.stat(abs).catch(() => null);
     if (stat2?.isDirectory()) await walk(abs, sink, true);
     else if (stat2) await addNamedFile(abs, sink);
     else if (je(arg, { windowsPathsNoEscape: true })) await addGlob(arg, cwd, sink);
@@ -36971,17 +36991,17 @@ async function collectInputs(args, cwd, ignoreLists) {
 async function addNamedFile(abs, sink) {
   const chart = await chartOf(abs);
   if (chart) return sink.addChart(chart);
-  await addKustomizationOf(path3.dirname(abs), sink);
+  await addKustomizationOf(path4.dirname(abs), sink);
   if (readable(abs, sink)) sink.addFile(abs);
 }
 async function addGlob(pattern, cwd, sink) {
   const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
   if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(pattern)}`);
-  const root = await fs6.realpath(globRoot(pattern, cwd)).catch(() => null);
+  const root = await fs7.realpath(globRoot(pattern, cwd)).catch(() => null);
   for (const match of matches.sort()) {
-    const real = await fs6.realpath(match).catch(() => null);
+    const real = await fs7.realpath(match).catch(() => null);
     if (!root || !real || !isInside(root, real)) continue;
-    const stat2 = await fs6.stat(real).catch(() => null);
+    const stat2 = await fs7.stat(real).catch(() => null);
     if (stat2?.isDirectory()) await walk(match, sink, false);
     else if (YAML_FILE.test(match)) {
       const chart = await chartOf(match);
@@ -36996,7 +37016,7 @@ function globRoot(pattern, cwd) {
     if (je(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
     fixed.push(segment);
   }
-  return path3.resolve(cwd, fixed.join("/"));
+  return path4.resolve(cwd, fixed.join("/"));
 }
 function readable(abs, sink) {
   let stat2;
@@ -37011,8 +37031,8 @@ function readable(abs, sink) {
 }
 async function addKustomizationOf(dir, sink) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path3.join(dir, name);
-    const stat2 = await fs6.stat(file).catch(() => null);
+    const file = path4.join(dir, name);
+    const stat2 = await fs7.stat(file).catch(() => null);
     if (!stat2 || stat2.isDirectory()) continue;
     const problem = fileProblem(stat2, MAX_KUSTOMIZATION_BYTES);
     if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
@@ -37021,17 +37041,17 @@ async function addKustomizationOf(dir, sink) {
   }
 }
 function chartOf(file) {
-  return chartContaining(path3.dirname(file));
+  return chartContaining(path4.dirname(file));
 }
 async function chartContaining(start) {
   for (const dir of ancestors(start)) {
-    if (await exists2(path3.join(dir, "Chart.yaml"))) return dir;
-    if (await exists2(path3.join(dir, ".git"))) return null;
+    if (await exists2(path4.join(dir, "Chart.yaml"))) return dir;
+    if (await exists2(path4.join(dir, ".git"))) return null;
   }
   return null;
 }
 async function exists2(p) {
-  return fs6.access(p).then(
+  return fs7.access(p).then(
     () => true,
     () => false
   );
@@ -37040,7 +37060,7 @@ function gitIgnore(base, patterns) {
   return { base, patterns, rules: (0, import_ignore.default)().add(patterns) };
 }
 async function walk(root, sink, named) {
-  const realRoot = await fs6.realpath(root);
+  const realRoot = await fs7.realpath(root);
   const visited = /* @__PURE__ */ new Set();
   const chartAbove = await chartContaining(root);
   if (chartAbove) {
@@ -37055,7 +37075,7 @@ async function walk(root, sink, named) {
     visited.add(real);
     let entries;
     try {
-      entries = await fs6.readdir(dir, { withFileTypes: true });
+      entries = await fs7.readdir(dir, { withFileTypes: true });
     } catch {
       return [];
     }
@@ -37069,14 +37089,14 @@ async function walk(root, sink, named) {
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const found = await Promise.all(
       entries.map(async (e) => {
-        const abs = path3.join(dir, e.name);
-        let target = path3.join(real, e.name);
+        const abs = path4.join(dir, e.name);
+        let target = path4.join(real, e.name);
         let isDir = e.isDirectory();
         if (e.isSymbolicLink()) {
-          const resolved = await fs6.realpath(abs).catch(() => null);
+          const resolved = await fs7.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
           target = resolved;
-          isDir = Boolean((await fs6.stat(resolved).catch(() => null))?.isDirectory());
+          isDir = Boolean((await fs7.stat(resolved).catch(() => null))?.isDirectory());
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
         if (!isDir && !YAML_FILE.test(e.name)) return [];
@@ -37094,13 +37114,10 @@ function exempting(list2, dir) {
   if (rel === null || !list2.rules.ignores(`${rel}/`)) return list2;
   return gitIgnore(list2.base, list2.patterns.filter((pattern) => !(0, import_ignore.default)().add(pattern).ignores(`${rel}/`)));
 }
-function isInside(root, target) {
-  return path3.resolve(root) === path3.resolve(target) || relativeBelow(root, target) !== null;
-}
 function relativeBelow(base, abs) {
-  const rel = path3.relative(base, abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path3.sep}`) || path3.isAbsolute(rel)) return null;
-  return rel.split(path3.sep).join("/");
+  const rel = path4.relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path4.sep}`) || path4.isAbsolute(rel)) return null;
+  return rel.split(path4.sep).join("/");
 }
 function isIgnored(ignores, abs, dir) {
   return ignores.some(({ base, rules }) => {
@@ -37110,7 +37127,7 @@ function isIgnored(ignores, abs, dir) {
 }
 var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
 async function readGitignore(dir, sink) {
-  const file = path3.join(dir, ".gitignore");
+  const file = path4.join(dir, ".gitignore");
   let read2;
   try {
     read2 = readBounded(file, MAX_GITIGNORE_BYTES);
@@ -37125,7 +37142,7 @@ async function readGitignore(dir, sink) {
 }
 async function ancestorGitignores(root, sink) {
   const above = ancestors(root);
-  const top = above.findIndex((dir) => existsSync2(path3.join(dir, ".git")));
+  const top = above.findIndex((dir) => existsSync2(path4.join(dir, ".git")));
   if (top === -1) return [];
   const found = await Promise.all(
     above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink))
@@ -37134,17 +37151,17 @@ async function ancestorGitignores(root, sink) {
 }
 function ancestors(dir) {
   const out = [];
-  for (let at2 = path3.resolve(dir); ; at2 = path3.dirname(at2)) {
+  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
     out.push(at2);
-    if (path3.dirname(at2) === at2) return out;
+    if (path4.dirname(at2) === at2) return out;
   }
 }
 function repositoryRoot(dir) {
-  return ancestors(dir).find((at2) => existsSync2(path3.join(at2, ".git"))) ?? path3.resolve(dir);
+  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? path4.resolve(dir);
 }
 
 // src/run.ts
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/build-model.ts
 function buildModel(files) {
@@ -37398,7 +37415,7 @@ function ingressBackends(object) {
   const spec = mapAt(object.node, "spec");
   const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
   for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path10 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path10, "backend"));
+    for (const path11 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path11, "backend"));
   }
   return backends.flatMap((b) => {
     const v1 = mapAt(b, "service");
@@ -37514,18 +37531,18 @@ function byLocation(a, b) {
 }
 
 // src/config.ts
-import fs8 from "node:fs";
-import path5 from "node:path";
+import fs9 from "node:fs";
+import path6 from "node:path";
 
 // src/render.ts
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
-import fs7 from "node:fs";
-import path4 from "node:path";
+import fs8 from "node:fs";
+import path5 from "node:path";
 function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path4.delimiter)) {
+  for (const dir of (process.env.PATH ?? "").split(path5.delimiter)) {
     if (!dir) continue;
-    const candidate = path4.join(dir, name);
+    const candidate = path5.join(dir, name);
     try {
       accessSync(candidate, constants3.X_OK);
       return candidate;
@@ -37562,7 +37579,7 @@ function helmOptionsProblem(options, cwd) {
   return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ?? null;
 }
 function operand(cwd, file) {
-  return path4.resolve(cwd, file);
+  return path5.resolve(cwd, file);
 }
 function helmTemplate(helm, chartDir, options, cwd) {
   const args = ["template", ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
@@ -37588,11 +37605,11 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${refused}` });
       continue;
     }
-    const own = path4.join(dir, "values.yaml");
-    const valuesFiles = [...fs7.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => operand(plan.cwd, v2))];
+    const own = path5.join(dir, "values.yaml");
+    const valuesFiles = [...fs8.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => operand(plan.cwd, v2))];
     const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
     if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path4.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path5.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
   }
   const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
   const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
@@ -37612,7 +37629,7 @@ async function renderAll(plan) {
       outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
       continue;
     }
-    const entry2 = kustomizationFile(dir) ?? path4.join(dir, "kustomization.yaml");
+    const entry2 = kustomizationFile(dir) ?? path5.join(dir, "kustomization.yaml");
     outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }
@@ -37640,10 +37657,10 @@ function defaultConfig(cwd) {
 function findConfig(dir) {
   for (const at2 of ancestors(dir)) {
     for (const name of CONFIG_NAMES) {
-      const candidate = path5.join(at2, name);
-      if (fs8.existsSync(candidate)) return candidate;
+      const candidate = path6.join(at2, name);
+      if (fs9.existsSync(candidate)) return candidate;
     }
-    if (fs8.existsSync(path5.join(at2, ".git"))) return null;
+    if (fs9.existsSync(path6.join(at2, ".git"))) return null;
   }
   return null;
 }
@@ -37665,7 +37682,7 @@ function loadConfig(file, rules, shownAs = file) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
     throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
   }
-  const config = defaultConfig(path5.dirname(file));
+  const config = defaultConfig(path6.dirname(file));
   config.file = file;
   const root = parsed.documents[0]?.root ?? null;
   if (root === null) return config;
@@ -37689,7 +37706,7 @@ function loadConfig(file, rules, shownAs = file) {
         }
         break;
       case "helm":
-        config.helm = helmConfig(value, path5.dirname(file), fail);
+        config.helm = helmConfig(value, path6.dirname(file), fail);
         break;
       default:
         fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
@@ -37705,7 +37722,7 @@ function helmConfig(node, configDir, fail) {
     if (h.key === "values") {
       const list2 = at2.kind === "seq" ? at2.items : [];
       helm.values = stringList(at2, keyPath, fail).map((v2, i) => {
-        const file = path5.resolve(configDir, v2);
+        const file = path6.resolve(configDir, v2);
         const problem = valuesFileProblem(file);
         return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
       });
@@ -37916,12 +37933,12 @@ function unused(all, input) {
 }
 
 // src/attach-sources.ts
-import fs10 from "node:fs";
-import path7 from "node:path";
+import fs11 from "node:fs";
+import path8 from "node:path";
 
 // src/helm-source.ts
-import fs9 from "node:fs";
-import path6 from "node:path";
+import fs10 from "node:fs";
+import path7 from "node:path";
 function keyPathAt(root, offset) {
   const steps2 = [];
   let node = root;
@@ -37985,7 +38002,7 @@ function childColumn(region, dashes) {
   return best;
 }
 function locateInTemplate(chart, templateRel, steps2) {
-  const file = path6.join(chart.dir, templateRel);
+  const file = path7.join(chart.dir, templateRel);
   const text2 = readTextFile(file);
   if (text2 === null) return null;
   const all = lines(text2);
@@ -38088,10 +38105,10 @@ function findDefine(chart, name) {
   let defines = defineCache.get(chart.dir);
   if (!defines) {
     defines = /* @__PURE__ */ new Map();
-    const dir = path6.join(chart.dir, "templates");
-    const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
+    const dir = path7.join(chart.dir, "templates");
+    const files = fs10.existsSync(dir) ? fs10.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
-      const file = path6.join(dir, rel);
+      const file = path7.join(dir, rel);
       const all = lines(readTextFile(file) ?? "");
       all.forEach((line, at2) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
@@ -38142,15 +38159,15 @@ function findValues(files, key) {
 // src/attach-sources.ts
 function chartFor(file, chartName, cwd) {
   if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.valuesFiles };
-  const near = file.absPath ? path7.dirname(file.absPath) : cwd;
+  const near = file.absPath ? path8.dirname(file.absPath) : cwd;
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
-    for (const dir of [path7.join(base, chartName), path7.join(base, "charts", chartName), base]) {
-      const chartFile = path7.join(dir, "Chart.yaml");
-      if (!fs10.existsSync(chartFile)) continue;
+    for (const dir of [path8.join(base, chartName), path8.join(base, "charts", chartName), base]) {
+      const chartFile = path8.join(dir, "Chart.yaml");
+      if (!fs11.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
-      const values = path7.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
+      const values = path8.join(dir, "values.yaml");
+      return { dir, valuesFiles: fs11.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -38159,7 +38176,7 @@ function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
   const chartFound = (file, template) => {
     const name = template.split("/")[0] ?? "";
-    const key = `${path7.dirname(file.absPath)}\0${name}`;
+    const key = `${path8.dirname(file.absPath)}\0${name}`;
     if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
     return found.get(key);
   };
@@ -38378,7 +38395,7 @@ async function run(options) {
   };
 }
 function resolveConfig(options, rules) {
-  const file = options.configFile ? path8.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
+  const file = options.configFile ? path9.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
   const config = file ? loadConfig(file, rules, displayPath(options.cwd, file)) : defaultConfig(options.cwd);
   applyRuleFlags(config, options.ruleFlags ?? [], rules);
   if (options.kubernetesVersion !== void 0) {
@@ -38508,39 +38525,40 @@ function summaryText(text2) {
 async function writeWorkspaceFile(workspace, file, content) {
   const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
-  const relative = path9.relative(path9.resolve(workspace), path9.resolve(workspace, file));
-  if (relative === "" || relative === ".." || relative.startsWith(`..${path9.sep}`) || path9.isAbsolute(relative)) throw outside;
-  const realWorkspace = await fs11.realpath(workspace);
-  const target = path9.join(realWorkspace, relative);
-  const dir = path9.dirname(target);
+  const relative = path10.relative(path10.resolve(workspace), path10.resolve(workspace, file));
+  if (relative === "" || !isInside(path10.resolve(workspace), path10.resolve(workspace, file))) throw outside;
+  const realWorkspace = await fs12.realpath(workspace);
+  const target = path10.join(realWorkspace, relative);
+  const dir = path10.dirname(target);
   const inside = async (at2) => {
-    const real = await fs11.realpath(at2).catch(() => null);
-    return real !== null && isInside2(realWorkspace, real);
+    const real = await fs12.realpath(at2).catch(() => null);
+    return real !== null && isInside(realWorkspace, real);
   };
   if (!await inside(await nearestExisting(dir))) throw outside;
-  await fs11.mkdir(dir, { recursive: true });
+  await fs12.mkdir(dir, { recursive: true });
   if (!await inside(dir)) throw outside;
-  const existing = await fs11.lstat(target).catch(() => null);
+  const existing = await fs12.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
-  const temporary = path9.join(dir, `.${path9.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = await createTempBeside(target, "probe-lint");
   try {
-    await fs11.writeFile(temporary, content, { flag: "wx" });
-    await fs11.rename(temporary, target);
+    try {
+      await temporary.handle.writeFile(content);
+      await temporary.handle.chmod(420);
+    } finally {
+      await temporary.handle.close();
+    }
+    await fs12.rename(temporary.path, target);
   } catch (error2) {
-    await fs11.rm(temporary, { force: true });
+    await fs12.rm(temporary.path, { force: true });
     throw error2;
   }
   return target;
 }
-function isInside2(root, target) {
-  const rel = path9.relative(root, target);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${path9.sep}`) && !path9.isAbsolute(rel);
-}
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path9.dirname(at2)) {
-    if (await fs11.lstat(at2).then(() => true, () => false)) return at2;
-    if (path9.dirname(at2) === at2) return at2;
+  for (let at2 = dir; ; at2 = path10.dirname(at2)) {
+    if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
+    if (path10.dirname(at2) === at2) return at2;
   }
 }
 function isEntryPoint() {

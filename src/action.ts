@@ -3,10 +3,10 @@
 // writes may hold file names and values from the repository under review:
 // log lines cannot start a workflow command, the summary cannot inject markup,
 // and the SARIF file is written only as a new file inside the workspace.
-import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createTempBeside, isInside } from './files.js';
 import { pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
 import { RULES } from '../rules/index.js';
@@ -120,7 +120,7 @@ export async function writeWorkspaceFile(workspace: string, file: string, conten
   const refuse = (why: string): Error => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
   const relative = path.relative(path.resolve(workspace), path.resolve(workspace, file));
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) throw outside;
+  if (relative === '' || !isInside(path.resolve(workspace), path.resolve(workspace, file))) throw outside;
   const realWorkspace = await fs.realpath(workspace);
   const target = path.join(realWorkspace, relative);
   const dir = path.dirname(target);
@@ -135,21 +135,23 @@ export async function writeWorkspaceFile(workspace: string, file: string, conten
   const existing = await fs.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse('it is a symlink; the SARIF file must be a new or regular file inside the workspace');
   if (existing && !existing.isFile()) throw refuse('it exists and is not a regular file');
-  const temporary = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = await createTempBeside(target, 'probe-lint');
   try {
-    await fs.writeFile(temporary, content, { flag: 'wx' });
-    await fs.rename(temporary, target);
+    try {
+      await temporary.handle.writeFile(content);
+      // 0600 while written; a SARIF log is for the next step and the upload, which read it as the runner's user.
+      await temporary.handle.chmod(0o644);
+    } finally {
+      await temporary.handle.close();
+    }
+    await fs.rename(temporary.path, target);
   } catch (error) {
-    await fs.rm(temporary, { force: true });
+    await fs.rm(temporary.path, { force: true });
     throw error;
   }
   return target;
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 /** The directory itself or the nearest of its ancestors that exists. */
 async function nearestExisting(dir: string): Promise<string> {

@@ -7,9 +7,9 @@
 // names it is linted under, and only inside the linted tree), and a file that
 // changed on disk since it was read, or cannot be written, is left alone and
 // reported while the others are written.
-import { randomBytes } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { createTempBeside, isInside } from './files.js';
 import { diffLines, formatPatch, type Change, type StructuredPatchHunk } from 'diff';
 import { applyEdits, type TextEdit } from './edit.js';
 import type { Notice } from './inputs.js';
@@ -214,10 +214,6 @@ function whyNotFixable(file: SourceFile, real: RealFiles): string | null {
   return null;
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /** The fixed texts for the next lint, under every name their real file is linted by. */
 function underEveryName(texts: ReadonlyMap<string, string>, real: RealFiles): Map<string, string> {
@@ -391,7 +387,7 @@ export async function writeFixed(files: readonly FixedFile[], replace: ReplaceFi
  */
 export async function replaceFile(target: string, bytes: Buffer, expected: Buffer): Promise<string | null> {
   const { mode, uid, gid } = await fs.stat(target);
-  const temp = await createTemp(target);
+  const temp = await createTempBeside(target, 'probe-lint');
   try {
     try {
       await temp.handle.writeFile(bytes);
@@ -410,18 +406,6 @@ export async function replaceFile(target: string, bytes: Buffer, expected: Buffe
   } catch (error) {
     await fs.rm(temp.path, { force: true });
     throw error;
-  }
-}
-
-async function createTemp(target: string): Promise<{ path: string; handle: FileHandle }> {
-  for (let attempt = 1; ; attempt++) {
-    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.probe-lint-${randomBytes(8).toString('hex')}.tmp`);
-    try {
-      // Readable by the owner only until it has the target's mode.
-      return { path: candidate, handle: await fs.open(candidate, 'wx', 0o600) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt === 5) throw error;
-    }
   }
 }
 

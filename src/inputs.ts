@@ -10,6 +10,7 @@ import { glob, hasMagic } from 'glob';
 import ignore, { type Ignore } from 'ignore';
 import { KUSTOMIZATION_NAMES, MAX_KUSTOMIZATION_BYTES } from './kustomize.js';
 import { fileProblem, MAX_FILE_BYTES, readBounded } from './tree-files.js';
+import { isInside } from './files.js';
 
 export interface InputFile {
   absPath: string;
@@ -262,10 +263,6 @@ function exempting(list: GitIgnore, dir: string): GitIgnore {
   const rel = relativeBelow(list.base, dir);
   if (rel === null || !list.rules.ignores(`${rel}/`)) return list;
   return gitIgnore(list.base, list.patterns.filter((pattern) => !ignore().add(pattern).ignores(`${rel}/`)));
-}
-
-function isInside(root: string, target: string): boolean {
-  return path.resolve(root) === path.resolve(target) || relativeBelow(root, target) !== null;
 }
 
 /** `abs` relative to `base` with `/` separators; null unless it is strictly below `base`. */
