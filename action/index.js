@@ -28015,9 +28015,16 @@ function buildRouting(model) {
   }
   for (const routing of found.values()) {
     routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
-    routing.certain = routing.serves && [...routing.routes, ...routing.exposures.map((e) => e.route)].some((r7) => r7.containerPort !== null);
+    routing.certain = routing.serves && trafficRoutes(routing).some((r7) => r7.containerPort !== null);
   }
   return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
+}
+function trafficRoutes(routing) {
+  return [...routing.routes, ...routing.exposures.map((e) => e.route)];
+}
+function frontNames(routing, kinds = () => true) {
+  const fronts = routing.exposures.map((e) => e.backend.object.ref).filter((ref) => kinds(ref.kind));
+  return [...new Set(fronts.map((ref) => `${ref.kind} "${ref.name ?? "?"}"`))];
 }
 function routedServices(routing) {
   const certain = routing.routes.filter((r7) => r7.containerPort !== null);
@@ -28755,11 +28762,8 @@ function alwaysAlone(workload) {
   return kind === "StatefulSet" || kind === "ReplicationController" || kind === "ReplicaSet" || kind === "Deployment" && workload.strategy === "Recreate";
 }
 function senders(routing) {
-  const fronts = (kind) => [
-    ...new Set(routing.exposures.filter((e) => kind(e.backend.object.ref.kind)).map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))
-  ];
-  const ingresses = fronts((k2) => k2 === "Ingress");
-  const routes = fronts((k2) => k2 !== "Ingress");
+  const ingresses = frontNames(routing, (k2) => k2 === "Ingress");
+  const routes = frontNames(routing, (k2) => k2 !== "Ingress");
   const proxied = servicesText({ ...routing, routes: routing.routes.filter((r7) => !r7.service.headless) });
   const headless = servicesText({ ...routing, routes: routing.routes.filter((r7) => r7.service.headless) });
   return [
@@ -29385,15 +29389,15 @@ readinessProbe:
 function sendersText(routing) {
   const services = servicesText(routing);
   if (services) return services;
-  const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? "?"}"`))];
+  const fronts = frontNames(routing);
   return { text: fronts.join(" and "), plural: fronts.length > 1 };
 }
 function guessedPorts(routing) {
-  const numbers = [...routing.routes, ...routing.exposures.map((e) => e.route)].flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]);
+  const numbers = trafficRoutes(routing).flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]);
   return [...new Set(numbers)].join(", ");
 }
 function tcpReadinessProbe(edits, container, routing) {
-  const route = [...routing.routes, ...routing.exposures.map((e) => e.route)].find((r7) => r7.containerPort && r7.containerPort.protocol === "TCP");
+  const route = trafficRoutes(routing).find((r7) => r7.containerPort && r7.containerPort.protocol === "TCP");
   const declared = route?.containerPort;
   if (!declared) return null;
   const port = declared.name !== null && isPortName(declared.name) ? declared.name : declared.number;

@@ -3,7 +3,7 @@ import { servicesText } from '../src/facts.js';
 import { merge, type Editor } from '../src/edit.js';
 import { isLongRunning, type Container, type Workload } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
-import type { ContainerRouting } from '../src/routing.js';
+import { frontNames, type ContainerRouting } from '../src/routing.js';
 
 export default defineRule({
   id: 'prestop-hook-missing',
@@ -69,11 +69,8 @@ function alwaysAlone(workload: Workload): boolean {
 
 /** Who keeps sending requests while the endpoint removal spreads: ingress controllers and gateways, kube-proxy, DNS clients of headless Services. */
 function senders(routing: ContainerRouting): string {
-  const fronts = (kind: (k: string) => boolean): string[] => [
-    ...new Set(routing.exposures.filter((e) => kind(e.backend.object.ref.kind)).map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`)),
-  ];
-  const ingresses = fronts((k) => k === 'Ingress');
-  const routes = fronts((k) => k !== 'Ingress');
+  const ingresses = frontNames(routing, (k) => k === 'Ingress');
+  const routes = frontNames(routing, (k) => k !== 'Ingress');
   const proxied = servicesText({ ...routing, routes: routing.routes.filter((r) => !r.service.headless) });
   const headless = servicesText({ ...routing, routes: routing.routes.filter((r) => r.service.headless) });
   return [

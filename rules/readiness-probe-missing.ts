@@ -3,7 +3,7 @@ import { scalarText, type Editor } from '../src/edit.js';
 import { isPortName, servicesText } from '../src/facts.js';
 import { isLongRunning, type Container } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
-import { isMetricsPort, type ContainerRouting } from '../src/routing.js';
+import { frontNames, isMetricsPort, trafficRoutes, type ContainerRouting } from '../src/routing.js';
 
 export default defineRule({
   id: 'readiness-probe-missing',
@@ -64,12 +64,12 @@ readinessProbe:
 function sendersText(routing: ContainerRouting): { text: string; plural: boolean } {
   const services = servicesText(routing);
   if (services) return services;
-  const fronts = [...new Set(routing.exposures.map((e) => `${e.backend.object.ref.kind} "${e.backend.object.ref.name ?? '?'}"`))];
+  const fronts = frontNames(routing);
   return { text: fronts.join(' and '), plural: fronts.length > 1 };
 }
 
 function guessedPorts(routing: ContainerRouting): string {
-  const numbers = [...routing.routes, ...routing.exposures.map((e) => e.route)].flatMap((r) => (r.targetNumber === null ? [] : [r.targetNumber]));
+  const numbers = trafficRoutes(routing).flatMap((r) => (r.targetNumber === null ? [] : [r.targetNumber]));
   return [...new Set(numbers)].join(', ');
 }
 
@@ -79,7 +79,7 @@ function guessedPorts(routing: ContainerRouting): string {
  * already keeps traffic away until the app listens.
  */
 function tcpReadinessProbe(edits: Editor, container: Container, routing: ContainerRouting): ProposedFix | null {
-  const route = [...routing.routes, ...routing.exposures.map((e) => e.route)].find((r) => r.containerPort && r.containerPort.protocol === 'TCP');
+  const route = trafficRoutes(routing).find((r) => r.containerPort && r.containerPort.protocol === 'TCP');
   const declared = route?.containerPort;
   if (!declared) return null;
   const port = declared.name !== null && isPortName(declared.name) ? declared.name : declared.number;

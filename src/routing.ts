@@ -97,9 +97,20 @@ export function buildRouting(model: Model): Routing {
   }
   for (const routing of found.values()) {
     routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
-    routing.certain = routing.serves && [...routing.routes, ...routing.exposures.map((e) => e.route)].some((r) => r.containerPort !== null);
+    routing.certain = routing.serves && trafficRoutes(routing).some((r) => r.containerPort !== null);
   }
   return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
+}
+
+/** Every route traffic takes to a container: through its Services, and through the Ingresses and Gateway routes in front of them. */
+export function trafficRoutes(routing: ContainerRouting): Route[] {
+  return [...routing.routes, ...routing.exposures.map((e) => e.route)];
+}
+
+/** The Ingresses and Gateway routes in front of a container, for messages: `Ingress "web"`, once each; `kinds` narrows them. */
+export function frontNames(routing: ContainerRouting, kinds: (kind: string) => boolean = () => true): string[] {
+  const fronts = routing.exposures.map((e) => e.backend.object.ref).filter((ref) => kinds(ref.kind));
+  return [...new Set(fronts.map((ref) => `${ref.kind} "${ref.name ?? '?'}"`))];
 }
 
 /** The Services (in first-seen order) that route to a container, for messages: the certain ones when there are any, else the guessed. */
