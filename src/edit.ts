@@ -212,7 +212,7 @@ function reindent(lines: string[], base: string, step: number): string[] {
  * Adds `key: value` (a one-line value) or `key:` with a nested block to a map, as its
  * last entry. `block` lines are indented in steps of two spaces relative to the key.
  */
-export function addEntry(file: SourceFile, map: MapNode, key: string, value: string | string[]): EditSet | null {
+function addEntry(file: SourceFile, map: MapNode, key: string, value: string | string[]): EditSet | null {
   if (map.shared) return null;
   const text = file.text;
   const own = ownEntries(map);
@@ -255,7 +255,7 @@ export function setValue(file: SourceFile, map: MapNode, key: string, value: str
 }
 
 /** Removes an entry: its whole lines in a block map, `key: value` and a comma in a flow map. */
-export function removeEntry(file: SourceFile, map: MapNode, e: MapEntry): EditSet | null {
+function removeEntry(file: SourceFile, map: MapNode, e: MapEntry): EditSet | null {
   if (map.shared || (e.value?.shared ?? false)) return null;
   const text = file.text;
   const end = e.value ? e.value.span.end : e.keySpan.end;
@@ -275,7 +275,7 @@ export function removeEntry(file: SourceFile, map: MapNode, e: MapEntry): EditSe
 }
 
 /** Inserts lines (already indented as the entry's key is) before an entry of a block map. */
-export function insertBefore(file: SourceFile, map: MapNode, e: MapEntry, key: string, lines: string[]): EditSet | null {
+function insertBefore(file: SourceFile, map: MapNode, e: MapEntry, key: string, lines: string[]): EditSet | null {
   if (map.shared || map.flow || !startsLine(file.text, e.keySpan.start)) return null;
   const eol = lineEnding(file);
   const from = lineStart(file.text, e.keySpan.start);
@@ -283,12 +283,12 @@ export function insertBefore(file: SourceFile, map: MapNode, e: MapEntry, key: s
 }
 
 /** The source text of an entry, from its key to the end of its value, without trailing line breaks. */
-export function entryText(file: SourceFile, e: MapEntry): string {
+function entryText(file: SourceFile, e: MapEntry): string {
   const end = e.value ? e.value.span.end : e.keySpan.end;
   return file.text.slice(e.keySpan.start, end).replace(/\s+$/, '');
 }
 
-export function columnOf(file: SourceFile, offset: number): number {
+function columnOf(file: SourceFile, offset: number): number {
   return column(file.text, offset);
 }
 
