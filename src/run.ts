@@ -87,7 +87,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     sources.push(decode('<stdin>', null, Buffer.from(text, 'utf8')));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read of await readAll(files, options.overrides)) {
+  for (const read of readAll(files, options.overrides)) {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
@@ -129,20 +129,12 @@ function resolveConfig(options: RunOptions, rules: readonly AnyRule[]): Config {
 
 type ReadResult = { source: SourceFile } | { notice: Notice };
 
-async function readAll(files: InputFile[], overrides: ReadonlyMap<string, string> | undefined): Promise<ReadResult[]> {
-  const results: ReadResult[] = new Array(files.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await readOne(files[i]!, overrides?.get(files[i]!.absPath));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
-  return results;
+/** Reads are synchronous and bounded (readBounded): a worker pool around them would only add overhead. */
+function readAll(files: InputFile[], overrides: ReadonlyMap<string, string> | undefined): ReadResult[] {
+  return files.map((file) => readOne(file, overrides?.get(file.absPath)));
 }
 
-async function readOne(file: InputFile, override: string | undefined): Promise<ReadResult> {
+function readOne(file: InputFile, override: string | undefined): ReadResult {
   // Already text (the fixer's passes): no round trip through bytes.
   if (override !== undefined) return { source: fromText(file.path, file.absPath, override) };
   let bytes: Buffer;
