@@ -28768,7 +28768,7 @@ function senders(routing) {
   const headless = servicesText({ ...routing, routes: routing.routes.filter((r7) => r7.service.headless) });
   return [
     ingresses.length > 0 ? `ingress controllers (${ingresses.join(", ")})` : null,
-    routes.length > 0 ? `gateways (${routes.join(", ")})` : null,
+    routes.length > 0 ? `the proxies behind Gateway API routes (${routes.join(", ")})` : null,
     proxied ? `kube-proxy (for ${proxied.text})` : null,
     headless ? `clients that looked up headless ${headless.text}` : null
   ].filter((part) => part !== null).join(" and ");
@@ -38371,7 +38371,7 @@ async function run(options) {
     sources.push(decode("<stdin>", null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read2 of await readAll(files, options.overrides)) {
+  for (const read2 of readAll(files, options.overrides)) {
     if ("source" in read2) sources.push(read2.source);
     else notices.push(read2.notice);
   }
@@ -38409,19 +38409,10 @@ function resolveConfig(options, rules) {
   }
   return config;
 }
-async function readAll(files, overrides) {
-  const results = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      results[i] = await readOne(files[i], overrides?.get(files[i].absPath));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
-  return results;
+function readAll(files, overrides) {
+  return files.map((file) => readOne(file, overrides?.get(file.absPath)));
 }
-async function readOne(file, override) {
+function readOne(file, override) {
   if (override !== void 0) return { source: fromText(file.path, file.absPath, override) };
   let bytes;
   try {

@@ -75,7 +75,7 @@ function senders(routing: ContainerRouting): string {
   const headless = servicesText({ ...routing, routes: routing.routes.filter((r) => r.service.headless) });
   return [
     ingresses.length > 0 ? `ingress controllers (${ingresses.join(', ')})` : null,
-    routes.length > 0 ? `gateways (${routes.join(', ')})` : null,
+    routes.length > 0 ? `the proxies behind Gateway API routes (${routes.join(', ')})` : null,
     proxied ? `kube-proxy (for ${proxied.text})` : null,
     headless ? `clients that looked up headless ${headless.text}` : null,
   ]
