@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path11 && path11[0] !== "/") {
-          path11 = `/${path11}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path11}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path11);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path11,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path11);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path11,
+          path14,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path11, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path11);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path11 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path11)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path11, query) : path11;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path11} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path11;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path11 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path11;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path11 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path11;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10671,15 +10671,15 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
-      if (typeof match === "string") {
-        return match === value;
+    function matchValue(match2, value) {
+      if (typeof match2 === "string") {
+        return match2 === value;
       }
-      if (match instanceof RegExp) {
-        return match.test(value);
+      if (match2 instanceof RegExp) {
+        return match2.test(value);
       }
-      if (typeof match === "function") {
-        return match(value) === true;
+      if (typeof match2 === "function") {
+        return match2(value) === true;
       }
       return false;
     }
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path11) {
-      if (typeof path11 !== "string") {
-        return path11;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path11.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path11;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path11);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path11, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path11,
+        path: path14,
         method,
         body,
         headers,
@@ -11240,8 +11240,8 @@ var require_pluralizer = __commonJS({
       pluralize(count) {
         const one = count === 1;
         const keys = one ? singulars : plurals;
-        const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        const noun2 = one ? this.singular : this.plural;
+        return { ...keys, count, noun: noun2 };
       }
     };
   }
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path11,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path11) {
-      for (let i = 0; i < path11.length; ++i) {
-        const code = path11.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path11 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path11 = `/${path11}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path11);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19373,7 +19373,7 @@ var require_ignore = __commonJS({
       // > These special characters are often called "metacharacters".
       [
         /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
+        (match2) => `\\${match2}`
       ],
       [
         // > a question mark (?) matches a single character
@@ -19461,7 +19461,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match2, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match2,
         "*"
       ],
       [
@@ -19486,7 +19486,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match, range2, close) => `\\[${range2}${close}`,
+        (match2, range2, close) => `\\[${range2}${close}`,
         "["
       ],
       // ending
@@ -19637,7 +19637,7 @@ var require_ignore = __commonJS({
       );
       return sources.length ? replaced.replace(
         REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
+        (match2, index) => sources[index]
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
@@ -19652,26 +19652,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path11) => {
-      const end = path11.length - 1;
-      const index = path11.lastIndexOf(
+    var basenameOf = (path14) => {
+      const end = path14.length - 1;
+      const index = path14.lastIndexOf(
         SLASH,
-        path11[end] === SLASH ? end - 1 : end
+        path14[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path11 : path11.slice(index + 1);
+      return index < 0 ? path14 : path14.slice(index + 1);
     };
-    var parentOf = (path11) => {
-      if (path11.charCodeAt(0) === SLASH_CODE || path11.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path11.split(SLASH).filter(Boolean);
+    var parentOf = (path14) => {
+      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path14.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path11.length - 1;
-      const cut = path11.lastIndexOf(
+      const end = path14.length - 1;
+      const cut = path14.lastIndexOf(
         SLASH,
-        path11.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path11.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -19821,7 +19821,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path11) {
+      testLiteral(path14) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -19830,7 +19830,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path11)) {
+          if (rule.checkRegex.test(path14)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -19850,15 +19850,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path11, mode) {
+      test(path14, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path11) : path11;
+        const basename2 = shortcut ? basenameOf(path14) : path14;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path11
+            shortcut && rule._basenameOnly ? basename2 : path14
           )) {
             const { negative } = rule;
             const ret = {
@@ -19880,17 +19880,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path11, originalPath, doThrow) => {
-      if (!isString(path11)) {
+    var checkPath = (path14, originalPath, doThrow) => {
+      if (!isString(path14)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path11) {
+      if (!path14) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path11)) {
+      if (checkPath.isNotRelative(path14)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -19899,25 +19899,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path11) => {
-      const first = path11.charCodeAt(0);
+    var isNotRelative = (path14) => {
+      const first = path14.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path11.length === 1) {
+      if (path14.length === 1) {
         return true;
       }
-      const second = path11.charCodeAt(1);
+      const second = path14.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path11.length === 2 || path11.charCodeAt(2) === SLASH_CODE;
+      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -19948,58 +19948,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache2, path11) {
+      _test(originalPath, cache2, path14) {
         checkPath(
-          path11,
+          path14,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path11 ? this._t(path11, cache2) : {
+        return path14 ? this._t(path14, cache2) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path11 = convertPath(target);
-        if (!path11 || path11.charCodeAt(path11.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path11);
+        const path14 = convertPath(target);
+        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path14);
         }
-        const dir = this._t(path11, this._testCache);
+        const dir = this._t(path14, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path11);
+        const literal = this._rules.testLiteral(path14);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path11, cache2) {
-        if (path11 in cache2) {
-          return cache2[path11];
+      _t(path14, cache2) {
+        if (path14 in cache2) {
+          return cache2[path14];
         }
-        const parentPath = parentOf(path11);
+        const parentPath = parentOf(path14);
         const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path11] = parent && parent.ignored ? parent : this._rules.test(path11, MODE_IGNORE);
+        return cache2[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
       }
-      ignores(path11) {
-        return this._test(path11, this._ignoreCache, convertPath(path11)).ignored;
+      ignores(path14) {
+        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
       }
       createFilter() {
-        return (path11) => !this.ignores(path11);
+        return (path14) => !this.ignores(path14);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path11) {
-        return this._test(path11, this._testCache, convertPath(path11));
+      test(path14) {
+        return this._test(path14, this._testCache, convertPath(path14));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path11) => checkPath(convertPath(path11), path11, RETURN_FALSE);
+    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path11) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path11) || isNotRelative(path11);
+      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20091,17 +20091,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path11) {
-      const ctrl = callVisitor(key, node, visitor, path11);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visit_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path11);
+            const ci2 = visit_(i, node.items[i], visitor, path14);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20112,13 +20112,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = visit_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path11);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20139,17 +20139,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path11) {
-      const ctrl = await callVisitor(key, node, visitor, path11);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path11, ctrl);
-        return visitAsync_(key, ctrl, visitor, path11);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path11);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20160,13 +20160,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path11);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20193,23 +20193,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path11) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path11);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path11);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path11);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path11);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path11);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path11);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path11, node) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20749,8 +20749,8 @@ var require_createNode = __commonJS({
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
-        const tagObj = match.find((t) => !t.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === tagName);
+        const tagObj = match2.find((t) => !t.format) ?? match2[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
@@ -20821,10 +20821,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path11, value) {
+    function collectionFromPath(schema2, path14, value) {
       let v2 = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k2 = path11[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k2 = path14[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -20843,7 +20843,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20873,11 +20873,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path11;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20891,8 +20891,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key, ...rest] = path11;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20906,8 +20906,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key, ...rest] = path11;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20925,8 +20925,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key, ...rest] = path11;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20936,8 +20936,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key, ...rest] = path11;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -21445,21 +21445,21 @@ var require_stringify = __commonJS({
     }
     function getTagObject(tags, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
-        if (match.length > 0)
-          return match.find((t) => t.format === item.format) ?? match[0];
+        const match2 = tags.filter((t) => t.tag === item.tag);
+        if (match2.length > 0)
+          return match2.find((t) => t.format === item.format) ?? match2[0];
       }
       let tagObj = void 0;
       let obj;
       if (identity.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
-        if (match.length > 1) {
-          const testMatch = match.filter((t) => t.test);
+        let match2 = tags.filter((t) => t.identify?.(obj));
+        if (match2.length > 1) {
+          const testMatch = match2.filter((t) => t.test);
           if (testMatch.length > 0)
-            match = testMatch;
+            match2 = testMatch;
         }
-        tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
+        tagObj = match2.find((t) => t.format === item.format) ?? match2.find((t) => !t.format);
       } else {
         obj = item;
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
@@ -23101,13 +23101,13 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match = str2.match(timestamp2.test);
-        if (!match)
+        const match2 = str2.match(timestamp2.test);
+        if (!match2)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
-        const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
+        const [, year, month, day, hour, minute, second] = match2.map(Number);
+        const millisec = match2[7] ? Number((match2[7] + "00").substr(1, 3)) : 0;
         let date = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
-        const tz = match[8];
+        const tz = match2[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
           if (Math.abs(d) < 30)
@@ -23452,9 +23452,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23529,14 +23529,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23551,10 +23551,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23565,10 +23565,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23585,13 +23585,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -24680,8 +24680,8 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function unfoldLines(source) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
-      if (!match)
+      let match2 = line.exec(source);
+      if (!match2)
         return source;
       let trimEnd, trimBoth;
       try {
@@ -24691,11 +24691,11 @@ var require_resolve_flow_scalar = __commonJS({
         trimEnd = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, "");
+      let res = match2[1].replace(trimEnd, "");
       let sep = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
-        const lm = match[1].replace(trimBoth, "");
+      while (match2 = line.exec(source)) {
+        const lm = match2[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep === "\n")
             res += sep;
@@ -24709,8 +24709,8 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      match2 = last.exec(source);
+      return res + sep + (match2?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -25552,9 +25552,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path11) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25563,23 +25563,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -25590,10 +25590,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs13, sep: [] });
+                map2.items.push({ start, key: fs14, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs13);
+                this.stack.push(fs14);
               } else {
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs14, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs13, sep: [] });
+                fc.items.push({ start: [], key: fs14, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs13);
+                this.stack.push(fs14);
               else
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs14, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27346,8 +27346,8 @@ var require_dist = __commonJS({
 
 // src/action.ts
 import { realpathSync } from "node:fs";
-import fs12 from "node:fs/promises";
-import path10 from "node:path";
+import fs13 from "node:fs/promises";
+import path13 from "node:path";
 
 // src/files.ts
 import { randomBytes } from "node:crypto";
@@ -28159,9 +28159,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path11) {
+function mapAt(map2, ...path14) {
   let at2 = map2;
-  for (const key of path11) at2 = asMap(child(at2, key));
+  for (const key of path14) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -28215,8 +28215,8 @@ function describeHandler(handler) {
       return `the command ${JSON.stringify(handler.command.value.join(" "))}`;
   }
 }
-function normalPath(path11) {
-  return path11.startsWith("/") ? path11 : `/${path11}`;
+function normalPath(path14) {
+  return path14.startsWith("/") ? path14 : `/${path14}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -28314,15 +28314,15 @@ livenessProbe:
     let subject = null;
     let at2 = handler.entry;
     if (handler.kind === "httpGet") {
-      const path11 = handler.path;
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path11.value))) {
-        subject = `path ${path11.value}`;
-        at2 = path11.entry ?? handler.entry;
+      const path14 = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path14.value))) {
+        subject = `path ${path14.value}`;
+        at2 = path14.entry ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
       const command = handler.command;
-      const patterns = ctx.options.commandPatterns.map((p) => new RegExp(p));
-      if (commandLines(command.value).some((line) => patterns.some((p) => p.test(line)))) {
+      const patterns2 = ctx.options.commandPatterns.map((p) => new RegExp(p));
+      if (commandLines(command.value).some((line) => patterns2.some((p) => p.test(line)))) {
         subject = `command ${JSON.stringify(command.value.join(" ").replace(/\s+/g, " ").trim())}`;
         at2 = command.entry ?? handler.entry;
       }
@@ -28575,12 +28575,12 @@ function parseBlock(lines2) {
   const open2 = [{ depth: -1, children: root }];
   for (const line of lines2) {
     const depth = (line.length - line.trimStart().length) / 2;
-    const match = /^([A-Za-z_][\w.-]*):(?: (.+))?$/.exec(line.trimStart());
-    if (!match || !Number.isInteger(depth)) return null;
+    const match2 = /^([A-Za-z_][\w.-]*):(?: (.+))?$/.exec(line.trimStart());
+    if (!match2 || !Number.isInteger(depth)) return null;
     while (open2.at(-1).depth >= depth) open2.pop();
     const parent = open2.at(-1);
     if (depth !== parent.depth + 1) return null;
-    const block = { key: match[1], value: match[2] ?? [] };
+    const block = { key: match2[1], value: match2[2] ?? [] };
     parent.children.push(block);
     if (typeof block.value !== "string") open2.push({ depth, children: block.value });
   }
@@ -29406,6 +29406,50 @@ function tcpReadinessProbe(edits, container, routing) {
   return proposeFix(`add a TCP readiness probe on port ${value}`, edits.add(container.node, "readinessProbe", ["tcpSocket:", `  port: ${value}`]), false);
 }
 
+// rules/render-failed.ts
+function firstContentLine(file) {
+  const lines2 = file.text.split("\n");
+  let offset = 0;
+  let first = null;
+  for (const line of lines2) {
+    const text2 = line.replace(/\r$/, "");
+    const span = { start: offset, end: offset + text2.length };
+    first ??= span;
+    if (!/^\s*(#.*)?$/.test(text2) && !/^(---|\.\.\.|%)/.test(text2)) return span;
+    offset += line.length + 1;
+  }
+  return first ?? { start: 0, end: 0 };
+}
+var render_failed_default = defineRule({
+  id: "render-failed",
+  severity: "warning",
+  fixable: "none",
+  options: {},
+  docs: {
+    summary: "A Helm chart or Kustomize overlay that could not be rendered: `helm` or `kubectl` is not on PATH, the tool failed, or it ran out of time. Reported on its `Chart.yaml` or `kustomization.yaml`.",
+    why: "A chart is not YAML until it is rendered, so an unrendered chart is a chart nobody linted: without this finding CI goes green on it having checked nothing. An overlay that is not rendered has its resources linted as they are, without its patches, so what is deployed was not what was checked.",
+    fix: "Install the tool (`helm`, or `kubectl` for Kustomize) where probe-lint runs, or render it yourself and lint the output: `helm template charts/api | probe-lint -`, `kubectl kustomize overlays/prod | probe-lint -`. When the tool failed, run that command to see its error and fix the chart or overlay. Where the tool can never be installed, set `rules: {render-failed: off}` in the config.",
+    exampleFile: "Chart.yaml",
+    failing: `apiVersion: v2
+name: api
+description: The API server
+`,
+    passing: `apiVersion: v2
+name: api
+description: The API server
+version: 1.0.0
+`
+  },
+  checkUnrendered({ unrendered, file }, ctx) {
+    const what = unrendered.tool === "helm" ? "chart" : "kustomization";
+    const consequence = unrendered.lintedAsIs ? "its resources were linted as they are, without its patches and transformations" : "none of its templates were linted";
+    ctx.report({
+      span: firstContentLine(file),
+      message: `${what} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`
+    });
+  }
+});
+
 // rules/startup-probe-preferred.ts
 var startup_probe_preferred_default = defineRule({
   id: "startup-probe-preferred",
@@ -29555,336 +29599,18 @@ var RULES = [
   termination_grace_too_short_default,
   readiness_port_not_served_default,
   liveness_probe_missing_default,
+  render_failed_default,
   unused_suppression_default
 ];
 
-// src/source.ts
-var lineStartsCache = /* @__PURE__ */ new WeakMap();
-function lineStarts(file) {
-  let starts = lineStartsCache.get(file);
-  if (!starts) {
-    starts = [0];
-    const text2 = file.text;
-    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
-    lineStartsCache.set(file, starts);
-  }
-  return starts;
-}
-function positionOf(file, offset) {
-  const starts = lineStarts(file);
-  let lo = 0;
-  let hi2 = starts.length - 1;
-  while (lo < hi2) {
-    const mid = lo + hi2 + 1 >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi2 = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-function rangeOf(file, span) {
-  return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
-}
-
-// src/format/report.ts
-function toReport(result2, version) {
-  const counts = { error: 0, warning: 0, info: 0 };
-  const findings = result2.findings.map((finding) => {
-    counts[finding.severity]++;
-    const { start, end } = rangeOf(finding.file, finding.span);
-    return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-  });
-  const { suppressed, ...scanned } = result2.summary;
-  return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts, suppressed } };
-}
-function printable(text2) {
-  return text2.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    if (code < 32) return String.fromCharCode(9216 + code);
-    return code === 127 ? "\u2421" : "\uFFFD";
-  });
-}
-function overlaysNote(finding) {
-  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(", ")})` : "";
-}
-var FAIL_ON = ["error", "warning", "info", "never"];
-function fails(report, failOn) {
-  if (failOn === "never") return false;
-  const order = ["error", "warning", "info"];
-  return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
-}
-function repositoryLocation(located) {
-  const { finding } = located;
-  const source = finding.source;
-  if (source?.absPath) {
-    const line = source.line ?? 1;
-    const range2 = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
-    return { absPath: source.absPath, path: source.file, line, range: range2 };
-  }
-  const rendered = finding.file.rendered;
-  if (rendered) {
-    const name = rendered.entry.slice(rendered.entry.lastIndexOf("/") + 1);
-    return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
-  }
-  return {
-    absPath: finding.file.absPath,
-    path: finding.file.path,
-    line: located.line,
-    range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn }
-  };
-}
-
-// src/format/github.ts
-var COMMAND = { error: "error", warning: "warning", info: "notice" };
-var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function formatGithub(report) {
-  return report.findings.map((located) => {
-    const { finding } = located;
-    const at2 = repositoryLocation(located);
-    const range2 = at2.range;
-    const where = [
-      `file=${escapeProperty2(at2.path)}`,
-      `line=${at2.line}`,
-      ...range2 ? [`col=${range2.column}`, `endLine=${range2.endLine}`, ...range2.endLine === at2.line ? [`endColumn=${range2.endColumn}`] : []] : []
-    ];
-    const properties = [
-      ...where,
-      `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
-    ];
-    const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(" ");
-    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
-`;
-  }).join("");
-}
-
-// src/format/sarif.ts
-import { createHash } from "node:crypto";
-import path2 from "node:path";
-
-// src/rule-docs.ts
-function ruleMarkdown(rule) {
-  const options = Object.entries(rule.options);
-  const parts = [
-    `# ${rule.id}`,
-    "",
-    `Default severity: ${rule.severityNote ?? rule.severity}. Automatic fix: ${rule.fixable === "none" ? "none" : rule.fixable === "safe" ? "safe (applied by --fix)" : "suggestion (applied by --fix --unsafe-fixes)"}.`,
-    "",
-    rule.docs.summary,
-    "",
-    "## Why it matters",
-    "",
-    rule.docs.why,
-    "",
-    "## How to fix",
-    "",
-    rule.docs.fix,
-    "",
-    "## Reported",
-    "",
-    "```yaml",
-    rule.docs.failing.trimEnd(),
-    "```",
-    "",
-    "## Not reported",
-    "",
-    "```yaml",
-    rule.docs.passing.trimEnd(),
-    "```"
-  ];
-  if (options.length > 0) {
-    parts.push("", "## Options", "", ...options.map(([key, spec]) => `- \`${key}\` (default ${JSON.stringify(spec.default)}): ${spec.description}`));
-  }
-  return parts.join("\n") + "\n";
-}
-function ruleTitle(rule) {
-  const text2 = rule.docs.summary;
-  let code = false;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2[i];
-    if (c === "`") code = !code;
-    else if (!code && (c === ":" || c === ".") && (i + 1 === text2.length || text2[i + 1] === " ")) return text2.slice(0, i);
-  }
-  return text2;
-}
-
-// package.json
-var package_default = {
-  name: "probe-lint",
-  version: "0.1.0",
-  description: "Lint Kubernetes manifests for probe and shutdown settings that make healthy pods look unhealthy",
-  license: "Apache-2.0",
-  type: "module",
-  bin: {
-    "probe-lint": "bin/probe-lint.js"
-  },
-  files: [
-    "bin/probe-lint.js",
-    "rules/*.md",
-    "probe-lint.schema.json"
-  ],
-  engines: {
-    node: ">=20"
-  },
-  scripts: {
-    build: "tsc -p tsconfig.json",
-    test: "npm run build && node scripts/test.mjs",
-    bench: "npm run build && node scripts/bench.mjs",
-    generate: "npm run build && node scripts/generate.mjs",
-    bundle: "node scripts/bundle.mjs"
-  },
-  keywords: [
-    "kubernetes",
-    "linter",
-    "probes",
-    "readiness",
-    "liveness"
-  ],
-  devDependencies: {
-    "@actions/core": "^3.0.1",
-    "@microsoft/sarif-multitool": "^5.7.0",
-    "@types/js-yaml": "^4.0.9",
-    "@types/node": "^20.19.43",
-    "@types/sarif": "^2.1.7",
-    ajv: "^8.20.0",
-    "ajv-draft-04": "^1.0.0",
-    "ajv-formats": "^3.0.1",
-    commander: "^14.0.3",
-    diff: "^8.0.4",
-    esbuild: "^0.28.2",
-    glob: "^14.0.6",
-    ignore: "^7.0.16",
-    "js-yaml": "^4.3.2",
-    typescript: "~6.0",
-    vitest: "^4.1.12",
-    yaml: "^2.9.1"
-  },
-  repository: {
-    type: "git",
-    url: "git+https://github.com/probe-lint/probe-lint.git"
-  },
-  homepage: "https://github.com/probe-lint/probe-lint#readme"
-};
-
-// src/version.ts
-var VERSION = package_default.version;
-var DOCS_URL = "https://github.com/probe-lint/probe-lint";
-
-// src/format/sarif.ts
-var LEVEL = { error: "error", warning: "warning", info: "note" };
-function formatSarif(report, options) {
-  const index = new Map(options.rules.map((r7, i) => [r7.id, i]));
-  const seen = /* @__PURE__ */ new Map();
-  const log = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "probe-lint",
-            version: report.version,
-            semanticVersion: report.version,
-            informationUri: DOCS_URL,
-            rules: options.rules.map(ruleDescriptor)
-          }
-        },
-        automationDetails: { id: `${options.category ?? "probe-lint"}/` },
-        columnKind: "utf16CodeUnits",
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.notices.map(notification) }],
-        results: report.findings.map((f) => result(f, index, options.root, seen))
-      }
-    ]
-  };
-  return JSON.stringify(log, null, 2) + "\n";
-}
-function ruleDescriptor(rule) {
-  const off = rule.severity === "off";
-  return {
-    id: rule.id,
-    name: rule.id.replace(/(^|-)([a-z])/g, (_2, __, c) => c.toUpperCase()),
-    shortDescription: { text: ruleTitle(rule) },
-    fullDescription: { text: plainText(rule.docs.summary) },
-    helpUri: `${DOCS_URL}/blob/main/rules/${rule.id}.md`,
-    help: { text: `${plainText(rule.docs.summary)}
-
-${plainText(rule.docs.why)}
-
-How to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
-    defaultConfiguration: off ? { enabled: false, level: "warning" } : { level: LEVEL[rule.severity] },
-    properties: { tags: ["kubernetes", "reliability"], precision: "high" }
-  };
-}
-function plainText(markdown) {
-  return markdown.replace(/`/g, "");
-}
-function relativePath(root, absPath) {
-  return path2.relative(root, absPath).split(path2.sep).join("/");
-}
-function uriReference(relative) {
-  return relative.split("/").map(encodeURIComponent).join("/");
-}
-function relativeUri(root, absPath) {
-  return uriReference(relativePath(root, absPath));
-}
-function pathOf(finding, root) {
-  if (finding.file.rendered) return relativePath(root, finding.file.rendered.entry);
-  if (finding.file.absPath === null) return "stdin";
-  return relativePath(root, finding.file.absPath);
-}
-function fingerprint(finding, file, seen) {
-  const ref = finding.object;
-  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}` : `${file}|${finding.message}`;
-  const identity = [finding.ruleId, subject, finding.container ?? "", finding.probe ?? ""].join("\n");
-  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 32);
-  const occurrence = (seen.get(hash) ?? 0) + 1;
-  seen.set(hash, occurrence);
-  return `${hash}:${occurrence}`;
-}
-function result(located, index, root, seen) {
-  const { finding } = located;
-  const file = pathOf(finding, root);
-  const id = fingerprint(finding, file, seen);
-  const at2 = repositoryLocation(located);
-  const physicalLocation = {
-    artifactLocation: { uri: at2.absPath ? relativeUri(root, at2.absPath) : "stdin" },
-    region: at2.range ? { startLine: at2.line, startColumn: at2.range.column, endLine: at2.range.endLine, endColumn: at2.range.endColumn } : { startLine: at2.line }
-  };
-  const out = {
-    ruleId: finding.ruleId,
-    ruleIndex: index.get(finding.ruleId) ?? -1,
-    level: LEVEL[finding.severity],
-    message: { text: finding.message },
-    locations: [{ physicalLocation }],
-    partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id },
-    // One result stands for the same finding in every overlay that renders this base line.
-    ...finding.overlays ? { properties: { overlays: finding.overlays } } : {}
-  };
-  if (finding.fix) {
-    out.fixes = [
-      {
-        description: { text: `${finding.fix.safe ? "" : "suggestion: "}${finding.fix.description}` },
-        artifactChanges: [
-          {
-            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uriReference(file) },
-            replacements: finding.fix.edits.map((e) => ({
-              deletedRegion: { charOffset: e.offset, charLength: e.length },
-              ...e.text ? { insertedContent: { text: e.text } } : {}
-            }))
-          }
-        ]
-      }
-    ];
-  }
-  return out;
-}
-function notification(notice) {
-  return { level: "note", message: { text: notice.file ? `${notice.file}: ${notice.message}` : notice.message } };
-}
+// src/config.ts
+import fs10 from "node:fs";
+import path7 from "node:path";
 
 // src/inputs.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
-import fs7 from "node:fs/promises";
-import path4 from "node:path";
+import fs8 from "node:fs/promises";
+import path5 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
 import { fileURLToPath as yn } from "node:url";
@@ -33451,7 +33177,7 @@ var import_ignore = __toESM(require_ignore(), 1);
 
 // src/kustomize.ts
 import fs6 from "node:fs";
-import path3 from "node:path";
+import path2 from "node:path";
 
 // src/tree-files.ts
 import fs5 from "node:fs";
@@ -33581,12 +33307,12 @@ function requireSnippet() {
     const re2 = /\r?\n|\r|\0/g;
     const lineStarts2 = [0];
     const lineEnds = [];
-    let match;
+    let match2;
     let foundLineNo = -1;
-    while (match = re2.exec(mark.buffer)) {
-      lineEnds.push(match.index);
-      lineStarts2.push(match.index + match[0].length);
-      if (mark.position <= match.index && foundLineNo < 0) {
+    while (match2 = re2.exec(mark.buffer)) {
+      lineEnds.push(match2.index);
+      lineStarts2.push(match2.index + match2[0].length);
+      if (mark.position <= match2.index && foundLineNo < 0) {
         foundLineNo = lineStarts2.length - 2;
       }
     }
@@ -34159,30 +33885,30 @@ function requireTimestamp() {
   function constructYamlTimestamp(data) {
     let fraction = 0;
     let delta = null;
-    let match = YAML_DATE_REGEXP.exec(data);
-    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
-    if (match === null) throw new Error("Date resolve error");
-    const year = +match[1];
-    const month = +match[2] - 1;
-    const day = +match[3];
-    if (!match[4]) {
+    let match2 = YAML_DATE_REGEXP.exec(data);
+    if (match2 === null) match2 = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match2 === null) throw new Error("Date resolve error");
+    const year = +match2[1];
+    const month = +match2[2] - 1;
+    const day = +match2[3];
+    if (!match2[4]) {
       return new Date(Date.UTC(year, month, day));
     }
-    const hour = +match[4];
-    const minute = +match[5];
-    const second = +match[6];
-    if (match[7]) {
-      fraction = match[7].slice(0, 3);
+    const hour = +match2[4];
+    const minute = +match2[5];
+    const second = +match2[6];
+    if (match2[7]) {
+      fraction = match2[7].slice(0, 3);
       while (fraction.length < 3) {
         fraction += "0";
       }
       fraction = +fraction;
     }
-    if (match[9]) {
-      const tzHour = +match[10];
-      const tzMinute = +(match[11] || 0);
+    if (match2[9]) {
+      const tzHour = +match2[10];
+      const tzMinute = +(match2[11] || 0);
       delta = (tzHour * 60 + tzMinute) * 6e4;
-      if (match[9] === "-") delta = -delta;
+      if (match2[9] === "-") delta = -delta;
     }
     const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
     if (delta) date.setTime(date.getTime() - delta);
@@ -34679,12 +34405,12 @@ function requireLoader() {
       if (args.length !== 1) {
         throwError(state, "YAML directive accepts exactly one argument");
       }
-      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
-      if (match === null) {
+      const match2 = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match2 === null) {
         throwError(state, "ill-formed argument of the YAML directive");
       }
-      const major = parseInt(match[1], 10);
-      const minor = parseInt(match[2], 10);
+      const major = parseInt(match2[1], 10);
+      const minor = parseInt(match2[2], 10);
       if (major !== 1) {
         throwError(state, "unacceptable YAML version of the document");
       }
@@ -36137,10 +35863,10 @@ function requireDumper() {
     })();
     let prevMoreIndented = string[0] === "\n" || string[0] === " ";
     let moreIndented;
-    let match;
-    while (match = lineRe.exec(string)) {
-      const prefix = match[1];
-      const line = match[2];
+    let match2;
+    while (match2 = lineRe.exec(string)) {
+      const prefix = match2[1];
+      const line = match2[2];
       moreIndented = line[0] === " ";
       result2 += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
       prevMoreIndented = moreIndented;
@@ -36150,14 +35876,14 @@ function requireDumper() {
   function foldLine(line, width) {
     if (line === "" || line[0] === " ") return line;
     const breakRe = / [^ ]/g;
-    let match;
+    let match2;
     let start = 0;
     let end;
     let curr = 0;
     let next = 0;
     let result2 = "";
-    while (match = breakRe.exec(line)) {
-      next = match.index;
+    while (match2 = breakRe.exec(line)) {
+      next = match2.index;
       if (next - start > width) {
         end = curr > start ? curr : next;
         result2 += "\n" + line.slice(start, end);
@@ -36560,6 +36286,13 @@ function holdsRelevantObject(value) {
   for (const key of podLocation(header.kind).spec) at2 = isRecord(at2) ? at2[key] : void 0;
   return isRecord(at2) && Array.isArray(at2.containers);
 }
+function holdsRoutingObject(value) {
+  const header = headerOf(value);
+  if (!header) return false;
+  const items = value.items;
+  if (isList(header) && Array.isArray(items)) return items.some(holdsRoutingObject);
+  return routingKind(header) !== null;
+}
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -36567,12 +36300,12 @@ function isRecord(value) {
 // src/parse.ts
 var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
-function parseFile(file, everything = false) {
+function parseFile(file, everything = false, relevant = holdsRelevantObject) {
   const result2 = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
     const text2 = file.text.slice(chunk.start, chunk.end);
     const values = everything ? null : loadCheap(text2);
-    if (values === null || values.some(holdsRelevantObject)) parseFull(result2, text2, chunk.start);
+    if (values === null || values.some(relevant)) parseFull(result2, text2, chunk.start);
     else addCheap(result2, values, text2, chunk.start);
   }
   return result2;
@@ -36880,7 +36613,7 @@ var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomiza
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path3.join(dir, name);
+    const file = path2.join(dir, name);
     if (isRegularFile(file)) return file;
   }
   return null;
@@ -36925,7 +36658,7 @@ function directReferences(dir) {
   const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
   for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
     if (isRemote(ref)) continue;
-    const target = path3.resolve(dir, ref);
+    const target = path2.resolve(dir, ref);
     if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
@@ -36940,8 +36673,398 @@ function directReferences(dir) {
     ...strings2("generators"),
     ...strings2("validators")
   ];
-  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path3.resolve(dir, ref));
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path2.resolve(dir, ref));
   return into;
+}
+
+// src/suppressions-file.ts
+import fs7 from "node:fs";
+import fsp from "node:fs/promises";
+import path4 from "node:path";
+
+// src/fingerprint.ts
+import { createHash } from "node:crypto";
+import path3 from "node:path";
+function repositoryPath(file, root) {
+  if (file.rendered) return relativePath(root, file.rendered.entry);
+  if (file.absPath === null) return "stdin";
+  return relativePath(root, file.absPath);
+}
+function relativePath(root, absPath) {
+  return path3.relative(root, absPath).split(path3.sep).join("/");
+}
+function fingerprint(finding, file) {
+  const ref = finding.object;
+  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}` : `${file}|${finding.message}`;
+  const identity = [finding.ruleId, subject, finding.container ?? "", finding.probe ?? ""].join("\n");
+  return createHash("sha256").update(identity).digest("hex").slice(0, 32);
+}
+
+// src/source.ts
+var lineStartsCache = /* @__PURE__ */ new WeakMap();
+function lineStarts(file) {
+  let starts = lineStartsCache.get(file);
+  if (!starts) {
+    starts = [0];
+    const text2 = file.text;
+    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+    lineStartsCache.set(file, starts);
+  }
+  return starts;
+}
+function positionOf(file, offset) {
+  const starts = lineStarts(file);
+  let lo = 0;
+  let hi2 = starts.length - 1;
+  while (lo < hi2) {
+    const mid = lo + hi2 + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi2 = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+function rangeOf(file, span) {
+  return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
+}
+
+// src/suppressions-file.ts
+var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
+var FORMAT_VERSION = 1;
+var TOP_KEYS = ["version", "suppressions"];
+var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
+function findSuppressions(dir) {
+  for (const at2 of ancestors(dir)) {
+    const candidate = path4.join(at2, SUPPRESSIONS_NAME);
+    if (fs7.existsSync(candidate)) return candidate;
+    if (fs7.existsSync(path4.join(at2, ".git"))) return null;
+  }
+  return null;
+}
+async function applyBaseline(input) {
+  const explicit = input.location !== void 0 ? path4.resolve(input.cwd, input.location) : null;
+  const found = explicit ?? findSuppressions(input.cwd);
+  const update = input.update;
+  if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
+  if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
+  const target = found ?? (update?.kind === "suppress" ? path4.join(repositoryRoot(input.cwd), SUPPRESSIONS_NAME) : null);
+  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, input.cwd)} up to the repository top; name one with --suppressions-location`);
+  const shownAs = displayPath(input.cwd, target);
+  const exists3 = fs7.existsSync(target);
+  if (!exists3 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
+  const previousText = exists3 ? readSuppressionsText(target, shownAs) : null;
+  const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
+  const base = repositoryRoot(path4.dirname(target));
+  const fileOf = (file) => input.stdinPath !== void 0 && file.absPath === null && !file.rendered ? relativePath(base, input.stdinPath) : repositoryPath(file, base);
+  const keyed = input.findings.map((finding) => {
+    const file = fileOf(finding.file);
+    return { finding, file, hash: fingerprint(finding, file) };
+  });
+  const inScope = scopeOf(input, base, fileOf);
+  let entries = previous;
+  let written2 = null;
+  if (update) {
+    const first = match(previous, keyed, inScope);
+    const removed = update.kind === "prune" ? first.stale : 0;
+    entries = update.kind === "prune" ? pruned(previous, first.left, inScope) : rebuilt(previous, keyed, inScope, update.rules);
+    const text2 = serializeSuppressions(entries);
+    const changed = text2 !== previousText;
+    if (changed) await writeSuppressions(target, text2, shownAs);
+    written2 = { file: shownAs, suppressions: entries.reduce((n, e) => n + e.count, 0), removed, changed };
+  }
+  const { kept, stale } = match(entries, keyed, inScope);
+  const notices = stale > 0 ? [{ file: shownAs, line: null, message: `${stale} suppression${stale === 1 ? "" : "s"} for files linted here match${stale === 1 ? "es" : ""} nothing any more; run probe-lint --prune-suppressions to remove ${stale === 1 ? "it" : "them"}` }] : [];
+  return { findings: kept, suppressed: input.findings.length - kept.length, notices, written: written2 };
+}
+function checkRuleIds(ids, rules) {
+  const known = rules.map((r7) => r7.id);
+  for (const id of ids) {
+    if (!known.includes(id)) throw new ConfigError(`--suppress-rule ${id}: unknown rule${suggest(id, known)}`);
+  }
+}
+function scopeOf(input, base, fileOf) {
+  const linted = new Set(input.sources.map(fileOf));
+  return (file) => {
+    if (linted.has(file)) return true;
+    if (file === "stdin") return false;
+    const abs = path4.resolve(base, file);
+    return input.roots.some((root) => isInside(root, abs)) && !fs7.existsSync(abs);
+  };
+}
+function match(entries, keyed, inScope) {
+  const left = entries.map((e) => e.count);
+  const byHash = /* @__PURE__ */ new Map();
+  entries.forEach((e, i) => byHash.set(e.fingerprint, [...byHash.get(e.fingerprint) ?? [], i]));
+  const suppressed = keyed.map(() => false);
+  const passes = [
+    (e, k2) => e.file === k2.file && e.message === k2.finding.message,
+    (e, k2) => e.file === k2.file,
+    (e) => inScope(e.file)
+  ];
+  for (const fits of passes) {
+    keyed.forEach((k2, i) => {
+      if (suppressed[i]) return;
+      const at2 = byHash.get(k2.hash)?.find((j2) => left[j2] > 0 && fits(entries[j2], k2));
+      if (at2 === void 0) return;
+      left[at2]--;
+      suppressed[i] = true;
+    });
+  }
+  const stale = entries.reduce((n, e, j2) => n + (inScope(e.file) ? left[j2] : 0), 0);
+  return { kept: keyed.filter((_2, i) => !suppressed[i]).map((k2) => k2.finding), left, stale };
+}
+function pruned(entries, left, inScope) {
+  return entries.map((e, j2) => inScope(e.file) ? { ...e, count: e.count - left[j2] } : e).filter((e) => e.count > 0);
+}
+function rebuilt(entries, keyed, inScope, rules) {
+  const chosen = (rule) => rules === null || rules.includes(rule);
+  const added = keyed.filter((k2) => chosen(k2.finding.ruleId)).map(entryOf);
+  const replaced = new Set(added.map((e) => `${e.file}\0${e.fingerprint}`));
+  const kept = entries.filter((e) => (!inScope(e.file) || !chosen(e.rule)) && !replaced.has(`${e.file}\0${e.fingerprint}`));
+  return [...kept, ...added];
+}
+function entryOf({ finding, file, hash }) {
+  const ref = finding.object;
+  return {
+    file,
+    object: ref ? `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name ?? "(unnamed)"}` : null,
+    container: finding.container,
+    probe: finding.probe,
+    rule: finding.ruleId,
+    message: finding.message,
+    fingerprint: hash,
+    count: 1
+  };
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function normalized(entries) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    const key = JSON.stringify([e.file, e.object, e.container, e.probe, e.rule, e.message, e.fingerprint]);
+    const same = byKey.get(key);
+    byKey.set(key, same ? { ...same, count: same.count + e.count } : { ...e });
+  }
+  return [...byKey.values()].sort(
+    (a, b) => compare(a.file, b.file) || compare(a.object ?? "", b.object ?? "") || compare(a.rule, b.rule) || compare(a.fingerprint, b.fingerprint) || compare(a.message ?? "", b.message ?? "") || compare(a.container ?? "", b.container ?? "") || compare(a.probe ?? "", b.probe ?? "")
+  );
+}
+function serializeSuppressions(entries) {
+  const suppressions = normalized(entries).map((e) => ({
+    file: e.file,
+    object: e.object,
+    container: e.container,
+    probe: e.probe,
+    rule: e.rule,
+    message: e.message,
+    fingerprint: e.fingerprint,
+    count: e.count
+  }));
+  return JSON.stringify({ version: FORMAT_VERSION, suppressions }, null, 2) + "\n";
+}
+async function writeSuppressions(target, text2, shownAs) {
+  const real = await fsp.realpath(target).catch(() => target);
+  const mode = await fsp.stat(real).then(
+    (stat2) => stat2.mode & 4095,
+    () => 420
+  );
+  let temp;
+  try {
+    temp = await createTempBeside(real, "probe-lint");
+  } catch (error2) {
+    throw writeError(shownAs, error2);
+  }
+  try {
+    try {
+      await temp.handle.writeFile(text2);
+      await temp.handle.chmod(mode);
+    } finally {
+      await temp.handle.close();
+    }
+    await fsp.rename(temp.path, real);
+  } catch (error2) {
+    await fsp.rm(temp.path, { force: true });
+    throw writeError(shownAs, error2);
+  }
+}
+function writeError(shownAs, error2) {
+  const code = error2.code ?? "error";
+  const why = {
+    ENOENT: "its directory does not exist; create it first",
+    ENOTDIR: "a part of its path is a file, not a directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "the file system is read-only",
+    ENOSPC: "no space left on the device"
+  };
+  return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
+}
+function readSuppressionsText(file, shownAs) {
+  let read2;
+  try {
+    read2 = readBounded(file, MAX_FILE_BYTES);
+  } catch (error2) {
+    throw new ConfigError(`${shownAs}: cannot read suppressions (${error2.code ?? "error"})`);
+  }
+  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read suppressions: ${read2.skipped}`);
+  return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
+}
+var REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
+function parseSuppressions(text2, absPath, shownAs) {
+  const source = { path: shownAs, absPath, text: text2, bom: false };
+  try {
+    JSON.parse(text2);
+  } catch (error2) {
+    const message = error2.message.replace(/, .* is not valid JSON$/s, "").replace(/( in JSON)? at position.*$/s, "");
+    const { line, column: column2 } = positionOf(source, jsonErrorOffset(text2));
+    throw new ConfigError(`${shownAs}:${line}:${column2}: not valid JSON: ${message}; ${REGENERATE}`);
+  }
+  const parsed = parseFile(source, true);
+  if (parsed.error) {
+    const { line, column: column2 } = positionOf(source, parsed.error.span.start);
+    throw new ConfigError(`${shownAs}:${line}:${column2}: ${parsed.error.message}; ${REGENERATE}`);
+  }
+  const fail = (node, keyPath, problem) => {
+    throw new ConfigError(`${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}: ${problem}`);
+  };
+  const root = parsed.documents[0]?.root ?? null;
+  if (root === null || root.kind !== "map") {
+    throw new ConfigError(`${shownAs}:1: expected {"version": ${FORMAT_VERSION}, "suppressions": [...]}; ${REGENERATE}`);
+  }
+  let version = null;
+  let list2 = null;
+  for (const e of root.entries) {
+    const value = e.value ?? fail(root, e.key, "has no value");
+    if (e.key === "version") version = value;
+    else if (e.key === "suppressions") list2 = value;
+    else fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
+  }
+  if (!version) fail(root, "version", `is missing (expected ${FORMAT_VERSION})`);
+  const v2 = version.kind === "scalar" ? version.value : null;
+  if (typeof v2 === "number" && v2 > FORMAT_VERSION) fail(version, "version", `is ${v2}: written by a newer probe-lint; upgrade probe-lint`);
+  if (v2 !== FORMAT_VERSION) fail(version, "version", `must be ${FORMAT_VERSION}, not ${JSON.stringify(v2)}`);
+  if (!list2) fail(root, "suppressions", "is missing");
+  if (list2.kind !== "seq") fail(list2, "suppressions", "must be a list");
+  return list2.items.map((item, i) => entryFrom(item, `suppressions[${i}]`, fail));
+}
+function jsonErrorOffset(text2) {
+  let at2 = 0;
+  const fail = () => {
+    throw at2;
+  };
+  const space = () => {
+    while (at2 < text2.length && " 	\n\r".includes(text2[at2])) at2++;
+  };
+  const literal = (word) => {
+    if (!text2.startsWith(word, at2)) fail();
+    at2 += word.length;
+  };
+  const string = () => {
+    at2++;
+    for (; ; ) {
+      const c = text2[at2];
+      if (c === void 0 || c < " ") fail();
+      if (c === '"') return void at2++;
+      if (c === "\\") {
+        at2++;
+        if (text2[at2] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(at2 + 1, at2 + 5))) fail();
+          at2 += 4;
+        } else if (!'"\\/bfnrt'.includes(text2[at2] ?? "x")) fail();
+      }
+      at2++;
+    }
+  };
+  const number = () => {
+    const match2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(at2, at2 + 400));
+    if (!match2) fail();
+    at2 += match2[0].length;
+  };
+  const value = () => {
+    space();
+    const c = text2[at2];
+    if (c === "{") {
+      at2++;
+      space();
+      if (text2[at2] === "}") return void at2++;
+      for (; ; ) {
+        space();
+        if (text2[at2] !== '"') fail();
+        string();
+        space();
+        if (text2[at2] !== ":") fail();
+        at2++;
+        value();
+        space();
+        if (text2[at2] === "}") return void at2++;
+        if (text2[at2] !== ",") fail();
+        at2++;
+      }
+    }
+    if (c === "[") {
+      at2++;
+      space();
+      if (text2[at2] === "]") return void at2++;
+      for (; ; ) {
+        value();
+        space();
+        if (text2[at2] === "]") return void at2++;
+        if (text2[at2] !== ",") fail();
+        at2++;
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    return number();
+  };
+  try {
+    value();
+    space();
+    return at2 < text2.length ? at2 : text2.length;
+  } catch (offset) {
+    return offset;
+  }
+}
+function entryFrom(node, keyPath, fail) {
+  if (node.kind !== "map") fail(node, keyPath, "must be an object");
+  const map2 = node;
+  const values = /* @__PURE__ */ new Map();
+  for (const e of map2.entries) {
+    if (!ENTRY_KEYS.includes(e.key)) fail(e.value ?? map2, `${keyPath}.${e.key}`, `unknown key${suggest(e.key, ENTRY_KEYS)}`);
+    values.set(e.key, e.value ?? fail(map2, `${keyPath}.${e.key}`, "has no value"));
+  }
+  const scalar = (key) => {
+    const value = values.get(key);
+    if (value === void 0) return void 0;
+    return value.kind === "scalar" ? value.value : fail(value, `${keyPath}.${key}`, "must be a string or a number, not a list or an object");
+  };
+  const text2 = (key) => {
+    const value = scalar(key);
+    if (value === void 0) fail(map2, `${keyPath}.${key}`, "is missing");
+    return typeof value === "string" && value !== "" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a non-empty string, not ${JSON.stringify(value)}`);
+  };
+  const optional = (key) => {
+    const value = scalar(key);
+    if (value === void 0 || value === null) return null;
+    return typeof value === "string" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a string or null, not ${JSON.stringify(value)}`);
+  };
+  const hash = text2("fingerprint");
+  if (!/^[0-9a-f]{32}$/.test(hash)) fail(values.get("fingerprint"), `${keyPath}.fingerprint`, `must be 32 lowercase hex digits, not ${JSON.stringify(hash)}`);
+  const count = scalar("count");
+  if (count === void 0) fail(map2, `${keyPath}.count`, "is missing");
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) fail(values.get("count"), `${keyPath}.count`, `must be a whole number \u2265 1, not ${JSON.stringify(count)}`);
+  return {
+    file: text2("file"),
+    object: optional("object"),
+    container: optional("container"),
+    probe: optional("probe"),
+    rule: text2("rule"),
+    message: optional("message"),
+    fingerprint: hash,
+    count
+  };
 }
 
 // src/inputs.ts
@@ -36950,26 +37073,36 @@ var UsageError = class extends Error {
 var YAML_FILE = /\.(ya?ml|json)$/i;
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function displayPath(cwd, absPath) {
-  const rel = path4.relative(cwd, absPath);
-  return (rel === "" ? "." : rel).split(path4.sep).join("/");
+  const rel = path5.relative(cwd, absPath);
+  return (rel === "" ? "." : rel).split(path5.sep).join("/");
 }
-async function collectInputs(args, cwd, ignoreLists) {
-  const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
+async function collectInputs(args, cwd, ignoreLists, configIgnore = () => ({ base: cwd, patterns: [] })) {
+  const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [], unmatched: [] };
   const seen = /* @__PURE__ */ new Set();
+  let met = 0;
+  let ignored = 0;
   const sink = {
-    userIgnores: ignoreLists.map(({ base, patterns }) => gitIgnore(base, patterns)),
+    ignored: () => {
+      ignored++;
+    },
+    userIgnores: ignoreLists.map(({ base, patterns: patterns2 }) => gitIgnore(base, patterns2)),
+    configIgnores: configIgnoresOf(configIgnore),
     addFile: (abs) => {
+      met++;
       if (seen.has(abs)) return;
       seen.add(abs);
       inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
     },
     addChart: (dir) => {
+      met++;
       if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
     },
     addKustomization: (dir) => {
+      met++;
       if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
     },
     notice: (abs, message) => {
+      met++;
       const file = displayPath(cwd, abs);
       if (!inputs.notices.some((n) => n.file === file)) inputs.notices.push({ file, line: null, message });
     }
@@ -36979,12 +37112,17 @@ async function collectInputs(args, cwd, ignoreLists) {
       inputs.stdin = true;
       continue;
     }
-    const abs = path4.resolve(cwd, arg);
-    const stat2 = await fs7.stat(abs).catch(() => null);
+    const abs = path5.resolve(cwd, arg);
+    const stat2 = await fs8.stat(abs).catch(() => null);
+    const [metBefore, ignoredBefore] = [met, ignored];
+    const isGlob = !stat2 && je(arg, { windowsPathsNoEscape: true });
     if (stat2?.isDirectory()) await walk(abs, sink, true);
     else if (stat2) await addNamedFile(abs, sink);
-    else if (je(arg, { windowsPathsNoEscape: true })) await addGlob(arg, cwd, sink);
-    else throw new UsageError(`no such file or directory: ${arg}`);
+    else if (isGlob) await addGlob(arg, cwd, sink);
+    if (met > metBefore) continue;
+    const skipped = ignored - ignoredBefore;
+    const why = !stat2 && !isGlob ? "no such file or directory" : isGlob ? "no YAML file, Helm chart or kustomization matches this glob" : "no YAML file, Helm chart or kustomization in this directory";
+    inputs.unmatched.push({ file: arg, line: null, message: skipped > 0 ? `${why} that is not ignored (${skipped} ignored by .gitignore, --ignore or the config)` : why });
   }
   inputs.charts.sort();
   inputs.kustomizations.sort();
@@ -36995,22 +37133,22 @@ async function collectInputs(args, cwd, ignoreLists) {
 async function addNamedFile(abs, sink) {
   const chart = await chartOf(abs);
   if (chart) return sink.addChart(chart);
-  await addKustomizationOf(path4.dirname(abs), sink);
+  await addKustomizationOf(path5.dirname(abs), sink);
   if (readable(abs, sink)) sink.addFile(abs);
 }
 async function addGlob(pattern, cwd, sink) {
   const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-  if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(pattern)}`);
-  const root = await fs7.realpath(globRoot(pattern, cwd)).catch(() => null);
-  for (const match of matches.sort()) {
-    const real = await fs7.realpath(match).catch(() => null);
+  const root = await fs8.realpath(globRoot(pattern, cwd)).catch(() => null);
+  for (const match2 of matches.sort()) {
+    const real = await fs8.realpath(match2).catch(() => null);
     if (!root || !real || !isInside(root, real)) continue;
-    const stat2 = await fs7.stat(real).catch(() => null);
-    if (stat2?.isDirectory()) await walk(match, sink, false);
-    else if (YAML_FILE.test(match)) {
-      const chart = await chartOf(match);
+    const stat2 = await fs8.stat(real).catch(() => null);
+    if (stat2?.isDirectory()) await walk(match2, sink, false);
+    else if (YAML_FILE.test(match2)) {
+      const chart = await chartOf(match2);
       if (chart) sink.addChart(chart);
-      else if (!isIgnored(sink.userIgnores, match, false) && readable(match, sink)) sink.addFile(match);
+      else if (isIgnored(sink.userIgnores, match2, false) || isIgnored(sink.configIgnores(path5.dirname(match2)), match2, false)) sink.ignored();
+      else if (readable(match2, sink)) sink.addFile(match2);
     }
   }
 }
@@ -37020,7 +37158,7 @@ function globRoot(pattern, cwd) {
     if (je(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
     fixed.push(segment);
   }
-  return path4.resolve(cwd, fixed.join("/"));
+  return path5.resolve(cwd, fixed.join("/"));
 }
 function readable(abs, sink) {
   let stat2;
@@ -37035,8 +37173,8 @@ function readable(abs, sink) {
 }
 async function addKustomizationOf(dir, sink) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path4.join(dir, name);
-    const stat2 = await fs7.stat(file).catch(() => null);
+    const file = path5.join(dir, name);
+    const stat2 = await fs8.stat(file).catch(() => null);
     if (!stat2 || stat2.isDirectory()) continue;
     const problem = fileProblem(stat2, MAX_KUSTOMIZATION_BYTES);
     if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
@@ -37045,26 +37183,35 @@ async function addKustomizationOf(dir, sink) {
   }
 }
 function chartOf(file) {
-  return chartContaining(path4.dirname(file));
+  return chartContaining(path5.dirname(file));
 }
 async function chartContaining(start) {
   for (const dir of ancestors(start)) {
-    if (await exists2(path4.join(dir, "Chart.yaml"))) return dir;
-    if (await exists2(path4.join(dir, ".git"))) return null;
+    if (await exists2(path5.join(dir, "Chart.yaml"))) return dir;
+    if (await exists2(path5.join(dir, ".git"))) return null;
   }
   return null;
 }
 async function exists2(p) {
-  return fs7.access(p).then(
+  return fs8.access(p).then(
     () => true,
     () => false
   );
 }
-function gitIgnore(base, patterns) {
-  return { base, patterns, rules: (0, import_ignore.default)().add(patterns) };
+function configIgnoresOf(configIgnore) {
+  const made = /* @__PURE__ */ new Map();
+  return (dir) => {
+    const list2 = configIgnore(dir);
+    let lists = made.get(list2);
+    if (!lists) made.set(list2, lists = list2.patterns.length > 0 ? [gitIgnore(list2.base, list2.patterns)] : []);
+    return lists;
+  };
+}
+function gitIgnore(base, patterns2) {
+  return { base, patterns: patterns2, rules: (0, import_ignore.default)().add(patterns2) };
 }
 async function walk(root, sink, named) {
-  const realRoot = await fs7.realpath(root);
+  const realRoot = await fs8.realpath(root);
   const visited = /* @__PURE__ */ new Set();
   const chartAbove = await chartContaining(root);
   if (chartAbove) {
@@ -37074,12 +37221,19 @@ async function walk(root, sink, named) {
   const exempt = (lists) => named ? lists.map((list2) => exempting(list2, root)) : lists;
   const inherited = exempt(await ancestorGitignores(root, sink));
   const user = exempt(sink.userIgnores);
+  const exemptConfig = /* @__PURE__ */ new Map();
+  const configured = (dir) => {
+    const lists = sink.configIgnores(dir);
+    let made = exemptConfig.get(lists);
+    if (!made) exemptConfig.set(lists, made = exempt(lists));
+    return made;
+  };
   const visit2 = async (dir, real, ignores) => {
     if (visited.has(real)) return [];
     visited.add(real);
     let entries;
     try {
-      entries = await fs7.readdir(dir, { withFileTypes: true });
+      entries = await fs8.readdir(dir, { withFileTypes: true });
     } catch {
       return [];
     }
@@ -37093,18 +37247,21 @@ async function walk(root, sink, named) {
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const found = await Promise.all(
       entries.map(async (e) => {
-        const abs = path4.join(dir, e.name);
-        let target = path4.join(real, e.name);
+        const abs = path5.join(dir, e.name);
+        let target = path5.join(real, e.name);
         let isDir = e.isDirectory();
         if (e.isSymbolicLink()) {
-          const resolved = await fs7.realpath(abs).catch(() => null);
+          const resolved = await fs8.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
           target = resolved;
-          isDir = Boolean((await fs7.stat(resolved).catch(() => null))?.isDirectory());
+          isDir = Boolean((await fs8.stat(resolved).catch(() => null))?.isDirectory());
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-        if (!isDir && !YAML_FILE.test(e.name)) return [];
-        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir)) return [];
+        if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
+        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
+          sink.ignored();
+          return [];
+        }
         if (isDir) return visit2(abs, target, active);
         return readable(abs, sink) ? [abs] : [];
       })
@@ -37119,9 +37276,9 @@ function exempting(list2, dir) {
   return gitIgnore(list2.base, list2.patterns.filter((pattern) => !(0, import_ignore.default)().add(pattern).ignores(`${rel}/`)));
 }
 function relativeBelow(base, abs) {
-  const rel = path4.relative(base, abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path4.sep}`) || path4.isAbsolute(rel)) return null;
-  return rel.split(path4.sep).join("/");
+  const rel = path5.relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path5.sep}`) || path5.isAbsolute(rel)) return null;
+  return rel.split(path5.sep).join("/");
 }
 function isIgnored(ignores, abs, dir) {
   return ignores.some(({ base, rules }) => {
@@ -37131,7 +37288,7 @@ function isIgnored(ignores, abs, dir) {
 }
 var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
 async function readGitignore(dir, sink) {
-  const file = path4.join(dir, ".gitignore");
+  const file = path5.join(dir, ".gitignore");
   let read2;
   try {
     read2 = readBounded(file, MAX_GITIGNORE_BYTES);
@@ -37146,7 +37303,7 @@ async function readGitignore(dir, sink) {
 }
 async function ancestorGitignores(root, sink) {
   const above = ancestors(root);
-  const top = above.findIndex((dir) => existsSync2(path4.join(dir, ".git")));
+  const top = above.findIndex((dir) => existsSync2(path5.join(dir, ".git")));
   if (top === -1) return [];
   const found = await Promise.all(
     above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink))
@@ -37155,17 +37312,686 @@ async function ancestorGitignores(root, sink) {
 }
 function ancestors(dir) {
   const out = [];
-  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
+  for (let at2 = path5.resolve(dir); ; at2 = path5.dirname(at2)) {
     out.push(at2);
-    if (path4.dirname(at2) === at2) return out;
+    if (path5.dirname(at2) === at2) return out;
   }
 }
 function repositoryRoot(dir) {
-  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? path4.resolve(dir);
+  return ancestors(dir).find((at2) => existsSync2(path5.join(at2, ".git"))) ?? path5.resolve(dir);
+}
+
+// src/render.ts
+import { execFile } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
+import fs9 from "node:fs";
+import path6 from "node:path";
+function findTool(name) {
+  for (const dir of (process.env.PATH ?? "").split(path6.delimiter)) {
+    if (!dir) continue;
+    const candidate = path6.join(dir, name);
+    try {
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+var RENDER_TIME_LIMIT_MS = 12e4;
+function runTool(tool, args, cwd) {
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: RENDER_TIME_LIMIT_MS }, (error2, stdout, stderr) => {
+      if (error2) {
+        if (error2.killed) return resolve({ error: `did not finish within ${RENDER_TIME_LIMIT_MS / 1e3} s` });
+        const lines2 = String(stderr).trimEnd().split("\n").filter((line) => line.trim() !== "");
+        const at2 = lines2.map((line) => line.startsWith("Error: ")).lastIndexOf(true);
+        const continued = at2 === -1 ? [] : lines2.slice(at2 + 1).filter((line, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
+        const last = at2 === -1 ? lines2.at(-1)?.trim() ?? error2.message : [lines2[at2], ...continued.map((line) => line.trim())].join(" ");
+        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "").replace(/^Error: /, "");
+        resolve({ error: reason });
+      } else resolve({ text: String(stdout) });
+    });
+  });
+}
+var RELEASE_NAME = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, maxLength: 53 };
+var NAMESPACE = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
+function releaseNameProblem(name) {
+  if (RELEASE_NAME.pattern.test(name) && name.length <= RELEASE_NAME.maxLength) return null;
+  return `${JSON.stringify(name)} is not a valid release name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most ${RELEASE_NAME.maxLength} characters`;
+}
+function namespaceProblem(namespace) {
+  if (NAMESPACE.pattern.test(namespace) && namespace.length <= NAMESPACE.maxLength) return null;
+  return `${JSON.stringify(namespace)} is not a valid namespace: lowercase letters, digits and "-", starting and ending with a letter or digit, at most ${NAMESPACE.maxLength} characters`;
+}
+function valuesFileProblem(file) {
+  return file.includes(",") ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
+}
+function helmOptionsProblem(options, cwd) {
+  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ?? null;
+}
+function operand(cwd, file) {
+  return path6.resolve(cwd, file);
+}
+function helmTemplate(helm, chartDir, options, cwd) {
+  const args = ["template", ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
+  if (options.namespace) args.push(`--namespace=${options.namespace}`);
+  args.push("--", options.releaseName, operand(cwd, chartDir));
+  return runTool(helm, args, cwd);
+}
+function kubectlKustomize(kubectl, dir, cwd) {
+  return runTool(kubectl, ["kustomize", "--", operand(cwd, dir)], cwd);
+}
+async function renderAll(plan) {
+  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [], failures: [] };
+  const shown = (dir) => displayPath(plan.cwd, dir);
+  const helm = plan.charts.length > 0 ? findTool("helm") : null;
+  for (const dir of plan.charts) {
+    const options = plan.helmFor(dir);
+    const refused = helmOptionsProblem(options, plan.cwd);
+    const entry2 = path6.join(dir, "Chart.yaml");
+    const failed = (reason, remedy) => {
+      outcome.failures.push({ tool: "helm", dir, shown: shown(dir), entry: entry2, reason, remedy, lintedAsIs: false });
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${reason}` });
+    };
+    if (!helm) {
+      failed("helm is not on PATH", `install helm, or lint its output with \`helm template ${shown(dir)} | probe-lint -\``);
+      continue;
+    }
+    if (refused) {
+      failed(refused, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
+      continue;
+    }
+    const own = path6.join(dir, "values.yaml");
+    const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...options.values.map((v2) => operand(plan.cwd, v2))];
+    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, options, plan.cwd));
+    if ("error" in result2) failed(`helm template failed: ${result2.error}`, `fix the chart or its values until \`helm template ${shown(dir)}\` succeeds`);
+    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: entry2, valuesFiles, resources: [] } });
+  }
+  const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
+  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
+  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  const closures = new Map(tops.map((dir) => [dir, kustomizationFiles(dir)]));
+  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
+  for (const { refs } of direct) for (const file of refs.partial) outcome.excluded.add(file);
+  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
+  for (const dir of tops) {
+    const files = closures.get(dir);
+    const entry2 = kustomizationFile(dir) ?? path6.join(dir, "kustomization.yaml");
+    const failed = (reason, remedy) => {
+      outcome.failures.push({ tool: "kustomize", dir, shown: shown(dir), entry: entry2, reason, remedy, lintedAsIs: true });
+      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: ${reason}; its resources are linted as they are` });
+    };
+    if (!kubectl) {
+      failed("kubectl is not on PATH", `install kubectl, or lint its output with \`kubectl kustomize ${shown(dir)} | probe-lint -\``);
+      continue;
+    }
+    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
+    if ("error" in result2) {
+      failed(`kubectl kustomize failed: ${result2.error}`, `fix the kustomization until \`kubectl kustomize ${shown(dir)}\` succeeds`);
+      continue;
+    }
+    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
+    for (const file of files.resources) outcome.excluded.add(file);
+  }
+  return outcome;
+}
+function cached2(plan, key, render) {
+  if (!plan.cache) return render();
+  let result2 = plan.cache.get(key);
+  if (!result2) plan.cache.set(key, result2 = render());
+  return result2;
+}
+
+// src/config.ts
+var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
+var DEFAULT_KUBERNETES_VERSION = "1.30";
+var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
+var TOP_KEYS2 = ["$schema", "kubernetesVersion", "ignore", "rules", "helm"];
+var MAX_SECONDS = 2147483647;
+var MAX_CONFIG_BYTES = 1024 * 1024;
+var ConfigError = class extends Error {
+};
+function defaultConfig(cwd) {
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null } };
+}
+function configIn(dir) {
+  for (const name of CONFIG_NAMES) {
+    const candidate = path7.join(dir, name);
+    if (fs10.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+var ConfigResolver = class {
+  constructor(cwd, rules, overrides, configFile) {
+    this.cwd = cwd;
+    this.rules = rules;
+    this.overrides = overrides;
+    this.fixed = configFile ? this.load(path7.resolve(cwd, configFile)) : null;
+    if (!this.fixed) this.load(null);
+  }
+  cwd;
+  rules;
+  overrides;
+  fileOf = /* @__PURE__ */ new Map();
+  loaded = /* @__PURE__ */ new Map();
+  fixed;
+  /** The config for files in `dir` (absolute). */
+  forDir(dir) {
+    return this.fixed ?? this.load(this.nearest(path7.resolve(dir)));
+  }
+  /** The config for a file (absolute), or for the working directory when it has no path (stdin). */
+  forFile(absPath) {
+    return this.forDir(absPath === null ? this.cwd : path7.dirname(absPath));
+  }
+  nearest(dir) {
+    const known = this.fileOf.get(dir);
+    if (known !== void 0) return known;
+    const parent = path7.dirname(dir);
+    const found = configIn(dir) ?? (fs10.existsSync(path7.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
+    this.fileOf.set(dir, found);
+    return found;
+  }
+  load(file) {
+    const known = this.loaded.get(file);
+    if (known) return known;
+    const config = file ? loadConfig(file, this.rules, displayPath(this.cwd, file)) : defaultConfig(this.cwd);
+    applyRuleFlags(config, this.overrides.ruleFlags, this.rules);
+    if (this.overrides.kubernetesVersion !== void 0) {
+      const version = parseKubernetesVersion(this.overrides.kubernetesVersion);
+      if (!version) throw new ConfigError(`--kube-version ${this.overrides.kubernetesVersion}: expected a version such as 1.30`);
+      config.kubernetesVersion = version;
+    }
+    this.loaded.set(file, config);
+    return config;
+  }
+};
+function readConfigText(file, shownAs) {
+  let read2;
+  try {
+    read2 = readBounded(file, MAX_CONFIG_BYTES);
+  } catch (error2) {
+    throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
+  }
+  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read config: ${read2.skipped}`);
+  return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
+}
+function loadConfig(file, rules, shownAs = file) {
+  const text2 = readConfigText(file, shownAs);
+  const source = { path: shownAs, absPath: file, text: text2, bom: false };
+  const parsed = parseFile(source, true);
+  if (parsed.error) {
+    const { line, column: column2 } = positionOf(source, parsed.error.span.start);
+    throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
+  }
+  const config = defaultConfig(path7.dirname(file));
+  config.file = file;
+  const root = parsed.documents[0]?.root ?? null;
+  if (root === null) return config;
+  const where = (node, keyPath) => `${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}`;
+  const fail = (node, keyPath, problem) => {
+    throw new ConfigError(`${where(node, keyPath)}: ${problem}`);
+  };
+  const top = expectMap(root, "(top level)", fail);
+  for (const e of top.entries) {
+    const value = e.value ?? fail(top, e.key, "has no value");
+    switch (e.key) {
+      case "kubernetesVersion":
+        config.kubernetesVersion = kubernetesVersion(value, fail);
+        break;
+      case "ignore":
+        config.ignore = stringList(value, "ignore", fail);
+        break;
+      case "rules":
+        for (const r7 of expectMap(value, "rules", fail).entries) {
+          config.rules.set(r7.key, ruleSettings(r7.key, r7.value, rules, fail, `rules.${r7.key}`, r7.value ?? value));
+        }
+        break;
+      case "helm":
+        config.helm = helmConfig(value, path7.dirname(file), fail);
+        break;
+      case "$schema":
+        if (value.kind !== "scalar" || typeof value.value !== "string") fail(value, e.key, "must be a string (the path or URL of probe-lint.schema.json)");
+        break;
+      default:
+        fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS2)}`);
+    }
+  }
+  return config;
+}
+function helmConfig(node, configDir2, fail) {
+  const helm = defaultConfig(configDir2).helm;
+  for (const h of expectMap(node, "helm", fail).entries) {
+    const at2 = h.value ?? node;
+    const keyPath = `helm.${h.key}`;
+    if (h.key === "values") {
+      const list2 = at2.kind === "seq" ? at2.items : [];
+      helm.values = stringList(at2, keyPath, fail).map((v2, i) => {
+        const file = path7.resolve(configDir2, v2);
+        const problem = valuesFileProblem(file);
+        return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
+      });
+    } else if (h.key === "releaseName" || h.key === "namespace") {
+      const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, keyPath, "must be a string");
+      const problem = h.key === "releaseName" ? releaseNameProblem(text2) : namespaceProblem(text2);
+      if (problem) fail(at2, keyPath, problem);
+      if (h.key === "releaseName") helm.releaseName = text2;
+      else helm.namespace = text2;
+    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
+  }
+  return helm;
+}
+function expectMap(node, keyPath, fail) {
+  return node.kind === "map" ? node : fail(node, keyPath, "must be a mapping");
+}
+function stringList(node, keyPath, fail) {
+  if (node.kind !== "seq") fail(node, keyPath, "must be a list of strings");
+  return node.items.map(
+    (item, i) => item.kind === "scalar" && typeof item.value === "string" ? item.value : fail(item, `${keyPath}[${i}]`, "must be a string")
+  );
+}
+function kubernetesVersion(node, fail) {
+  if (node.kind === "scalar" && typeof node.value === "number") {
+    fail(node, "kubernetesVersion", `must be a quoted string such as "1.30" (unquoted, ${node.value} is a number)`);
+  }
+  const value = node.kind === "scalar" && typeof node.value === "string" ? node.value : null;
+  return (value === null ? null : parseKubernetesVersion(value)) ?? fail(node, "kubernetesVersion", `must be a version such as "1.30", not ${JSON.stringify(value ?? node.value ?? null)}`);
+}
+function parseKubernetesVersion(text2) {
+  return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text2)?.[1] ?? null;
+}
+function ruleSettings(id, node, rules, fail, keyPath, at2) {
+  const rule = rules.find((r7) => r7.id === id);
+  if (!rule) fail(at2, keyPath, `unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
+  if (node?.kind === "scalar") return { severity: severity(node, keyPath, fail) };
+  if (node?.kind !== "map") return fail(at2, keyPath, `must be a severity (${SEVERITY_LEVELS.join(", ")}) or a mapping of severity and options`);
+  const settings = { options: {} };
+  const specs = rule.options;
+  for (const e of node.entries) {
+    const value = e.value ?? fail(node, `${keyPath}.${e.key}`, "has no value");
+    if (e.key === "severity") {
+      settings.severity = severity(value, `${keyPath}.severity`, fail);
+      continue;
+    }
+    const spec = Object.hasOwn(specs, e.key) ? specs[e.key] : void 0;
+    if (!spec) {
+      const known = Object.keys(specs);
+      fail(value, `${keyPath}.${e.key}`, `unknown option${suggest(e.key, ["severity", ...known])}${known.length === 0 ? ` (${id} has no options)` : ""}`);
+    }
+    settings.options[e.key] = optionValue(spec, value, `${keyPath}.${e.key}`, fail);
+  }
+  return settings;
+}
+function severity(node, keyPath, fail) {
+  const value = node.kind === "scalar" ? node.value : null;
+  if (value === false) return "off";
+  if (typeof value === "string" && SEVERITY_LEVELS.includes(value)) return value;
+  return fail(node, keyPath, `must be one of ${SEVERITY_LEVELS.join(", ")}, not ${JSON.stringify(value)}${typeof value === "string" ? suggest(value, SEVERITY_LEVELS) : ""}`);
+}
+function optionValue(spec, node, keyPath, fail) {
+  if (spec.type === "seconds") {
+    const value = node.kind === "scalar" ? node.value : null;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds \u2265 1, not ${secondsShown(value)}`);
+    if (value > MAX_SECONDS) fail(node, keyPath, `must be at most ${MAX_SECONDS} seconds (Kubernetes keeps seconds in 32 bits, and a fix would write this value), not ${secondsShown(value)}`);
+    return value;
+  }
+  const patterns2 = stringList(node, keyPath, fail);
+  patterns2.forEach((pattern, i) => {
+    try {
+      new RegExp(pattern);
+    } catch (error2) {
+      fail(node, `${keyPath}[${i}]`, `is not a valid regular expression: ${error2.message}`);
+    }
+  });
+  return patterns2;
+}
+function secondsShown(value) {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+function applyRuleFlags(config, flags, rules) {
+  for (const flag of flags) {
+    const match2 = /^([^=]+)=(.*)$/.exec(flag);
+    if (!match2) throw new ConfigError(`--rule ${flag}: expected id=severity, e.g. --rule probe-timeout-short=error`);
+    const [, id, level] = match2;
+    if (!rules.some((r7) => r7.id === id)) throw new ConfigError(`--rule ${flag}: unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
+    if (!SEVERITY_LEVELS.includes(level)) {
+      throw new ConfigError(`--rule ${flag}: severity must be one of ${SEVERITY_LEVELS.join(", ")}${suggest(level, SEVERITY_LEVELS)}`);
+    }
+    config.rules.set(id, { ...config.rules.get(id), severity: level });
+  }
+}
+function suggest(word, candidates) {
+  let best = null;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${JSON.stringify(best)}?` : "";
+}
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_2, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j2 = 1; j2 <= b.length; j2++) {
+      current[j2] = Math.min(previous[j2] + 1, current[j2 - 1] + 1, previous[j2 - 1] + (a[i - 1] === b[j2 - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/format/github.ts
+import path8 from "node:path";
+
+// src/format/report.ts
+function toReport(result2, version) {
+  const counts2 = { error: 0, warning: 0, info: 0 };
+  const findings = result2.findings.map((finding) => {
+    counts2[finding.severity]++;
+    const { start, end } = rangeOf(finding.file, finding.span);
+    return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  });
+  const { suppressed, ...scanned } = result2.summary;
+  return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts2, suppressed } };
+}
+function printable(text2) {
+  return text2.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (code < 32) return String.fromCharCode(9216 + code);
+    return code === 127 ? "\u2421" : "\uFFFD";
+  });
+}
+function overlaysNote(finding) {
+  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(", ")})` : "";
+}
+var FAIL_ON = ["error", "warning", "info", "never"];
+function fails(report, failOn) {
+  if (failOn === "never") return false;
+  const order = ["error", "warning", "info"];
+  return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
+}
+function repositoryLocation(located) {
+  const { finding } = located;
+  const source = finding.source;
+  if (source?.absPath) {
+    const line = source.line ?? 1;
+    const range2 = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
+    return { absPath: source.absPath, path: source.file, line, range: range2 };
+  }
+  const rendered = finding.file.rendered;
+  if (rendered) {
+    const name = rendered.entry.slice(rendered.entry.lastIndexOf("/") + 1);
+    return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
+  }
+  return {
+    absPath: finding.file.absPath,
+    path: finding.file.path,
+    line: located.line,
+    range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn }
+  };
+}
+
+// src/format/github.ts
+var COMMAND = { error: "error", warning: "warning", info: "notice" };
+var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function formatGithub(report, options = {}) {
+  const fromRoot = (at2) => (
+    // Stdin has no place on disk: its name is all there is.
+    options.root !== void 0 && at2.absPath !== null ? path8.relative(options.root, at2.absPath).split(path8.sep).join("/") : at2.path
+  );
+  return report.findings.map((located) => {
+    const { finding } = located;
+    const at2 = repositoryLocation(located);
+    const range2 = at2.range;
+    const where = [
+      `file=${escapeProperty2(fromRoot(at2))}`,
+      `line=${at2.line}`,
+      ...range2 ? [`col=${range2.column}`, `endLine=${range2.endLine}`, ...range2.endLine === at2.line ? [`endColumn=${range2.endColumn}`] : []] : []
+    ];
+    const properties = [
+      ...where,
+      `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
+    ];
+    const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(" ");
+    return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
+`;
+  }).join("");
+}
+
+// package.json
+var package_default = {
+  name: "probe-lint",
+  version: "0.1.0",
+  description: "Lint Kubernetes manifests for probe and shutdown settings that make healthy pods look unhealthy",
+  license: "Apache-2.0",
+  type: "module",
+  bin: {
+    "probe-lint": "bin/probe-lint.js"
+  },
+  files: [
+    "bin/probe-lint.js",
+    "rules/*.md",
+    "probe-lint.schema.json"
+  ],
+  engines: {
+    node: ">=20"
+  },
+  scripts: {
+    build: "tsc -p tsconfig.json",
+    test: "npm run build && node scripts/test.mjs",
+    bench: "npm run build && node scripts/bench.mjs",
+    generate: "npm run build && node scripts/generate.mjs",
+    bundle: "node scripts/bundle.mjs"
+  },
+  keywords: [
+    "kubernetes",
+    "linter",
+    "probes",
+    "readiness",
+    "liveness"
+  ],
+  devDependencies: {
+    "@actions/core": "^3.0.1",
+    "@microsoft/sarif-multitool": "^5.7.0",
+    "@types/js-yaml": "^4.0.9",
+    "@types/node": "^20.19.43",
+    "@types/sarif": "^2.1.7",
+    ajv: "^8.20.0",
+    "ajv-draft-04": "^1.0.0",
+    "ajv-formats": "^3.0.1",
+    commander: "^14.0.3",
+    diff: "^8.0.4",
+    esbuild: "^0.28.2",
+    glob: "^14.0.6",
+    ignore: "^7.0.16",
+    "js-yaml": "^4.3.2",
+    typescript: "~6.0",
+    vitest: "^4.1.12",
+    yaml: "^2.9.1"
+  },
+  repository: {
+    type: "git",
+    url: "git+https://github.com/probe-lint/probe-lint.git"
+  },
+  homepage: "https://github.com/probe-lint/probe-lint#readme"
+};
+
+// src/version.ts
+var VERSION = package_default.version;
+var DOCS_URL = "https://github.com/probe-lint/probe-lint";
+
+// src/rule-docs.ts
+function ruleDocsUrl(rule) {
+  return `${DOCS_URL}/blob/main/rules/${rule.id}.md`;
+}
+function ruleMarkdown(rule) {
+  const options = Object.entries(rule.options);
+  const parts = [
+    `# ${rule.id}`,
+    "",
+    `Default severity: ${rule.severityNote ?? rule.severity}. Automatic fix: ${rule.fixable === "none" ? "none" : rule.fixable === "safe" ? "safe (applied by --fix)" : "suggestion (applied by --fix --unsafe-fixes)"}.`,
+    "",
+    rule.docs.summary,
+    "",
+    "## Why it matters",
+    "",
+    rule.docs.why,
+    "",
+    "## How to fix",
+    "",
+    rule.docs.fix,
+    "",
+    "## Reported",
+    "",
+    ...exampleCaption(rule),
+    "```yaml",
+    rule.docs.failing.trimEnd(),
+    "```",
+    "",
+    "## Not reported",
+    "",
+    ...exampleCaption(rule),
+    "```yaml",
+    rule.docs.passing.trimEnd(),
+    "```"
+  ];
+  if (options.length > 0) {
+    parts.push("", "## Options", "", ...options.map(([key, spec]) => `- \`${key}\` (default ${JSON.stringify(spec.default)}): ${spec.description}`));
+  }
+  return parts.join("\n") + "\n";
+}
+function exampleCaption(rule) {
+  return rule.docs.exampleFile ? [`\`${rule.docs.exampleFile}\`:`, ""] : [];
+}
+function ruleTitle(rule) {
+  const text2 = rule.docs.summary;
+  let code = false;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === "`") code = !code;
+    else if (!code && (c === ":" || c === ".") && (i + 1 === text2.length || text2[i + 1] === " ")) return text2.slice(0, i);
+  }
+  return text2;
+}
+
+// src/format/sarif.ts
+var LEVEL = { error: "error", warning: "warning", info: "note" };
+function formatSarif(report, options) {
+  const index = new Map(options.rules.map((r7, i) => [r7.id, i]));
+  const seen = /* @__PURE__ */ new Map();
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "probe-lint",
+            version: report.version,
+            semanticVersion: report.version,
+            informationUri: DOCS_URL,
+            rules: options.rules.map(ruleDescriptor)
+          }
+        },
+        automationDetails: { id: `${options.category ?? "probe-lint"}/` },
+        columnKind: "utf16CodeUnits",
+        invocations: [invocation(report.notices, options.failure)],
+        results: report.findings.map((f) => result(f, index, options.root, seen))
+      }
+    ]
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
+function ruleDescriptor(rule) {
+  const off = rule.severity === "off";
+  return {
+    id: rule.id,
+    name: rule.id.replace(/(^|-)([a-z])/g, (_2, __, c) => c.toUpperCase()),
+    shortDescription: { text: ruleTitle(rule) },
+    fullDescription: { text: plainText(rule.docs.summary) },
+    helpUri: ruleDocsUrl(rule),
+    help: { text: `${plainText(rule.docs.summary)}
+
+${plainText(rule.docs.why)}
+
+How to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
+    defaultConfiguration: off ? { enabled: false, level: "warning" } : { level: LEVEL[rule.severity] },
+    properties: { tags: ["kubernetes", "reliability"], precision: "high" }
+  };
+}
+function plainText(markdown) {
+  return markdown.replace(/`/g, "");
+}
+function uriReference(relative) {
+  return relative.split("/").map(encodeURIComponent).join("/");
+}
+function relativeUri(root, absPath) {
+  return uriReference(relativePath(root, absPath));
+}
+function occurrenceFingerprint(finding, file, seen) {
+  const hash = fingerprint(finding, file);
+  const occurrence = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, occurrence);
+  return `${hash}:${occurrence}`;
+}
+function result(located, index, root, seen) {
+  const { finding } = located;
+  const file = repositoryPath(finding.file, root);
+  const id = occurrenceFingerprint(finding, file, seen);
+  const at2 = repositoryLocation(located);
+  const physicalLocation = {
+    artifactLocation: { uri: at2.absPath ? relativeUri(root, at2.absPath) : "stdin" },
+    region: at2.range ? { startLine: at2.line, startColumn: at2.range.column, endLine: at2.range.endLine, endColumn: at2.range.endColumn } : { startLine: at2.line }
+  };
+  const out = {
+    ruleId: finding.ruleId,
+    ruleIndex: index.get(finding.ruleId) ?? -1,
+    level: LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [{ physicalLocation }],
+    partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id },
+    // One result stands for the same finding in every overlay that renders this base line.
+    ...finding.overlays ? { properties: { overlays: finding.overlays } } : {}
+  };
+  if (finding.fix) {
+    out.fixes = [
+      {
+        description: { text: `${finding.fix.safe ? "" : "suggestion: "}${finding.fix.description}` },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: finding.fix.target?.absPath ? relativeUri(root, finding.fix.target.absPath) : uriReference(file) },
+            replacements: finding.fix.edits.map((e) => ({
+              deletedRegion: { charOffset: e.offset, charLength: e.length },
+              ...e.text ? { insertedContent: { text: e.text } } : {}
+            }))
+          }
+        ]
+      }
+    ];
+  }
+  return out;
+}
+function invocation(notices, failure) {
+  const error2 = failure ? [{ level: "error", message: { text: failure.message } }] : [];
+  const configuration = failure?.configuration === true;
+  return {
+    executionSuccessful: !failure,
+    ...configuration ? { toolConfigurationNotifications: error2 } : {},
+    toolExecutionNotifications: [...notices.map(notification), ...configuration ? [] : error2]
+  };
+}
+function notification(notice) {
+  return { level: "note", message: { text: notice.file ? `${notice.file}: ${notice.message}` : notice.message } };
 }
 
 // src/run.ts
-import path9 from "node:path";
+import { statSync as statSync2 } from "node:fs";
+import path12 from "node:path";
 
 // src/build-model.ts
 function buildModel(files) {
@@ -37419,7 +38245,7 @@ function ingressBackends(object) {
   const spec = mapAt(object.node, "spec");
   const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
   for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path11 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path11, "backend"));
+    for (const path14 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path14, "backend"));
   }
   return backends.flatMap((b) => {
     const v1 = mapAt(b, "service");
@@ -37462,32 +38288,49 @@ function strings(node) {
 }
 
 // src/engine.ts
+function ruleSettingsFor(rule, settings) {
+  const own = settings.rules.get(rule.id) ?? {};
+  if ((own.severity ?? rule.severity) === "off") return null;
+  return { configured: own.severity, options: { ...defaultOptions(rule), ...own.options } };
+}
 function lint(input) {
   const findings = [];
-  const [major, minor] = input.kubernetesVersion.split(".").map(Number);
   const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
-    const settings = input.settings?.get(rule.id) ?? {};
-    const configured = settings.severity;
-    if ((configured ?? rule.severity) === "off") continue;
-    const options = { ...defaultOptions(rule), ...settings.options };
-    const context = (subject) => ({
-      options,
-      routing: input.routing,
-      edits: editorFor(subject.file),
-      kubernetesVersion: { major, minor },
-      report: (report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report))
-    });
+    const perConfig = /* @__PURE__ */ new Map();
+    const settingsOf = (file) => {
+      const settings = input.settingsFor(file);
+      if (!perConfig.has(settings)) {
+        const resolved = ruleSettingsFor(rule, settings);
+        const [major, minor] = settings.kubernetesVersion.split(".").map(Number);
+        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
+      }
+      return perConfig.get(settings);
+    };
+    const check = (subject, run2) => {
+      const settings = settingsOf(subject.file);
+      if (!settings) return;
+      run2({
+        options: settings.options,
+        routing: input.routing,
+        edits: editorFor(subject.file),
+        kubernetesVersion: settings.kubernetesVersion,
+        report: (report) => findings.push(toFinding(rule, settings.configured, { ...subject, broken: broken.has(subject.file) }, report))
+      });
+    };
     if (rule.checkFile) {
-      for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
+      for (const file of input.files) check({ file: file.file, owner: null, container: null, helmSource: null }, (context) => rule.checkFile(file, context));
     }
     if (rule.checkWorkload) {
-      for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
+      for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload(workload, context));
     }
     if (rule.checkContainer) {
       for (const workload of input.model.workloads) {
-        for (const container of workload.containers) rule.checkContainer(container, context(workloadSubject(workload, container)));
+        for (const container of workload.containers) check(workloadSubject(workload, container), (context) => rule.checkContainer(container, context));
       }
+    }
+    if (rule.checkUnrendered) {
+      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, helmSource: null }, (context) => rule.checkUnrendered(target, context));
     }
   }
   return findings.sort(byLocation);
@@ -37534,315 +38377,6 @@ function byLocation(a, b) {
   return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
-// src/config.ts
-import fs9 from "node:fs";
-import path6 from "node:path";
-
-// src/render.ts
-import { execFile } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-import fs8 from "node:fs";
-import path5 from "node:path";
-function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path5.delimiter)) {
-    if (!dir) continue;
-    const candidate = path5.join(dir, name);
-    try {
-      accessSync(candidate, constants3.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return null;
-}
-function runTool(tool, args, cwd) {
-  return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 12e4 }, (error2, stdout, stderr) => {
-      if (error2) {
-        const last = String(stderr).trim().split("\n").filter(Boolean).at(-1) ?? error2.message;
-        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "");
-        resolve({ error: reason });
-      } else resolve({ text: String(stdout) });
-    });
-  });
-}
-var RELEASE_NAME = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, maxLength: 53 };
-var NAMESPACE = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
-function releaseNameProblem(name) {
-  if (RELEASE_NAME.pattern.test(name) && name.length <= RELEASE_NAME.maxLength) return null;
-  return `${JSON.stringify(name)} is not a valid release name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, at most ${RELEASE_NAME.maxLength} characters`;
-}
-function namespaceProblem(namespace) {
-  if (NAMESPACE.pattern.test(namespace) && namespace.length <= NAMESPACE.maxLength) return null;
-  return `${JSON.stringify(namespace)} is not a valid namespace: lowercase letters, digits and "-", starting and ending with a letter or digit, at most ${NAMESPACE.maxLength} characters`;
-}
-function valuesFileProblem(file) {
-  return file.includes(",") ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
-}
-function helmOptionsProblem(options, cwd) {
-  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ?? null;
-}
-function operand(cwd, file) {
-  return path5.resolve(cwd, file);
-}
-function helmTemplate(helm, chartDir, options, cwd) {
-  const args = ["template", ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
-  if (options.namespace) args.push(`--namespace=${options.namespace}`);
-  args.push("--", options.releaseName, operand(cwd, chartDir));
-  return runTool(helm, args, cwd);
-}
-function kubectlKustomize(kubectl, dir, cwd) {
-  return runTool(kubectl, ["kustomize", "--", operand(cwd, dir)], cwd);
-}
-async function renderAll(plan) {
-  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [] };
-  const shown = (dir) => displayPath(plan.cwd, dir);
-  const helm = plan.charts.length > 0 ? findTool("helm") : null;
-  const refused = helmOptionsProblem(plan.helm, plan.cwd);
-  for (const dir of plan.charts) {
-    const command = `helm template ${shown(dir)} | probe-lint -`;
-    if (!helm) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
-      continue;
-    }
-    if (refused) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${refused}` });
-      continue;
-    }
-    const own = path5.join(dir, "values.yaml");
-    const valuesFiles = [...fs8.existsSync(own) ? [own] : [], ...plan.helm.values.map((v2) => operand(plan.cwd, v2))];
-    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
-    if ("error" in result2) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result2.error}` });
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: path5.join(dir, "Chart.yaml"), valuesFiles, resources: [] } });
-  }
-  const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
-  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
-  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
-  const closures = new Map(tops.map((dir) => [dir, kustomizationFiles(dir)]));
-  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
-  for (const { refs } of direct) for (const file of refs.partial) outcome.excluded.add(file);
-  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
-  for (const dir of tops) {
-    const files = closures.get(dir);
-    if (!kubectl) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
-      continue;
-    }
-    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
-    if ("error" in result2) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result2.error}; its resources are linted as they are` });
-      continue;
-    }
-    const entry2 = kustomizationFile(dir) ?? path5.join(dir, "kustomization.yaml");
-    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
-    for (const file of files.resources) outcome.excluded.add(file);
-  }
-  return outcome;
-}
-function cached2(plan, key, render) {
-  if (!plan.cache) return render();
-  let result2 = plan.cache.get(key);
-  if (!result2) plan.cache.set(key, result2 = render());
-  return result2;
-}
-
-// src/config.ts
-var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
-var DEFAULT_KUBERNETES_VERSION = "1.30";
-var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
-var TOP_KEYS = ["kubernetesVersion", "ignore", "rules", "helm"];
-var MAX_SECONDS = 2147483647;
-var MAX_CONFIG_BYTES = 1024 * 1024;
-var ConfigError = class extends Error {
-};
-function defaultConfig(cwd) {
-  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null } };
-}
-function findConfig(dir) {
-  for (const at2 of ancestors(dir)) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = path6.join(at2, name);
-      if (fs9.existsSync(candidate)) return candidate;
-    }
-    if (fs9.existsSync(path6.join(at2, ".git"))) return null;
-  }
-  return null;
-}
-function readConfigText(file, shownAs) {
-  let read2;
-  try {
-    read2 = readBounded(file, MAX_CONFIG_BYTES);
-  } catch (error2) {
-    throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
-  }
-  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read config: ${read2.skipped}`);
-  return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
-}
-function loadConfig(file, rules, shownAs = file) {
-  const text2 = readConfigText(file, shownAs);
-  const source = { path: shownAs, absPath: file, text: text2, bom: false };
-  const parsed = parseFile(source, true);
-  if (parsed.error) {
-    const { line, column: column2 } = positionOf(source, parsed.error.span.start);
-    throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
-  }
-  const config = defaultConfig(path6.dirname(file));
-  config.file = file;
-  const root = parsed.documents[0]?.root ?? null;
-  if (root === null) return config;
-  const where = (node, keyPath) => `${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}`;
-  const fail = (node, keyPath, problem) => {
-    throw new ConfigError(`${where(node, keyPath)}: ${problem}`);
-  };
-  const top = expectMap(root, "(top level)", fail);
-  for (const e of top.entries) {
-    const value = e.value ?? fail(top, e.key, "has no value");
-    switch (e.key) {
-      case "kubernetesVersion":
-        config.kubernetesVersion = kubernetesVersion(value, fail);
-        break;
-      case "ignore":
-        config.ignore = stringList(value, "ignore", fail);
-        break;
-      case "rules":
-        for (const r7 of expectMap(value, "rules", fail).entries) {
-          config.rules.set(r7.key, ruleSettings(r7.key, r7.value, rules, fail, `rules.${r7.key}`, r7.value ?? value));
-        }
-        break;
-      case "helm":
-        config.helm = helmConfig(value, path6.dirname(file), fail);
-        break;
-      default:
-        fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
-    }
-  }
-  return config;
-}
-function helmConfig(node, configDir, fail) {
-  const helm = defaultConfig(configDir).helm;
-  for (const h of expectMap(node, "helm", fail).entries) {
-    const at2 = h.value ?? node;
-    const keyPath = `helm.${h.key}`;
-    if (h.key === "values") {
-      const list2 = at2.kind === "seq" ? at2.items : [];
-      helm.values = stringList(at2, keyPath, fail).map((v2, i) => {
-        const file = path6.resolve(configDir, v2);
-        const problem = valuesFileProblem(file);
-        return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
-      });
-    } else if (h.key === "releaseName" || h.key === "namespace") {
-      const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, keyPath, "must be a string");
-      const problem = h.key === "releaseName" ? releaseNameProblem(text2) : namespaceProblem(text2);
-      if (problem) fail(at2, keyPath, problem);
-      if (h.key === "releaseName") helm.releaseName = text2;
-      else helm.namespace = text2;
-    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
-  }
-  return helm;
-}
-function expectMap(node, keyPath, fail) {
-  return node.kind === "map" ? node : fail(node, keyPath, "must be a mapping");
-}
-function stringList(node, keyPath, fail) {
-  if (node.kind !== "seq") fail(node, keyPath, "must be a list of strings");
-  return node.items.map(
-    (item, i) => item.kind === "scalar" && typeof item.value === "string" ? item.value : fail(item, `${keyPath}[${i}]`, "must be a string")
-  );
-}
-function kubernetesVersion(node, fail) {
-  if (node.kind === "scalar" && typeof node.value === "number") {
-    fail(node, "kubernetesVersion", `must be a quoted string such as "1.30" (unquoted, ${node.value} is a number)`);
-  }
-  const value = node.kind === "scalar" && typeof node.value === "string" ? node.value : null;
-  return (value === null ? null : parseKubernetesVersion(value)) ?? fail(node, "kubernetesVersion", `must be a version such as "1.30", not ${JSON.stringify(value ?? node.value ?? null)}`);
-}
-function parseKubernetesVersion(text2) {
-  return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text2)?.[1] ?? null;
-}
-function ruleSettings(id, node, rules, fail, keyPath, at2) {
-  const rule = rules.find((r7) => r7.id === id);
-  if (!rule) fail(at2, keyPath, `unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
-  if (node?.kind === "scalar") return { severity: severity(node, keyPath, fail) };
-  if (node?.kind !== "map") return fail(at2, keyPath, `must be a severity (${SEVERITY_LEVELS.join(", ")}) or a mapping of severity and options`);
-  const settings = { options: {} };
-  const specs = rule.options;
-  for (const e of node.entries) {
-    const value = e.value ?? fail(node, `${keyPath}.${e.key}`, "has no value");
-    if (e.key === "severity") {
-      settings.severity = severity(value, `${keyPath}.severity`, fail);
-      continue;
-    }
-    const spec = Object.hasOwn(specs, e.key) ? specs[e.key] : void 0;
-    if (!spec) {
-      const known = Object.keys(specs);
-      fail(value, `${keyPath}.${e.key}`, `unknown option${suggest(e.key, ["severity", ...known])}${known.length === 0 ? ` (${id} has no options)` : ""}`);
-    }
-    settings.options[e.key] = optionValue(spec, value, `${keyPath}.${e.key}`, fail);
-  }
-  return settings;
-}
-function severity(node, keyPath, fail) {
-  const value = node.kind === "scalar" ? node.value : null;
-  if (value === false) return "off";
-  if (typeof value === "string" && SEVERITY_LEVELS.includes(value)) return value;
-  return fail(node, keyPath, `must be one of ${SEVERITY_LEVELS.join(", ")}, not ${JSON.stringify(value)}${typeof value === "string" ? suggest(value, SEVERITY_LEVELS) : ""}`);
-}
-function optionValue(spec, node, keyPath, fail) {
-  if (spec.type === "seconds") {
-    const value = node.kind === "scalar" ? node.value : null;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) fail(node, keyPath, `must be a whole number of seconds \u2265 1, not ${secondsShown(value)}`);
-    if (value > MAX_SECONDS) fail(node, keyPath, `must be at most ${MAX_SECONDS} seconds (Kubernetes keeps seconds in 32 bits, and a fix would write this value), not ${secondsShown(value)}`);
-    return value;
-  }
-  const patterns = stringList(node, keyPath, fail);
-  patterns.forEach((pattern, i) => {
-    try {
-      new RegExp(pattern);
-    } catch (error2) {
-      fail(node, `${keyPath}[${i}]`, `is not a valid regular expression: ${error2.message}`);
-    }
-  });
-  return patterns;
-}
-function secondsShown(value) {
-  return typeof value === "number" ? String(value) : JSON.stringify(value);
-}
-function applyRuleFlags(config, flags, rules) {
-  for (const flag of flags) {
-    const match = /^([^=]+)=(.*)$/.exec(flag);
-    if (!match) throw new ConfigError(`--rule ${flag}: expected id=severity, e.g. --rule probe-timeout-short=error`);
-    const [, id, level] = match;
-    if (!rules.some((r7) => r7.id === id)) throw new ConfigError(`--rule ${flag}: unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
-    if (!SEVERITY_LEVELS.includes(level)) {
-      throw new ConfigError(`--rule ${flag}: severity must be one of ${SEVERITY_LEVELS.join(", ")}${suggest(level, SEVERITY_LEVELS)}`);
-    }
-    config.rules.set(id, { ...config.rules.get(id), severity: level });
-  }
-}
-function suggest(word, candidates) {
-  let best = null;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${JSON.stringify(best)}?` : "";
-}
-function distance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_2, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j2 = 1; j2 <= b.length; j2++) {
-      current[j2] = Math.min(previous[j2] + 1, current[j2 - 1] + 1, previous[j2 - 1] + (a[i - 1] === b[j2 - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
 // src/suppress.ts
 var UNUSED_SUPPRESSION = "unused-suppression";
 var COMMENT = /^#\s*probe-lint-(disable-next-line|disable)(?=\s|$)(.*)$/;
@@ -37856,12 +38390,12 @@ function directives(files, model) {
   for (const { file } of files) {
     if (!file.text.includes("probe-lint-disable")) continue;
     for (const comment of commentsOf(file.text)) {
-      const match = COMMENT.exec(comment.text.trimEnd());
-      if (!match) continue;
+      const match2 = COMMENT.exec(comment.text.trimEnd());
+      if (!match2) continue;
       const span = { start: comment.start, end: comment.start + comment.text.trimEnd().length };
       found.push({
-        scope: match[1] === "disable" ? "file" : "next-line",
-        rules: parseList(match[2]).rules,
+        scope: match2[1] === "disable" ? "file" : "next-line",
+        rules: parseList(match2[2]).rules,
         file,
         line: positionOf(file, comment.start).line,
         span,
@@ -37911,15 +38445,17 @@ function suppress(input) {
 }
 function unused(all, input) {
   const rule = input.rules.find((r7) => r7.id === UNUSED_SUPPRESSION);
-  const configured = input.settings.get(UNUSED_SUPPRESSION)?.severity;
-  if (!rule || (configured ?? rule.severity) === "off") return [];
+  if (!rule) return [];
   const ids = input.rules.map((r7) => r7.id);
-  const enabled = (id) => {
-    const r7 = input.rules.find((x) => x.id === id);
-    return r7 !== void 0 && (input.settings.get(id)?.severity ?? r7.severity) !== "off";
-  };
   const findings = [];
   for (const d of all) {
+    const settings = input.settingsFor(d.file);
+    const own = ruleSettingsFor(rule, settings);
+    if (!own) continue;
+    const enabled = (id) => {
+      const r7 = input.rules.find((x) => x.id === id);
+      return r7 !== void 0 && ruleSettingsFor(r7, settings) !== null;
+    };
     const what = d.scope === "object" ? `annotation ${IGNORE_ANNOTATION}` : d.scope === "file" ? "probe-lint-disable comment" : "probe-lint-disable-next-line comment";
     const problems = [];
     if (d.rules.length === 0 && d.used.size === 0) problems.push("it suppresses nothing");
@@ -37931,18 +38467,18 @@ function unused(all, input) {
     }
     if (problems.length === 0) continue;
     const subject = { file: d.file, owner: d.owner, container: null, helmSource: d.owner?.document.helmSource ?? null };
-    findings.push(toFinding(rule, configured, subject, { span: d.span, message: `unused ${what}: ${problems.join("; ")}` }));
+    findings.push(toFinding(rule, own.configured, subject, { span: d.span, message: `unused ${what}: ${problems.join("; ")}` }));
   }
   return findings;
 }
 
 // src/attach-sources.ts
-import fs11 from "node:fs";
-import path8 from "node:path";
+import fs12 from "node:fs";
+import path10 from "node:path";
 
 // src/helm-source.ts
-import fs10 from "node:fs";
-import path7 from "node:path";
+import fs11 from "node:fs";
+import path9 from "node:path";
 function keyPathAt(root, offset) {
   const steps2 = [];
   let node = root;
@@ -38006,7 +38542,7 @@ function childColumn(region, dashes) {
   return best;
 }
 function locateInTemplate(chart, templateRel, steps2) {
-  const file = path7.join(chart.dir, templateRel);
+  const file = path9.join(chart.dir, templateRel);
   const text2 = readTextFile(file);
   if (text2 === null) return null;
   const all = lines(text2);
@@ -38109,10 +38645,10 @@ function findDefine(chart, name) {
   let defines = defineCache.get(chart.dir);
   if (!defines) {
     defines = /* @__PURE__ */ new Map();
-    const dir = path7.join(chart.dir, "templates");
-    const files = fs10.existsSync(dir) ? fs10.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
+    const dir = path9.join(chart.dir, "templates");
+    const files = fs11.existsSync(dir) ? fs11.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
-      const file = path7.join(dir, rel);
+      const file = path9.join(dir, rel);
       const all = lines(readTextFile(file) ?? "");
       all.forEach((line, at2) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
@@ -38163,15 +38699,15 @@ function findValues(files, key) {
 // src/attach-sources.ts
 function chartFor(file, chartName, cwd) {
   if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.valuesFiles };
-  const near = file.absPath ? path8.dirname(file.absPath) : cwd;
+  const near = file.absPath ? path10.dirname(file.absPath) : cwd;
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
-    for (const dir of [path8.join(base, chartName), path8.join(base, "charts", chartName), base]) {
-      const chartFile = path8.join(dir, "Chart.yaml");
-      if (!fs11.existsSync(chartFile)) continue;
+    for (const dir of [path10.join(base, chartName), path10.join(base, "charts", chartName), base]) {
+      const chartFile = path10.join(dir, "Chart.yaml");
+      if (!fs12.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
-      const values = path8.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs11.existsSync(values) ? [values] : [] };
+      const values = path10.join(dir, "values.yaml");
+      return { dir, valuesFiles: fs12.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -38180,7 +38716,7 @@ function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
   const chartFound = (file, template) => {
     const name = template.split("/")[0] ?? "";
-    const key = `${path8.dirname(file.absPath)}\0${name}`;
+    const key = `${path10.dirname(file.absPath)}\0${name}`;
     if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
     return found.get(key);
   };
@@ -38344,31 +38880,75 @@ function mergeGroup(group) {
   return { ...first, severity: severity2, overlays, fix };
 }
 
+// src/routing-context.ts
+import { existsSync as existsSync3 } from "node:fs";
+import path11 from "node:path";
+async function readRoutingContext(request) {
+  if (request.paths.includes("-")) throw new UsageError("--context -: standard input cannot be context; name a directory or file");
+  const missing = request.paths.find((p) => !existsSync3(path11.resolve(request.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
+  if (missing !== void 0) throw new UsageError(`--context ${missing}: no such file or directory`);
+  const found = await request.collect(request.paths);
+  const charts = found.charts.filter((dir) => !request.linted.charts.includes(dir));
+  const all = [.../* @__PURE__ */ new Set([...request.linted.kustomizations, ...found.kustomizations])];
+  const nested = new Set(all.flatMap((dir) => [...directReferences(dir).kustomizations].filter((k2) => k2 !== dir)));
+  const kustomizations = found.kustomizations.filter((dir) => !request.linted.kustomizations.includes(dir) && !nested.has(dir));
+  const rendering = await request.render(charts, kustomizations);
+  const linted = new Set(request.linted.files.map((f) => f.absPath));
+  const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
+  const sources = [
+    ...rendering.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(request.cwd, dir), absPath: null, text: text2, bom: false, rendered: from })),
+    ...request.read(files)
+  ];
+  const model = buildModel(sources.map((source) => parseFile(source, false, holdsRoutingObject)));
+  return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
+}
+function withContext(model, context) {
+  if (!context) return model;
+  return { ...model, services: [...model.services, ...context.services], backends: [...model.backends, ...context.backends] };
+}
+function unrenderedNotice(failures) {
+  if (failures.length === 0) return [];
+  const byReason = /* @__PURE__ */ new Map();
+  for (const failure of failures) byReason.set(failure.reason, [...byReason.get(failure.reason) ?? [], failure.shown]);
+  const reasons = [...byReason].map(([reason, dirs]) => `${dirs.join(", ")} (${reason})`).join("; ");
+  return [{ file: null, line: null, message: `--context: not rendered, so their Services, Ingresses and routes are not seen: ${reasons}` }];
+}
+
 // src/run.ts
 async function run(options) {
   const rules = options.rules ?? RULES;
-  const config = resolveConfig(options, rules);
-  const inputs = await collectInputs(options.paths, options.cwd, [
-    { base: options.cwd, patterns: options.ignore ?? [] },
-    { base: config.ignoreBase, patterns: config.ignore }
-  ]);
-  const helm = config.helm;
+  const configs = configResolver(options, rules);
+  const config = configs.forDir(options.cwd);
+  const ignoreLists = /* @__PURE__ */ new Map();
+  const configIgnore = (dir) => {
+    const applies = configs.forDir(dir);
+    let list2 = ignoreLists.get(applies);
+    if (!list2) ignoreLists.set(applies, list2 = { base: applies.ignoreBase, patterns: applies.ignore });
+    return list2;
+  };
+  const inputs = await collectInputs(options.paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore);
+  const unmatched = unmatchedNotices(inputs.unmatched, options);
+  const helmFor = (chartDir) => {
+    const helm = configs.forDir(chartDir).helm;
+    return {
+      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
+      releaseName: options.helmRelease ?? helm.releaseName,
+      namespace: options.helmNamespace ?? helm.namespace
+    };
+  };
   const rendering = await renderAll({
     charts: inputs.charts,
     kustomizations: inputs.kustomizations,
     cwd: options.cwd,
-    helm: {
-      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
-      releaseName: options.helmRelease ?? helm.releaseName,
-      namespace: options.helmNamespace ?? helm.namespace
-    },
+    helmFor,
     cache: options.renderCache
   });
-  const notices = [...inputs.notices, ...rendering.notices];
+  const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
   const sources = rendering.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text: text2, bom: false, rendered: from }));
   if (inputs.stdin) {
     const text2 = options.readStdin ? await options.readStdin() : "";
-    sources.push(decode("<stdin>", null, Buffer.from(text2, "utf8")));
+    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path12.resolve(options.cwd, options.stdinFilename));
+    sources.push(decode(name, null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
   for (const read2 of readAll(files, options.overrides)) {
@@ -38377,12 +38957,34 @@ async function run(options) {
   }
   const parsed = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
-  const routing = buildRouting(model);
-  const settings = new Map([...config.rules, ...options.settings ?? []]);
-  const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
-  const { findings: kept, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  const context = options.context && options.context.length > 0 ? await readRoutingContext({
+    paths: options.context,
+    cwd: options.cwd,
+    linted: inputs,
+    excluded: rendering.excluded,
+    collect: (paths) => collectInputs(paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore),
+    render: (charts, kustomizations) => renderAll({ charts, kustomizations, cwd: options.cwd, helmFor, cache: options.renderCache }),
+    read: (files2) => readAll(files2, void 0).flatMap((read2) => "source" in read2 ? [read2.source] : [])
+  }) : null;
+  if (context) notices.push(...context.notices);
+  const routing = buildRouting(withContext(model, context));
+  const settingsFor = fileSettings(configs, options);
+  const unrendered = unrenderedTargets(rendering.failures, sources, options);
+  const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
+  const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
   attachSources(kept, options.cwd);
-  const findings = mergeOverlayFindings(kept);
+  const baseline = await applyBaseline({
+    cwd: options.cwd,
+    location: options.suppressionsLocation,
+    update: options.updateSuppressions,
+    findings: mergeOverlayFindings(kept),
+    sources,
+    stdinPath: options.stdinFilename === void 0 ? void 0 : path12.resolve(options.cwd, options.stdinFilename),
+    roots: walkedRoots(options),
+    rules
+  });
+  const findings = baseline.findings;
+  notices.push(...baseline.notices);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,
@@ -38394,20 +38996,56 @@ async function run(options) {
       documents: parsed.reduce((n, p) => n + p.documents.length, 0),
       objects: model.objects.length + cheapObjects,
       containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
-      suppressed
-    }
+      suppressed: suppressed + baseline.suppressed
+    },
+    ...baseline.written ? { suppressionsWritten: baseline.written } : {}
   };
 }
-function resolveConfig(options, rules) {
-  const file = options.configFile ? path9.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
-  const config = file ? loadConfig(file, rules, displayPath(options.cwd, file)) : defaultConfig(options.cwd);
-  applyRuleFlags(config, options.ruleFlags ?? [], rules);
-  if (options.kubernetesVersion !== void 0) {
-    const version = parseKubernetesVersion(options.kubernetesVersion);
-    if (!version) throw new ConfigError(`--kube-version ${options.kubernetesVersion}: expected a version such as 1.30`);
-    config.kubernetesVersion = version;
+function walkedRoots(options) {
+  const args = options.paths.length > 0 ? options.paths : ["."];
+  return args.filter((arg) => arg !== "-").map((arg) => path12.resolve(options.cwd, arg)).filter((abs) => statSync2(abs, { throwIfNoEntry: false })?.isDirectory());
+}
+function configResolver(options, rules) {
+  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion }, options.configFile);
+}
+function configDir(file, stdin) {
+  if (file.rendered) return file.rendered.dir;
+  return file.absPath === null ? stdin : path12.dirname(file.absPath);
+}
+function stdinDir(options) {
+  return options.stdinFilename === void 0 ? options.cwd : path12.dirname(path12.resolve(options.cwd, options.stdinFilename));
+}
+function unmatchedNotices(unmatched, options) {
+  const first = unmatched[0];
+  if (first && options.errorOnUnmatchedPattern !== false) {
+    throw new UsageError(`${first.file}: ${first.message}; name the manifests, or pass --no-error-on-unmatched-pattern to allow it`);
   }
-  return config;
+  return unmatched;
+}
+function fileSettings(configs, options) {
+  const made = /* @__PURE__ */ new Map();
+  return (file) => {
+    const config = configs.forDir(configDir(file, stdinDir(options)));
+    let settings = made.get(config);
+    if (!settings) made.set(config, settings = { rules: new Map([...config.rules, ...options.settings ?? []]), kubernetesVersion: config.kubernetesVersion });
+    return settings;
+  };
+}
+function unrenderedTargets(failures, sources, options) {
+  const byPath = new Map(sources.flatMap((source) => source.absPath === null ? [] : [[source.absPath, source]]));
+  const entries = [];
+  const targets = failures.map((unrendered) => {
+    let file = byPath.get(unrendered.entry);
+    if (!file) {
+      const shown = displayPath(options.cwd, unrendered.entry);
+      const read2 = readOne({ absPath: unrendered.entry, path: shown }, options.overrides?.get(unrendered.entry));
+      file = "source" in read2 ? read2.source : fromText(shown, unrendered.entry, "");
+      byPath.set(unrendered.entry, file);
+      entries.push({ file, documents: [], error: null });
+    }
+    return { unrendered, file };
+  });
+  return { targets, entries };
 }
 function readAll(files, overrides) {
   return files.map((file) => readOne(file, overrides?.get(file.absPath)));
@@ -38451,55 +39089,98 @@ function fromText(displayPath2, absPath, text2) {
 function list(name) {
   return getInput(name).split(/[\s,]+/).filter(Boolean);
 }
+function patterns(name) {
+  return getInput(name).split(/\s+/).filter(Boolean);
+}
 async function main() {
   const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-  const failOn = getInput("fail-on") || "error";
-  if (!FAIL_ON.includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(", ")}, not ${JSON.stringify(failOn)}`);
-  const paths = list("paths");
-  const result2 = await run({
-    paths: paths.length > 0 ? paths : ["."],
-    cwd,
-    configFile: getInput("config") || void 0,
-    helmValues: list("helm-values")
-  });
-  const report = toReport(result2, VERSION);
-  for (const notice of report.notices) info(noticeLine(notice));
   const sarifFile = getInput("sarif-file") || "probe-lint.sarif";
-  await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
+  const sarifOptions = { rules: RULES, root: repositoryRoot(cwd) };
+  let report;
+  let failOn;
+  try {
+    failOn = failOnInput();
+    const paths = list("paths");
+    const result2 = await run({
+      paths: paths.length > 0 ? paths : ["."],
+      cwd,
+      configFile: getInput("config") || void 0,
+      helmValues: list("helm-values"),
+      kubernetesVersion: getInput("kube-version") || void 0,
+      ignore: patterns("ignore"),
+      ruleFlags: list("rules"),
+      suppressionsLocation: getInput("suppressions") || void 0
+    });
+    report = toReport(result2, VERSION);
+  } catch (error2) {
+    const failure = { message: actionMessage(error2), configuration: error2 instanceof ConfigError || error2 instanceof InputError };
+    const log = formatSarif({ version: VERSION, findings: [], notices: [] }, { ...sarifOptions, failure });
+    try {
+      await writeWorkspaceFile(cwd, sarifFile, log);
+      setOutput("sarif-file", sarifFile);
+    } catch (writeError2) {
+      info(printable(`probe-lint: no SARIF log written: ${actionMessage(writeError2)}`));
+    }
+    await writeFailureSummary(failure.message).catch(() => void 0);
+    throw new Error(failure.message);
+  }
+  for (const notice of report.notices) info(noticeLine(notice));
+  await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, sarifOptions));
   if (getBooleanInput("annotations", { required: false }) !== false) process.stdout.write(formatGithub(report));
   await writeSummary(report, failOn);
   setOutput("sarif-file", sarifFile);
   setOutput("errors", report.summary.error);
   setOutput("warnings", report.summary.warning);
   setOutput("findings", report.findings.length);
-  if (fails(report, failOn)) {
-    setFailed(`probe-lint: ${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info (fail-on: ${failOn})`);
-  }
+  if (fails(report, failOn)) setFailed(`probe-lint: ${counts(report.summary)} (fail-on: ${failOn})`);
+}
+var InputError = class extends Error {
+};
+function failOnInput() {
+  const failOn = getInput("fail-on") || "error";
+  if (!FAIL_ON.includes(failOn)) throw new InputError(`fail-on must be one of ${FAIL_ON.join(", ")}, not ${JSON.stringify(failOn)}`);
+  return failOn;
+}
+function actionMessage(error2) {
+  const message = error2 instanceof Error ? error2.message : String(error2);
+  return message.replace(/^--rule /, "rules: ").replace(/^--kube-version /, "kube-version: ");
+}
+function noun(n, word) {
+  return n === 1 || word === "info" ? word : `${word}s`;
+}
+function counted(n, word) {
+  return `${n} ${noun(n, word)}`;
+}
+function counts(summary2) {
+  return `${counted(summary2.error, "error")}, ${counted(summary2.warning, "warning")}, ${counted(summary2.info, "info")}`;
 }
 async function writeSummary(report, failOn) {
   const { summary: summary2 } = report;
   const byRule = /* @__PURE__ */ new Map();
   for (const { finding } of report.findings) {
-    const row = byRule.get(finding.ruleId) ?? { severity: finding.severity, count: 0, files: /* @__PURE__ */ new Set() };
-    row.count++;
+    const row = byRule.get(finding.ruleId) ?? { error: 0, warning: 0, info: 0, files: /* @__PURE__ */ new Set() };
+    row[finding.severity]++;
     row.files.add(finding.file.path);
     byRule.set(finding.ruleId, row);
   }
   const byFile = /* @__PURE__ */ new Map();
   for (const { finding } of report.findings) byFile.set(finding.file.path, (byFile.get(finding.file.path) ?? 0) + 1);
   const verdict = fails(report, failOn) ? "\u274C" : "\u2705";
+  const bold = (n, word) => `<b>${n}</b> ${noun(n, word)}`;
   summary.addHeading(`${verdict} probe-lint`, 2).addRaw(
-    `<p><b>${summary2.error}</b> errors, <b>${summary2.warning}</b> warnings, <b>${summary2.info}</b> info in ${summary2.files} files (${summary2.objects} objects, ${summary2.containers} containers)${summary2.suppressed ? `; ${summary2.suppressed} suppressed` : ""}. Fails on: ${failOn}.</p>`
+    `<p>${bold(summary2.error, "error")}, ${bold(summary2.warning, "warning")}, ${bold(summary2.info, "info")} in ${counted(summary2.files, "file")} (${counted(summary2.objects, "object")}, ${counted(summary2.containers, "container")})${summary2.suppressed ? `; ${summary2.suppressed} suppressed` : ""}. Fails on: ${failOn}.</p>`
   );
   if (byRule.size > 0) {
+    const worstFirst = (a, b) => b.error - a.error || b.warning - a.warning || b.info - a.info;
     summary.addTable([
       [
         { data: "rule", header: true },
-        { data: "severity", header: true },
-        { data: "findings", header: true },
+        { data: "errors", header: true },
+        { data: "warnings", header: true },
+        { data: "info", header: true },
         { data: "files", header: true }
       ],
-      ...[...byRule].sort((a, b) => b[1].count - a[1].count).map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, row.severity, String(row.count), String(row.files.size)])
+      ...[...byRule].sort((a, b) => worstFirst(a[1], b[1]) || a[0].localeCompare(b[0])).map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)])
     ]);
     summary.addTable([
       [
@@ -38511,6 +39192,9 @@ async function writeSummary(report, failOn) {
   }
   await summary.write();
 }
+async function writeFailureSummary(message) {
+  await summary.addHeading("\u274C probe-lint", 2).addRaw(`<p>probe-lint did not lint: <code>${summaryText(message)}</code></p>`).write();
+}
 function noticeLine(notice) {
   return printable(`probe-lint: ${notice.file ? `${notice.file}: ` : ""}${notice.message}`);
 }
@@ -38520,19 +39204,19 @@ function summaryText(text2) {
 async function writeWorkspaceFile(workspace, file, content) {
   const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
-  const relative = path10.relative(path10.resolve(workspace), path10.resolve(workspace, file));
-  if (relative === "" || !isInside(path10.resolve(workspace), path10.resolve(workspace, file))) throw outside;
-  const realWorkspace = await fs12.realpath(workspace);
-  const target = path10.join(realWorkspace, relative);
-  const dir = path10.dirname(target);
+  const relative = path13.relative(path13.resolve(workspace), path13.resolve(workspace, file));
+  if (relative === "" || !isInside(path13.resolve(workspace), path13.resolve(workspace, file))) throw outside;
+  const realWorkspace = await fs13.realpath(workspace);
+  const target = path13.join(realWorkspace, relative);
+  const dir = path13.dirname(target);
   const inside = async (at2) => {
-    const real = await fs12.realpath(at2).catch(() => null);
+    const real = await fs13.realpath(at2).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
   };
   if (!await inside(await nearestExisting(dir))) throw outside;
-  await fs12.mkdir(dir, { recursive: true });
+  await fs13.mkdir(dir, { recursive: true });
   if (!await inside(dir)) throw outside;
-  const existing = await fs12.lstat(target).catch(() => null);
+  const existing = await fs13.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
   const temporary = await createTempBeside(target, "probe-lint");
@@ -38543,17 +39227,17 @@ async function writeWorkspaceFile(workspace, file, content) {
     } finally {
       await temporary.handle.close();
     }
-    await fs12.rename(temporary.path, target);
+    await fs13.rename(temporary.path, target);
   } catch (error2) {
-    await fs12.rm(temporary.path, { force: true });
+    await fs13.rm(temporary.path, { force: true });
     throw error2;
   }
   return target;
 }
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path10.dirname(at2)) {
-    if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
-    if (path10.dirname(at2) === at2) return at2;
+  for (let at2 = dir; ; at2 = path13.dirname(at2)) {
+    if (await fs13.lstat(at2).then(() => true, () => false)) return at2;
+    if (path13.dirname(at2) === at2) return at2;
   }
 }
 function isEntryPoint() {

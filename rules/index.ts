@@ -16,6 +16,7 @@ import probeTimeoutExceedsPeriod from './probe-timeout-exceeds-period.js';
 import probeTimeoutShort from './probe-timeout-short.js';
 import readinessPortNotServed from './readiness-port-not-served.js';
 import readinessProbeMissing from './readiness-probe-missing.js';
+import renderFailed from './render-failed.js';
 import startupProbePreferred from './startup-probe-preferred.js';
 import terminationGraceTooShort from './termination-grace-too-short.js';
 import unusedSuppression from './unused-suppression.js';
@@ -39,5 +40,6 @@ export const RULES: readonly AnyRule[] = [
   terminationGraceTooShort,
   readinessPortNotServed,
   livenessProbeMissing,
+  renderFailed,
   unusedSuppression,
 ];

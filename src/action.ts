@@ -10,6 +10,7 @@ import { createTempBeside, isInside } from './files.js';
 import { pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
 import { RULES } from '../rules/index.js';
+import { ConfigError } from './config.js';
 import { formatGithub } from './format/github.js';
 import { FAIL_ON, fails, printable, toReport, type FailOn, type Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
@@ -24,64 +25,131 @@ function list(name: string): string[] {
     .filter(Boolean);
 }
 
+/** gitignore-style patterns, one per line or separated by spaces: a comma is an ordinary character there, as in file names. */
+function patterns(name: string): string[] {
+  return core
+    .getInput(name)
+    .split(/\s+/)
+    .filter(Boolean);
+}
+
 async function main(): Promise<void> {
   const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-  const failOn = core.getInput('fail-on') || 'error';
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new Error(`fail-on must be one of ${FAIL_ON.join(', ')}, not ${JSON.stringify(failOn)}`);
-  const paths = list('paths');
-  const result = await run({
-    paths: paths.length > 0 ? paths : ['.'],
-    cwd,
-    configFile: core.getInput('config') || undefined,
-    helmValues: list('helm-values'),
-  });
-  const report = toReport(result, VERSION);
+  const sarifFile = core.getInput('sarif-file') || 'probe-lint.sarif';
+  const sarifOptions = { rules: RULES, root: repositoryRoot(cwd) };
+  let report: Report;
+  let failOn: FailOn;
+  try {
+    failOn = failOnInput();
+    const paths = list('paths');
+    const result = await run({
+      paths: paths.length > 0 ? paths : ['.'],
+      cwd,
+      configFile: core.getInput('config') || undefined,
+      helmValues: list('helm-values'),
+      kubernetesVersion: core.getInput('kube-version') || undefined,
+      ignore: patterns('ignore'),
+      ruleFlags: list('rules'),
+      suppressionsLocation: core.getInput('suppressions') || undefined,
+    });
+    report = toReport(result, VERSION);
+  } catch (error) {
+    // The upload step runs after this one (`if: always()`): without a log it fails too, for a reason that hides this one.
+    const failure = { message: actionMessage(error), configuration: error instanceof ConfigError || error instanceof InputError };
+    const log = formatSarif({ version: VERSION, findings: [], notices: [] }, { ...sarifOptions, failure });
+    // The step fails with the first error either way; a log that cannot be written must not replace it.
+    try {
+      await writeWorkspaceFile(cwd, sarifFile, log);
+      core.setOutput('sarif-file', sarifFile);
+    } catch (writeError) {
+      core.info(printable(`probe-lint: no SARIF log written: ${actionMessage(writeError)}`));
+    }
+    // Outside a runner there is no summary file; the error must still be the one the step fails with.
+    await writeFailureSummary(failure.message).catch(() => undefined);
+    throw new Error(failure.message);
+  }
   for (const notice of report.notices) core.info(noticeLine(notice));
 
-  const sarifFile = core.getInput('sarif-file') || 'probe-lint.sarif';
-  await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, { rules: RULES, root: repositoryRoot(cwd) }));
+  await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, sarifOptions));
 
   if (core.getBooleanInput('annotations', { required: false }) !== false) process.stdout.write(formatGithub(report));
-  await writeSummary(report, failOn as FailOn);
+  await writeSummary(report, failOn);
 
   core.setOutput('sarif-file', sarifFile);
   core.setOutput('errors', report.summary.error);
   core.setOutput('warnings', report.summary.warning);
   core.setOutput('findings', report.findings.length);
-  if (fails(report, failOn as FailOn)) {
-    core.setFailed(`probe-lint: ${report.summary.error} errors, ${report.summary.warning} warnings, ${report.summary.info} info (fail-on: ${failOn})`);
-  }
+  if (fails(report, failOn)) core.setFailed(`probe-lint: ${counts(report.summary)} (fail-on: ${failOn})`);
+}
+
+/** A bad input of the Action itself: the step fails with its message, like a bad config. */
+class InputError extends Error {}
+
+function failOnInput(): FailOn {
+  const failOn = core.getInput('fail-on') || 'error';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new InputError(`fail-on must be one of ${FAIL_ON.join(', ')}, not ${JSON.stringify(failOn)}`);
+  return failOn as FailOn;
+}
+
+/** run() words its errors after the CLI's flags; here the user wrote the Action's inputs. */
+function actionMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^--rule /, 'rules: ').replace(/^--kube-version /, 'kube-version: ');
+}
+
+/** `error` for 1, `errors` for 2; `info` is a mass noun. */
+function noun(n: number, word: string): string {
+  return n === 1 || word === 'info' ? word : `${word}s`;
+}
+
+function counted(n: number, word: string): string {
+  return `${n} ${noun(n, word)}`;
+}
+
+function counts(summary: Report['summary']): string {
+  return `${counted(summary.error, 'error')}, ${counted(summary.warning, 'warning')}, ${counted(summary.info, 'info')}`;
+}
+
+interface RuleRow {
+  error: number;
+  warning: number;
+  info: number;
+  files: Set<string>;
 }
 
 async function writeSummary(report: Report, failOn: FailOn): Promise<void> {
   const { summary } = report;
-  const byRule = new Map<string, { severity: string; count: number; files: Set<string> }>();
+  // Each finding counts at its own severity: one rule can report an error for a routed container and a warning for a guessed one.
+  const byRule = new Map<string, RuleRow>();
   for (const { finding } of report.findings) {
-    const row = byRule.get(finding.ruleId) ?? { severity: finding.severity, count: 0, files: new Set<string>() };
-    row.count++;
+    const row = byRule.get(finding.ruleId) ?? { error: 0, warning: 0, info: 0, files: new Set<string>() };
+    row[finding.severity]++;
     row.files.add(finding.file.path);
     byRule.set(finding.ruleId, row);
   }
   const byFile = new Map<string, number>();
   for (const { finding } of report.findings) byFile.set(finding.file.path, (byFile.get(finding.file.path) ?? 0) + 1);
   const verdict = fails(report, failOn) ? '❌' : '✅';
+  const bold = (n: number, word: string): string => `<b>${n}</b> ${noun(n, word)}`;
   core.summary
     .addHeading(`${verdict} probe-lint`, 2)
     .addRaw(
-      `<p><b>${summary.error}</b> errors, <b>${summary.warning}</b> warnings, <b>${summary.info}</b> info in ${summary.files} files ` +
-        `(${summary.objects} objects, ${summary.containers} containers)${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}. Fails on: ${failOn}.</p>`,
+      `<p>${bold(summary.error, 'error')}, ${bold(summary.warning, 'warning')}, ${bold(summary.info, 'info')} in ${counted(summary.files, 'file')} ` +
+        `(${counted(summary.objects, 'object')}, ${counted(summary.containers, 'container')})${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}. Fails on: ${failOn}.</p>`,
     );
   if (byRule.size > 0) {
+    const worstFirst = (a: RuleRow, b: RuleRow): number => b.error - a.error || b.warning - a.warning || b.info - a.info;
     core.summary.addTable([
       [
         { data: 'rule', header: true },
-        { data: 'severity', header: true },
-        { data: 'findings', header: true },
+        { data: 'errors', header: true },
+        { data: 'warnings', header: true },
+        { data: 'info', header: true },
         { data: 'files', header: true },
       ],
       ...[...byRule]
-        .sort((a, b) => b[1].count - a[1].count)
-        .map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, row.severity, String(row.count), String(row.files.size)]),
+        .sort((a, b) => worstFirst(a[1], b[1]) || a[0].localeCompare(b[0]))
+        .map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)]),
     ]);
     core.summary.addTable([
       [
@@ -92,6 +160,14 @@ async function writeSummary(report: Report, failOn: FailOn): Promise<void> {
     ]);
   }
   await core.summary.write();
+}
+
+/** The summary of a run that stopped before linting: the reason, where people look first. */
+async function writeFailureSummary(message: string): Promise<void> {
+  await core.summary
+    .addHeading('❌ probe-lint', 2)
+    .addRaw(`<p>probe-lint did not lint: <code>${summaryText(message)}</code></p>`)
+    .write();
 }
 
 /** A notice as one log line: starting with `probe-lint: ` and holding no newline, it can never be read as a workflow command. */

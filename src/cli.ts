@@ -1,22 +1,25 @@
 #!/usr/bin/env node
 // Thin shell around run(): flags in, report and exit code out.
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { RULES } from '../rules/index.js';
 import { formatJson } from './format/json.js';
-import { FAIL_ON, fails, printable, toReport, type FailOn, type Report } from './format/report.js';
+import { FAIL_ON, fails, onlyErrors, printable, toReport, type FailOn, type Report } from './format/report.js';
+import { formatCompact } from './format/compact.js';
 import { formatNotice, formatStylish } from './format/stylish.js';
-import { ConfigError } from './config.js';
+import { ConfigError, effectiveConfig, suggest } from './config.js';
 import { repositoryRoot, UsageError } from './inputs.js';
 import { formatGithub } from './format/github.js';
 import { formatSarif } from './format/sarif.js';
-import { ruleMarkdown, listRules } from './rule-docs.js';
+import { ruleMarkdown, listRules, rulesJson } from './rule-docs.js';
 import { fixAll, unifiedDiff, writeFixed } from './fix.js';
 import { namespaceProblem, releaseNameProblem } from './render.js';
-import { run, type RunOptions, type RunResult } from './run.js';
-import { VERSION } from './version.js';
+import { configResolver, run, type RunOptions, type RunResult } from './run.js';
+import { SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
+import { DOCS_URL, VERSION } from './version.js';
 
-const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['stylish', 'json', 'sarif', 'github', 'compact'] as const;
 
 const EXAMPLES = `
 Examples:
@@ -25,14 +28,23 @@ Examples:
   $ probe-lint charts/api --helm-values charts/api/values-prod.yaml
   $ helm template charts/api | probe-lint -
   $ probe-lint --format json -o report.json .
+  $ probe-lint --format compact k8s/ | grep error   one line per finding
+  $ probe-lint --quiet k8s/               report errors only
+  $ probe-lint --max-warnings 0 k8s/      fail on any warning, as ESLint's flag
+  $ git diff --name-only -- '*.yaml' | xargs probe-lint --no-error-on-unmatched-pattern
+  $ helm template charts/api | probe-lint --stdin-filename charts/api/rendered.yaml -
   $ probe-lint --fail-on warning k8s/     fail on warnings too
   $ probe-lint --fix k8s/                 apply safe fixes in place
+  $ probe-lint --context . k8s/api.yaml   lint one file, routed by the Services of the whole tree
+  $ probe-lint --suppress-all .           accept today's findings; later runs report new ones only
   $ probe-lint --fix-dry-run --unsafe-fixes k8s/   show every fix as a diff
   $ probe-lint --rule liveness-probe-missing=warning k8s/
   $ probe-lint rules                      list the rules
+  $ probe-lint rules --format json        the rules with their options and docs, for scripts
   $ probe-lint explain probe-timeout-short
 
-Exit codes: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or internal error.`;
+Exit codes: 0 no finding at or above --fail-on and no more warnings than --max-warnings,
+1 otherwise, 2 bad usage, bad config, a path with nothing to lint, or an internal error.`;
 
 interface LintFlags {
   format: (typeof FORMATS)[number];
@@ -48,6 +60,18 @@ interface LintFlags {
   helmValues: string[];
   helmRelease?: string;
   helmNamespace?: string;
+  context: string[];
+  quiet?: boolean;
+  maxWarnings?: number;
+  /** false with --no-error-on-unmatched-pattern. */
+  errorOnUnmatchedPattern: boolean;
+  stdinFilename?: string;
+  /** --print-config alone is `true`; with a file, that file's config. */
+  printConfig?: string | true;
+  suppressAll?: boolean;
+  suppressRule: string[];
+  suppressionsLocation?: string;
+  pruneSuppressions?: boolean;
 }
 
 function useColor(toFile: boolean): boolean {
@@ -64,11 +88,19 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function exitCodeFor(report: Report, failOn: FailOn): number {
-  return fails(report, failOn) ? 1 : 0;
+/** The report as flags shape it: --quiet leaves warnings and info out of it, and so out of the counts and the exit code. */
+function shaped(report: Report, flags: LintFlags): Report {
+  return flags.quiet ? onlyErrors(report) : report;
+}
+
+function exitCodeFor(report: Report, flags: LintFlags): number {
+  const tooMany = flags.maxWarnings !== undefined && report.summary.warning > flags.maxWarnings;
+  if (tooMany) process.stderr.write(`probe-lint: too many warnings (${report.summary.warning}, --max-warnings ${flags.maxWarnings})\n`);
+  return fails(report, flags.failOn) || tooMany ? 1 : 0;
 }
 
 async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
+  if (flags.printConfig !== undefined) return printConfig(flags);
   const options: RunOptions = {
     paths,
     cwd: process.cwd(),
@@ -79,9 +111,16 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     helmValues: flags.helmValues,
     helmRelease: flags.helmRelease,
     helmNamespace: flags.helmNamespace,
+    context: flags.context,
     readStdin,
+    suppressionsLocation: flags.suppressionsLocation,
+    updateSuppressions: suppressionsUpdate(flags),
+    stdinFilename: flags.stdinFilename,
+    errorOnUnmatchedPattern: flags.errorOnUnmatchedPattern,
   };
+  if (flags.stdinFilename !== undefined && !paths.includes('-')) throw new UsageError('--stdin-filename names what - reads: add - to the paths');
   if (flags.unsafeFixes && !flags.fix && !flags.fixDryRun) throw new UsageError('--unsafe-fixes goes with --fix or --fix-dry-run');
+  if ((flags.fix || flags.fixDryRun) && options.updateSuppressions) throw new UsageError('--fix and --fix-dry-run do not go with --suppress-all, --suppress-rule or --prune-suppressions: fix first, then suppress what is left');
   if (flags.fix || flags.fixDryRun) {
     const outcome = await fixAll(options, Boolean(flags.unsafeFixes));
     // A fix that would break a file is a bug of probe-lint (exit 2); a file left alone for its own reasons is a notice.
@@ -92,7 +131,7 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
       const fixed = outcome.files.reduce((n, f) => n + f.fixes, 0);
       process.stdout.write(unifiedDiff(outcome.files));
       process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} (nothing written)\n`);
-      return failed ?? exitCodeFor(toReport(outcome.result, VERSION), flags.failOn);
+      return failed ?? exitCodeFor(shaped(toReport(outcome.result, VERSION), flags), flags);
     }
     const unwritten = await writeFixed(outcome.files);
     for (const { path, reason } of unwritten) process.stderr.write(formatNotice({ file: path, line: null, message: `left unchanged: ${reason}` }));
@@ -103,17 +142,69 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     const code = await report(unwritten.length > 0 ? await run(options) : outcome.result, flags);
     return failed ?? code;
   }
-  return report(await run(options), flags);
+  const result = await run(options);
+  if (result.suppressionsWritten) process.stderr.write(suppressionsLine(result.suppressionsWritten));
+  return report(result, flags);
+}
+
+/** At most one of --suppress-all, --suppress-rule (repeatable) and --prune-suppressions, as ESLint takes them. */
+function suppressionsUpdate(flags: LintFlags): SuppressionsUpdate | undefined {
+  const given = [flags.suppressAll && '--suppress-all', flags.suppressRule.length > 0 && '--suppress-rule', flags.pruneSuppressions && '--prune-suppressions'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(' and ')} do not go together: run them one after the other`);
+  if (flags.suppressAll) return { kind: 'suppress', rules: null };
+  if (flags.suppressRule.length > 0) return { kind: 'suppress', rules: flags.suppressRule };
+  return flags.pruneSuppressions ? { kind: 'prune' } : undefined;
+}
+
+function suppressionsLine(written: BaselineWrite): string {
+  const n = (count: number): string => `${count} suppression${count === 1 ? '' : 's'}`;
+  const file = printable(written.file);
+  if (written.removed > 0) return `probe-lint: removed ${n(written.removed)} from ${file} (${written.suppressions} left)\n`;
+  return written.changed ? `probe-lint: wrote ${n(written.suppressions)} to ${file}\n` : `probe-lint: ${file} unchanged (${n(written.suppressions)})\n`;
 }
 
 async function report(result: RunResult, flags: LintFlags): Promise<number> {
-  const report = toReport(result, VERSION);
+  const report = shaped(toReport(result, VERSION), flags);
   // File names and messages come from the repository: printed through the formatter that makes them printable.
   for (const notice of report.notices) process.stderr.write(formatNotice(notice));
   const text = render(report, flags);
-  if (flags.output) await fs.writeFile(flags.output, text);
+  if (flags.output) await writeReport(flags.output, text);
   else process.stdout.write(text);
-  return exitCodeFor(report, flags.failOn);
+  return exitCodeFor(report, flags);
+}
+
+/** -o FILE; a file that cannot be written is the user's to fix (exit 2), said in their terms rather than as an errno. */
+async function writeReport(file: string, text: string): Promise<void> {
+  try {
+    await fs.writeFile(file, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = {
+      ENOENT: 'its directory does not exist; create it first',
+      ENOTDIR: 'a part of its path is a file, not a directory',
+      EISDIR: 'it is a directory; name a file',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'the file system is read-only',
+      ENOSPC: 'no space left on the device',
+    };
+    throw new UsageError(`cannot write the report to ${file}: ${(code && why[code]) ?? (error instanceof Error ? error.message : String(error))}`);
+  }
+}
+
+/** --max-warnings N: a count, as ESLint's flag takes it. */
+function warningLimit(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number of warnings ≥ 0, such as 0 or 10, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** The configuration that applies to a file (or the working directory), as JSON: which config file wins, and what it sets. */
+function printConfig(flags: LintFlags): number {
+  const cwd = process.cwd();
+  const configs = configResolver({ cwd, configFile: flags.config, ruleFlags: flags.rule, kubernetesVersion: flags.kubeVersion }, RULES);
+  const config = flags.printConfig === true ? configs.forDir(cwd) : configs.forFile(path.resolve(cwd, flags.printConfig!));
+  process.stdout.write(JSON.stringify(effectiveConfig(config, RULES, cwd), null, 2) + '\n');
+  return 0;
 }
 
 function collect(value: string, all: string[]): string[] {
@@ -136,7 +227,9 @@ function render(report: Report, flags: LintFlags): string {
     case 'sarif':
       return formatSarif(report, { rules: RULES, root: repositoryRoot(process.cwd()) });
     case 'github':
-      return formatGithub(report);
+      return formatGithub(report, { root: process.env.GITHUB_WORKSPACE || repositoryRoot(process.cwd()) });
+    case 'compact':
+      return formatCompact(report);
     default:
       return formatStylish(report, { color: useColor(Boolean(flags.output)) });
   }
@@ -144,6 +237,8 @@ function render(report: Report, flags: LintFlags): string {
 
 function program(): Command {
   const cli = new Command('probe-lint')
+    // `rules --format json` is the subcommand's own --format, not the report's.
+    .enablePositionalOptions()
     .description('Find Kubernetes probe and shutdown settings that make healthy pods look unhealthy.')
     .version(VERSION, '-V, --version')
     .argument('[paths...]', 'files, directories or globs to lint; - reads stdin', [])
@@ -151,15 +246,25 @@ function program(): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(FAIL_ON).default('error'))
     .option('--ignore <glob>', 'skip paths matching a .gitignore-style glob (repeatable)', collect, [])
-    .option('-c, --config <file>', 'config file (default: the nearest .probe-lint.yaml, .yml or .json upwards, up to the repository top)')
+    .option('-c, --config <file>', 'one config file for every file (default: for each file, the nearest .probe-lint.yaml, .yml or .json upwards, up to the repository top)')
     .option('--rule <id=severity>', 'set a rule\'s severity: error, warning, info or off (repeatable)', collect, [])
     .option('--kube-version <version>', 'Kubernetes version the manifests target (default 1.30)')
     .option('--helm-values <file>', 'values file for rendering Helm charts (repeatable; default: the chart\'s own)', collect, [])
     .option('--helm-release <name>', 'release name for helm template (default: release)', checked(releaseNameProblem))
     .option('--helm-namespace <namespace>', 'namespace for helm template', checked(namespaceProblem))
+    .option('--context <path>', 'read Services, Ingresses and routes under path for routing only, reporting nothing there (repeatable)', collect, [])
     .option('--fix', 'apply safe fixes to the files in place')
     .option('--unsafe-fixes', 'with --fix or --fix-dry-run: apply suggestions too (new probes and hooks)')
     .option('--fix-dry-run', 'print the fixes as a unified diff and write nothing')
+    .option('--quiet', 'report errors only: warnings and info are left out of the report, the counts and the exit code')
+    .option('--max-warnings <n>', 'exit 1 when more than n warnings remain (after --quiet, none do)', warningLimit)
+    .option('--no-error-on-unmatched-pattern', 'a path, glob or directory with nothing to lint is a notice, not an error (exit 2)')
+    .option('--stdin-filename <name>', 'the file name stdin (-) is reported as, and where its config is looked up from')
+    .option('--suppress-all', `write every finding of this run to ${SUPPRESSIONS_NAME} (see --suppressions-location), so later runs report only new ones`)
+    .option('--suppress-rule <id>', 'as --suppress-all, for this rule\'s findings only (repeatable)', collect, [])
+    .option('--suppressions-location <file>', `the suppressions file (default: the nearest ${SUPPRESSIONS_NAME} upwards, up to the repository top, where --suppress-all starts one)`)
+    .option('--prune-suppressions', 'remove the suppressions that match nothing any more in the files this run lints')
+    .option('--print-config [file]', 'print the configuration that applies to FILE (default: the working directory) as JSON, and lint nothing')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run probe-lint --help for usage)')
     .exitOverride()
@@ -169,8 +274,9 @@ function program(): Command {
   cli
     .command('rules')
     .description('list the rules with their default severity and fixability')
-    .action(() => {
-      process.stdout.write(listRules(RULES));
+    .addOption(new Option('-f, --format <format>', 'table for people; json with each rule\'s options and docs, for scripts').choices(['table', 'json']).default('table'))
+    .action((flags: { format: 'table' | 'json' }) => {
+      process.stdout.write(flags.format === 'json' ? rulesJson(RULES) : listRules(RULES));
     });
   cli
     .command('explain')
@@ -178,7 +284,7 @@ function program(): Command {
     .argument('<rule-id>')
     .action((id: string) => {
       const rule = RULES.find((r) => r.id === id);
-      if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}; run probe-lint rules for the list`);
+      if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}${suggest(id, RULES.map((r) => r.id)) || '; run probe-lint rules for the list'}`);
       process.stdout.write(ruleMarkdown(rule));
     });
   return cli;
@@ -200,7 +306,25 @@ function pathsAfterSeparator(cli: Command, args: readonly string[]): string[] {
 // `probe-lint k8s/ | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  // A full disk or a vanished terminal is the machine's state, not a bug: one line, exit 2.
+  process.stderr.write(`probe-lint: cannot write the report to standard output: ${printable(error.message)}\n`);
+  process.exit(2);
+});
+
+/** A bug of probe-lint: one line for the user; the stack only with DEBUG=probe-lint, for whoever reports or fixes it. */
+function internalError(error: unknown): void {
+  const debug = (process.env.DEBUG ?? '').split(/[\s,]+/).some((name) => name === 'probe-lint' || name === '*');
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = debug ? '' : ` (DEBUG=probe-lint shows the stack; please report it at ${DOCS_URL}/issues)`;
+  process.stderr.write(`probe-lint: internal error: ${printable(message)}${hint}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 2;
+}
+
+// What escapes the try below (a callback, a stream): still one line, never Node's stack dump.
+process.on('uncaughtException', (error) => {
+  internalError(error);
+  process.exit(2);
 });
 
 try {
@@ -211,10 +335,8 @@ try {
     // Help and --version end here too, with their own exit code 0.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof UsageError || error instanceof ConfigError) {
-    process.stderr.write(`probe-lint: ${error.message}\n`);
+    // Messages quote paths and values from the command line and the repository: one printable line.
+    process.stderr.write(`probe-lint: ${printable(error.message)}\n`);
     process.exitCode = 2;
-  } else {
-    process.stderr.write(`probe-lint: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  }
+  } else internalError(error);
 }

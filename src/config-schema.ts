@@ -33,6 +33,7 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
     type: 'object',
     additionalProperties: false,
     properties: {
+      $schema: { description: 'Where editors find this schema: the path of probe-lint.schema.json in node_modules, or its URL.', type: 'string' },
       kubernetesVersion: {
         description: 'Kubernetes version the manifests target, quoted: "1.30".',
         type: 'string',

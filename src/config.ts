@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RuleSettings } from './engine.js';
-import { ancestors } from './inputs.js';
+import { ancestors, displayPath } from './inputs.js';
 import { parseFile } from './parse.js';
 import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './render.js';
 import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
@@ -16,7 +16,7 @@ import type { MapNode, TreeNode } from './tree.js';
 export const CONFIG_NAMES = ['.probe-lint.yaml', '.probe-lint.yml', '.probe-lint.json'];
 export const DEFAULT_KUBERNETES_VERSION = '1.30';
 const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'info', 'off'];
-const TOP_KEYS = ['kubernetesVersion', 'ignore', 'rules', 'helm'];
+const TOP_KEYS = ['$schema', 'kubernetesVersion', 'ignore', 'rules', 'helm'];
 /** Kubernetes stores seconds as int32: a larger value is rejected by the API server, and a fix must never write one. */
 export const MAX_SECONDS = 2_147_483_647;
 /** Far above any real config; a bound so that a committed config cannot make the run read without end. */
@@ -53,13 +53,83 @@ export function defaultConfig(cwd: string): Config {
  */
 export function findConfig(dir: string): string | null {
   for (const at of ancestors(dir)) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = path.join(at, name);
-      if (fs.existsSync(candidate)) return candidate;
-    }
+    const own = configIn(at);
+    if (own) return own;
     if (fs.existsSync(path.join(at, '.git'))) return null;
   }
   return null;
+}
+
+/** The config file a directory itself holds, if any. */
+function configIn(dir: string): string | null {
+  for (const name of CONFIG_NAMES) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** What the command line sets over every config (`--rule`, `--kube-version`). */
+export interface ConfigOverrides {
+  ruleFlags: readonly string[];
+  kubernetesVersion?: string;
+}
+
+/**
+ * The config that applies to each directory (SPEC §6): `--config` for all,
+ * else the nearest config file from the directory upwards, stopping at the
+ * repository top; the nearest wins whole, without merging, as with
+ * `.editorconfig`. Each file is loaded once, with the command line's
+ * overrides applied, and a lookup costs one check per directory for the run.
+ */
+export class ConfigResolver {
+  private readonly fileOf = new Map<string, string | null>();
+  private readonly loaded = new Map<string | null, Config>();
+  private readonly fixed: Config | null;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly rules: readonly AnyRule[],
+    private readonly overrides: ConfigOverrides,
+    configFile?: string,
+  ) {
+    // Flags are checked before any file is read: a bad --rule is a usage error even where no config exists.
+    this.fixed = configFile ? this.load(path.resolve(cwd, configFile)) : null;
+    if (!this.fixed) this.load(null);
+  }
+
+  /** The config for files in `dir` (absolute). */
+  forDir(dir: string): Config {
+    return this.fixed ?? this.load(this.nearest(path.resolve(dir)));
+  }
+
+  /** The config for a file (absolute), or for the working directory when it has no path (stdin). */
+  forFile(absPath: string | null): Config {
+    return this.forDir(absPath === null ? this.cwd : path.dirname(absPath));
+  }
+
+  private nearest(dir: string): string | null {
+    const known = this.fileOf.get(dir);
+    if (known !== undefined) return known;
+    const parent = path.dirname(dir);
+    const found = configIn(dir) ?? (fs.existsSync(path.join(dir, '.git')) || parent === dir ? null : this.nearest(parent));
+    this.fileOf.set(dir, found);
+    return found;
+  }
+
+  private load(file: string | null): Config {
+    const known = this.loaded.get(file);
+    if (known) return known;
+    const config = file ? loadConfig(file, this.rules, displayPath(this.cwd, file)) : defaultConfig(this.cwd);
+    applyRuleFlags(config, this.overrides.ruleFlags, this.rules);
+    if (this.overrides.kubernetesVersion !== undefined) {
+      const version = parseKubernetesVersion(this.overrides.kubernetesVersion);
+      if (!version) throw new ConfigError(`--kube-version ${this.overrides.kubernetesVersion}: expected a version such as 1.30`);
+      config.kubernetesVersion = version;
+    }
+    this.loaded.set(file, config);
+    return config;
+  }
 }
 
 /**
@@ -111,6 +181,10 @@ export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = fi
         break;
       case 'helm':
         config.helm = helmConfig(value, path.dirname(file), fail);
+        break;
+      case '$schema':
+        // For editors (SPEC §6): where the JSON Schema is; nothing here reads it.
+        if (value.kind !== 'scalar' || typeof value.value !== 'string') fail(value, e.key, 'must be a string (the path or URL of probe-lint.schema.json)');
         break;
       default:
         fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
@@ -262,4 +336,26 @@ function distance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
+}
+
+/**
+ * A config as it applies (`--print-config`): the file it came from, and every
+ * rule's severity and options with the defaults filled in, so that a reader
+ * sees what a run will do without reading the rules' docs.
+ */
+export function effectiveConfig(config: Config, rules: readonly AnyRule[], cwd: string): Record<string, unknown> {
+  const shown = (file: string): string => displayPath(cwd, file);
+  return {
+    file: config.file === null ? null : shown(config.file),
+    kubernetesVersion: config.kubernetesVersion,
+    ignore: config.ignore,
+    rules: Object.fromEntries(
+      rules.map((rule) => {
+        const own = config.rules.get(rule.id) ?? {};
+        const defaults = Object.entries(rule.options as Record<string, OptionSpec<unknown>>).map(([key, spec]) => [key, spec.default]);
+        return [rule.id, { severity: own.severity ?? rule.severity, options: { ...Object.fromEntries(defaults), ...own.options } }];
+      }),
+    ),
+    helm: { values: config.helm.values.map(shown), releaseName: config.helm.releaseName, namespace: config.helm.namespace },
+  };
 }

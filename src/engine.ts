@@ -1,7 +1,7 @@
 // Runs every enabled rule over every subject and collects its reports as findings.
 import type { Container, K8sObject, Model, ProbeType, Workload } from './model.js';
 import type { ParsedFile } from './parse.js';
-import type { AnyRule, Finding, Fix, Report, RuleContext, Severity, SeverityLevel } from './rule.js';
+import type { AnyRule, Finding, Fix, Report, RuleContext, Severity, SeverityLevel, UnrenderedTarget } from './rule.js';
 import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
 import { editorFor } from './edit.js';
@@ -13,13 +13,34 @@ export interface RuleSettings {
   options?: Record<string, unknown>;
 }
 
+/** What applies to one file's findings: the settings of its config (SPEC §6) with the command line's over them. */
+export interface FileSettings {
+  rules: ReadonlyMap<string, RuleSettings>;
+  /** "1.30" */
+  kubernetesVersion: string;
+}
+
 export interface LintInput {
   files: ParsedFile[];
   model: Model;
   routing: Routing;
   rules: readonly AnyRule[];
-  settings?: ReadonlyMap<string, RuleSettings>;
-  kubernetesVersion: string;
+  /** Called per subject; returns the same object for files under the same config. */
+  settingsFor(file: SourceFile): FileSettings;
+  /** Charts and kustomizations of the run that could not be rendered. */
+  unrendered?: readonly UnrenderedTarget[];
+}
+
+interface ResolvedRule {
+  configured: SeverityLevel | undefined;
+  options: Record<string, unknown>;
+}
+
+/** A rule's severity and options for one file, or null when it is off there. */
+export function ruleSettingsFor(rule: AnyRule, settings: FileSettings): ResolvedRule | null {
+  const own = settings.rules.get(rule.id) ?? {};
+  if ((own.severity ?? rule.severity) === 'off') return null;
+  return { configured: own.severity, options: { ...defaultOptions(rule), ...own.options } };
 }
 
 export interface Subject {
@@ -33,30 +54,43 @@ export interface Subject {
 
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
-  const [major, minor] = input.kubernetesVersion.split('.').map(Number) as [number, number];
   const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
-    const settings = input.settings?.get(rule.id) ?? {};
-    const configured = settings.severity;
-    if ((configured ?? rule.severity) === 'off') continue;
-    const options = { ...defaultOptions(rule), ...settings.options };
-    const context = (subject: Subject): RuleContext<unknown> => ({
-      options,
-      routing: input.routing,
-      edits: editorFor(subject.file),
-      kubernetesVersion: { major, minor },
-      report: (report: Report) => findings.push(toFinding(rule, configured, { ...subject, broken: broken.has(subject.file) }, report)),
-    });
+    // One rule's settings per config, not per subject: a run has few configs and many containers.
+    const perConfig = new Map<FileSettings, (ResolvedRule & { kubernetesVersion: { major: number; minor: number } }) | null>();
+    const settingsOf = (file: SourceFile) => {
+      const settings = input.settingsFor(file);
+      if (!perConfig.has(settings)) {
+        const resolved = ruleSettingsFor(rule, settings);
+        const [major, minor] = settings.kubernetesVersion.split('.').map(Number) as [number, number];
+        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
+      }
+      return perConfig.get(settings)!;
+    };
+    const check = (subject: Subject, run: (context: RuleContext<unknown>) => void): void => {
+      const settings = settingsOf(subject.file);
+      if (!settings) return;
+      run({
+        options: settings.options,
+        routing: input.routing,
+        edits: editorFor(subject.file),
+        kubernetesVersion: settings.kubernetesVersion,
+        report: (report: Report) => findings.push(toFinding(rule, settings.configured, { ...subject, broken: broken.has(subject.file) }, report)),
+      });
+    };
     if (rule.checkFile) {
-      for (const file of input.files) rule.checkFile(file, context({ file: file.file, owner: null, container: null, helmSource: null }));
+      for (const file of input.files) check({ file: file.file, owner: null, container: null, helmSource: null }, (context) => rule.checkFile!(file, context));
     }
     if (rule.checkWorkload) {
-      for (const workload of input.model.workloads) rule.checkWorkload(workload, context(workloadSubject(workload, null)));
+      for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload!(workload, context));
     }
     if (rule.checkContainer) {
       for (const workload of input.model.workloads) {
-        for (const container of workload.containers) rule.checkContainer(container, context(workloadSubject(workload, container)));
+        for (const container of workload.containers) check(workloadSubject(workload, container), (context) => rule.checkContainer!(container, context));
       }
+    }
+    if (rule.checkUnrendered) {
+      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, helmSource: null }, (context) => rule.checkUnrendered!(target, context));
     }
   }
   return findings.sort(byLocation);

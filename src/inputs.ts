@@ -11,6 +11,9 @@ import ignore, { type Ignore } from 'ignore';
 import { KUSTOMIZATION_NAMES, MAX_KUSTOMIZATION_BYTES } from './kustomize.js';
 import { fileProblem, MAX_FILE_BYTES, readBounded } from './tree-files.js';
 import { isInside } from './files.js';
+// probe-lint's own config and suppressions files are not manifests: a walk passes them by.
+import { CONFIG_NAMES } from './config.js';
+import { SUPPRESSIONS_NAME } from './suppressions-file.js';
 
 export interface InputFile {
   absPath: string;
@@ -32,6 +35,12 @@ export interface Inputs {
   /** Directories with a kustomization file (absolute). */
   kustomizations: string[];
   notices: Notice[];
+  /**
+   * Path arguments that gave nothing to lint, each named (`file`) with why:
+   * missing, a glob matching no manifest, a directory without one. The caller
+   * decides whether that is an error (SPEC §5: by default it is).
+   */
+  unmatched: Notice[];
 }
 
 export class UsageError extends Error {}
@@ -50,23 +59,40 @@ export interface IgnoreList {
   patterns: string[];
 }
 
-export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[]): Promise<Inputs> {
-  const inputs: Inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [] };
+/**
+ * `ignoreLists` apply everywhere (--ignore); `configIgnore` gives the ignore
+ * list of the config that applies in a directory, so that a config in a
+ * subdirectory decides for the files below it.
+ */
+export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[], configIgnore: (dir: string) => IgnoreList = () => ({ base: cwd, patterns: [] })): Promise<Inputs> {
+  const inputs: Inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [], unmatched: [] };
   const seen = new Set<string>();
+  // What each argument brought in, seen or not before: a file named twice still matched. A file met but
+  // skipped with a notice (a FIFO, a huge file) counts too: the notice already names it.
+  let met = 0;
+  let ignored = 0;
   const sink: WalkSink = {
+    ignored: () => {
+      ignored++;
+    },
     userIgnores: ignoreLists.map(({ base, patterns }) => gitIgnore(base, patterns)),
+    configIgnores: configIgnoresOf(configIgnore),
     addFile: (abs) => {
+      met++;
       if (seen.has(abs)) return;
       seen.add(abs);
       inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
     },
     addChart: (dir) => {
+      met++;
       if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
     },
     addKustomization: (dir) => {
+      met++;
       if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
     },
     notice: (abs, message) => {
+      met++;
       const file = displayPath(cwd, abs);
       // A kustomization named as a file is met twice (as a file, as a kustomization): say it once.
       if (!inputs.notices.some((n) => n.file === file)) inputs.notices.push({ file, line: null, message });
@@ -80,10 +106,15 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     }
     const abs = path.resolve(cwd, arg);
     const stat = await fs.stat(abs).catch(() => null);
+    const [metBefore, ignoredBefore] = [met, ignored];
+    const isGlob = !stat && hasMagic(arg, { windowsPathsNoEscape: true });
     if (stat?.isDirectory()) await walk(abs, sink, true);
     else if (stat) await addNamedFile(abs, sink);
-    else if (hasMagic(arg, { windowsPathsNoEscape: true })) await addGlob(arg, cwd, sink);
-    else throw new UsageError(`no such file or directory: ${arg}`);
+    else if (isGlob) await addGlob(arg, cwd, sink);
+    if (met > metBefore) continue;
+    const skipped = ignored - ignoredBefore;
+    const why = !stat && !isGlob ? 'no such file or directory' : isGlob ? 'no YAML file, Helm chart or kustomization matches this glob' : 'no YAML file, Helm chart or kustomization in this directory';
+    inputs.unmatched.push({ file: arg, line: null, message: skipped > 0 ? `${why} that is not ignored (${skipped} ignored by .gitignore, --ignore or the config)` : why });
   }
   // Charts, kustomizations and notices are met in whatever order concurrent reads finish.
   inputs.charts.sort();
@@ -105,7 +136,6 @@ async function addNamedFile(abs: string, sink: WalkSink): Promise<void> {
 /** The matches of a glob: like a walk, they never lead through a symlink out of the tree the pattern starts from. */
 async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<void> {
   const matches = await glob(pattern, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
-  if (matches.length === 0) throw new UsageError(`no files match ${JSON.stringify(pattern)}`);
   const root = await fs.realpath(globRoot(pattern, cwd)).catch(() => null);
   for (const match of matches.sort()) {
     const real = await fs.realpath(match).catch(() => null);
@@ -115,7 +145,8 @@ async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<vo
     else if (YAML_FILE.test(match)) {
       const chart = await chartOf(match);
       if (chart) sink.addChart(chart);
-      else if (!isIgnored(sink.userIgnores, match, false) && readable(match, sink)) sink.addFile(match);
+      else if (isIgnored(sink.userIgnores, match, false) || isIgnored(sink.configIgnores(path.dirname(match)), match, false)) sink.ignored();
+      else if (readable(match, sink)) sink.addFile(match);
     }
   }
 }
@@ -180,8 +211,12 @@ async function exists(p: string): Promise<boolean> {
 }
 
 interface WalkSink {
+  /** An entry an ignore list kept out: said when an argument then yields nothing. */
+  ignored(): void;
   /** --ignore and the config's ignore lists. */
   userIgnores: GitIgnore[];
+  /** The ignore list of the config that applies in a directory. */
+  configIgnores(dir: string): GitIgnore[];
   addFile(abs: string): void;
   addChart(dir: string): void;
   addKustomization(dir: string): void;
@@ -193,6 +228,17 @@ interface GitIgnore {
   /** The patterns as written, one a line: kept to drop those a named directory is exempt from. */
   patterns: string[];
   rules: Ignore;
+}
+
+/** Memoized per list, so that the walk's per-directory lookups return the same array for the same config. */
+function configIgnoresOf(configIgnore: (dir: string) => IgnoreList): (dir: string) => GitIgnore[] {
+  const made = new Map<IgnoreList, GitIgnore[]>();
+  return (dir) => {
+    const list = configIgnore(dir);
+    let lists = made.get(list);
+    if (!lists) made.set(list, (lists = list.patterns.length > 0 ? [gitIgnore(list.base, list.patterns)] : []));
+    return lists;
+  };
 }
 
 function gitIgnore(base: string, patterns: string[]): GitIgnore {
@@ -215,6 +261,14 @@ async function walk(root: string, sink: WalkSink, named: boolean): Promise<void>
   const exempt = (lists: GitIgnore[]): GitIgnore[] => (named ? lists.map((list) => exempting(list, root)) : lists);
   const inherited = exempt(await ancestorGitignores(root, sink));
   const user = exempt(sink.userIgnores);
+  // Few configs, many directories: each config's list is made exempt once per walk.
+  const exemptConfig = new Map<GitIgnore[], GitIgnore[]>();
+  const configured = (dir: string): GitIgnore[] => {
+    const lists = sink.configIgnores(dir);
+    let made = exemptConfig.get(lists);
+    if (!made) exemptConfig.set(lists, (made = exempt(lists)));
+    return made;
+  };
 
   // Subdirectories are read concurrently; results are joined in name order so runs are repeatable.
   const visit = async (dir: string, real: string, ignores: GitIgnore[]): Promise<string[]> => {
@@ -247,8 +301,11 @@ async function walk(root: string, sink: WalkSink, named: boolean): Promise<void>
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
         // Whatever else has a manifest's name is looked at, so that a FIFO or a device under one gets a notice.
-        if (!isDir && !YAML_FILE.test(e.name)) return [];
-        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir)) return [];
+        if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
+        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
+          sink.ignored();
+          return [];
+        }
         if (isDir) return visit(abs, target, active);
         return readable(abs, sink) ? [abs] : [];
       }),

@@ -61,6 +61,15 @@ export function holdsRelevantObject(value: unknown): boolean {
   return isRecord(at) && Array.isArray(at.containers);
 }
 
+/** Whether a plain value holds a Service, Ingress or route: all that routing context (--context) reads. */
+export function holdsRoutingObject(value: unknown): boolean {
+  const header = headerOf(value);
+  if (!header) return false;
+  const items = (value as Record<string, unknown>).items;
+  if (isList(header) && Array.isArray(items)) return items.some(holdsRoutingObject);
+  return routingKind(header) !== null;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -56,14 +56,14 @@ const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
  * `everything` keeps a tree for every document, for files read whole (configs). Otherwise js-yaml's cheap
  * parse decides, on the values themselves, which documents hold an object a rule reads (kinds.ts says which):
  * only those pay for positions, and no spelling of a key (`"\u0063ontainers"`) or a `kind:` line inside a string
- * can hide a workload.
+ * can hide a workload. `relevant` narrows what gets a tree: routing context needs only Services, Ingresses and routes.
  */
-export function parseFile(file: SourceFile, everything = false): ParsedFile {
+export function parseFile(file: SourceFile, everything = false, relevant: (value: unknown) => boolean = holdsRelevantObject): ParsedFile {
   const result: ParsedFile = { file, documents: [], error: null };
   for (const chunk of chunks(file.text)) {
     const text = file.text.slice(chunk.start, chunk.end);
     const values = everything ? null : loadCheap(text);
-    if (values === null || values.some(holdsRelevantObject)) parseFull(result, text, chunk.start);
+    if (values === null || values.some(relevant)) parseFull(result, text, chunk.start);
     else addCheap(result, values, text, chunk.start);
   }
   return result;

@@ -31,13 +31,22 @@ export interface RenderFailure {
   error: string;
 }
 
+const RENDER_TIME_LIMIT_MS = 120_000;
+
 function runTool(tool: string, args: string[], cwd: string): Promise<Rendered | RenderFailure> {
   return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: RENDER_TIME_LIMIT_MS }, (error, stdout, stderr) => {
       if (error) {
+        // Killed at the time limit: stderr then holds whatever the tool had said so far, not why it stopped.
+        if (error.killed) return resolve({ error: `did not finish within ${RENDER_TIME_LIMIT_MS / 1000} s` });
         // The last line says why; kubectl prefixes it with a klog header (`E1123 21:20:50.302897   24376 run.go:72] `).
-        const last = String(stderr).trim().split('\n').filter(Boolean).at(-1) ?? error.message;
-        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, '');
+        // helm says why from its `Error: ` line on, continued on indented lines, and may add a hint after it
+        // (`Use --debug flag to render out invalid YAML`).
+        const lines = String(stderr).trimEnd().split('\n').filter((line) => line.trim() !== '');
+        const at = lines.map((line) => line.startsWith('Error: ')).lastIndexOf(true);
+        const continued = at === -1 ? [] : lines.slice(at + 1).filter((line, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
+        const last = at === -1 ? (lines.at(-1)?.trim() ?? error.message) : [lines[at]!, ...continued.map((line) => line.trim())].join(' ');
+        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, '').replace(/^Error: /, '');
         resolve({ error: reason });
       } else resolve({ text: String(stdout) });
     });
@@ -110,7 +119,8 @@ export interface RenderPlan {
   charts: string[];
   kustomizations: string[];
   cwd: string;
-  helm: HelmOptions;
+  /** A chart's options: the config nearest to the chart decides (SPEC §6), the command line over it. */
+  helmFor(chartDir: string): HelmOptions;
   /** Renders kept across runs of one invocation: --fix lints up to ten times and never edits charts. */
   cache?: Map<string, Promise<Rendered | RenderFailure>>;
 }
@@ -121,35 +131,61 @@ export interface RenderOutcome {
   /** Files not to lint on their own: read through a kustomization, or partial (patches). */
   excluded: Set<string>;
   notices: Notice[];
+  /** Charts and kustomizations that could not be rendered: the render-failed rule reports each on its entry file. */
+  failures: Unrendered[];
+}
+
+/** A chart or kustomization that was not rendered, and what that means for the run. */
+export interface Unrendered {
+  tool: 'helm' | 'kustomize';
+  /** The chart or kustomization directory, absolute. */
+  dir: string;
+  /** The same, relative to the working directory, as messages show it. */
+  shown: string;
+  /** Its Chart.yaml or kustomization file, absolute: where the finding goes. */
+  entry: string;
+  /** Why it was not rendered: the tool is missing, an option was refused, or the tool's own error. */
+  reason: string;
+  /** What to do about it. */
+  remedy: string;
+  /** Its resources were linted as they are, without what the kustomization changes; a chart's templates never are. */
+  lintedAsIs: boolean;
 }
 
 /**
  * Renders charts with helm and the top kustomizations (those no other one of
- * the run builds on) with kubectl. Without the tool, each gets one notice and
- * the files it would have read are linted as they are, patches excepted.
+ * the run builds on) with kubectl. One that cannot be rendered (no tool, a
+ * refused option, the tool's error or time limit) is a failure plus one
+ * notice; a kustomization's files are then linted as they are, patches excepted.
  */
 export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
-  const outcome: RenderOutcome = { rendered: [], excluded: new Set(), notices: [] };
+  const outcome: RenderOutcome = { rendered: [], excluded: new Set(), notices: [], failures: [] };
   const shown = (dir: string): string => displayPath(plan.cwd, dir);
 
   const helm = plan.charts.length > 0 ? findTool('helm') : null;
-  // Checked here too, not only in the config: --helm-release, the Action and callers of run() reach helm through this seam.
-  const refused = helmOptionsProblem(plan.helm, plan.cwd);
   for (const dir of plan.charts) {
-    const command = `helm template ${shown(dir)} | probe-lint -`;
+    const options = plan.helmFor(dir);
+    // Checked here too, not only in the config: --helm-release, the Action and callers of run() reach helm through this seam.
+    const refused = helmOptionsProblem(options, plan.cwd);
+    const entry = path.join(dir, 'Chart.yaml');
+    const failed = (reason: string, remedy: string): void => {
+      outcome.failures.push({ tool: 'helm', dir, shown: shown(dir), entry, reason, remedy, lintedAsIs: false });
+      // The finding can be switched off or suppressed; stderr still says the chart was not linted (SPEC §1).
+      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${reason}` });
+    };
     if (!helm) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart skipped: helm is not on PATH; install it, or lint the output with \`${command}\`` });
+      failed('helm is not on PATH', `install helm, or lint its output with \`helm template ${shown(dir)} | probe-lint -\``);
       continue;
     }
     if (refused) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${refused}` });
+      failed(refused, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
       continue;
     }
     const own = path.join(dir, 'values.yaml');
-    const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...plan.helm.values.map((v) => operand(plan.cwd, v))];
-    const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, plan.helm, plan.cwd));
-    if ('error' in result) outcome.notices.push({ file: shown(dir), line: null, message: `helm template failed: ${result.error}` });
-    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, entry: path.join(dir, 'Chart.yaml'), valuesFiles, resources: [] } });
+    const valuesFiles = [...(fs.existsSync(own) ? [own] : []), ...options.values.map((v) => operand(plan.cwd, v))];
+    const result = await cached(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, options, plan.cwd));
+    if ('error' in result) failed(`helm template failed: ${result.error}`, `fix the chart or its values until \`helm template ${shown(dir)}\` succeeds`);
+    else outcome.rendered.push({ dir, text: result.text, from: { tool: 'helm', dir, entry, valuesFiles, resources: [] } });
   }
 
   // A kustomization another one names is nested; only the others are rendered. Direct references decide it, and
@@ -163,16 +199,20 @@ export async function renderAll(plan: RenderPlan): Promise<RenderOutcome> {
   for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
   for (const dir of tops) {
     const files = closures.get(dir)!;
+    const entry = kustomizationFile(dir) ?? path.join(dir, 'kustomization.yaml');
+    const failed = (reason: string, remedy: string): void => {
+      outcome.failures.push({ tool: 'kustomize', dir, shown: shown(dir), entry, reason, remedy, lintedAsIs: true });
+      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: ${reason}; its resources are linted as they are` });
+    };
     if (!kubectl) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: kubectl is not on PATH; its resources are linted as they are, or lint the output with \`kubectl kustomize ${shown(dir)} | probe-lint -\`` });
+      failed('kubectl is not on PATH', `install kubectl, or lint its output with \`kubectl kustomize ${shown(dir)} | probe-lint -\``);
       continue;
     }
     const result = await cached(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
     if ('error' in result) {
-      outcome.notices.push({ file: shown(dir), line: null, message: `kubectl kustomize failed: ${result.error}; its resources are linted as they are` });
+      failed(`kubectl kustomize failed: ${result.error}`, `fix the kustomization until \`kubectl kustomize ${shown(dir)}\` succeeds`);
       continue;
     }
-    const entry = kustomizationFile(dir) ?? path.join(dir, 'kustomization.yaml');
     outcome.rendered.push({ dir, text: result.text, from: { tool: 'kustomize', dir, entry, valuesFiles: [], resources: [...files.resources] } });
     for (const file of files.resources) outcome.excluded.add(file);
   }

@@ -1,5 +1,6 @@
 // Rule documentation rendered from the structured docs on each rule.
-import type { AnyRule } from './rule.js';
+import type { AnyRule, OptionSpec } from './rule.js';
+import { DOCS_URL } from './version.js';
 
 export function listRules(rules: readonly AnyRule[]): string {
   const rows = rules.map((r) => [r.id, r.severity, r.fixable, ruleTitle(r)]);
@@ -7,6 +8,29 @@ export function listRules(rules: readonly AnyRule[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Where a rule's page is published: rules/<id>.md of the repository. */
+export function ruleDocsUrl(rule: AnyRule): string {
+  return `${DOCS_URL}/blob/main/rules/${rule.id}.md`;
+}
+
+/** `probe-lint rules --format json`: each rule's metadata, for editors, dashboards and scripts. */
+export function rulesJson(rules: readonly AnyRule[]): string {
+  const described = rules.map((rule) => ({
+    id: rule.id,
+    severity: rule.severity,
+    // The default in words when it depends on the case (routing, port): null when `severity` says it all.
+    severityNote: rule.severityNote ?? null,
+    fixable: rule.fixable,
+    title: ruleTitle(rule),
+    summary: rule.docs.summary,
+    options: Object.fromEntries(
+      Object.entries(rule.options as Record<string, OptionSpec<unknown>>).map(([key, spec]) => [key, { type: spec.type, default: spec.default, description: spec.description }]),
+    ),
+    docs: ruleDocsUrl(rule),
+  }));
+  return JSON.stringify({ version: 1, rules: described }, null, 2) + '\n';
 }
 
 /** The page of `probe-lint explain` and of rules/<id>.md. */
@@ -29,12 +53,14 @@ export function ruleMarkdown(rule: AnyRule): string {
     '',
     '## Reported',
     '',
+    ...exampleCaption(rule),
     '```yaml',
     rule.docs.failing.trimEnd(),
     '```',
     '',
     '## Not reported',
     '',
+    ...exampleCaption(rule),
     '```yaml',
     rule.docs.passing.trimEnd(),
     '```',
@@ -43,6 +69,10 @@ export function ruleMarkdown(rule: AnyRule): string {
     parts.push('', '## Options', '', ...options.map(([key, spec]) => `- \`${key}\` (default ${JSON.stringify(spec.default)}): ${spec.description}`));
   }
   return parts.join('\n') + '\n';
+}
+
+function exampleCaption(rule: AnyRule): string[] {
+  return rule.docs.exampleFile ? [`\`${rule.docs.exampleFile}\`:`, ''] : [];
 }
 
 /** The first clause of the summary: "A probe the API server rejects: no handler…" → "A probe the API server rejects". */

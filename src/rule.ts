@@ -5,6 +5,7 @@ import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
 import type { Change, EditSet, Editor, TextEdit } from './edit.js';
 import type { Span } from './tree.js';
+import type { Unrendered } from './render.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityLevel = Severity | 'off';
@@ -25,6 +26,11 @@ export interface RuleDocs {
   why: string;
   /** How to fix what it finds, in words; the passing manifest shows it. */
   fix: string;
+  /**
+   * What file the examples are, when not a manifest linted on its own: `Chart.yaml` makes each one a chart of
+   * that single file, rendered with the real tools.
+   */
+  exampleFile?: string;
   /** A manifest this rule reports on. */
   failing: string;
   /** The same manifest, fixed. */
@@ -86,6 +92,15 @@ export interface Rule<O = Record<string, never>> {
   checkFile?(file: ParsedFile, ctx: RuleContext<O>): void;
   checkWorkload?(workload: Workload, ctx: RuleContext<O>): void;
   checkContainer?(container: Container, ctx: RuleContext<O>): void;
+  /** A chart or kustomization that could not be rendered; reports land on its entry file. */
+  checkUnrendered?(target: UnrenderedTarget, ctx: RuleContext<O>): void;
+}
+
+/** A chart or kustomization that was not rendered, with its Chart.yaml or kustomization file as read. */
+export interface UnrenderedTarget {
+  unrendered: Unrendered;
+  /** The entry file; its text is empty when it could not be read. */
+  file: SourceFile;
 }
 
 // Rules are heterogeneous in their options; the engine handles them uniformly.

@@ -1,20 +1,23 @@
 // The one entry point behind the CLI and the Action:
 // paths → files → documents → model → findings.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
-import { lint, type RuleSettings } from './engine.js';
-import { applyRuleFlags, ConfigError, defaultConfig, findConfig, loadConfig, parseKubernetesVersion, type Config } from './config.js';
-import { collectInputs, displayPath, type InputFile, type Notice } from './inputs.js';
+import { lint, type FileSettings, type RuleSettings } from './engine.js';
+import { ConfigResolver, type Config } from './config.js';
+import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
-import type { AnyRule, Finding } from './rule.js';
+import type { AnyRule, Finding, UnrenderedTarget } from './rule.js';
 import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
+import { applyBaseline, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { attachSources, ordinaryBundles } from './attach-sources.js';
 import { mergeOverlayFindings } from './rendered-findings.js';
-import { renderAll, type RenderPlan } from './render.js';
+import { renderAll, type RenderPlan, type Unrendered } from './render.js';
+import { readRoutingContext, withContext } from './routing-context.js';
 import { MAX_FILE_BYTES, readBounded } from './tree-files.js';
 
 export interface RunOptions {
@@ -30,6 +33,10 @@ export interface RunOptions {
   kubernetesVersion?: string;
   /** Reads standard input when `-` is among the paths. */
   readStdin?: () => Promise<string>;
+  /** --stdin-filename: what stdin is reported as (else `<stdin>`), relative to cwd; its directory's config applies to it. */
+  stdinFilename?: string;
+  /** false (--no-error-on-unmatched-pattern): a path argument with nothing to lint is a notice rather than a UsageError. */
+  errorOnUnmatchedPattern?: boolean;
   rules?: readonly AnyRule[];
   /** Programmatic overrides over everything else (tests, the Action). */
   settings?: ReadonlyMap<string, RuleSettings>;
@@ -42,6 +49,12 @@ export interface RunOptions {
   overrides?: ReadonlyMap<string, string>;
   /** Chart and kustomization renders to reuse across the fixer's passes. */
   renderCache?: RenderPlan['cache'];
+  /** --context: paths whose Services, Ingresses and routes count for routing; nothing there is reported unless also linted. */
+  context?: string[];
+  /** --suppressions-location, relative to cwd; without it the nearest probe-lint-suppressions.json above cwd is used. */
+  suppressionsLocation?: string;
+  /** --suppress-all, --suppress-rule, --prune-suppressions: rewrite the suppressions file from this run's findings first. */
+  updateSuppressions?: SuppressionsUpdate;
 }
 
 export interface Summary {
@@ -49,7 +62,7 @@ export interface Summary {
   documents: number;
   objects: number;
   containers: number;
-  /** Findings hidden by suppression comments and annotations. */
+  /** Findings hidden by suppression comments, annotations and the suppressions file. */
   suppressed: number;
 }
 
@@ -58,33 +71,47 @@ export interface RunResult {
   findings: Finding[];
   notices: Notice[];
   summary: Summary;
+  /** The config that applies at the working directory. */
   config: Config;
+  /** What updateSuppressions wrote. */
+  suppressionsWritten?: BaselineWrite;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
   const rules = options.rules ?? RULES;
-  const config = resolveConfig(options, rules);
-  const inputs = await collectInputs(options.paths, options.cwd, [
-    { base: options.cwd, patterns: options.ignore ?? [] },
-    { base: config.ignoreBase, patterns: config.ignore },
-  ]);
-  const helm = config.helm;
+  const configs = configResolver(options, rules);
+  const config = configs.forDir(options.cwd);
+  const ignoreLists = new Map<Config, IgnoreList>();
+  const configIgnore = (dir: string): IgnoreList => {
+    const applies = configs.forDir(dir);
+    let list = ignoreLists.get(applies);
+    if (!list) ignoreLists.set(applies, (list = { base: applies.ignoreBase, patterns: applies.ignore }));
+    return list;
+  };
+  const inputs = await collectInputs(options.paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore);
+  // Before any rendering: a mistyped path should not wait for helm.
+  const unmatched = unmatchedNotices(inputs.unmatched, options);
+  const helmFor: RenderPlan['helmFor'] = (chartDir) => {
+    const helm = configs.forDir(chartDir).helm;
+    return {
+      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
+      releaseName: options.helmRelease ?? helm.releaseName,
+      namespace: options.helmNamespace ?? helm.namespace,
+    };
+  };
   const rendering = await renderAll({
     charts: inputs.charts,
     kustomizations: inputs.kustomizations,
     cwd: options.cwd,
-    helm: {
-      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
-      releaseName: options.helmRelease ?? helm.releaseName,
-      namespace: options.helmNamespace ?? helm.namespace,
-    },
+    helmFor,
     cache: options.renderCache,
   });
-  const notices = [...inputs.notices, ...rendering.notices];
+  const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
   const sources: SourceFile[] = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
   if (inputs.stdin) {
     const text = options.readStdin ? await options.readStdin() : '';
-    sources.push(decode('<stdin>', null, Buffer.from(text, 'utf8')));
+    const name = options.stdinFilename === undefined ? '<stdin>' : displayPath(options.cwd, path.resolve(options.cwd, options.stdinFilename));
+    sources.push(decode(name, null, Buffer.from(text, 'utf8')));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
   for (const read of readAll(files, options.overrides)) {
@@ -93,12 +120,39 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const parsed: ParsedFile[] = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
-  const routing = buildRouting(model);
-  const settings = new Map([...config.rules, ...(options.settings ?? [])]);
-  const linted = lint({ files: parsed, model, routing, rules, settings, kubernetesVersion: config.kubernetesVersion });
-  const { findings: kept, suppressed } = suppress({ findings: linted, files: parsed, model, rules, settings });
+  const context =
+    options.context && options.context.length > 0
+      ? await readRoutingContext({
+          paths: options.context,
+          cwd: options.cwd,
+          linted: inputs,
+          excluded: rendering.excluded,
+          collect: (paths) => collectInputs(paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore),
+          render: (charts, kustomizations) => renderAll({ charts, kustomizations, cwd: options.cwd, helmFor, cache: options.renderCache }),
+          read: (files) => readAll(files, undefined).flatMap((read) => ('source' in read ? [read.source] : [])),
+        })
+      : null;
+  if (context) notices.push(...context.notices);
+  const routing = buildRouting(withContext(model, context));
+  const settingsFor = fileSettings(configs, options);
+  const unrendered = unrenderedTargets(rendering.failures, sources, options);
+  const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
+  // Entry files read only for render-failed take part in suppression: a comment there can silence it.
+  const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
   attachSources(kept, options.cwd);
-  const findings = mergeOverlayFindings(kept);
+  // Fingerprints are taken of the findings as reported: one entry for a line that several overlays render.
+  const baseline = await applyBaseline({
+    cwd: options.cwd,
+    location: options.suppressionsLocation,
+    update: options.updateSuppressions,
+    findings: mergeOverlayFindings(kept),
+    sources,
+    stdinPath: options.stdinFilename === undefined ? undefined : path.resolve(options.cwd, options.stdinFilename),
+    roots: walkedRoots(options),
+    rules,
+  });
+  const findings = baseline.findings;
+  notices.push(...baseline.notices);
   const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
   return {
     files: parsed,
@@ -110,21 +164,75 @@ export async function run(options: RunOptions): Promise<RunResult> {
       documents: parsed.reduce((n, p) => n + p.documents.length, 0),
       objects: model.objects.length + cheapObjects,
       containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
-      suppressed,
+      suppressed: suppressed + baseline.suppressed,
     },
+    ...(baseline.written ? { suppressionsWritten: baseline.written } : {}),
   };
 }
 
-function resolveConfig(options: RunOptions, rules: readonly AnyRule[]): Config {
-  const file = options.configFile ? path.resolve(options.cwd, options.configFile) : findConfig(options.cwd);
-  const config = file ? loadConfig(file, rules, displayPath(options.cwd, file)) : defaultConfig(options.cwd);
-  applyRuleFlags(config, options.ruleFlags ?? [], rules);
-  if (options.kubernetesVersion !== undefined) {
-    const version = parseKubernetesVersion(options.kubernetesVersion);
-    if (!version) throw new ConfigError(`--kube-version ${options.kubernetesVersion}: expected a version such as 1.30`);
-    config.kubernetesVersion = version;
+/** The directories among the paths: the trees in which a file that is gone was gone from this run's view too. */
+function walkedRoots(options: RunOptions): string[] {
+  const args = options.paths.length > 0 ? options.paths : ['.'];
+  return args
+    .filter((arg) => arg !== '-')
+    .map((arg) => path.resolve(options.cwd, arg))
+    .filter((abs) => statSync(abs, { throwIfNoEntry: false })?.isDirectory());
+}
+
+export function configResolver(options: Pick<RunOptions, 'cwd' | 'configFile' | 'ruleFlags' | 'kubernetesVersion'>, rules: readonly AnyRule[]): ConfigResolver {
+  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion }, options.configFile);
+}
+
+/** The directory whose config applies to a file: a rendered stream's chart or overlay, stdin's own. */
+function configDir(file: SourceFile, stdin: string): string {
+  if (file.rendered) return file.rendered.dir;
+  return file.absPath === null ? stdin : path.dirname(file.absPath);
+}
+
+/** Where stdin is, for its config: the directory of the name --stdin-filename gives it, else the working directory. */
+function stdinDir(options: RunOptions): string {
+  return options.stdinFilename === undefined ? options.cwd : path.dirname(path.resolve(options.cwd, options.stdinFilename));
+}
+
+/** Path arguments with nothing to lint: an error naming the first (SPEC §5), or with errorOnUnmatchedPattern false, notices. */
+function unmatchedNotices(unmatched: Notice[], options: RunOptions): Notice[] {
+  const first = unmatched[0];
+  if (first && options.errorOnUnmatchedPattern !== false) {
+    throw new UsageError(`${first.file}: ${first.message}; name the manifests, or pass --no-error-on-unmatched-pattern to allow it`);
   }
-  return config;
+  return unmatched;
+}
+
+/** Each file's settings: its config's, with the programmatic overrides over them; one object per config. */
+function fileSettings(configs: ConfigResolver, options: RunOptions): (file: SourceFile) => FileSettings {
+  const made = new Map<Config, FileSettings>();
+  return (file) => {
+    const config = configs.forDir(configDir(file, stdinDir(options)));
+    let settings = made.get(config);
+    if (!settings) made.set(config, (settings = { rules: new Map([...config.rules, ...(options.settings ?? [])]), kubernetesVersion: config.kubernetesVersion }));
+    return settings;
+  };
+}
+
+/**
+ * The Chart.yaml or kustomization file of each chart or kustomization not rendered, as render-failed reports on
+ * it: the run's own copy when it lints that file, else read now (`entries`); one that cannot be read is empty.
+ */
+function unrenderedTargets(failures: readonly Unrendered[], sources: readonly SourceFile[], options: RunOptions): { targets: UnrenderedTarget[]; entries: ParsedFile[] } {
+  const byPath = new Map(sources.flatMap((source) => (source.absPath === null ? [] : [[source.absPath, source] as const])));
+  const entries: ParsedFile[] = [];
+  const targets = failures.map((unrendered) => {
+    let file = byPath.get(unrendered.entry);
+    if (!file) {
+      const shown = displayPath(options.cwd, unrendered.entry);
+      const read = readOne({ absPath: unrendered.entry, path: shown }, options.overrides?.get(unrendered.entry));
+      file = 'source' in read ? read.source : fromText(shown, unrendered.entry, '');
+      byPath.set(unrendered.entry, file);
+      entries.push({ file, documents: [], error: null });
+    }
+    return { unrendered, file };
+  });
+  return { targets, entries };
 }
 
 type ReadResult = { source: SourceFile } | { notice: Notice };

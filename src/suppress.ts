@@ -4,7 +4,7 @@
 // reported, so stale ones get cleaned up.
 import { suggest } from './config.js';
 import { IGNORE_ANNOTATION } from './build-model.js';
-import { byLocation, toFinding, type RuleSettings } from './engine.js';
+import { byLocation, ruleSettingsFor, toFinding, type FileSettings } from './engine.js';
 import type { K8sObject, Model } from './model.js';
 import { commentsOf, type ParsedFile } from './parse.js';
 import type { AnyRule, Finding } from './rule.js';
@@ -86,7 +86,7 @@ export interface SuppressInput {
   files: readonly ParsedFile[];
   model: Model;
   rules: readonly AnyRule[];
-  settings: ReadonlyMap<string, RuleSettings>;
+  settingsFor(file: SourceFile): FileSettings;
 }
 
 export interface Suppressed {
@@ -110,15 +110,18 @@ export function suppress(input: SuppressInput): Suppressed {
 
 function unused(all: Directive[], input: SuppressInput): Finding[] {
   const rule = input.rules.find((r) => r.id === UNUSED_SUPPRESSION);
-  const configured = input.settings.get(UNUSED_SUPPRESSION)?.severity;
-  if (!rule || (configured ?? rule.severity) === 'off') return [];
+  if (!rule) return [];
   const ids = input.rules.map((r) => r.id);
-  const enabled = (id: string): boolean => {
-    const r = input.rules.find((x) => x.id === id);
-    return r !== undefined && (input.settings.get(id)?.severity ?? r.severity) !== 'off';
-  };
   const findings: Finding[] = [];
   for (const d of all) {
+    // The directive's own file decides, as for any finding (SPEC §6: the nearest config applies).
+    const settings = input.settingsFor(d.file);
+    const own = ruleSettingsFor(rule, settings);
+    if (!own) continue;
+    const enabled = (id: string): boolean => {
+      const r = input.rules.find((x) => x.id === id);
+      return r !== undefined && ruleSettingsFor(r, settings) !== null;
+    };
     const what = d.scope === 'object' ? `annotation ${IGNORE_ANNOTATION}` : d.scope === 'file' ? 'probe-lint-disable comment' : 'probe-lint-disable-next-line comment';
     const problems: string[] = [];
     if (d.rules.length === 0 && d.used.size === 0) problems.push('it suppresses nothing');
@@ -131,7 +134,7 @@ function unused(all: Directive[], input: SuppressInput): Finding[] {
     }
     if (problems.length === 0) continue;
     const subject = { file: d.file, owner: d.owner, container: null, helmSource: d.owner?.document.helmSource ?? null };
-    findings.push(toFinding(rule, configured, subject, { span: d.span, message: `unused ${what}: ${problems.join('; ')}` }));
+    findings.push(toFinding(rule, own.configured, subject, { span: d.span, message: `unused ${what}: ${problems.join('; ')}` }));
   }
   return findings;
 }

@@ -16,7 +16,9 @@ describe.skipIf(!present)('the shared corpus', () => {
     const charts = fs.readdirSync(path.join(CORPUS, 'helm'));
     const helmNotices = report.notices.filter((n: { message: string }) => n.message.includes('helm is not on PATH'));
     expect(helmNotices.map((n: { file: string }) => n.file).sort()).toEqual(charts.map((c) => `corpus/helm/${c}`).sort());
-    expect(report.findings.filter((f: { file: string }) => f.file.startsWith('corpus/helm/'))).toEqual([]);
+    // A chart not rendered is one render-failed finding on its Chart.yaml, and nothing else.
+    const onCharts = report.findings.filter((f: { file: string }) => f.file.startsWith('corpus/helm/'));
+    expect(onCharts.map((f: { file: string; ruleId: string }) => `${f.file} ${f.ruleId}`).sort()).toEqual(charts.map((c) => `corpus/helm/${c}/Chart.yaml render-failed`).sort());
     // The corpus was chosen so that every file parses.
     expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'invalid-yaml')).toEqual([]);
     expect(report.summary.files).toBeGreaterThan(2500);
@@ -24,7 +26,8 @@ describe.skipIf(!present)('the shared corpus', () => {
     expect(report.summary.containers).toBeGreaterThan(1400);
     for (const finding of report.findings) {
       expect(finding.line).toBeGreaterThan(0);
-      expect(finding.object).not.toBeNull();
+      // render-failed is about a chart or overlay, not an object.
+      if (finding.ruleId !== 'render-failed') expect(finding.object).not.toBeNull();
     }
     // Per-rule counts are pinned: a rule that stops firing, or starts firing everywhere, fails here
     // until the change is reviewed and the golden updated (vitest -u).

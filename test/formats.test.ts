@@ -114,3 +114,9 @@ describe('--format github', () => {
     expect(result.stdout.trimEnd().split('\n').every((l) => l.startsWith('::'))).toBe(true);
   });
 });
+
+describe('--format compact', () => {
+  it('matches its golden', async () => {
+    await expect(cli(['-f', 'compact', 'samples/']).stdout).toMatchFileSnapshot(path.join(GOLDEN, 'samples.compact.txt'));
+  });
+});

@@ -13,11 +13,10 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { configSchema } from '../src/config-schema.js';
 import type { OptionSpec } from '../src/rule.js';
 import { run } from '../src/run.js';
-import { CLI, REPO, tempDir, tempTree } from './helpers.js';
+import { CLI, REPO, tempDir, tempTree, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
 
-const TOOLS = path.join(REPO, '.tools', 'bin');
-const hasHelm = fs.existsSync(path.join(TOOLS, 'helm'));
-const hasKubectl = fs.existsSync(path.join(TOOLS, 'kubectl'));
+const hasHelm = HAS_HELM;
+const hasKubectl = HAS_KUBECTL;
 if (!hasHelm || !hasKubectl) console.warn('skipping the real-tool hardening tests: run scripts/fetch-tools.sh to get helm and kubectl into .tools/bin');
 const hasSh = fs.existsSync('/bin/sh');
 if (!hasSh) console.warn('skipping the /dev/zero and FIFO config tests: they need /bin/sh to cap the memory of the run they spawn');
@@ -147,6 +146,10 @@ describe('user values reach helm and kubectl as values, never as flags', () => {
       const result = await run({ paths: ['chart'], cwd: root, [option]: value });
       expect(invocations(helmLog)).toEqual([]);
       expect(result.notices.map((n) => n.message).join('\n')).toMatch(/not rendered: .*(release name|namespace)/);
+      // Not rendered is not linted: a finding, so CI does not go green on it.
+      const failed = result.findings.filter((f) => f.ruleId === 'render-failed');
+      expect(failed.map((f) => f.file.path)).toEqual(['chart/Chart.yaml']);
+      expect(failed[0]!.message).toMatch(/not a valid (release name|namespace).*set a valid one/);
     });
   }
 
@@ -228,6 +231,8 @@ describe('file names after -- are paths (pre-commit passes committed file names)
     const { entry, args = [] } = hook();
     expect(entry).toBe('probe-lint');
     expect(args.at(-1)).toBe('--');
+    // Routing context from the whole repository (pre-commit runs at its top), so a staged file gets CI's verdict.
+    expect(args).toEqual(['--context', '.', '--']);
     const root = tempTree({ '--output=notes.yaml': DEPLOYMENT, 'notes.yaml': 'kept: true\n' });
     // pre-commit runs entry, then args, then the file names.
     const result = spawnCli([...args, '--output=notes.yaml'], root);

@@ -77,3 +77,10 @@ export function withoutTools(): Record<string, string> {
   fs.symlinkSync(process.execPath, path.join(dir, 'node'));
   return { PATH: dir };
 }
+
+/** Real helm and kubectl from the npm registry (scripts/fetch-tools.sh); tests that need them skip without them. */
+export const TOOLS = path.join(REPO, '.tools', 'bin');
+export const HAS_HELM = fs.existsSync(path.join(TOOLS, 'helm'));
+export const HAS_KUBECTL = fs.existsSync(path.join(TOOLS, 'kubectl'));
+/** The real pre-commit (.ci/run installs it from Debian's packages). */
+export const HAS_PRE_COMMIT = spawnSync('pre-commit', ['--version']).status === 0;

@@ -1,9 +1,9 @@
 // What the walker picks up and how bad input is handled.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { lint, tempTree } from './helpers.js';
+import { lint, tempDir, tempTree } from './helpers.js';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -93,28 +93,37 @@ describe('Helm chart sources', () => {
     'charts/app/templates/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
     'plain/pod.yaml': POD,
   };
+  // As on a machine without helm, whatever this one has installed.
+  const savedPath = process.env.PATH;
+  beforeAll(() => {
+    process.env.PATH = tempDir();
+  });
+  afterAll(() => {
+    process.env.PATH = savedPath;
+  });
+  const renderFailed = (result: Awaited<ReturnType<typeof run>>): string[] => result.findings.filter((f) => f.ruleId === 'render-failed').map((f) => f.file.path);
 
-  it('skips a chart directory with one notice and never reports its templates as broken YAML', async () => {
+  it('skips a chart directory with one render-failed finding and never reports its templates as broken YAML', async () => {
     const root = tempTree(chart);
     const result = await run(root, ['.']);
     expect(result.findings.filter((f) => f.ruleId === 'invalid-yaml')).toEqual([]);
-    expect(files(result)).toEqual(['plain/pod.yaml']);
-    expect(result.notices).toHaveLength(1);
-    expect(result.notices[0]!.file).toBe('charts/app');
-    expect(result.notices[0]!.message).toContain('helm template charts/app | probe-lint -');
+    expect(files(result)).toEqual(['charts/app/Chart.yaml', 'plain/pod.yaml']);
+    expect(renderFailed(result)).toEqual(['charts/app/Chart.yaml']);
+    expect(result.findings.find((f) => f.ruleId === 'render-failed')!.message).toContain('helm template charts/app | probe-lint -');
+    expect(result.notices.map((n) => n.file)).toEqual(['charts/app']);
   });
 
   it('treats template files named directly (as pre-commit passes them) as their chart, once', async () => {
     const root = tempTree(chart);
     const result = await run(root, ['charts/app/templates/deployment.yaml', 'charts/app/templates/service.yaml', 'charts/app/values.yaml']);
-    expect(result.findings).toEqual([]);
+    expect(result.findings.map((f) => `${f.file.path} ${f.ruleId}`)).toEqual(['charts/app/Chart.yaml render-failed']);
     expect(result.notices.map((n) => n.file)).toEqual(['charts/app']);
   });
 
   it('skips a chart when walking from inside it', async () => {
     const root = tempTree(chart);
     const result = await run(path.join(root, 'charts', 'app'), ['templates']);
-    expect(result.findings).toEqual([]);
+    expect(result.findings.map((f) => `${f.file.path} ${f.ruleId}`)).toEqual(['Chart.yaml render-failed']);
     expect(result.notices).toHaveLength(1);
   });
 });

@@ -4,10 +4,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, REPO, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+import { CORPUS, REPO, cli, tempDir, tempTree, withoutTools, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
 
-const TOOLS = path.join(REPO, '.tools', 'bin');
-const hasTools = fs.existsSync(path.join(TOOLS, 'helm')) && fs.existsSync(path.join(TOOLS, 'kubectl'));
+const hasTools = HAS_HELM && HAS_KUBECTL;
 const hasCorpus = fs.existsSync(CORPUS);
 if (!hasTools) console.warn('skipping rendering tests: run scripts/fetch-tools.sh to get helm and kubectl into .tools/bin');
 
@@ -212,16 +211,20 @@ describe.skipIf(!hasTools || !hasCorpus)('Kustomize overlays rendered with kubec
 });
 
 describe.skipIf(!hasCorpus)('without helm and kubectl', () => {
-  it('prints one notice per chart and per overlay and lints everything else', () => {
+  it('reports each chart and overlay as render-failed, with one notice each, and lints everything else', () => {
     const { findings, notices } = lintJson(['corpus/helm', 'corpus/kustomize/podinfo'], bare);
+    const overlays = ['corpus/kustomize/podinfo/overlays/dev', 'corpus/kustomize/podinfo/overlays/production', 'corpus/kustomize/podinfo/overlays/staging'];
     const helmNotices = notices.filter((n) => n.message.includes('helm is not on PATH'));
     expect(helmNotices.map((n) => n.file).sort()).toEqual(charts.map((c) => `corpus/helm/${c}`));
     const kustomizeNotices = notices.filter((n) => n.message.includes('kubectl is not on PATH'));
-    expect(kustomizeNotices.map((n) => n.file).sort()).toEqual(['corpus/kustomize/podinfo/overlays/dev', 'corpus/kustomize/podinfo/overlays/production', 'corpus/kustomize/podinfo/overlays/staging']);
+    expect(kustomizeNotices.map((n) => n.file).sort()).toEqual(overlays);
+    const failed = findings.filter((f) => f.ruleId === 'render-failed');
+    expect(failed.map((f) => f.file).sort()).toEqual([...charts.map((c) => `corpus/helm/${c}/Chart.yaml`), ...overlays.map((o) => `${o}/kustomization.yaml`)].sort());
+    expect(failed.every((f) => f.severity === 'warning')).toBe(true);
     // Everything else: base resources as they are, and the pre-rendered file.
     expect(findings.some((f) => f.file.startsWith('corpus/kustomize/podinfo/bases/'))).toBe(true);
     expect(findings.some((f) => f.file === 'corpus/kustomize/podinfo/rendered.yaml')).toBe(true);
-    expect(findings.filter((f) => f.file.startsWith('corpus/helm/'))).toEqual([]);
+    expect(findings.filter((f) => f.file.startsWith('corpus/helm/') && f.ruleId !== 'render-failed')).toEqual([]);
   });
 
   it('skips patches even when it cannot render', () => {
@@ -233,6 +236,6 @@ describe.skipIf(!hasCorpus)('without helm and kubectl', () => {
     });
     const { findings, notices } = lintJson(['.'], bare, root);
     expect(notices.map((n) => n.file)).toEqual(['prod']);
-    expect([...new Set(findings.map((f) => f.file))]).toEqual(['base/deployment.yaml']);
+    expect([...new Set(findings.map((f) => f.file))].sort()).toEqual(['base/deployment.yaml', 'prod/kustomization.yaml']);
   });
 });

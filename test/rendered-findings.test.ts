@@ -14,10 +14,9 @@ import { mergeOverlayFindings } from '../src/rendered-findings.js';
 import { RULES } from '../rules/index.js';
 import type { Finding, Severity } from '../src/rule.js';
 import { run } from '../src/run.js';
-import { REPO, tempTree } from './helpers.js';
+import { REPO, tempTree, TOOLS, HAS_KUBECTL } from './helpers.js';
 
-const TOOLS = path.join(REPO, '.tools', 'bin');
-const hasKubectl = fs.existsSync(path.join(TOOLS, 'kubectl'));
+const hasKubectl = HAS_KUBECTL;
 if (!hasKubectl) console.warn('skipping overlay merge tests: run scripts/fetch-tools.sh to get kubectl into .tools/bin');
 
 const DEPLOYMENT = `apiVersion: apps/v1

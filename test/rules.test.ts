@@ -1,13 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import type { RuleSettings } from '../src/engine.js';
 import { fixAll } from '../src/fix.js';
 import { defineRule, type AnyRule } from '../src/rule.js';
 import { run, type RunResult } from '../src/run.js';
-import { FIXTURES, REPO, findingLines, tempTree } from './helpers.js';
+import { FIXTURES, REPO, findingLines, tempDir, tempTree, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
+
+const hasTools = HAS_HELM && HAS_KUBECTL;
+
+// Fixtures are linted as on a machine without helm and kubectl, so their goldens do not depend on what this one
+// has installed: a chart or overlay among them is reported by render-failed. Examples that need the real tools
+// (docs.exampleFile) put them on PATH for their own test.
+const savedPath = process.env.PATH;
+beforeAll(() => {
+  process.env.PATH = tempDir();
+  const helmHome = tempDir();
+  for (const dir of ['CACHE', 'CONFIG', 'DATA']) process.env[`HELM_${dir}_HOME`] = path.join(helmHome, dir.toLowerCase());
+});
+afterAll(() => {
+  process.env.PATH = savedPath;
+});
+
+/** A case's name without its extension: `<stem>.out` and `<stem>.fixed.yaml` sit beside it. A directory (a chart, an overlay) is a case too. */
+function stem(name: string): string {
+  return name.replace(/\.(ya?ml|json)$/, '');
+}
 
 /** Settings that switch every rule off but the one under test. */
 function onlyRule(rule: AnyRule): Map<string, RuleSettings> {
@@ -30,8 +50,8 @@ async function lintRule(rule: AnyRule, paths: string[], cwd: string): Promise<Ru
 async function fixesAsGolden(rule: AnyRule, dir: string, name: string, rules?: readonly AnyRule[]): Promise<void> {
   const options = { paths: [name], cwd: dir, settings: onlyRule(rule), ...(rules ? { rules } : {}) };
   const outcome = await fixAll(options, true);
-  const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.fixed.yaml'));
-  const declared = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.refused'));
+  const golden = path.join(dir, `${stem(name)}.fixed.yaml`);
+  const declared = path.join(dir, `${stem(name)}.refused`);
   const expectedReason = fs.existsSync(declared) ? fs.readFileSync(declared, 'utf8').trim() : null;
   if (expectedReason === null) {
     expect(outcome.refused, `a fix was refused; if that is right, write the reason into ${path.basename(declared)}`).toEqual([]);
@@ -105,7 +125,7 @@ describe('rule index', () => {
 for (const rule of RULES) {
   describe(rule.id, () => {
     const dir = path.join(FIXTURES, rule.id);
-    const cases = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort() : [];
+    const cases = fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() || /\.(ya?ml|json)$/.test(e.name)).map((e) => e.name).sort() : [];
 
     it('has failing and passing fixtures', async () => {
       const outcomes = await Promise.all(cases.map(async (name) => (await lintRule(rule, [name], dir)).findings.length > 0));
@@ -116,7 +136,7 @@ for (const rule of RULES) {
     for (const name of cases) {
       it(`matches the golden output of ${name}`, async () => {
         const result = await lintRule(rule, [name], dir);
-        const golden = path.join(dir, name.replace(/\.(ya?ml|json)$/, '.out'));
+        const golden = path.join(dir, `${stem(name)}.out`);
         await expect(findingLines(result) + '\n').toMatchFileSnapshot(golden);
       });
     }
@@ -125,12 +145,21 @@ for (const rule of RULES) {
       it(`fixes ${name} as its golden shows, once and for all`, () => fixesAsGolden(rule, dir, name));
     }
 
-    it('reports on the failing example of its docs and not on the passing one', async () => {
-      const root = tempTree({ 'failing.yaml': rule.docs.failing, 'passing.yaml': rule.docs.passing });
-      const failing = await lintRule(rule, ['failing.yaml'], root);
-      const passing = await lintRule(rule, ['passing.yaml'], root);
-      expect(failing.findings.length).toBeGreaterThan(0);
-      expect(findingLines(passing)).toBe('');
+    const exampleFile = rule.docs.exampleFile;
+    it.skipIf(exampleFile !== undefined && !hasTools)('reports on the failing example of its docs and not on the passing one', async () => {
+      // An example that is a chart's or overlay's own file is linted as its directory, rendered by the real tools.
+      const [failingName, passingName] = exampleFile ? [`failing/${exampleFile}`, `passing/${exampleFile}`] : ['failing.yaml', 'passing.yaml'];
+      const root = tempTree({ [failingName]: rule.docs.failing, [passingName]: rule.docs.passing });
+      const paths = exampleFile ? ['failing', 'passing'] : [failingName, passingName];
+      if (exampleFile) process.env.PATH = `${TOOLS}${path.delimiter}${savedPath}`;
+      try {
+        const failing = await lintRule(rule, [paths[0]!], root);
+        const passing = await lintRule(rule, [paths[1]!], root);
+        expect(failing.findings.length).toBeGreaterThan(0);
+        expect(findingLines(passing)).toBe('');
+      } finally {
+        process.env.PATH = tempDir();
+      }
     });
   });
 }

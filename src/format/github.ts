@@ -1,13 +1,26 @@
 // GitHub Actions workflow commands: one annotation per finding.
+import path from 'node:path';
 import type { Severity } from '../rule.js';
-import { overlaysNote, repositoryLocation, type Report } from './report.js';
+import { overlaysNote, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function formatGithub(report: Report): string {
+export interface GithubOptions {
+  /**
+   * The repository's top (GITHUB_WORKSPACE, else the git top): GitHub places an
+   * annotation by its path from there, whatever directory the linter ran in.
+   * Without it, paths stay relative to the working directory.
+   */
+  root?: string;
+}
+
+export function formatGithub(report: Report, options: GithubOptions = {}): string {
+  const fromRoot = (at: RepositoryLocation): string =>
+    // Stdin has no place on disk: its name is all there is.
+    options.root !== undefined && at.absPath !== null ? path.relative(options.root, at.absPath).split(path.sep).join('/') : at.path;
   return report.findings
     .map((located) => {
       const { finding } = located;
@@ -15,7 +28,7 @@ export function formatGithub(report: Report): string {
       const at = repositoryLocation(located);
       const range = at.range;
       const where = [
-        `file=${escapeProperty(at.path)}`,
+        `file=${escapeProperty(fromRoot(at))}`,
         `line=${at.line}`,
         ...(range ? [`col=${range.column}`, `endLine=${range.endLine}`, ...(range.endLine === at.line ? [`endColumn=${range.endColumn}`] : [])] : []),
       ];

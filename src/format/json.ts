@@ -1,14 +1,4 @@
-import { repositoryLocation, type LocatedFinding, type Report } from './report.js';
-
-/**
- * Where a finding is, as SPEC §5 puts it: its own place, or for rendered output the template or
- * resource line people edit (else the chart's or overlay's own file), with the rendered stream's line beside it.
- */
-function place(located: LocatedFinding): { file: string; line: number; column: number; endLine: number; endColumn: number } {
-  if (!located.finding.file.rendered) return { file: located.finding.file.path, line: located.line, column: located.column, endLine: located.endLine, endColumn: located.endColumn };
-  const at = repositoryLocation(located);
-  return { file: at.path, line: at.line, column: at.range?.column ?? 1, endLine: at.range?.endLine ?? at.line, endColumn: at.range?.endColumn ?? 1 };
-}
+import { reportedPlace, type Report } from './report.js';
 
 /** The JSON report of SPEC §5: fields may be added, never renamed. */
 export function formatJson(report: Report): string {
@@ -18,7 +8,7 @@ export function formatJson(report: Report): string {
       ruleId: finding.ruleId,
       severity: finding.severity,
       message: finding.message,
-      ...place(located),
+      ...reportedPlace(located),
       object: finding.object
         ? { apiVersion: finding.object.apiVersion, kind: finding.object.kind, namespace: finding.object.namespace, name: finding.object.name }
         : null,

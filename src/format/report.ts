@@ -70,6 +70,22 @@ export function fails(report: Report, failOn: FailOn): boolean {
   return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
 }
 
+/** The line a report ends with: counts by severity, then what was read. */
+export function summaryLine(summary: Report['summary']): { counts: string; scanned: string } {
+  const problems = summary.error + summary.warning + summary.info;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return {
+    // Suppressed findings are named only when there are some: a baselined repository should see that its report is not the whole story.
+    counts: `${plural(problems, 'problem')} (${plural(summary.error, 'error')}, ${plural(summary.warning, 'warning')}, ${summary.info} info${summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''})`,
+    scanned: `${plural(summary.files, 'file')}, ${plural(summary.documents, 'document')}, ${plural(summary.objects, 'object')}, ${plural(summary.containers, 'container')}`,
+  };
+}
+
+/** The report without warnings and info (--quiet, as ESLint's): what is left counts, for the summary and the exit code. */
+export function onlyErrors(report: Report): Report {
+  return { ...report, findings: report.findings.filter((f) => f.finding.severity === 'error'), summary: { ...report.summary, warning: 0, info: 0 } };
+}
+
 /** A place in the repository: what code scanning and annotations can show. */
 export interface RepositoryLocation {
   /** null for stdin. */
@@ -79,6 +95,16 @@ export interface RepositoryLocation {
   line: number;
   /** The exact range, when the location is the finding's own text. */
   range: { column: number; endLine: number; endColumn: number } | null;
+}
+
+/**
+ * Where a finding is, as SPEC §5 puts it: its own place, or for rendered output the template or
+ * resource line people edit (else the chart's or overlay's own file).
+ */
+export function reportedPlace(located: LocatedFinding): { file: string; line: number; column: number; endLine: number; endColumn: number } {
+  if (!located.finding.file.rendered) return { file: located.finding.file.path, line: located.line, column: located.column, endLine: located.endLine, endColumn: located.endColumn };
+  const at = repositoryLocation(located);
+  return { file: at.path, line: at.line, column: at.range?.column ?? 1, endLine: at.range?.endLine ?? at.line, endColumn: at.range?.endColumn ?? 1 };
 }
 
 /**

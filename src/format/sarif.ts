@@ -1,12 +1,11 @@
 // SARIF 2.1.0 for GitHub code scanning: every rule with its docs, results at
 // repository-relative locations, fingerprints that survive line moves, fixes
 // as replacements.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type * as Sarif from 'sarif';
+import { fingerprint, relativePath, repositoryPath } from '../fingerprint.js';
 import type { Notice } from '../inputs.js';
 import type { AnyRule, Finding, Severity } from '../rule.js';
-import { ruleMarkdown, ruleTitle } from '../rule-docs.js';
+import { ruleDocsUrl, ruleMarkdown, ruleTitle } from '../rule-docs.js';
 import { DOCS_URL } from '../version.js';
 import { repositoryLocation, type LocatedFinding, type Report } from './report.js';
 
@@ -16,11 +15,20 @@ export interface SarifOptions {
   root: string;
   /** `runs[].automationDetails.id`, which code scanning uses as the category. */
   category?: string;
+  /** The run stopped before linting: the log then says so, with the reason as an error notification. */
+  failure?: SarifFailure;
+}
+
+export interface SarifFailure {
+  message: string;
+  /** A bad config or input (a tool configuration notification), not a failure while linting (a tool execution notification). */
+  configuration: boolean;
 }
 
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function formatSarif(report: Report, options: SarifOptions): string {
+/** Only the version, findings and notices are read: a run that failed before linting passes none of the rest. */
+export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notices'>, options: SarifOptions): string {
   const index = new Map(options.rules.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
   const log: Sarif.Log = {
@@ -39,7 +47,7 @@ export function formatSarif(report: Report, options: SarifOptions): string {
         },
         automationDetails: { id: `${options.category ?? 'probe-lint'}/` },
         columnKind: 'utf16CodeUnits',
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: report.notices.map(notification) }],
+        invocations: [invocation(report.notices, options.failure)],
         results: report.findings.map((f) => result(f, index, options.root, seen)),
       },
     ],
@@ -54,7 +62,7 @@ function ruleDescriptor(rule: AnyRule): Sarif.ReportingDescriptor {
     name: rule.id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: ruleTitle(rule) },
     fullDescription: { text: plainText(rule.docs.summary) },
-    helpUri: `${DOCS_URL}/blob/main/rules/${rule.id}.md`,
+    helpUri: ruleDocsUrl(rule),
     help: { text: `${plainText(rule.docs.summary)}\n\n${plainText(rule.docs.why)}\n\nHow to fix: ${plainText(rule.docs.fix)}`, markdown: ruleMarkdown(rule) },
     defaultConfiguration: off ? { enabled: false, level: 'warning' } : { level: LEVEL[rule.severity as Severity] },
     properties: { tags: ['kubernetes', 'reliability'], precision: 'high' },
@@ -63,10 +71,6 @@ function ruleDescriptor(rule: AnyRule): Sarif.ReportingDescriptor {
 
 function plainText(markdown: string): string {
   return markdown.replace(/`/g, '');
-}
-
-function relativePath(root: string, absPath: string): string {
-  return path.relative(root, absPath).split(path.sep).join('/');
 }
 
 /**
@@ -82,19 +86,9 @@ function relativeUri(root: string, absPath: string): string {
   return uriReference(relativePath(root, absPath));
 }
 
-/** The finding's file relative to the root, as a path: what fingerprints hash, so they do not change with the encoding. */
-function pathOf(finding: Finding, root: string): string {
-  if (finding.file.rendered) return relativePath(root, finding.file.rendered.entry);
-  if (finding.file.absPath === null) return 'stdin';
-  return relativePath(root, finding.file.absPath);
-}
-
-/** Object identity, container, probe and rule: what a finding is about, not where it happens to be. */
-function fingerprint(finding: Finding, file: string, seen: Map<string, number>): string {
-  const ref = finding.object;
-  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name ?? ''}` : `${file}|${finding.message}`;
-  const identity = [finding.ruleId, subject, finding.container ?? '', finding.probe ?? ''].join('\n');
-  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
+/** The hash of what the finding is about and which of the findings with that hash it is, in report order. */
+function occurrenceFingerprint(finding: Finding, file: string, seen: Map<string, number>): string {
+  const hash = fingerprint(finding, file);
   const occurrence = (seen.get(hash) ?? 0) + 1;
   seen.set(hash, occurrence);
   return `${hash}:${occurrence}`;
@@ -102,8 +96,9 @@ function fingerprint(finding: Finding, file: string, seen: Map<string, number>):
 
 function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>): Sarif.Result {
   const { finding } = located;
-  const file = pathOf(finding, root);
-  const id = fingerprint(finding, file, seen);
+  // A path, not a URI: fingerprints must not change with the encoding.
+  const file = repositoryPath(finding.file, root);
+  const id = occurrenceFingerprint(finding, file, seen);
   const at = repositoryLocation(located);
   const physicalLocation: Sarif.PhysicalLocation = {
     artifactLocation: { uri: at.absPath ? relativeUri(root, at.absPath) : 'stdin' },
@@ -138,6 +133,16 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
     ];
   }
   return out;
+}
+
+function invocation(notices: readonly Notice[], failure: SarifFailure | undefined): Sarif.Invocation {
+  const error: Sarif.Notification[] = failure ? [{ level: 'error', message: { text: failure.message } }] : [];
+  const configuration = failure?.configuration === true;
+  return {
+    executionSuccessful: !failure,
+    ...(configuration ? { toolConfigurationNotifications: error } : {}),
+    toolExecutionNotifications: [...notices.map(notification), ...(configuration ? [] : error)],
+  };
 }
 
 function notification(notice: Notice): Sarif.Notification {

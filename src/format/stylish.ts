@@ -7,7 +7,7 @@ import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
-import { objectLabel, overlaysNote, printable, type LocatedFinding, type Report } from './report.js';
+import { objectLabel, overlaysNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -68,10 +68,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
     }
   }
   const { summary } = report;
-  const problems = summary.error + summary.warning + summary.info;
-  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const counts = `${plural(problems, 'problem')} (${plural(summary.error, 'error')}, ${plural(summary.warning, 'warning')}, ${summary.info} info)`;
-  const scanned = `${plural(summary.files, 'file')}, ${plural(summary.documents, 'document')}, ${plural(summary.objects, 'object')}, ${plural(summary.containers, 'container')}`;
+  const { counts, scanned } = summaryLine(summary);
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
   out.push([], [mark, ' ', paint.bold(counts), ` in ${scanned}`]);
   // Changes to charts are shown, never applied: --fix edits manifests, not templates or values.

@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// The "Done when" cycle of issue #11 for the suppressions baseline, over every
+// repository folder of the corpus (the subdirectories of corpus/plain,
+// corpus/kustomize and corpus/helm), each copied to a temp dir and made a
+// repository top with a .git:
+//   1. --suppress-all, then a plain run exits 0 and says "N suppressed";
+//   2. --suppress-all again writes a byte-identical file;
+//   3. one probe's timeoutSeconds (else failureThreshold) set back to 1 brings
+//      back exactly the findings a run without suppressions has in addition;
+//   4. the file with the most findings reformatted (indent 4, keys reversed) and
+//      its first object moved to another file (a kustomize resource is only
+//      reformatted: moving it would take it out of the kustomization) brings
+//      back nothing;
+//   5. one finding fixed with its own fix, --prune-suppressions removes exactly
+//      its entry.
+// Prints one line per folder and the totals; exits 1 when a check fails.
+// Usage: node scripts/suppressions-corpus-check.mjs [corpus-dir]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { bundle } from './bundle.mjs';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const CORPUS = path.resolve(process.argv[2] ?? path.join(REPO, '..', 'shared', 'corpus'));
+const FILE = 'probe-lint-suppressions.json';
+
+if (!fs.existsSync(CORPUS)) {
+  console.error(`no corpus at ${CORPUS}`);
+  process.exit(2);
+}
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-suppressions-check-'));
+// Built from the current source, as the tests' global setup does: never the committed bundle.
+const bundles = path.join(work, 'bundles');
+fs.mkdirSync(bundles);
+fs.writeFileSync(path.join(bundles, 'package.json'), '{"type": "module"}\n');
+await bundle(bundles);
+const CLI = path.join(bundles, 'bin', 'probe-lint.js');
+
+function cli(args, cwd) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  if (result.status === 2) throw new Error(`probe-lint ${args.join(' ')} in ${cwd}: ${result.stderr}`);
+  return result;
+}
+
+function json(args, cwd) {
+  const result = cli(['--format', 'json', ...args], cwd);
+  const report = JSON.parse(result.stdout);
+  return { status: result.status, stderr: result.stderr, findings: report.findings, summary: report.summary };
+}
+
+const entries = (dir) => JSON.parse(fs.readFileSync(path.join(dir, FILE), 'utf8')).suppressions;
+const entryKey = (e) => JSON.stringify([e.file, e.fingerprint, e.message, e.count]);
+
+/** A fresh copy of the folder as it was after --suppress-all, for one experiment. */
+function fresh(pristine, dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(pristine, dir, { recursive: true });
+}
+
+function yamlFiles(dir) {
+  const out = [];
+  const visit = (at) => {
+    for (const e of fs.readdirSync(at, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(at, e.name);
+      if (e.isDirectory() && e.name !== '.git') visit(abs);
+      else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(abs);
+    }
+  };
+  visit(dir);
+  return out;
+}
+
+/** `timeoutSeconds: N` (N ≥ 3), then `failureThreshold: N` (N ≥ 2) lines of probes, in file order: values to set back to 1. */
+function probeFields(dir) {
+  const found = [];
+  for (const [field, least] of [['timeoutSeconds', 3], ['failureThreshold', 2]]) found.push(...probeLines(dir, field, least));
+  return found;
+}
+
+function probeLines(dir, field, least) {
+  const found = [];
+  for (const file of yamlFiles(dir)) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      const m = new RegExp(`^(\\s*)${field}:\\s*(\\d+)\\s*$`).exec(line);
+      if (!m || Number(m[2]) < least) return;
+      const indent = m[1].length;
+      for (let j = i - 1; j >= Math.max(0, i - 20); j--) {
+        const above = /^(\s*)(-\s+)?(\S+):/.exec(lines[j]);
+        if (!above || above[1].length + (above[2]?.length ?? 0) >= indent) continue;
+        if (/^(readiness|liveness|startup)Probe$/.test(above[3])) found.push({ file, line: i, text: `${m[1]}${field}: 1` });
+        return;
+      }
+    });
+  }
+  return found;
+}
+
+function reformatted(text) {
+  return parseAllDocuments(text).map((doc) => {
+    const reverse = (node) => {
+      if (!node || typeof node !== 'object' || !Array.isArray(node.items)) return;
+      if (node.constructor.name === 'YAMLMap') node.items.reverse();
+      for (const item of node.items) {
+        reverse(item);
+        if (item && typeof item === 'object' && 'value' in item) reverse(item.value);
+      }
+    };
+    reverse(doc.contents);
+    return doc.toString({ indent: 4, indentSeq: false, lineWidth: 0 });
+  });
+}
+
+function check(folder) {
+  const row = { folder, findings: 0, entries: 0, plain: '-', identical: '-', reappear: '-', moved: '-', prune: '-', failed: [] };
+  const dir = path.join(work, 'copies', folder);
+  const pristine = `${dir}.pristine`;
+  fs.cpSync(path.join(CORPUS, folder), pristine, { recursive: true });
+  fs.mkdirSync(path.join(pristine, '.git'));
+  fresh(pristine, dir);
+  const before = json(['.'], dir);
+  row.findings = before.findings.length;
+  const written = cli(['--suppress-all', '.'], dir);
+  if (written.status !== 0) row.failed.push(`--suppress-all exited ${written.status}`);
+  row.entries = entries(dir).reduce((n, e) => n + e.count, 0);
+  if (row.entries !== row.findings) row.failed.push(`${row.entries} suppressions for ${row.findings} findings`);
+  const first = fs.readFileSync(path.join(dir, FILE));
+  fs.copyFileSync(path.join(dir, FILE), path.join(pristine, FILE));
+
+  // 1. A plain run: exit 0 and the count in the summary.
+  const plain = cli(['.'], dir);
+  const expected = before.findings.length + before.summary.suppressed;
+  const shown = expected > 0 ? plain.stdout.includes(`${expected} suppressed`) : !plain.stdout.includes('suppressed');
+  row.plain = `exit ${plain.status}${shown ? `, "${expected} suppressed"` : ', summary wrong'}`;
+  if (plain.status !== 0 || !shown) row.failed.push(`plain run: ${row.plain}`);
+  if (plain.stderr !== before.stderr) row.failed.push(`plain run stderr differs: ${plain.stderr}`);
+
+  // 2. Regenerated: the same bytes.
+  cli(['--suppress-all', '.'], dir);
+  row.identical = fs.readFileSync(path.join(dir, FILE)).equals(first) ? 'yes' : 'NO';
+  if (row.identical !== 'yes') row.failed.push('regenerated file differs');
+
+  // 3. One probe back to a bad value: what comes back must be exactly what a run without suppressions has
+  // that it did not have before (a shorter timeout may also shorten the failure window: two findings).
+  // Candidates that bring nothing back (a chart helm cannot render here, a value still long enough) are passed over.
+  const candidates = probeFields(dir);
+  const empty = path.join(work, 'empty-suppressions.json');
+  fs.writeFileSync(empty, '{"version": 1, "suppressions": []}\n');
+  // Not the message: an old finding whose numbers changed with the edit (a window now 1 × 10s) is still the old finding.
+  const identity = (f) => JSON.stringify([f.ruleId, f.file, f.object, f.container, f.probe]);
+  const old = new Map();
+  for (const f of before.findings) old.set(identity(f), (old.get(identity(f)) ?? 0) + 1);
+  row.reappear = candidates.length === 0 ? 'no probe field to set back' : 'no candidate brought a finding back';
+  for (const [tries, candidate] of candidates.slice(0, 15).entries()) {
+    fresh(pristine, dir);
+    const lines = fs.readFileSync(candidate.file, 'utf8').split('\n');
+    lines[candidate.line] = candidate.text;
+    fs.writeFileSync(candidate.file, lines.join('\n'));
+    const after = json(['.'], dir);
+    const unsuppressed = json(['--suppressions-location', empty, '.'], dir);
+    const left = new Map(old);
+    const added = unsuppressed.findings.filter((f) => {
+      const n = left.get(identity(f)) ?? 0;
+      left.set(identity(f), n - 1);
+      return n <= 0;
+    });
+    if (added.length === 0 && after.findings.length === 0) continue;
+    const same = JSON.stringify(after.findings.map(identity)) === JSON.stringify(added.map(identity));
+    const what = `${after.findings.length} (${after.findings.map((f) => f.ruleId).join(', ')})`;
+    row.reappear = `${same ? `exactly the new ${what}` : `${what} for ${added.length} new`} from ${candidate.text.trim()} after ${tries + 1} tr${tries === 0 ? 'y' : 'ies'}`;
+    if (!same) row.failed.push(`probe set back: ${row.reappear}`);
+    break;
+  }
+
+  // 4. Reformatted, and the first object moved to another file.
+  const counts = new Map();
+  for (const f of before.findings) {
+    const where = f.rendered ? f.source?.file : f.file;
+    if (where) counts.set(where, [(counts.get(where)?.[0] ?? 0) + 1, Boolean(f.rendered)]);
+  }
+  const [target, [, rendered] = []] = [...counts].sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
+  if (target) {
+    fresh(pristine, dir);
+    const abs = path.join(dir, target);
+    const docs = reformatted(fs.readFileSync(abs, 'utf8'));
+    if (!rendered && docs.length > 1) {
+      fs.writeFileSync(path.join(dir, 'moved-by-check.yaml'), docs[0]);
+      fs.writeFileSync(abs, docs.slice(1).join('---\n'));
+    } else fs.writeFileSync(abs, docs.join('---\n'));
+    const after = json(['.'], dir);
+    const how = !rendered && docs.length > 1 ? 'moved+reformatted' : 'reformatted';
+    row.moved = `${how} ${target}: ${after.findings.length} back`;
+    if (after.findings.length > 0 || after.status !== 0) row.failed.push(`${how}: ${after.findings.map((f) => `${f.file} ${f.ruleId}`).join('; ')}`);
+  }
+
+  // 5. One finding fixed with its own edits (a safe timeout fix when there is one), then --prune-suppressions.
+  const fixable = before.findings.filter((f) => f.fix && !f.rendered && f.fix.edits.every((e) => e.file === f.file));
+  const chosen = fixable.find((f) => f.fix.safe && f.ruleId === 'probe-timeout-short') ?? fixable.find((f) => f.fix.safe) ?? fixable[0];
+  if (!chosen) row.prune = 'no finding with a fix in a manifest';
+  else {
+    fresh(pristine, dir);
+    const abs = path.join(dir, chosen.file);
+    let text = fs.readFileSync(abs, 'utf8');
+    const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+    text = text.slice(bom.length);
+    for (const e of [...chosen.fix.edits].sort((a, b) => b.offset - a.offset)) text = text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length);
+    fs.writeFileSync(abs, bom + text);
+    const before = entries(dir);
+    const stale = cli(['.'], dir);
+    const noticed = /suppressions? for files linted here match(es)? nothing any more/.test(stale.stderr);
+    const pruned = cli(['--prune-suppressions', '.'], dir);
+    const left = new Set(entries(dir).map(entryKey));
+    const gone = before.filter((e) => !left.has(entryKey(e)));
+    const label = (f) => `${f.object.kind} ${f.object.namespace ? `${f.object.namespace}/` : ''}${f.object.name ?? '(unnamed)'}`;
+    const its = gone.filter((e) => e.rule === chosen.ruleId && e.file === chosen.file && e.container === chosen.container && e.probe === chosen.probe && e.object === label(chosen));
+    const exact = gone.length === 1 && its.length === 1 && noticed && pruned.status === 0;
+    const again = cli(['.'], dir);
+    row.prune = `${chosen.ruleId}${chosen.fix.safe ? '' : ' (suggestion)'}: ${gone.length} removed${exact ? ', exactly its entry' : ''}${noticed ? '' : ', NO notice'}${again.stderr.includes('--prune-suppressions') ? ', notice left' : ''}`;
+    if (!exact || again.stderr.includes('--prune-suppressions')) row.failed.push(`prune: ${row.prune} (${gone.map((e) => `${e.file} ${e.rule} ${e.probe}`).join('; ')})`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(pristine, { recursive: true, force: true });
+  return row;
+}
+
+const folders = ['plain', 'kustomize', 'helm'].flatMap((group) =>
+  fs
+    .readdirSync(path.join(CORPUS, group), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => `${group}/${e.name}`)
+    .sort(),
+);
+const rows = [];
+const started = Date.now();
+for (const folder of folders) {
+  const row = check(folder);
+  rows.push(row);
+  console.log(`${row.failed.length === 0 ? 'ok  ' : 'FAIL'} ${folder}: ${row.findings} findings, ${row.entries} suppressions; plain run ${row.plain}; regenerated identical: ${row.identical}; probe set back: ${row.reappear}; ${row.moved}; prune: ${row.prune}`);
+  for (const why of row.failed) console.log(`       ${why}`);
+}
+const sum = (key) => rows.reduce((n, r) => n + r[key], 0);
+const failed = rows.filter((r) => r.failed.length > 0);
+console.log(
+  `\n${rows.length} folders, ${sum('findings')} findings, ${sum('entries')} suppressions written; ` +
+    `${rows.filter((r) => r.plain.startsWith('exit 0')).length} plain runs exit 0; ` +
+    `${rows.filter((r) => r.identical === 'yes').length} regenerated byte-identical; ` +
+    `${rows.filter((r) => r.reappear.startsWith('exactly the new')).length} probes set back brought back exactly their new findings; ` +
+    `${rows.filter((r) => / 0 back$/.test(r.moved)).length} moves/reformats brought back none; ` +
+    `${rows.filter((r) => r.prune.includes('exactly its entry')).length} prunes removed exactly the fixed finding's entry; ` +
+    `${failed.length} folders with a failed check; ${Math.round((Date.now() - started) / 1000)}s`,
+);
+fs.rmSync(work, { recursive: true, force: true });
+process.exit(failed.length > 0 ? 1 : 0);

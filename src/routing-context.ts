@@ -1,0 +1,74 @@
+// --context PATH: Services, Ingresses and routes read from more of the
+// repository than what is linted, for routing only. pre-commit names only the
+// staged files, and a Deployment's Service often lives in another one: without
+// it the verdict on the Deployment differs from CI's on the whole repository.
+// Nothing read here is reported on; workloads here are never linted.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { hasMagic } from 'glob';
+import { buildModel } from './build-model.js';
+import { displayPath, UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
+import { holdsRoutingObject } from './kinds.js';
+import { directReferences } from './kustomize.js';
+import type { Backend, Model, Service } from './model.js';
+import { parseFile } from './parse.js';
+import type { RenderOutcome, Unrendered } from './render.js';
+import type { SourceFile } from './source.js';
+
+export interface RoutingContext {
+  services: Service[];
+  backends: Backend[];
+  notices: Notice[];
+}
+
+export interface ContextRequest {
+  paths: string[];
+  cwd: string;
+  /** What the run lints: its files, charts and kustomizations are not context. */
+  linted: Inputs;
+  /** Files the run's own renders read or left out (resources, patches): never context on their own. */
+  excluded: ReadonlySet<string>;
+  /** The run's own ways to find, render and read inputs, so that context is read as a normal run would. */
+  collect(paths: string[]): Promise<Inputs>;
+  render(charts: string[], kustomizations: string[]): Promise<RenderOutcome>;
+  read(files: InputFile[]): SourceFile[];
+}
+
+export async function readRoutingContext(request: ContextRequest): Promise<RoutingContext> {
+  if (request.paths.includes('-')) throw new UsageError('--context -: standard input cannot be context; name a directory or file');
+  // A context that is not there would make every verdict quietly differ from CI's: a usage error, as a mistyped path is.
+  const missing = request.paths.find((p) => !existsSync(path.resolve(request.cwd, p)) && !hasMagic(p, { windowsPathsNoEscape: true }));
+  if (missing !== undefined) throw new UsageError(`--context ${missing}: no such file or directory`);
+  const found = await request.collect(request.paths);
+  const charts = found.charts.filter((dir) => !request.linted.charts.includes(dir));
+  // A kustomization that another one of the whole run builds on is not rendered on its own, as in a run over
+  // everything: its objects come through the one on top (rendered here, or linted).
+  const all = [...new Set([...request.linted.kustomizations, ...found.kustomizations])];
+  const nested = new Set(all.flatMap((dir) => [...directReferences(dir).kustomizations].filter((k) => k !== dir)));
+  const kustomizations = found.kustomizations.filter((dir) => !request.linted.kustomizations.includes(dir) && !nested.has(dir));
+  const rendering = await request.render(charts, kustomizations);
+  const linted = new Set(request.linted.files.map((f) => f.absPath));
+  const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
+  const sources: SourceFile[] = [
+    ...rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(request.cwd, dir), absPath: null, text, bom: false, rendered: from })),
+    ...request.read(files),
+  ];
+  // Documents without a Service, Ingress or route get only js-yaml's cheap parse: workloads here cost no tree.
+  const model = buildModel(sources.map((source) => parseFile(source, false, holdsRoutingObject)));
+  return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
+}
+
+/** The model routing is decided on: the linted objects, with the context's Services and backends beside theirs. */
+export function withContext(model: Model, context: RoutingContext | null): Model {
+  if (!context) return model;
+  return { ...model, services: [...model.services, ...context.services], backends: [...model.backends, ...context.backends] };
+}
+
+/** One line for every context chart or overlay not rendered: nothing there is reported, but routing may miss a Service. */
+function unrenderedNotice(failures: readonly Unrendered[]): Notice[] {
+  if (failures.length === 0) return [];
+  const byReason = new Map<string, string[]>();
+  for (const failure of failures) byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.shown]);
+  const reasons = [...byReason].map(([reason, dirs]) => `${dirs.join(', ')} (${reason})`).join('; ');
+  return [{ file: null, line: null, message: `--context: not rendered, so their Services, Ingresses and routes are not seen: ${reasons}` }];
+}
