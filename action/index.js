@@ -28186,6 +28186,27 @@ function holdsShared(node) {
 function entrySpan(e) {
   return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
 }
+function keyPathAt(root, offset) {
+  const steps2 = [];
+  let node = root;
+  while (node) {
+    if (node.kind === "map") {
+      const e = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
+      if (!e) break;
+      steps2.push({ key: e.key });
+      if (offset < e.keySpan.end) break;
+      node = e.value;
+    } else if (node.kind === "seq") {
+      const i = node.items.findIndex((item2) => item2.span.start <= offset && offset <= item2.span.end);
+      if (i === -1) break;
+      const item = node.items[i];
+      const name = child(asMap(item), "name");
+      steps2.push({ index: i, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null });
+      node = item;
+    } else break;
+  }
+  return steps2;
+}
 
 // src/facts.ts
 function failureWindow(probe) {
@@ -38479,27 +38500,6 @@ import path10 from "node:path";
 // src/helm-source.ts
 import fs11 from "node:fs";
 import path9 from "node:path";
-function keyPathAt(root, offset) {
-  const steps2 = [];
-  let node = root;
-  while (node) {
-    if (node.kind === "map") {
-      const e = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
-      if (!e) break;
-      steps2.push({ key: e.key });
-      if (offset < e.keySpan.end) break;
-      node = e.value;
-    } else if (node.kind === "seq") {
-      const i = node.items.findIndex((item2) => item2.span.start <= offset && offset <= item2.span.end);
-      if (i === -1) break;
-      const item = node.items[i];
-      const name = child(asMap(item), "name");
-      steps2.push({ index: i, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null });
-      node = item;
-    } else break;
-  }
-  return steps2;
-}
 function lines(text2) {
   return text2.split("\n").map((raw) => {
     const line = raw.replace(/\r$/, "");
@@ -38779,7 +38779,7 @@ function chartFix(finding, located, cwd) {
     const edits = target2 && map2 && setValue(target2.file, map2, key, value);
     if (!target2 || !edits) return null;
     const at2 = mapKey ? `${mapKey}.${key}` : key;
-    return { description: `${proposed.description} at ${at2} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target2.file, path: displayPath(cwd, values.file) } };
+    return { description: `${proposed.description} at ${at2} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target2.file, path: displayPath(cwd, values.file) }, shownOnly: true };
   }
   if (located.line === null) return null;
   const target = readTreeFile(located.file);
@@ -38793,7 +38793,8 @@ function chartFix(finding, located, cwd) {
     safe,
     edits: [{ offset: lineStart2 + literal[1].length, length: literal[2].length, text: value }],
     changes: [],
-    target: { ...target.file, path: displayPath(cwd, located.file) }
+    target: { ...target.file, path: displayPath(cwd, located.file) },
+    shownOnly: true
   };
 }
 function lineColumns(absPath, line) {

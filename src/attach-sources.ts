@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setValue } from './edit.js';
-import { keyPathAt, locateInTemplate, type ChartContext, type Step, type TemplateLocation } from './helm-source.js';
+import { locateInTemplate, type ChartContext, type TemplateLocation } from './helm-source.js';
 import { displayPath } from './inputs.js';
 import type { ParsedFile } from './parse.js';
 import type { Finding, Fix } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTextFile, readTreeFile } from './tree-files.js';
-import { asMap, child, entry, mapAt, textOf, type MapNode, type TreeNode } from './tree.js';
+import { asMap, child, entry, keyPathAt, mapAt, textOf, type MapNode, type Step, type TreeNode } from './tree.js';
 
 /** The chart a `# Source: CHART/…` comment names: the one rendered, else a directory of that chart name near the input. */
 function chartFor(file: SourceFile, chartName: string, cwd: string): ChartContext | null {
@@ -112,7 +112,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
     const edits = target && map && setValue(target.file, map, key, value);
     if (!target || !edits) return null;
     const at = mapKey ? `${mapKey}.${key}` : key;
-    return { description: `${proposed.description} at ${at} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target.file, path: displayPath(cwd, values.file) } };
+    return { description: `${proposed.description} at ${at} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target.file, path: displayPath(cwd, values.file) }, shownOnly: true };
   }
   if (located.line === null) return null;
   const target = readTreeFile(located.file);
@@ -127,6 +127,7 @@ function chartFix(finding: Finding, located: TemplateLocation, cwd: string): Fix
     edits: [{ offset: lineStart + literal[1]!.length, length: literal[2]!.length, text: value }],
     changes: [],
     target: { ...target.file, path: displayPath(cwd, located.file) },
+    shownOnly: true,
   };
 }
 

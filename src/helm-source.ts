@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readTextFile, readTreeFile } from './tree-files.js';
 import { positionOf } from './source.js';
-import { asMap, child, entry, type MapEntry, type TreeNode } from './tree.js';
+import { asMap, entry, type Step, type TreeNode } from './tree.js';
 
-export type Step = { key: string } | { index: number; name: string | null };
 
 export interface ValuesRef {
   /** Absolute path of the values file. */
@@ -27,29 +26,6 @@ export interface TemplateLocation {
   file: string;
   line: number | null;
   values: ValuesRef | null;
-}
-
-/** The key path to the entry at `offset` in a rendered document, with container names for sequence items. */
-export function keyPathAt(root: TreeNode, offset: number): Step[] {
-  const steps: Step[] = [];
-  let node: TreeNode | null = root;
-  while (node) {
-    if (node.kind === 'map') {
-      const e: MapEntry | undefined = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
-      if (!e) break;
-      steps.push({ key: e.key });
-      if (offset < e.keySpan.end) break;
-      node = e.value;
-    } else if (node.kind === 'seq') {
-      const i = node.items.findIndex((item) => item.span.start <= offset && offset <= item.span.end);
-      if (i === -1) break;
-      const item: TreeNode = node.items[i]!;
-      const name = child(asMap(item), 'name');
-      steps.push({ index: i, name: name?.kind === 'scalar' && typeof name.value === 'string' ? name.value : null });
-      node = item;
-    } else break;
-  }
-  return steps;
 }
 
 interface Line {

@@ -66,8 +66,10 @@ export interface Fix {
   safe: boolean;
   edits: TextEdit[];
   changes: Change[];
-  /** The file the edits are against when it is not the finding's own: the values file or template of rendered Helm output. */
+  /** The file the edits are against when it is not the finding's own: a values file or template of a chart, a Kustomize resource file. */
   target?: SourceFile;
+  /** Shown as a diff, never written by --fix: fixes mapped into a chart's values or templates (SPEC §4). */
+  shownOnly?: boolean;
 }
 
 export interface RuleContext<O> {

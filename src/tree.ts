@@ -104,3 +104,29 @@ export function holdsShared(node: TreeNode | null): boolean {
 export function entrySpan(e: MapEntry): Span {
   return { start: e.keySpan.start, end: e.value ? e.value.span.end : e.keySpan.end };
 }
+
+/** One step of a key path: a map key, or a sequence item with its `name` when it has one (containers are found by name). */
+export type Step = { key: string } | { index: number; name: string | null };
+
+/** The key path to the entry at `offset` in a rendered document, with container names for sequence items. */
+export function keyPathAt(root: TreeNode, offset: number): Step[] {
+  const steps: Step[] = [];
+  let node: TreeNode | null = root;
+  while (node) {
+    if (node.kind === 'map') {
+      const e: MapEntry | undefined = node.entries.find((x) => x.keySpan.start <= offset && offset < Math.max(x.keySpan.end, x.value?.span.end ?? 0) + 1);
+      if (!e) break;
+      steps.push({ key: e.key });
+      if (offset < e.keySpan.end) break;
+      node = e.value;
+    } else if (node.kind === 'seq') {
+      const i = node.items.findIndex((item) => item.span.start <= offset && offset <= item.span.end);
+      if (i === -1) break;
+      const item: TreeNode = node.items[i]!;
+      const name = child(asMap(item), 'name');
+      steps.push({ index: i, name: name?.kind === 'scalar' && typeof name.value === 'string' ? name.value : null });
+      node = item;
+    } else break;
+  }
+  return steps;
+}
