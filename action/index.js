@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path14 && path14[0] !== "/") {
-          path14 = `/${path14}`;
+        if (path16 && path16[0] !== "/") {
+          path16 = `/${path16}`;
         }
-        return new URL(`${origin}${path14}`);
+        return new URL(`${origin}${path16}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1363,9 +1363,9 @@ var require_util = __commonJS({
     function isValidHeaderValue(characters) {
       return !headerCharRegex.test(characters);
     }
-    function parseRangeHeader(range2) {
-      if (range2 == null || range2 === "") return { start: 0, end: null, size: null };
-      const m = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+    function parseRangeHeader(range) {
+      if (range == null || range === "") return { start: 0, end: null, size: null };
+      const m = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
       return m ? {
         start: parseInt(m[1]),
         end: m[2] ? parseInt(m[2]) : null,
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path14);
+        debuglog("sending request to %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path16, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path14,
+          path16,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin }
+          request: { method, path: path16, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path14);
+        debuglog("trailers received from %s %s/%s", method, origin, path16);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path14, origin },
+          request: { method, path: path16, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path14,
+          path16,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path14, origin }
+            request: { method, path: path16, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path14);
+          debuglog("sending request to %s %s/%s", method, origin, path16);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path14,
+        path: path16,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path14 !== "string") {
+        if (typeof path16 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path14)) {
+        } else if (invalidPathRegex.test(path16)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path14, query) : path14;
+        this.path = query ? buildURL(path16, query) : path16;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path14, host, upgrade, blocking, reset } = request;
+      const { method, path: path16, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path14} HTTP/1.1\r
+      let header = `${method} ${path16} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path14;
+      headers[HTTP2_HEADER_PATH] = path16;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path14 = search ? `${pathname}${search}` : pathname;
+        const path16 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path14;
+        this.opts.path = path16;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path14 = "/",
+          path: path16 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path14;
+        opts.path = origin + path16;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9074,16 +9074,16 @@ var require_retry_handler = __commonJS({
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
     }
-    function validatePartialResponseContentLength(headers, range2, statusCode, retryCount) {
+    function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
       if (contentLength == null) {
         return null;
       }
-      if (!Number.isFinite(range2.start) || !Number.isFinite(range2.end)) {
+      if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         return null;
       }
       const length = Number(contentLength);
-      const expectedLength = range2.end - range2.start + 1;
+      const expectedLength = range.end - range.start + 1;
       if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
@@ -9298,8 +9298,8 @@ var require_retry_handler = __commonJS({
         }
         if (this.end == null) {
           if (statusCode === 206) {
-            const range2 = parseRangeHeader(headers["content-range"]);
-            if (range2 == null) {
+            const range = parseRangeHeader(headers["content-range"]);
+            if (range == null) {
               this.headersSent = true;
               return this.handler.onHeaders(
                 statusCode,
@@ -9308,12 +9308,12 @@ var require_retry_handler = __commonJS({
                 statusMessage
               );
             }
-            const contentLengthError = validatePartialResponseContentLength(headers, range2, statusCode, this.retryCount);
+            const contentLengthError = validatePartialResponseContentLength(headers, range, statusCode, this.retryCount);
             if (contentLengthError != null) {
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range2;
+            const { start, size, end = size - 1 } = range;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path14) {
-      if (typeof path14 !== "string") {
-        return path14;
+    function safeUrl(path16) {
+      if (typeof path16 !== "string") {
+        return path16;
       }
-      const pathSegments = path14.split("?");
+      const pathSegments = path16.split("?");
       if (pathSegments.length !== 2) {
-        return path14;
+        return path16;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path14);
+    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path16);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path14, method, body, headers, query } = opts;
+      const { path: path16, method, body, headers, query } = opts;
       return {
-        path: path14,
+        path: path16,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path14,
+            Path: path16,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path14) {
-      for (let i = 0; i < path14.length; ++i) {
-        const code = path14.charCodeAt(i);
+    function validateCookiePath(path16) {
+      for (let i = 0; i < path16.length; ++i) {
+        const code = path16.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path14 = opts.path;
+          let path16 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path14 = `/${path14}`;
+            path16 = `/${path16}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path14);
+          url = new URL(util.parseOrigin(url).origin + path16);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19486,7 +19486,7 @@ var require_ignore = __commonJS({
         //   `]`, and `\]` is held aside long before this.
         /\\\[([^\]/]*?)($|\])/g,
         // '\\[bar]' -> '\\\\[bar]'
-        (match2, range2, close) => `\\[${range2}${close}`,
+        (match2, range, close) => `\\[${range}${close}`,
         "["
       ],
       // ending
@@ -19652,26 +19652,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path14) => {
-      const end = path14.length - 1;
-      const index = path14.lastIndexOf(
+    var basenameOf = (path16) => {
+      const end = path16.length - 1;
+      const index = path16.lastIndexOf(
         SLASH,
-        path14[end] === SLASH ? end - 1 : end
+        path16[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path14 : path14.slice(index + 1);
+      return index < 0 ? path16 : path16.slice(index + 1);
     };
-    var parentOf = (path14) => {
-      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path14.split(SLASH).filter(Boolean);
+    var parentOf = (path16) => {
+      if (path16.charCodeAt(0) === SLASH_CODE || path16.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path16.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path14.length - 1;
-      const cut = path14.lastIndexOf(
+      const end = path16.length - 1;
+      const cut = path16.lastIndexOf(
         SLASH,
-        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path16.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path16.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -19821,7 +19821,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path14) {
+      testLiteral(path16) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -19830,7 +19830,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path14)) {
+          if (rule.checkRegex.test(path16)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -19850,15 +19850,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path14, mode) {
+      test(path16, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path14) : path14;
+        const basename2 = shortcut ? basenameOf(path16) : path16;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path14
+            shortcut && rule._basenameOnly ? basename2 : path16
           )) {
             const { negative } = rule;
             const ret = {
@@ -19880,17 +19880,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path14, originalPath, doThrow) => {
-      if (!isString(path14)) {
+    var checkPath = (path16, originalPath, doThrow) => {
+      if (!isString(path16)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path14) {
+      if (!path16) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path14)) {
+      if (checkPath.isNotRelative(path16)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -19899,25 +19899,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path14) => {
-      const first = path14.charCodeAt(0);
+    var isNotRelative = (path16) => {
+      const first = path16.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path14.length === 1) {
+      if (path16.length === 1) {
         return true;
       }
-      const second = path14.charCodeAt(1);
+      const second = path16.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
+      return path16.length === 2 || path16.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -19948,58 +19948,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache2, path14) {
+      _test(originalPath, cache2, path16) {
         checkPath(
-          path14,
+          path16,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path14 ? this._t(path14, cache2) : {
+        return path16 ? this._t(path16, cache2) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path14 = convertPath(target);
-        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path14);
+        const path16 = convertPath(target);
+        if (!path16 || path16.charCodeAt(path16.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path16);
         }
-        const dir = this._t(path14, this._testCache);
+        const dir = this._t(path16, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path14);
+        const literal = this._rules.testLiteral(path16);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path14, cache2) {
-        if (path14 in cache2) {
-          return cache2[path14];
+      _t(path16, cache2) {
+        if (path16 in cache2) {
+          return cache2[path16];
         }
-        const parentPath = parentOf(path14);
+        const parentPath = parentOf(path16);
         const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
+        return cache2[path16] = parent && parent.ignored ? parent : this._rules.test(path16, MODE_IGNORE);
       }
-      ignores(path14) {
-        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
+      ignores(path16) {
+        return this._test(path16, this._ignoreCache, convertPath(path16)).ignored;
       }
       createFilter() {
-        return (path14) => !this.ignores(path14);
+        return (path16) => !this.ignores(path16);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path14) {
-        return this._test(path14, this._testCache, convertPath(path14));
+      test(path16) {
+        return this._test(path16, this._testCache, convertPath(path16));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
+    var isPathValid = (path16) => checkPath(convertPath(path16), path16, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
+      checkPath.isNotRelative = (path16) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path16) || isNotRelative(path16);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20091,17 +20091,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path14) {
-      const ctrl = callVisitor(key, node, visitor, path14);
+    function visit_(key, node, visitor, path16) {
+      const ctrl = callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visit_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visit_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path14);
+            const ci2 = visit_(i, node.items[i], visitor, path16);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20112,13 +20112,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = visit_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = visit_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path14);
+          const cv = visit_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20139,17 +20139,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path14) {
-      const ctrl = await callVisitor(key, node, visitor, path14);
+    async function visitAsync_(key, node, visitor, path16) {
+      const ctrl = await callVisitor(key, node, visitor, path16);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path14, ctrl);
-        return visitAsync_(key, ctrl, visitor, path14);
+        replaceNode(key, path16, ctrl);
+        return visitAsync_(key, ctrl, visitor, path16);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path14 = Object.freeze(path14.concat(node));
+          path16 = Object.freeze(path16.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path14);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path16);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20160,13 +20160,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path14 = Object.freeze(path14.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path14);
+          path16 = Object.freeze(path16.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path16);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path14);
+          const cv = await visitAsync_("value", node.value, visitor, path16);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20193,23 +20193,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path14) {
+    function callVisitor(key, node, visitor, path16) {
       if (typeof visitor === "function")
-        return visitor(key, node, path14);
+        return visitor(key, node, path16);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path14);
+        return visitor.Map?.(key, node, path16);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path14);
+        return visitor.Seq?.(key, node, path16);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path14);
+        return visitor.Pair?.(key, node, path16);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path14);
+        return visitor.Scalar?.(key, node, path16);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path14);
+        return visitor.Alias?.(key, node, path16);
       return void 0;
     }
-    function replaceNode(key, path14, node) {
-      const parent = path14[path14.length - 1];
+    function replaceNode(key, path16, node) {
+      const parent = path16[path16.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20373,7 +20373,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -20389,9 +20389,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn2) => tn2.startsWith(prefix)))
-            lines2.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines2.join("\n");
+        return lines.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -20821,10 +20821,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path14, value) {
+    function collectionFromPath(schema2, path16, value) {
       let v2 = value;
-      for (let i = path14.length - 1; i >= 0; --i) {
-        const k2 = path14[i];
+      for (let i = path16.length - 1; i >= 0; --i) {
+        const k2 = path16[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -20843,7 +20843,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
+    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20873,11 +20873,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path14, value) {
-        if (isEmptyPath(path14))
+      addIn(path16, value) {
+        if (isEmptyPath(path16))
           this.add(value);
         else {
-          const [key, ...rest] = path14;
+          const [key, ...rest] = path16;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20891,8 +20891,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        const [key, ...rest] = path14;
+      deleteIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20906,8 +20906,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        const [key, ...rest] = path14;
+      getIn(path16, keepScalar) {
+        const [key, ...rest] = path16;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20925,8 +20925,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path14) {
-        const [key, ...rest] = path14;
+      hasIn(path16) {
+        const [key, ...rest] = path16;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20936,8 +20936,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        const [key, ...rest] = path14;
+      setIn(path16, value) {
+        const [key, ...rest] = path16;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -21852,22 +21852,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines2 = [];
+      const lines = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -21876,15 +21876,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines2.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines2.length === 0) {
+      if (lines.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines2[0];
-        for (let i = 1; i < lines2.length; ++i) {
-          const line = lines2[i];
+        str2 = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -21907,22 +21907,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines2 = [];
+      const lines = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, false);
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, false);
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -21939,12 +21939,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -21952,35 +21952,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines2.push(str2);
-        linesAtValue = lines2.length;
+        lines.push(str2);
+        linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
-      if (lines2.length === 0) {
+      if (lines.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start;
-          for (const line of lines2)
+          for (const line of lines)
             str2 += line ? `
 ${indentStep2}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines2.push(ic.trimStart());
+        lines.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -22618,11 +22618,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines2 = new Array(n);
+          const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines2[i] = str2.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -23302,35 +23302,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines2 = [];
+      const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines2.push(dir);
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines2.push("---");
+        lines.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines2.length !== 1)
-          lines2.unshift("");
+        if (lines.length !== 1)
+          lines.unshift("");
         const cs2 = commentString(doc.commentBefore);
-        lines2.unshift(stringifyComment.indentComment(cs2, ""));
+        lines.unshift(stringifyComment.indentComment(cs2, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines2.push("");
+            lines.push("");
           if (doc.contents.commentBefore) {
             const cs2 = commentString(doc.contents.commentBefore);
-            lines2.push(stringifyComment.indentComment(cs2, ""));
+            lines.push(stringifyComment.indentComment(cs2, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -23339,36 +23339,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
-          lines2[lines2.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body}`;
         } else
-          lines2.push(body);
+          lines.push(body);
       } else {
-        lines2.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs2 = commentString(doc.comment);
           if (cs2.includes("\n")) {
-            lines2.push("...");
-            lines2.push(stringifyComment.indentComment(cs2, ""));
+            lines.push("...");
+            lines.push(stringifyComment.indentComment(cs2, ""));
           } else {
-            lines2.push(`... ${cs2}`);
+            lines.push(`... ${cs2}`);
           }
         } else {
-          lines2.push("...");
+          lines.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
-            lines2.push("");
-          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
+            lines.push("");
+          lines.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines2.join("\n") + "\n";
+      return lines.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -23452,9 +23452,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path14, value) {
+      addIn(path16, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path14, value);
+          this.contents.addIn(path16, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23529,14 +23529,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path14) {
-        if (Collection.isEmptyPath(path14)) {
+      deleteIn(path16) {
+        if (Collection.isEmptyPath(path16)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23551,10 +23551,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path14, keepScalar) {
-        if (Collection.isEmptyPath(path14))
+      getIn(path16, keepScalar) {
+        if (Collection.isEmptyPath(path16))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23565,10 +23565,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path14) {
-        if (Collection.isEmptyPath(path14))
+      hasIn(path16) {
+        if (Collection.isEmptyPath(path16))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23585,13 +23585,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path14, value) {
-        if (Collection.isEmptyPath(path14)) {
+      setIn(path16, value) {
+        if (Collection.isEmptyPath(path16)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path14, value);
+          this.contents.setIn(path16, value);
         }
       }
       /**
@@ -24430,17 +24430,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines2.length;
-      for (let i = lines2.length - 1; i >= 0; --i) {
-        const content = lines2[i][1];
+      const lines = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines.length;
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -24450,7 +24450,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines2[i];
+        const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -24470,17 +24470,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines2.length - 1; i >= chompStart; --i) {
-        if (lines2[i][0].length > trimIndent)
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines2[i][0].slice(trimIndent) + "\n";
+        value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines2[i];
+        let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -24517,8 +24517,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines2.length; ++i)
-            value += "\n" + lines2[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -24593,10 +24593,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines2 = [line0];
+      const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines2.push([split[i], split[i + 1]]);
-      return lines2;
+        lines.push([split[i], split[i + 1]]);
+      return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -24832,7 +24832,7 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type: type2, comment, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value, type: type2, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
@@ -24852,7 +24852,7 @@ var require_compose_scalar = __commonJS({
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
         scalar = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
+      scalar.range = range;
       scalar.source = value;
       if (type2)
         scalar.type = type2;
@@ -25552,9 +25552,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path14) => {
+    visit2.itemAtPath = (cst, path16) => {
       let item = cst;
-      for (const [field, index] of path14) {
+      for (const [field, index] of path16) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25563,23 +25563,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path14) => {
-      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
-      const field = path14[path14.length - 1][0];
+    visit2.parentCollection = (cst, path16) => {
+      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
+      const field = path16[path16.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path14, item, visitor) {
-      let ctrl = visitor(item, path14);
+    function _visit(path16, item, visitor) {
+      let ctrl = visitor(item, path16);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -25590,10 +25590,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path14);
+            ctrl = ctrl(item, path16);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs14, sep: [] });
+                map2.items.push({ start, key: fs13, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs14);
+                this.stack.push(fs13);
               } else {
-                Object.assign(it2, { key: fs14, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs14, sep: [] });
+                fc.items.push({ start: [], key: fs13, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs14);
+                this.stack.push(fs13);
               else
-                Object.assign(it2, { key: fs14, sep: [] });
+                Object.assign(it2, { key: fs13, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27346,8 +27346,8 @@ var require_dist = __commonJS({
 
 // src/action.ts
 import { realpathSync } from "node:fs";
-import fs13 from "node:fs/promises";
-import path13 from "node:path";
+import fs12 from "node:fs/promises";
+import path15 from "node:path";
 
 // src/files.ts
 import { randomBytes } from "node:crypto";
@@ -27981,7 +27981,7 @@ function buildRouting(model) {
   const servicesByName = /* @__PURE__ */ new Map();
   for (const service of model.services) push(servicesByName, service.object.ref.name ?? "", service);
   const backendTargets = /* @__PURE__ */ new Map();
-  const targetsOf = (backend) => {
+  const targetsOf2 = (backend) => {
     let targets = backendTargets.get(backend);
     if (!targets) backendTargets.set(backend, targets = backendServices(backend, servicesByName.get(backend.service) ?? []));
     return targets;
@@ -28004,7 +28004,7 @@ function buildRouting(model) {
         }
       }
       for (const backend of backendsByService.get(service.object.ref.name ?? "") ?? []) {
-        if (!targetsOf(backend).has(service)) continue;
+        if (!targetsOf2(backend).has(service)) continue;
         for (const port of service.ports) {
           if (!backendUses(backend, port)) continue;
           const route = routeOf(workload, service, port);
@@ -28159,9 +28159,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path14) {
+function mapAt(map2, ...path16) {
   let at2 = map2;
-  for (const key of path14) at2 = asMap(child(at2, key));
+  for (const key of path16) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -28236,8 +28236,8 @@ function describeHandler(handler) {
       return `the command ${JSON.stringify(handler.command.value.join(" "))}`;
   }
 }
-function normalPath(path14) {
-  return path14.startsWith("/") ? path14 : `/${path14}`;
+function normalPath(path16) {
+  return path16.startsWith("/") ? path16 : `/${path16}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -28335,10 +28335,10 @@ livenessProbe:
     let subject = null;
     let at2 = handler.entry;
     if (handler.kind === "httpGet") {
-      const path14 = handler.path;
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path14.value))) {
-        subject = `path ${path14.value}`;
-        at2 = path14.entry ?? handler.entry;
+      const path16 = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path16.value))) {
+        subject = `path ${path16.value}`;
+        at2 = path16.entry ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
       const command = handler.command;
@@ -28547,11 +28547,11 @@ function indentStep(file) {
 }
 function measureIndentStep(file) {
   let best = Infinity;
-  const lines2 = file.text.split("\n");
-  for (let i = 0; i + 1 < lines2.length; i++) {
-    const line = lines2[i].replace(/\r$/, "");
+  const lines = file.text.split("\n");
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, "");
     if (!/:\s*$/.test(line) || /^\s*#/.test(line)) continue;
-    const next = lines2[i + 1];
+    const next = lines[i + 1];
     if (next.trim() === "" || /^\s*#/.test(next)) continue;
     const indent = (s) => s.length - s.replace(/^[ -]*/, "").length;
     const diff = indent(next) - indent(line);
@@ -28563,8 +28563,8 @@ function measureIndentStep(file) {
 function scalarText(value) {
   if (typeof value === "number") return String(value);
   const special = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-  const plain = /^[A-Za-z_/][\w./-]*$/.test(value) && !special.test(value);
-  return plain ? value : JSON.stringify(value);
+  const plain2 = /^[A-Za-z_/][\w./-]*$/.test(value) && !special.test(value);
+  return plain2 ? value : JSON.stringify(value);
 }
 function replaceScalar(node, text2) {
   if (node.shared || node.kind !== "scalar") return null;
@@ -28591,10 +28591,10 @@ function jsonValue(yaml2) {
   }
   return /^[^\s#'&*!|>%@`,\]}-]/.test(yaml2) && !/: | #|\s$/.test(yaml2) ? JSON.stringify(yaml2) : null;
 }
-function parseBlock(lines2) {
+function parseBlock(lines) {
   const root = [];
   const open2 = [{ depth: -1, children: root }];
-  for (const line of lines2) {
+  for (const line of lines) {
     const depth = (line.length - line.trimStart().length) / 2;
     const match2 = /^([A-Za-z_][\w.-]*):(?: (.+))?$/.exec(line.trimStart());
     if (!match2 || !Number.isInteger(depth)) return null;
@@ -28644,8 +28644,8 @@ function addJsonEntry(file, map2, own, key, value) {
   const at2 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
   return { edits: [{ offset: at2, length: 0, text: `${last ? layout.separator : ""}${written2}` }], changes: [{ map: map2, key }] };
 }
-function reindent(lines2, base, step) {
-  return lines2.map((line) => {
+function reindent(lines, base, step) {
+  return lines.map((line) => {
     const depth = (line.length - line.trimStart().length) / 2;
     return base + " ".repeat(depth * step) + line.trimStart();
   });
@@ -28669,10 +28669,10 @@ function addEntry(file, map2, key, value) {
   if (!first) return null;
   const eol = lineEnding(file);
   const indent = " ".repeat(column(text2, first.keySpan.start));
-  const lines2 = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
+  const lines = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
   const at2 = startsLine(text2, map2.span.end) ? lineStart(text2, map2.span.end) : map2.span.end;
   const needsBreak = at2 > 0 && text2[at2 - 1] !== "\n";
-  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines2.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
+  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
 }
 function setValue(file, map2, key, value) {
   const existing = entry(map2, key);
@@ -28701,11 +28701,11 @@ function removeEntry(file, map2, e) {
   const to = newline === -1 ? text2.length : newline + 1;
   return { edits: [{ offset: from, length: to - from, text: "" }], changes: [{ map: map2, key: e.key }] };
 }
-function insertBefore(file, map2, e, key, lines2) {
+function insertBefore(file, map2, e, key, lines) {
   if (map2.shared || map2.flow || !startsLine(file.text, e.keySpan.start)) return null;
   const eol = lineEnding(file);
   const from = lineStart(file.text, e.keySpan.start);
-  return { edits: [{ offset: from, length: 0, text: lines2.join(eol) + eol }], changes: [{ map: map2, key }] };
+  return { edits: [{ offset: from, length: 0, text: lines.join(eol) + eol }], changes: [{ map: map2, key }] };
 }
 function entryText(file, e) {
   const end = e.value ? e.value.span.end : e.keySpan.end;
@@ -28723,7 +28723,7 @@ function editorFor(file) {
     set: (map2, key, value) => setValue(file, map2, key, value),
     add: (map2, key, value) => addEntry(file, map2, key, value),
     remove: (map2, e) => removeEntry(file, map2, e),
-    insertBefore: (map2, e, key, lines2) => insertBefore(file, map2, e, key, lines2),
+    insertBefore: (map2, e, key, lines) => insertBefore(file, map2, e, key, lines),
     text: (e) => entryText(file, e),
     column: (offset) => columnOf(file, offset)
   };
@@ -29429,10 +29429,10 @@ function tcpReadinessProbe(edits, container, routing) {
 
 // rules/render-failed.ts
 function firstContentLine(file) {
-  const lines2 = file.text.split("\n");
+  const lines = file.text.split("\n");
   let offset = 0;
   let first = null;
-  for (const line of lines2) {
+  for (const line of lines) {
     const text2 = line.replace(/\r$/, "");
     const span = { start: offset, end: offset + text2.length };
     first ??= span;
@@ -29462,11 +29462,10 @@ version: 1.0.0
 `
   },
   checkUnrendered({ unrendered, file }, ctx) {
-    const what = unrendered.tool === "helm" ? "chart" : "kustomization";
     const consequence = unrendered.lintedAsIs ? "its resources were linted as they are, without its patches and transformations" : "none of its templates were linted";
     ctx.report({
       span: firstContentLine(file),
-      message: `${what} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`
+      message: `${unrendered.noun} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`
     });
   }
 });
@@ -29523,14 +29522,14 @@ function startupProbe(edits, liveness, delay) {
   const keyIndent = " ".repeat(edits.column(liveness.entry.keySpan.start));
   const childIndent = " ".repeat(edits.column(liveness.node.span.start));
   const timeout = liveness.timeoutSeconds.value;
-  const lines2 = [
+  const lines = [
     `${keyIndent}startupProbe:`,
     childIndent + edits.text(handler.entry),
     ...timeout !== PROBE_DEFAULTS.timeoutSeconds ? [`${childIndent}timeoutSeconds: ${timeout}`] : [],
     `${childIndent}periodSeconds: ${period}`,
     `${childIndent}failureThreshold: ${threshold}`
   ];
-  const edit = merge(edits.insertBefore(container.node, liveness.entry, "startupProbe", lines2), edits.remove(liveness.node, delay));
+  const edit = merge(edits.insertBefore(container.node, liveness.entry, "startupProbe", lines), edits.remove(liveness.node, delay));
   return proposeFix(`add a startupProbe allowing ${threshold} \xD7 ${period}s = ${threshold * period}s to start, and remove initialDelaySeconds`, edit, false);
 }
 
@@ -29625,13 +29624,13 @@ var RULES = [
 ];
 
 // src/config.ts
-import fs10 from "node:fs";
-import path7 from "node:path";
+import fs8 from "node:fs";
+import path5 from "node:path";
 
 // src/inputs.ts
 import { existsSync as existsSync2, statSync } from "node:fs";
-import fs8 from "node:fs/promises";
-import path5 from "node:path";
+import fs7 from "node:fs/promises";
+import path4 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
 import { fileURLToPath as yn } from "node:url";
@@ -33196,10 +33195,6 @@ Ns.glob = Ns;
 // src/inputs.ts
 var import_ignore = __toESM(require_ignore(), 1);
 
-// src/kustomize.ts
-import fs6 from "node:fs";
-import path2 from "node:path";
-
 // src/tree-files.ts
 import fs5 from "node:fs";
 
@@ -35780,14 +35775,14 @@ function requireDumper() {
     let hasFoldableLine = false;
     const shouldTrackWidth = lineWidth !== -1;
     let previousLineBreak = -1;
-    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    let plain2 = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
     if (singleLineOnly || forceQuotes) {
       for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
         char = codePointAt(string, i);
         if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
     } else {
@@ -35803,13 +35798,13 @@ function requireDumper() {
         } else if (!isPrintable(char)) {
           return STYLE_DOUBLE;
         }
-        plain = plain && isPlainSafe(char, prevChar, inblock);
+        plain2 = plain2 && isPlainSafe(char, prevChar, inblock);
         prevChar = char;
       }
       hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
     }
     if (!hasLineBreak && !hasFoldableLine) {
-      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+      if (plain2 && !forceQuotes && !testAmbiguousType(string)) {
         return STYLE_PLAIN;
       }
       return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
@@ -36359,7 +36354,7 @@ function directivesStart(before) {
   }
   return first ?? before.length;
 }
-function helmSourceOf(text2) {
+function generatedFromOf(text2) {
   return SOURCE_COMMENT.exec(text2)?.[1] ?? null;
 }
 function addDocument(result2, doc) {
@@ -36384,7 +36379,7 @@ function addCheap(result2, values, text2, base) {
       root: null,
       header: headerOf(value),
       objectCount: countObjects(value),
-      helmSource: helmSourceOf(text2)
+      generatedFrom: generatedFromOf(text2)
     });
   }
 }
@@ -36422,7 +36417,7 @@ function parseFull(result2, text2, base) {
       root,
       header: treeHeader(root),
       objectCount: 0,
-      helmSource: helmSourceOf(text2)
+      generatedFrom: generatedFromOf(text2)
     });
   }
 }
@@ -36460,8 +36455,8 @@ var TreeBuilder = class {
   /** The first alias that names no anchor before it, if any. */
   unresolved = null;
   span(node) {
-    const range2 = node.range ?? [0, 0, 0];
-    return { start: this.base + range2[0], end: this.base + range2[1] };
+    const range = node.range ?? [0, 0, 0];
+    return { start: this.base + range[0], end: this.base + range[1] };
   }
   resolve(node) {
     return (0, import_yaml.isAlias)(node) ? this.targets.get(node) : node;
@@ -36629,96 +36624,30 @@ function readTreeFile(absPath, limit = MAX_FILE_BYTES) {
   return entry2.tree;
 }
 
-// src/kustomize.ts
-var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
-var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
-function kustomizationFile(dir) {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const file = path2.join(dir, name);
-    if (isRegularFile(file)) return file;
-  }
-  return null;
-}
-function isRegularFile(file) {
-  try {
-    return fs6.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-function isComponent(dir) {
-  return stringOf(child(read(dir) ?? void 0, "kind")) === "Component";
-}
-function isRemote(ref) {
-  return /^[a-z]+:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.startsWith("git@");
-}
-function read(dir) {
-  const file = kustomizationFile(dir);
-  return file ? asMap(readTreeFile(file, MAX_KUSTOMIZATION_BYTES)?.roots[0]) ?? null : null;
-}
-function kustomizationFiles(dir) {
-  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
-  const pending = [dir];
-  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
-    if (into.kustomizations.has(next)) continue;
-    into.kustomizations.add(next);
-    const own = directReferences(next);
-    for (const file of own.resources) into.resources.add(file);
-    for (const file of own.partial) into.partial.add(file);
-    pending.push(...own.kustomizations);
-  }
-  return into;
-}
-function directReferences(dir) {
-  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
-  const root = read(dir);
-  if (!root) return into;
-  const own = kustomizationFile(dir);
-  if (own) into.partial.add(own);
-  const strings2 = (key) => asSeq(child(root, key))?.items.flatMap((n) => stringOf(n) ?? []) ?? [];
-  const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
-  for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
-    if (isRemote(ref)) continue;
-    const target = path2.resolve(dir, ref);
-    if (kustomizationFile(target)) into.kustomizations.add(target);
-    else into.resources.add(target);
-  }
-  const partial = [
-    ...strings2("patchesStrategicMerge").filter((p) => !p.includes("\n")),
-    ...paths("patches"),
-    ...paths("patchesJson6902"),
-    ...paths("replacements"),
-    ...strings2("crds"),
-    ...strings2("configurations"),
-    ...strings2("transformers"),
-    ...strings2("generators"),
-    ...strings2("validators")
-  ];
-  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path2.resolve(dir, ref));
-  return into;
-}
-
 // src/suppressions-file.ts
-import fs7 from "node:fs";
+import fs6 from "node:fs";
 import fsp from "node:fs/promises";
-import path4 from "node:path";
+import path3 from "node:path";
 
 // src/fingerprint.ts
 import { createHash } from "node:crypto";
-import path3 from "node:path";
-function repositoryPath(file, root) {
+import path2 from "node:path";
+function repositoryPath(file, root, stdinPath) {
   if (file.rendered) return relativePath(root, file.rendered.entry);
-  if (file.absPath === null) return "stdin";
+  if (file.absPath === null) return stdinPath === void 0 ? "stdin" : relativePath(root, stdinPath);
   return relativePath(root, file.absPath);
 }
 function relativePath(root, absPath) {
-  return path3.relative(root, absPath).split(path3.sep).join("/");
+  return path2.relative(root, absPath).split(path2.sep).join("/");
+}
+function findingPath(finding, root, stdinPath) {
+  const source = finding.source?.absPath;
+  return source ? relativePath(root, source) : repositoryPath(finding.file, root, stdinPath);
 }
 function fingerprint(finding, file) {
   const ref = finding.object;
-  const subject = ref ? `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}` : `${file}|${finding.message}`;
-  const identity = [finding.ruleId, subject, finding.container ?? "", finding.probe ?? ""].join("\n");
-  return createHash("sha256").update(identity).digest("hex").slice(0, 32);
+  const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
+  return createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
 }
 
 // src/source.ts
@@ -36744,6 +36673,14 @@ function positionOf(file, offset) {
   }
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
+function lineText(file, line) {
+  const starts = lineStarts(file);
+  const start = starts[line - 1];
+  if (start === void 0) return "";
+  const next = starts[line];
+  const end = next === void 0 ? file.text.length : next - 1;
+  return file.text.slice(start, end).replace(/\r$/, "");
+}
 function rangeOf(file, span) {
   return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
 }
@@ -36755,31 +36692,46 @@ var TOP_KEYS = ["version", "suppressions"];
 var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
 function findSuppressions(dir) {
   for (const at2 of ancestors(dir)) {
-    const candidate = path4.join(at2, SUPPRESSIONS_NAME);
-    if (fs7.existsSync(candidate)) return candidate;
-    if (fs7.existsSync(path4.join(at2, ".git"))) return null;
+    const candidate = path3.join(at2, SUPPRESSIONS_NAME);
+    if (fs6.existsSync(candidate)) return candidate;
+    if (fs6.existsSync(path3.join(at2, ".git"))) return null;
   }
   return null;
 }
+function lookupDir(input) {
+  const places = [
+    ...input.roots,
+    ...input.sources.flatMap((file) => file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path3.dirname(file.absPath)] : []),
+    ...input.stdinPath !== void 0 ? [path3.dirname(input.stdinPath)] : []
+  ];
+  if (places.length === 0) return input.cwd;
+  return places.reduce(commonDir);
+}
+function commonDir(a, b) {
+  let at2 = a;
+  while (!isInside(at2, b) && at2 !== b && path3.dirname(at2) !== at2) at2 = path3.dirname(at2);
+  return at2;
+}
+function repositoryTop(dir) {
+  return ancestors(dir).find((at2) => fs6.existsSync(path3.join(at2, ".git"))) ?? null;
+}
 async function applyBaseline(input) {
-  const explicit = input.location !== void 0 ? path4.resolve(input.cwd, input.location) : null;
-  const found = explicit ?? findSuppressions(input.cwd);
+  const explicit = input.location !== void 0 ? path3.resolve(input.cwd, input.location) : null;
+  const from = lookupDir(input);
+  const found = explicit ?? findSuppressions(from);
   const update = input.update;
   if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
   if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
-  const target = found ?? (update?.kind === "suppress" ? path4.join(repositoryRoot(input.cwd), SUPPRESSIONS_NAME) : null);
-  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, input.cwd)} up to the repository top; name one with --suppressions-location`);
+  const target = found ?? (update?.kind === "suppress" ? path3.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
+  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
-  const exists3 = fs7.existsSync(target);
+  const exists3 = fs6.existsSync(target);
   if (!exists3 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
   const previousText = exists3 ? readSuppressionsText(target, shownAs) : null;
   const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
-  const base = repositoryRoot(path4.dirname(target));
-  const fileOf = (file) => input.stdinPath !== void 0 && file.absPath === null && !file.rendered ? relativePath(base, input.stdinPath) : repositoryPath(file, base);
-  const keyed = input.findings.map((finding) => {
-    const file = fileOf(finding.file);
-    return { finding, file, hash: fingerprint(finding, file) };
-  });
+  const base = repositoryRoot(path3.dirname(target));
+  const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
+  const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));
   const inScope = scopeOf(input, base, fileOf);
   let entries = previous;
   let written2 = null;
@@ -36792,7 +36744,9 @@ async function applyBaseline(input) {
     if (changed) await writeSuppressions(target, text2, shownAs);
     written2 = { file: shownAs, suppressions: entries.reduce((n, e) => n + e.count, 0), removed, changed };
   }
-  const { kept, stale } = match(entries, keyed, inScope);
+  const { kept: unsuppressed, stale } = match(entries, keyed, inScope);
+  const left = new Set(unsuppressed);
+  const kept = input.findings.filter((f) => left.has(f));
   const notices = stale > 0 ? [{ file: shownAs, line: null, message: `${stale} suppression${stale === 1 ? "" : "s"} for files linted here match${stale === 1 ? "es" : ""} nothing any more; run probe-lint --prune-suppressions to remove ${stale === 1 ? "it" : "them"}` }] : [];
   return { findings: kept, suppressed: input.findings.length - kept.length, notices, written: written2 };
 }
@@ -36802,13 +36756,34 @@ function checkRuleIds(ids, rules) {
     if (!known.includes(id)) throw new ConfigError(`--suppress-rule ${id}: unknown rule${suggest(id, known)}`);
   }
 }
+function keyedFindings(findings, fileOf) {
+  const byLine = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const finding of findings) {
+    const file = fileOf(finding);
+    const hash = fingerprint(finding, file);
+    const source = finding.source;
+    const line = source?.absPath && source.line !== null ? `${hash}\0${source.absPath}\0${source.line}` : null;
+    const same = line === null ? void 0 : byLine.get(line);
+    if (same) {
+      same.findings.push(finding);
+      continue;
+    }
+    const occurrence = { finding, findings: [finding], file, hash };
+    if (line !== null) byLine.set(line, occurrence);
+    out.push(occurrence);
+  }
+  return out;
+}
 function scopeOf(input, base, fileOf) {
   const linted = new Set(input.sources.map(fileOf));
+  const renders = input.sources.flatMap((file) => file.rendered ? [file.rendered] : []);
+  const rendered = (abs) => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
   return (file) => {
     if (linted.has(file)) return true;
     if (file === "stdin") return false;
-    const abs = path4.resolve(base, file);
-    return input.roots.some((root) => isInside(root, abs)) && !fs7.existsSync(abs);
+    const abs = path3.resolve(base, file);
+    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs6.existsSync(abs));
   };
 }
 function match(entries, keyed, inScope) {
@@ -36830,8 +36805,16 @@ function match(entries, keyed, inScope) {
       suppressed[i] = true;
     });
   }
+  keyed.forEach((k2, i) => {
+    if (suppressed[i] || !k2.finding.source?.absPath || !k2.finding.object) return;
+    const at2 = entries.findIndex((e, j2) => left[j2] > 0 && e.file !== k2.file && inScope(e.file) && e.rule === k2.finding.ruleId && fingerprint(k2.finding, e.file) === e.fingerprint);
+    if (at2 === -1) return;
+    left[at2]--;
+    suppressed[i] = true;
+  });
   const stale = entries.reduce((n, e, j2) => n + (inScope(e.file) ? left[j2] : 0), 0);
-  return { kept: keyed.filter((_2, i) => !suppressed[i]).map((k2) => k2.finding), left, stale };
+  const hidden = new Set(keyed.filter((_2, i) => suppressed[i]).flatMap((k2) => k2.findings));
+  return { kept: keyed.flatMap((k2) => k2.findings).filter((f) => !hidden.has(f)), left, stale };
 }
 function pruned(entries, left, inScope) {
   return entries.map((e, j2) => inScope(e.file) ? { ...e, count: e.count - left[j2] } : e).filter((e) => e.count > 0);
@@ -36847,7 +36830,8 @@ function entryOf({ finding, file, hash }) {
   const ref = finding.object;
   return {
     file,
-    object: ref ? `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name ?? "(unnamed)"}` : null,
+    // Rendered output keyed by its template or resource: the namespace is the render's (an overlay's), not the file's.
+    object: ref ? `${ref.kind} ${ref.namespace && !finding.source?.absPath ? `${ref.namespace}/` : ""}${ref.name ?? "(unnamed)"}` : null,
     container: finding.container,
     probe: finding.probe,
     rule: finding.ruleId,
@@ -37094,11 +37078,12 @@ var UsageError = class extends Error {
 var YAML_FILE = /\.(ya?ml|json)$/i;
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function displayPath(cwd, absPath) {
-  const rel = path5.relative(cwd, absPath);
-  return (rel === "" ? "." : rel).split(path5.sep).join("/");
+  const rel = path4.relative(cwd, absPath);
+  return (rel === "" ? "." : rel).split(path4.sep).join("/");
 }
-async function collectInputs(args, cwd, ignoreLists, configIgnore = () => ({ base: cwd, patterns: [] })) {
-  const inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [], unmatched: [] };
+async function collectInputs(args, options) {
+  const { cwd } = options;
+  const inputs = { files: [], stdin: false, targets: new Map(options.kinds.map((kind) => [kind, []])), notices: [], unmatched: [] };
   const seen = /* @__PURE__ */ new Set();
   let met = 0;
   let ignored = 0;
@@ -37106,21 +37091,19 @@ async function collectInputs(args, cwd, ignoreLists, configIgnore = () => ({ bas
     ignored: () => {
       ignored++;
     },
-    userIgnores: ignoreLists.map(({ base, patterns: patterns2 }) => gitIgnore(base, patterns2)),
-    configIgnores: configIgnoresOf(configIgnore),
+    kinds: options.kinds,
+    userIgnores: options.ignore.map(({ base, patterns: patterns2 }) => gitIgnore(base, patterns2)),
+    configIgnores: configIgnoresOf(options.configIgnore),
     addFile: (abs) => {
       met++;
       if (seen.has(abs)) return;
       seen.add(abs);
       inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
     },
-    addChart: (dir) => {
+    addTarget: (kind, dir) => {
       met++;
-      if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
-    },
-    addKustomization: (dir) => {
-      met++;
-      if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+      const dirs = inputs.targets.get(kind);
+      if (!dirs.includes(dir)) dirs.push(dir);
     },
     notice: (abs, message) => {
       met++;
@@ -37133,8 +37116,8 @@ async function collectInputs(args, cwd, ignoreLists, configIgnore = () => ({ bas
       inputs.stdin = true;
       continue;
     }
-    const abs = path5.resolve(cwd, arg);
-    const stat2 = await fs8.stat(abs).catch(() => null);
+    const abs = path4.resolve(cwd, arg);
+    const stat2 = await fs7.stat(abs).catch(() => null);
     const [metBefore, ignoredBefore] = [met, ignored];
     const isGlob = !stat2 && je(arg, { windowsPathsNoEscape: true });
     if (stat2?.isDirectory()) await walk(abs, sink, true);
@@ -37145,30 +37128,27 @@ async function collectInputs(args, cwd, ignoreLists, configIgnore = () => ({ bas
     const why = !stat2 && !isGlob ? "no such file or directory" : isGlob ? "no YAML file, Helm chart or kustomization matches this glob" : "no YAML file, Helm chart or kustomization in this directory";
     inputs.unmatched.push({ file: arg, line: null, message: skipped > 0 ? `${why} that is not ignored (${skipped} ignored by .gitignore, --ignore or the config)` : why });
   }
-  inputs.charts.sort();
-  inputs.kustomizations.sort();
+  for (const dirs of inputs.targets.values()) dirs.sort();
   const key = (n) => n.file ?? "";
   inputs.notices.sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return inputs;
 }
 async function addNamedFile(abs, sink) {
-  const chart = await chartOf(abs);
-  if (chart) return sink.addChart(chart);
-  await addKustomizationOf(path5.dirname(abs), sink);
+  if (await addOwnerOf(path4.dirname(abs), sink)) return;
+  await addTargetsOf(path4.dirname(abs), sink, false);
   if (readable(abs, sink)) sink.addFile(abs);
 }
 async function addGlob(pattern, cwd, sink) {
   const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-  const root = await fs8.realpath(globRoot(pattern, cwd)).catch(() => null);
+  const root = await fs7.realpath(globRoot(pattern, cwd)).catch(() => null);
   for (const match2 of matches.sort()) {
-    const real = await fs8.realpath(match2).catch(() => null);
+    const real = await fs7.realpath(match2).catch(() => null);
     if (!root || !real || !isInside(root, real)) continue;
-    const stat2 = await fs8.stat(real).catch(() => null);
+    const stat2 = await fs7.stat(real).catch(() => null);
     if (stat2?.isDirectory()) await walk(match2, sink, false);
     else if (YAML_FILE.test(match2)) {
-      const chart = await chartOf(match2);
-      if (chart) sink.addChart(chart);
-      else if (isIgnored(sink.userIgnores, match2, false) || isIgnored(sink.configIgnores(path5.dirname(match2)), match2, false)) sink.ignored();
+      if (await addOwnerOf(path4.dirname(match2), sink)) continue;
+      if (isIgnored(sink.userIgnores, match2, false) || isIgnored(sink.configIgnores(path4.dirname(match2)), match2, false)) sink.ignored();
       else if (readable(match2, sink)) sink.addFile(match2);
     }
   }
@@ -37179,7 +37159,7 @@ function globRoot(pattern, cwd) {
     if (je(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
     fixed.push(segment);
   }
-  return path5.resolve(cwd, fixed.join("/"));
+  return path4.resolve(cwd, fixed.join("/"));
 }
 function readable(abs, sink) {
   let stat2;
@@ -37192,29 +37172,32 @@ function readable(abs, sink) {
   if (problem) sink.notice(abs, `${problem}; skipped`);
   return !problem;
 }
-async function addKustomizationOf(dir, sink) {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const file = path5.join(dir, name);
-    const stat2 = await fs8.stat(file).catch(() => null);
-    if (!stat2 || stat2.isDirectory()) continue;
-    const problem = fileProblem(stat2, MAX_KUSTOMIZATION_BYTES);
-    if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
-    else sink.addKustomization(dir);
-    return;
+async function addTargetsOf(dir, sink, owning) {
+  let claimed = false;
+  for (const kind of sink.kinds.filter((k2) => k2.ownsTree === owning)) {
+    for (const name of kind.entryNames) {
+      const file = path4.join(dir, name);
+      const stat2 = await fs7.stat(file).catch(() => null);
+      if (!stat2 || stat2.isDirectory()) continue;
+      const problem = fileProblem(stat2, kind.maxEntryBytes);
+      if (problem) sink.notice(file, `${problem}; this directory is not rendered${kind.ownsTree ? "" : " and its files are linted as they are"}`);
+      if (!problem || kind.ownsTree) sink.addTarget(kind, dir);
+      claimed = claimed || !problem || kind.ownsTree;
+      break;
+    }
   }
+  return claimed;
 }
-function chartOf(file) {
-  return chartContaining(path5.dirname(file));
-}
-async function chartContaining(start) {
+async function addOwnerOf(start, sink) {
+  if (!sink.kinds.some((k2) => k2.ownsTree)) return false;
   for (const dir of ancestors(start)) {
-    if (await exists2(path5.join(dir, "Chart.yaml"))) return dir;
-    if (await exists2(path5.join(dir, ".git"))) return null;
+    if (await addTargetsOf(dir, sink, true)) return true;
+    if (await exists2(path4.join(dir, ".git"))) return false;
   }
-  return null;
+  return false;
 }
 async function exists2(p) {
-  return fs8.access(p).then(
+  return fs7.access(p).then(
     () => true,
     () => false
   );
@@ -37232,13 +37215,9 @@ function gitIgnore(base, patterns2) {
   return { base, patterns: patterns2, rules: (0, import_ignore.default)().add(patterns2) };
 }
 async function walk(root, sink, named) {
-  const realRoot = await fs8.realpath(root);
+  const realRoot = await fs7.realpath(root);
   const visited = /* @__PURE__ */ new Set();
-  const chartAbove = await chartContaining(root);
-  if (chartAbove) {
-    sink.addChart(chartAbove);
-    return;
-  }
+  if (await addOwnerOf(root, sink)) return;
   const exempt = (lists) => named ? lists.map((list2) => exempting(list2, root)) : lists;
   const inherited = exempt(await ancestorGitignores(root, sink));
   const user = exempt(sink.userIgnores);
@@ -37254,28 +37233,27 @@ async function walk(root, sink, named) {
     visited.add(real);
     let entries;
     try {
-      entries = await fs8.readdir(dir, { withFileTypes: true });
+      entries = await fs7.readdir(dir, { withFileTypes: true });
     } catch {
       return [];
     }
-    if (entries.some((e) => e.name === "Chart.yaml" && !e.isDirectory())) {
-      sink.addChart(dir);
-      return [];
-    }
-    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) await addKustomizationOf(dir, sink);
+    const names = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
+    const holds = (owning) => sink.kinds.some((k2) => k2.ownsTree === owning && k2.entryNames.some((n) => names.has(n)));
+    if (holds(true) && await addTargetsOf(dir, sink, true)) return [];
+    if (holds(false)) await addTargetsOf(dir, sink, false);
     const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir, sink) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const found = await Promise.all(
       entries.map(async (e) => {
-        const abs = path5.join(dir, e.name);
-        let target = path5.join(real, e.name);
+        const abs = path4.join(dir, e.name);
+        let target = path4.join(real, e.name);
         let isDir = e.isDirectory();
         if (e.isSymbolicLink()) {
-          const resolved = await fs8.realpath(abs).catch(() => null);
+          const resolved = await fs7.realpath(abs).catch(() => null);
           if (!resolved || !isInside(realRoot, resolved)) return [];
           target = resolved;
-          isDir = Boolean((await fs8.stat(resolved).catch(() => null))?.isDirectory());
+          isDir = Boolean((await fs7.stat(resolved).catch(() => null))?.isDirectory());
         }
         if (isDir && SKIPPED_DIRS.has(e.name)) return [];
         if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
@@ -37297,9 +37275,9 @@ function exempting(list2, dir) {
   return gitIgnore(list2.base, list2.patterns.filter((pattern) => !(0, import_ignore.default)().add(pattern).ignores(`${rel}/`)));
 }
 function relativeBelow(base, abs) {
-  const rel = path5.relative(base, abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path5.sep}`) || path5.isAbsolute(rel)) return null;
-  return rel.split(path5.sep).join("/");
+  const rel = path4.relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path4.sep}`) || path4.isAbsolute(rel)) return null;
+  return rel.split(path4.sep).join("/");
 }
 function isIgnored(ignores, abs, dir) {
   return ignores.some(({ base, rules }) => {
@@ -37309,7 +37287,7 @@ function isIgnored(ignores, abs, dir) {
 }
 var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
 async function readGitignore(dir, sink) {
-  const file = path5.join(dir, ".gitignore");
+  const file = path4.join(dir, ".gitignore");
   let read2;
   try {
     read2 = readBounded(file, MAX_GITIGNORE_BYTES);
@@ -37324,7 +37302,7 @@ async function readGitignore(dir, sink) {
 }
 async function ancestorGitignores(root, sink) {
   const above = ancestors(root);
-  const top = above.findIndex((dir) => existsSync2(path5.join(dir, ".git")));
+  const top = above.findIndex((dir) => existsSync2(path4.join(dir, ".git")));
   if (top === -1) return [];
   const found = await Promise.all(
     above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink))
@@ -37333,48 +37311,16 @@ async function ancestorGitignores(root, sink) {
 }
 function ancestors(dir) {
   const out = [];
-  for (let at2 = path5.resolve(dir); ; at2 = path5.dirname(at2)) {
+  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
     out.push(at2);
-    if (path5.dirname(at2) === at2) return out;
+    if (path4.dirname(at2) === at2) return out;
   }
 }
 function repositoryRoot(dir) {
-  return ancestors(dir).find((at2) => existsSync2(path5.join(at2, ".git"))) ?? path5.resolve(dir);
+  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? path4.resolve(dir);
 }
 
-// src/render.ts
-import { execFile } from "node:child_process";
-import { accessSync, constants as constants3 } from "node:fs";
-import fs9 from "node:fs";
-import path6 from "node:path";
-function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path6.delimiter)) {
-    if (!dir) continue;
-    const candidate = path6.join(dir, name);
-    try {
-      accessSync(candidate, constants3.X_OK);
-      return candidate;
-    } catch {
-    }
-  }
-  return null;
-}
-var RENDER_TIME_LIMIT_MS = 12e4;
-function runTool(tool, args, cwd) {
-  return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: RENDER_TIME_LIMIT_MS }, (error2, stdout, stderr) => {
-      if (error2) {
-        if (error2.killed) return resolve({ error: `did not finish within ${RENDER_TIME_LIMIT_MS / 1e3} s` });
-        const lines2 = String(stderr).trimEnd().split("\n").filter((line) => line.trim() !== "");
-        const at2 = lines2.map((line) => line.startsWith("Error: ")).lastIndexOf(true);
-        const continued = at2 === -1 ? [] : lines2.slice(at2 + 1).filter((line, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
-        const last = at2 === -1 ? lines2.at(-1)?.trim() ?? error2.message : [lines2[at2], ...continued.map((line) => line.trim())].join(" ");
-        const reason = last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "").replace(/^Error: /, "");
-        resolve({ error: reason });
-      } else resolve({ text: String(stdout) });
-    });
-  });
-}
+// src/renderers/helm-options.ts
 var RELEASE_NAME = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, maxLength: 53 };
 var NAMESPACE = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
 function releaseNameProblem(name) {
@@ -37388,81 +37334,6 @@ function namespaceProblem(namespace) {
 function valuesFileProblem(file) {
   return file.includes(",") ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
 }
-function helmOptionsProblem(options, cwd) {
-  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(operand(cwd, file))).find((p) => p !== null) ?? null;
-}
-function operand(cwd, file) {
-  return path6.resolve(cwd, file);
-}
-function helmTemplate(helm, chartDir, options, cwd) {
-  const args = ["template", ...options.values.map((file) => `--values=${operand(cwd, file)}`)];
-  if (options.namespace) args.push(`--namespace=${options.namespace}`);
-  args.push("--", options.releaseName, operand(cwd, chartDir));
-  return runTool(helm, args, cwd);
-}
-function kubectlKustomize(kubectl, dir, cwd) {
-  return runTool(kubectl, ["kustomize", "--", operand(cwd, dir)], cwd);
-}
-async function renderAll(plan) {
-  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [], failures: [] };
-  const shown = (dir) => displayPath(plan.cwd, dir);
-  const helm = plan.charts.length > 0 ? findTool("helm") : null;
-  for (const dir of plan.charts) {
-    const options = plan.helmFor(dir);
-    const refused = helmOptionsProblem(options, plan.cwd);
-    const entry2 = path6.join(dir, "Chart.yaml");
-    const failed = (reason, remedy) => {
-      outcome.failures.push({ tool: "helm", dir, shown: shown(dir), entry: entry2, reason, remedy, lintedAsIs: false });
-      outcome.notices.push({ file: shown(dir), line: null, message: `Helm chart not rendered: ${reason}` });
-    };
-    if (!helm) {
-      failed("helm is not on PATH", `install helm, or lint its output with \`helm template ${shown(dir)} | probe-lint -\``);
-      continue;
-    }
-    if (refused) {
-      failed(refused, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
-      continue;
-    }
-    const own = path6.join(dir, "values.yaml");
-    const valuesFiles = [...fs9.existsSync(own) ? [own] : [], ...options.values.map((v2) => operand(plan.cwd, v2))];
-    const result2 = await cached2(plan, `helm\0${dir}`, () => helmTemplate(helm, dir, options, plan.cwd));
-    if ("error" in result2) failed(`helm template failed: ${result2.error}`, `fix the chart or its values until \`helm template ${shown(dir)}\` succeeds`);
-    else outcome.rendered.push({ dir, text: result2.text, from: { tool: "helm", dir, entry: entry2, valuesFiles, resources: [] } });
-  }
-  const direct = plan.kustomizations.map((dir) => ({ dir, refs: directReferences(dir) }));
-  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
-  const tops = plan.kustomizations.filter((dir) => !nested.has(dir) && !isComponent(dir));
-  const closures = new Map(tops.map((dir) => [dir, kustomizationFiles(dir)]));
-  const kubectl = tops.length > 0 ? findTool("kubectl") : null;
-  for (const { refs } of direct) for (const file of refs.partial) outcome.excluded.add(file);
-  for (const [, files] of closures) for (const file of files.partial) outcome.excluded.add(file);
-  for (const dir of tops) {
-    const files = closures.get(dir);
-    const entry2 = kustomizationFile(dir) ?? path6.join(dir, "kustomization.yaml");
-    const failed = (reason, remedy) => {
-      outcome.failures.push({ tool: "kustomize", dir, shown: shown(dir), entry: entry2, reason, remedy, lintedAsIs: true });
-      outcome.notices.push({ file: shown(dir), line: null, message: `Kustomize overlay not rendered: ${reason}; its resources are linted as they are` });
-    };
-    if (!kubectl) {
-      failed("kubectl is not on PATH", `install kubectl, or lint its output with \`kubectl kustomize ${shown(dir)} | probe-lint -\``);
-      continue;
-    }
-    const result2 = await cached2(plan, `kustomize\0${dir}`, () => kubectlKustomize(kubectl, dir, plan.cwd));
-    if ("error" in result2) {
-      failed(`kubectl kustomize failed: ${result2.error}`, `fix the kustomization until \`kubectl kustomize ${shown(dir)}\` succeeds`);
-      continue;
-    }
-    outcome.rendered.push({ dir, text: result2.text, from: { tool: "kustomize", dir, entry: entry2, valuesFiles: [], resources: [...files.resources] } });
-    for (const file of files.resources) outcome.excluded.add(file);
-  }
-  return outcome;
-}
-function cached2(plan, key, render) {
-  if (!plan.cache) return render();
-  let result2 = plan.cache.get(key);
-  if (!result2) plan.cache.set(key, result2 = render());
-  return result2;
-}
 
 // src/config.ts
 var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
@@ -37471,24 +37342,30 @@ var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
 var TOP_KEYS2 = ["$schema", "kubernetesVersion", "ignore", "rules", "helm"];
 var MAX_SECONDS = 2147483647;
 var MAX_CONFIG_BYTES = 1024 * 1024;
+var VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 var ConfigError = class extends Error {
 };
 function defaultConfig(cwd) {
-  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null } };
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: /* @__PURE__ */ new Map(), helm: { values: [], releaseName: "release", namespace: null, valueSets: [] } };
 }
 function configIn(dir) {
   for (const name of CONFIG_NAMES) {
-    const candidate = path7.join(dir, name);
-    if (fs10.existsSync(candidate)) return candidate;
+    const candidate = path5.join(dir, name);
+    if (fs8.existsSync(candidate)) return candidate;
   }
   return null;
+}
+function parseValueSet(flag, cwd) {
+  const match2 = /^([^=]+)=(.+)$/.exec(flag);
+  if (!match2 || !VALUE_SET_NAME.test(match2[1])) throw new ConfigError(`--helm-values-set ${flag}: expected NAME=FILE[,FILE], e.g. --helm-values-set prod=values-prod.yaml (a name is letters, digits, "_", "." and "-")`);
+  return { name: match2[1], values: match2[2].split(",").filter(Boolean).map((file) => path5.resolve(cwd, file)) };
 }
 var ConfigResolver = class {
   constructor(cwd, rules, overrides, configFile) {
     this.cwd = cwd;
     this.rules = rules;
     this.overrides = overrides;
-    this.fixed = configFile ? this.load(path7.resolve(cwd, configFile)) : null;
+    this.fixed = configFile ? this.load(path5.resolve(cwd, configFile)) : null;
     if (!this.fixed) this.load(null);
   }
   cwd;
@@ -37499,17 +37376,17 @@ var ConfigResolver = class {
   fixed;
   /** The config for files in `dir` (absolute). */
   forDir(dir) {
-    return this.fixed ?? this.load(this.nearest(path7.resolve(dir)));
+    return this.fixed ?? this.load(this.nearest(path5.resolve(dir)));
   }
   /** The config for a file (absolute), or for the working directory when it has no path (stdin). */
   forFile(absPath) {
-    return this.forDir(absPath === null ? this.cwd : path7.dirname(absPath));
+    return this.forDir(absPath === null ? this.cwd : path5.dirname(absPath));
   }
   nearest(dir) {
     const known = this.fileOf.get(dir);
     if (known !== void 0) return known;
-    const parent = path7.dirname(dir);
-    const found = configIn(dir) ?? (fs10.existsSync(path7.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
+    const parent = path5.dirname(dir);
+    const found = configIn(dir) ?? (fs8.existsSync(path5.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
     this.fileOf.set(dir, found);
     return found;
   }
@@ -37523,6 +37400,11 @@ var ConfigResolver = class {
       if (!version) throw new ConfigError(`--kube-version ${this.overrides.kubernetesVersion}: expected a version such as 1.30`);
       config.kubernetesVersion = version;
     }
+    const helm2 = this.overrides.helm;
+    if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v2) => path5.resolve(this.cwd, v2));
+    if (helm2?.releaseName !== void 0) config.helm.releaseName = helm2.releaseName;
+    if (helm2?.namespace !== void 0) config.helm.namespace = helm2.namespace;
+    if (helm2?.valueSets && helm2.valueSets.length > 0) config.helm.valueSets = helm2.valueSets.map((flag) => parseValueSet(flag, this.cwd));
     this.loaded.set(file, config);
     return config;
   }
@@ -37545,7 +37427,7 @@ function loadConfig(file, rules, shownAs = file) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
     throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
   }
-  const config = defaultConfig(path7.dirname(file));
+  const config = defaultConfig(path5.dirname(file));
   config.file = file;
   const root = parsed.documents[0]?.root ?? null;
   if (root === null) return config;
@@ -37569,7 +37451,7 @@ function loadConfig(file, rules, shownAs = file) {
         }
         break;
       case "helm":
-        config.helm = helmConfig(value, path7.dirname(file), fail);
+        config.helm = helmConfig(value, path5.dirname(file), fail);
         break;
       case "$schema":
         if (value.kind !== "scalar" || typeof value.value !== "string") fail(value, e.key, "must be a string (the path or URL of probe-lint.schema.json)");
@@ -37581,14 +37463,14 @@ function loadConfig(file, rules, shownAs = file) {
   return config;
 }
 function helmConfig(node, configDir2, fail) {
-  const helm = defaultConfig(configDir2).helm;
+  const helm2 = defaultConfig(configDir2).helm;
   for (const h of expectMap(node, "helm", fail).entries) {
     const at2 = h.value ?? node;
     const keyPath = `helm.${h.key}`;
     if (h.key === "values") {
       const list2 = at2.kind === "seq" ? at2.items : [];
-      helm.values = stringList(at2, keyPath, fail).map((v2, i) => {
-        const file = path7.resolve(configDir2, v2);
+      helm2.values = stringList(at2, keyPath, fail).map((v2, i) => {
+        const file = path5.resolve(configDir2, v2);
         const problem = valuesFileProblem(file);
         return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
       });
@@ -37596,11 +37478,26 @@ function helmConfig(node, configDir2, fail) {
       const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, keyPath, "must be a string");
       const problem = h.key === "releaseName" ? releaseNameProblem(text2) : namespaceProblem(text2);
       if (problem) fail(at2, keyPath, problem);
-      if (h.key === "releaseName") helm.releaseName = text2;
-      else helm.namespace = text2;
-    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace"])}`);
+      if (h.key === "releaseName") helm2.releaseName = text2;
+      else helm2.namespace = text2;
+    } else if (h.key === "valueSets") {
+      helm2.valueSets = expectMap(at2, keyPath, fail).entries.map((set2) => {
+        const setPath = `${keyPath}.${set2.key}`;
+        if (!VALUE_SET_NAME.test(set2.key)) fail(at2, setPath, 'a value set name is letters, digits, "_", "." and "-", starting with a letter or digit');
+        const value = set2.value ?? fail(at2, setPath, "has no value");
+        const items = value.kind === "seq" ? value.items : [];
+        return {
+          name: set2.key,
+          values: stringList(value, setPath, fail).map((v2, i) => {
+            const file = path5.resolve(configDir2, v2);
+            const problem = valuesFileProblem(file);
+            return problem ? fail(items[i] ?? value, `${setPath}[${i}]`, problem) : file;
+          })
+        };
+      });
+    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace", "valueSets"])}`);
   }
-  return helm;
+  return helm2;
 }
 function expectMap(node, keyPath, fail) {
   return node.kind === "map" ? node : fail(node, keyPath, "must be a mapping");
@@ -37706,10 +37603,10 @@ function distance(a, b) {
 }
 
 // src/format/github.ts
-import path8 from "node:path";
+import path6 from "node:path";
 
 // src/format/report.ts
-function toReport(result2, version) {
+function toReport(result2, version, options = {}) {
   const counts2 = { error: 0, warning: 0, info: 0 };
   const findings = result2.findings.map((finding) => {
     counts2[finding.severity]++;
@@ -37717,7 +37614,7 @@ function toReport(result2, version) {
     return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   });
   const { suppressed, ...scanned } = result2.summary;
-  return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts2, suppressed } };
+  return { version, findings, notices: result2.notices, summary: { ...scanned, ...counts2, suppressed }, ...options.stdinPath !== void 0 ? { stdinPath: options.stdinPath } : {} };
 }
 function printable(text2) {
   return text2.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
@@ -37726,8 +37623,12 @@ function printable(text2) {
     return code === 127 ? "\u2421" : "\uFFFD";
   });
 }
-function overlaysNote(finding) {
-  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(", ")})` : "";
+function variantsNote(finding) {
+  const variants = finding.variants;
+  if (!variants || variants.names.length === 0) return "";
+  const what = variants.field === "overlays" ? "overlays" : variants.names.length === 1 ? "value set" : "value sets";
+  const not = variants.missing.length > 0 ? `; not in ${variants.missing.join(", ")}` : "";
+  return `(in ${what} ${variants.names.join(", ")}${not})`;
 }
 var FAIL_ON = ["error", "warning", "info", "never"];
 function fails(report, failOn) {
@@ -37735,13 +37636,13 @@ function fails(report, failOn) {
   const order = ["error", "warning", "info"];
   return order.slice(0, order.indexOf(failOn) + 1).some((level) => report.summary[level] > 0);
 }
-function repositoryLocation(located) {
+function repositoryLocation(located, stdinPath) {
   const { finding } = located;
   const source = finding.source;
   if (source?.absPath) {
     const line = source.line ?? 1;
-    const range2 = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
-    return { absPath: source.absPath, path: source.file, line, range: range2 };
+    const range = source.line !== null && source.columns ? { column: source.columns.column, endLine: line, endColumn: source.columns.endColumn } : null;
+    return { absPath: source.absPath, path: source.file, line, range };
   }
   const rendered = finding.file.rendered;
   if (rendered) {
@@ -37749,7 +37650,7 @@ function repositoryLocation(located) {
     return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
   }
   return {
-    absPath: finding.file.absPath,
+    absPath: finding.file.absPath ?? stdinPath ?? null,
     path: finding.file.path,
     line: located.line,
     range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn }
@@ -37763,22 +37664,22 @@ var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "
 function formatGithub(report, options = {}) {
   const fromRoot = (at2) => (
     // Stdin has no place on disk: its name is all there is.
-    options.root !== void 0 && at2.absPath !== null ? path8.relative(options.root, at2.absPath).split(path8.sep).join("/") : at2.path
+    options.root !== void 0 && at2.absPath !== null ? path6.relative(options.root, at2.absPath).split(path6.sep).join("/") : at2.path
   );
   return report.findings.map((located) => {
     const { finding } = located;
-    const at2 = repositoryLocation(located);
-    const range2 = at2.range;
+    const at2 = repositoryLocation(located, report.stdinPath);
+    const range = at2.range;
     const where = [
       `file=${escapeProperty2(fromRoot(at2))}`,
       `line=${at2.line}`,
-      ...range2 ? [`col=${range2.column}`, `endLine=${range2.endLine}`, ...range2.endLine === at2.line ? [`endColumn=${range2.endColumn}`] : []] : []
+      ...range ? [`col=${range.column}`, `endLine=${range.endLine}`, ...range.endLine === at2.line ? [`endColumn=${range.endColumn}`] : []] : []
     ];
     const properties = [
       ...where,
       `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
     ];
-    const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(" ");
+    const message = [finding.message, variantsNote(finding)].filter(Boolean).join(" ");
     return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
 `;
   }).join("");
@@ -37922,7 +37823,7 @@ function formatSarif(report, options) {
         automationDetails: { id: `${options.category ?? "probe-lint"}/` },
         columnKind: "utf16CodeUnits",
         invocations: [invocation(report.notices, options.failure)],
-        results: report.findings.map((f) => result(f, index, options.root, seen))
+        results: report.findings.map((f) => result(f, index, options.root, seen, report.stdinPath))
       }
     ]
   };
@@ -37960,13 +37861,13 @@ function occurrenceFingerprint(finding, file, seen) {
   seen.set(hash, occurrence);
   return `${hash}:${occurrence}`;
 }
-function result(located, index, root, seen) {
+function result(located, index, root, seen, stdinPath) {
   const { finding } = located;
-  const file = repositoryPath(finding.file, root);
-  const id = occurrenceFingerprint(finding, file, seen);
-  const at2 = repositoryLocation(located);
+  const id = occurrenceFingerprint(finding, findingPath(finding, root, stdinPath), seen);
+  const at2 = repositoryLocation(located, stdinPath);
+  const file = at2.absPath ? relativePath(root, at2.absPath) : "stdin";
   const physicalLocation = {
-    artifactLocation: { uri: at2.absPath ? relativeUri(root, at2.absPath) : "stdin" },
+    artifactLocation: { uri: uriReference(file) },
     region: at2.range ? { startLine: at2.line, startColumn: at2.range.column, endLine: at2.range.endLine, endColumn: at2.range.endColumn } : { startLine: at2.line }
   };
   const out = {
@@ -37977,7 +37878,7 @@ function result(located, index, root, seen) {
     locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: id, "probeLint/v1": id },
     // One result stands for the same finding in every overlay that renders this base line.
-    ...finding.overlays ? { properties: { overlays: finding.overlays } } : {}
+    ...finding.variants ? { properties: { [finding.variants.field]: finding.variants.names } } : {}
   };
   if (finding.fix) {
     out.fixes = [
@@ -38012,7 +37913,7 @@ function notification(notice) {
 
 // src/run.ts
 import { statSync as statSync2 } from "node:fs";
-import path12 from "node:path";
+import path14 from "node:path";
 
 // src/build-model.ts
 function buildModel(files) {
@@ -38266,7 +38167,7 @@ function ingressBackends(object) {
   const spec = mapAt(object.node, "spec");
   const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
   for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path14 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path14, "backend"));
+    for (const path16 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path16, "backend"));
   }
   return backends.flatMap((b) => {
     const v1 = mapAt(b, "service");
@@ -38340,7 +38241,7 @@ function lint(input) {
       });
     };
     if (rule.checkFile) {
-      for (const file of input.files) check({ file: file.file, owner: null, container: null, helmSource: null }, (context) => rule.checkFile(file, context));
+      for (const file of input.files) check({ file: file.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkFile(file, context));
     }
     if (rule.checkWorkload) {
       for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload(workload, context));
@@ -38351,14 +38252,14 @@ function lint(input) {
       }
     }
     if (rule.checkUnrendered) {
-      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, helmSource: null }, (context) => rule.checkUnrendered(target, context));
+      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkUnrendered(target, context));
     }
   }
   return findings.sort(byLocation);
 }
 function workloadSubject(workload, container) {
   const { file, document } = workload.object;
-  return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
+  return { file, owner: workload.object, container: container ? container.name : null, generatedFrom: document.generatedFrom };
 }
 var SAFE_KEYS = new Set(Object.keys(PROBE_DEFAULTS));
 function checkFixDeclaration(rule, fix) {
@@ -38372,7 +38273,8 @@ function checkFixDeclaration(rule, fix) {
 function toFinding(rule, configured, subject, report) {
   const severity2 = configured ?? report.severity ?? rule.severity;
   checkFixDeclaration(rule, report.fix);
-  const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
+  const rendered = subject.file.rendered !== void 0 || subject.generatedFrom !== null;
+  const editable = subject.file.absPath !== null && !rendered && !subject.broken;
   const fix = report.fix && editable ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
   return {
     ruleId: rule.id,
@@ -38384,10 +38286,9 @@ function toFinding(rule, configured, subject, report) {
     owner: subject.owner,
     container: subject.container,
     probe: report.probe ?? null,
-    helmSource: subject.helmSource,
     source: null,
     fix,
-    renderedFix: report.fix && subject.helmSource !== null ? report.fix : null
+    proposed: rendered && !subject.broken ? report.fix ?? null : null
   };
 }
 function defaultOptions(rule) {
@@ -38487,44 +38388,74 @@ function unused(all, input) {
       } else if (enabled(id) && !d.used.has(id)) problems.push(`"${id}" reports nothing here`);
     }
     if (problems.length === 0) continue;
-    const subject = { file: d.file, owner: d.owner, container: null, helmSource: d.owner?.document.helmSource ?? null };
+    const subject = { file: d.file, owner: d.owner, container: null, generatedFrom: d.owner?.document.generatedFrom ?? null };
     findings.push(toFinding(rule, own.configured, subject, { span: d.span, message: `unused ${what}: ${problems.join("; ")}` }));
   }
   return findings;
 }
 
-// src/attach-sources.ts
-import fs12 from "node:fs";
-import path10 from "node:path";
+// src/renderers/helm.ts
+import fs10 from "node:fs";
+import path8 from "node:path";
 
-// src/helm-source.ts
-import fs11 from "node:fs";
-import path9 from "node:path";
-function lines(text2) {
-  return text2.split("\n").map((raw) => {
-    const line = raw.replace(/\r$/, "");
-    const indent = line.length - line.trimStart().length;
-    let body = line.trimStart();
+// src/renderers/helm-source.ts
+import fs9 from "node:fs";
+import path7 from "node:path";
+function helmHome(input) {
+  const { chart, template, steps: steps2, proposed, cwd } = input;
+  const walked = walkTemplate(chart, template, steps2);
+  if (!walked) return null;
+  const values = walked.values ? findValues(chart.valuesFiles, walked.values.key) : null;
+  const line = walked.line === null ? null : walked.line + 1;
+  const source = {
+    file: displayPath(cwd, walked.template.file),
+    absPath: walked.template.file,
+    line,
+    columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]),
+    values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line }
+  };
+  return { source, fix: proposed ? homeFix(chart, template, steps2, proposed, cwd) : null };
+}
+function toLines(text2) {
+  let start = 0;
+  return text2.split("\n").map((withEnding) => {
+    const raw = withEnding.replace(/\r$/, "");
+    const indent = raw.length - raw.trimStart().length;
+    let body = raw.trimStart();
     let keyColumn = indent;
     let dash = false;
     while (/^-(\s|$)/.test(body)) {
       const after = body.slice(1);
-      const spaces = after.length - after.trimStart().length;
-      keyColumn += 1 + spaces;
+      keyColumn += 1 + after.length - after.trimStart().length;
       body = after.trimStart();
       dash = true;
     }
     const templateOnly = body === "" || /^\{\{.*\}\}\s*$/.test(body) || body.startsWith("#");
-    return { indent, keyColumn, dash, body, templateOnly, raw: line };
+    const line = { indent, keyColumn, dash, body, templateOnly, raw, start };
+    start += withEnding.length + 1;
+    return line;
   });
+}
+var templates = /* @__PURE__ */ new Map();
+function loadTemplate(file) {
+  const read2 = readTextFile(file);
+  if (read2 === null) return null;
+  const hit = templates.get(file);
+  const bom = read2.charCodeAt(0) === 65279;
+  const text2 = bom ? read2.slice(1) : read2;
+  if (hit?.text === text2) return hit;
+  const template = { file, text: text2, bom, lines: toLines(text2) };
+  templates.set(file, template);
+  return template;
 }
 function keyOf(line) {
   return /^["']?([\w.\-/]+)["']?\s*:(\s|$)/.exec(line.body)?.[1] ?? null;
 }
 function blockAfter(region, at2, column2) {
+  const lines = region.template.lines;
   let end = at2 + 1;
   while (end < region.end) {
-    const line = region.lines[end];
+    const line = lines[end];
     if (!line.templateOnly && (line.dash ? line.indent < column2 : line.keyColumn <= column2)) break;
     end++;
   }
@@ -38533,143 +38464,174 @@ function blockAfter(region, at2, column2) {
 function childColumn(region, dashes) {
   let best = null;
   for (let i = region.start; i < region.end; i++) {
-    const line = region.lines[i];
-    if (line.templateOnly) continue;
+    const line = region.template.lines[i];
+    if (line.templateOnly || dashes && !line.dash) continue;
     const column2 = dashes ? line.indent : line.keyColumn;
-    if (dashes && !line.dash) continue;
     if (best === null || column2 < best) best = column2;
   }
   return best;
 }
-function locateInTemplate(chart, templateRel, steps2) {
-  const file = path9.join(chart.dir, templateRel);
-  const text2 = readTextFile(file);
-  if (text2 === null) return null;
-  const all = lines(text2);
-  const result2 = walk2(chart, { lines: all, start: 0, end: all.length, file }, steps2, 0, null, 0);
-  const values = result2.valuesKey ? findValues(chart.valuesFiles, result2.valuesKey) : null;
-  return { file: result2.file, line: result2.line, values };
+function directActions(region, column2) {
+  const found = [];
+  for (let at2 = region.start; at2 < region.end; at2++) {
+    const line = region.template.lines[at2];
+    if (line.templateOnly && line.body.startsWith("{{") && (column2 === null || line.indent <= column2)) found.push(at2);
+  }
+  return found;
+}
+var MAX_DEPTH = 4;
+function walkTemplate(chart, templateRel, steps2) {
+  const template = loadTemplate(path7.join(chart.dir, templateRel));
+  if (!template) return null;
+  return walk2(chart, { template, start: 0, end: template.lines.length }, steps2, 0, null, 0);
 }
 function walk2(chart, region, steps2, i, best, depth) {
-  const done = (valuesKey = null) => ({ file: region.file, line: best === null ? null : best + 1, valuesKey });
-  if (i === steps2.length) return done(best === null ? null : scalarValuesKey(region, best) ?? valuesSource(region, best, []));
+  const done = (values) => ({ template: region.template, line: best, matched: i, values });
+  const lines = region.template.lines;
+  if (i === steps2.length) {
+    if (best === null) return done(null);
+    return done(scalarValues(region.template, best) ?? blockValues(region, best, [], childColumn(region, false)));
+  }
   const step = steps2[i];
   if ("key" in step) {
-    const column2 = childColumn(region, false);
-    for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
-      const line = region.lines[at2];
-      if (line.templateOnly || line.keyColumn !== column2 || keyOf(line) !== step.key) continue;
-      return walk2(chart, blockAfter(region, at2, column2), steps2, i + 1, at2, depth);
+    const column3 = childColumn(region, false);
+    for (let at2 = region.start; column3 !== null && at2 < region.end; at2++) {
+      const line = lines[at2];
+      if (line.templateOnly || line.keyColumn !== column3 || keyOf(line) !== step.key) continue;
+      return walk2(chart, blockAfter(region, at2, column3), steps2, i + 1, at2, depth);
     }
-  } else {
-    const column2 = childColumn(region, true);
-    const items = [];
-    for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
-      const line = region.lines[at2];
-      if (!line.templateOnly && line.dash && line.indent === column2) items.push(at2);
-    }
-    const itemEnd = (k3) => items[k3 + 1] ?? region.end;
-    const named = step.name === null ? -1 : items.findIndex((at2, k3) => hasName(region, at2, itemEnd(k3), step.name));
-    const k2 = named !== -1 ? named : step.index < items.length ? step.index : items.length === 1 ? 0 : -1;
-    if (k2 !== -1) {
-      const at2 = items[k2];
-      const item = { ...region, start: at2, end: itemEnd(k2) };
-      return walk2(chart, item, steps2, i + 1, at2, depth);
-    }
+    const fromValues2 = blockValues(region, best, steps2.slice(i), column3);
+    if (fromValues2) return done(fromValues2);
+    return throughHelpers(chart, region, steps2, i, best, depth, column3) ?? done(null);
   }
-  const fromValues = valuesSource(region, best, steps2.slice(i));
-  if (fromValues) return done(fromValues);
-  if (depth < 4) {
-    for (const name of includes(region)) {
-      const helper = findDefine(chart, name);
-      if (!helper) continue;
+  const column2 = childColumn(region, true);
+  const items = itemsOf(region, column2);
+  const item = (k2) => walk2(chart, { ...region, start: items[k2].at, end: items[k2].end }, steps2, i + 1, items[k2].at, depth);
+  const named = step.name === null ? -1 : items.findIndex((x) => x.name === step.name);
+  if (named !== -1) return item(named);
+  if (step.name !== null) {
+    const helper = namedInHelper(chart, region, step.name, best, column2, depth);
+    if (helper) {
       const inner = walk2(chart, helper, steps2, i, null, depth + 1);
-      if (inner.line !== null) return inner;
+      if (inner.matched > i) return inner;
     }
   }
-  return done();
+  const open2 = items.map((x, k2) => x.name === null ? k2 : -1).filter((k2) => k2 !== -1);
+  const guess = open2.includes(step.index) ? step.index : open2.length === 1 ? open2[0] : -1;
+  if (guess !== -1) return item(guess);
+  const fromValues = blockValues(region, best, steps2.slice(i), column2);
+  if (fromValues) return done(fromValues);
+  return throughHelpers(chart, region, steps2, i, best, depth, column2) ?? done(null);
 }
-function hasName(region, start, end, name) {
-  for (let at2 = start; at2 < end; at2++) {
-    const m = /^name:\s*["']?([^"'\s#]+)["']?\s*$/.exec(region.lines[at2].body);
-    if (m && m[1] === name) return true;
+function itemsOf(region, column2) {
+  const lines = region.template.lines;
+  const starts = [];
+  for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
+    const line = lines[at2];
+    if (!line.templateOnly && line.dash && line.indent === column2) starts.push(at2);
   }
-  return false;
+  return starts.map((at2, k2) => {
+    let end = starts[k2 + 1] ?? region.end;
+    while (end - 1 > at2 && lines[end - 1].templateOnly && lines[end - 1].indent <= column2) end--;
+    const own = lines[at2].keyColumn;
+    let name = null;
+    for (let j2 = at2; j2 < end; j2++) {
+      const line = lines[j2];
+      if (line.templateOnly || line.keyColumn !== own || keyOf(line) !== "name") continue;
+      name = /^name:\s*["']?([^"'\s#{}]+)["']?\s*(#.*)?$/.exec(line.body)?.[1] ?? null;
+      break;
+    }
+    return { at: at2, end, name };
+  });
 }
-var REST = (rest) => rest.filter((s) => "key" in s).map((s) => `.${s.key}`).join("");
-function valuesSource(region, best, rest) {
-  const candidates = [best, ...range(region.start, region.end)].filter((n) => n !== null);
-  for (const at2 of candidates) {
-    const m = /toYaml\s+\(?\s*\.Values\.([\w.]+)/.exec(region.lines[at2].raw);
-    if (m) return m[1] + REST(rest);
-  }
-  const usesDot = candidates.some((at2) => /toYaml\s+\.\s*[|}]/.test(region.lines[at2].raw));
-  if (usesDot) {
-    const scope = withScope(region, best ?? region.start);
-    if (scope) return scope + REST(rest);
-  }
-  return null;
-}
-function scalarValuesKey(region, at2) {
-  const raw = region.lines[at2].raw;
-  const direct = /\{\{[^}]*?\.Values\.([\w.]+)/.exec(raw);
-  if (direct) return direct[1];
-  const dotted = /\{\{-?\s*\.(\w[\w.]*)/.exec(raw);
-  if (dotted) {
-    const scope = withScope(region, at2);
-    if (scope) return `${scope}.${dotted[1]}`;
-  }
-  return null;
-}
-function withScope(region, at2) {
-  for (let i = Math.min(at2, region.lines.length - 1); i >= Math.max(0, at2 - 40); i--) {
-    const raw = region.lines[i].raw;
-    if (/\{\{-?\s*end\s*-?\}\}/.test(raw) && i < at2) return null;
-    const m = /\{\{-?\s*with\s+\.Values\.([\w.]+)/.exec(raw);
-    if (m) return m[1];
+function namedInHelper(chart, region, name, best, column2, depth) {
+  if (depth >= MAX_DEPTH) return null;
+  for (const include of includesOf(region, best, column2)) {
+    const helper = findDefine(chart, include);
+    if (helper && itemsOf(helper, childColumn(helper, true)).some((x) => x.name === name)) return helper;
   }
   return null;
 }
-function range(start, end) {
-  return Array.from({ length: Math.max(0, end - start) }, (_2, k2) => start + k2);
+function throughHelpers(chart, region, steps2, i, best, depth, column2) {
+  if (depth >= MAX_DEPTH) return null;
+  let found = null;
+  for (const name of includesOf(region, best, column2)) {
+    const helper = findDefine(chart, name);
+    if (!helper) continue;
+    const inner = walk2(chart, helper, steps2, i, null, depth + 1);
+    if (inner.matched <= i && !inner.values) continue;
+    if (!found || inner.matched > found.matched) found = inner;
+  }
+  return found;
 }
-function includes(region) {
+function includesOf(region, best, column2) {
+  const lines = region.template.lines;
   const names = [];
-  for (let at2 = region.start; at2 < region.end; at2++) {
-    for (const m of region.lines[at2].raw.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) names.push(m[1]);
+  for (const at2 of [...best === null ? [] : [best], ...directActions(region, column2)]) {
+    for (const m of lines[at2].raw.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) names.push(m[1]);
   }
   return names;
 }
-var defineCache = /* @__PURE__ */ new Map();
-function findDefine(chart, name) {
-  let defines = defineCache.get(chart.dir);
-  if (!defines) {
-    defines = /* @__PURE__ */ new Map();
-    const dir = path9.join(chart.dir, "templates");
-    const files = fs11.existsSync(dir) ? fs11.readdirSync(dir, { recursive: true, encoding: "utf8" }) : [];
-    for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
-      const file = path9.join(dir, rel);
-      const all = lines(readTextFile(file) ?? "");
-      all.forEach((line, at2) => {
-        const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
-        if (!m) return;
-        const end = defineEnd(all, at2);
-        defines.set(m[1], { lines: all, start: at2 + 1, end, file });
-      });
-    }
-    defineCache.set(chart.dir, defines);
+var VALUES = String.raw`(?:\$\w*)?(?:\.\w+)*?\.Values\.([\w.]*\w)`;
+var TO_YAML_VALUES = new RegExp(String.raw`toYaml\s+\(?\s*${VALUES}|${VALUES}\s*\|\s*toYaml\b`);
+var TO_YAML_DOT = /toYaml\s+\.\s*[|})]|\{\{-?\s*\.\s*\|\s*toYaml\b/;
+var SCALAR_VALUES = new RegExp(String.raw`\{\{[^}]*?${VALUES}`);
+var SCALAR_DOT = /\{\{-?\s*(?:default\s+\S+\s+)?\.(?!(?:Values|Release|Chart|Capabilities|Template|Files)\b)(\w[\w.]*)/;
+function restKeys(rest) {
+  const keys = [];
+  for (const step of rest) {
+    if (!("key" in step)) return { keys: keys.map((k2) => `.${k2}`).join(""), exact: false };
+    keys.push(step.key);
   }
-  return defines.get(name) ?? null;
+  return { keys: keys.map((k2) => `.${k2}`).join(""), exact: true };
 }
-function defineEnd(all, at2) {
-  let depth = 0;
-  for (let i = at2; i < all.length; i++) {
-    for (const m of all[i].raw.matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b/g)) {
-      depth += m[1] === "end" ? -1 : 1;
-      if (depth === 0) return i;
+function blockValues(region, best, rest, column2) {
+  const lines = region.template.lines;
+  const candidates = [...best === null ? [] : [best], ...directActions(region, column2)];
+  const { keys, exact } = restKeys(rest);
+  for (const at2 of candidates) {
+    const m = TO_YAML_VALUES.exec(lines[at2].raw);
+    if (m) return { key: (m[1] ?? m[2]) + keys, exact };
+  }
+  for (const at2 of candidates) {
+    if (!TO_YAML_DOT.test(lines[at2].raw)) continue;
+    const scope = withScope(region.template, at2);
+    if (scope) return { key: scope + keys, exact };
+  }
+  return null;
+}
+function scalarValues(template, at2) {
+  const raw = template.lines[at2].raw;
+  const direct = SCALAR_VALUES.exec(raw);
+  if (direct) return { key: direct[1], exact: true };
+  const dotted = SCALAR_DOT.exec(raw);
+  if (dotted) {
+    const scope = withScope(template, at2);
+    if (scope) return { key: `${scope}.${dotted[1]}`, exact: true };
+  }
+  return null;
+}
+var ACTION = /\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g;
+var WITH_VALUES = new RegExp(String.raw`^\s*${VALUES}\s*-?$`);
+function withScope(template, at2) {
+  let closed = 0;
+  for (let i = at2; i >= 0; i--) {
+    const actions = [...template.lines[i].raw.matchAll(ACTION)];
+    for (const m of actions.reverse()) {
+      if (m[1] === "end") {
+        if (i < at2) closed++;
+        continue;
+      }
+      if (closed > 0) {
+        closed--;
+        continue;
+      }
+      if (m[1] === "if") continue;
+      if (m[1] === "with") return WITH_VALUES.exec(m[2])?.[1] ?? null;
+      return null;
     }
   }
-  return all.length;
+  return null;
 }
 function findValues(files, key) {
   const parts = key.split(".");
@@ -38677,7 +38639,6 @@ function findValues(files, key) {
   for (const file of [...files].reverse()) {
     const tree = readTreeFile(file);
     if (!tree) continue;
-    const source = tree.file;
     let node = tree.roots[0];
     const found = [];
     let offset = null;
@@ -38689,143 +38650,276 @@ function findValues(files, key) {
       node = e.value;
     }
     if (offset === null) continue;
-    const ref = { file, key: found.join("."), line: positionOf(source, offset).line, wanted: key };
+    const ref = { file, key: found.join("."), line: positionOf(tree.file, offset).line, wanted: key };
     if (found.length === parts.length) return ref;
     if (!best || ref.key.length > best.key.length) best = ref;
   }
   return best;
 }
+var defineCache = /* @__PURE__ */ new Map();
+function findDefine(chart, name) {
+  let defines = defineCache.get(chart.dir);
+  if (!defines || [...defines.texts].some(([file, text2]) => loadTemplate(file)?.text !== text2)) {
+    defines = { texts: /* @__PURE__ */ new Map(), regions: /* @__PURE__ */ new Map() };
+    const dir = path7.join(chart.dir, "templates");
+    const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
+    for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
+      const template = loadTemplate(path7.join(dir, rel));
+      if (!template) continue;
+      defines.texts.set(template.file, template.text);
+      template.lines.forEach((line, at2) => {
+        const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
+        if (m && !defines.regions.has(m[1])) defines.regions.set(m[1], { template, start: at2 + 1, end: defineEnd(template.lines, at2) });
+      });
+    }
+    defineCache.set(chart.dir, defines);
+  }
+  return defines.regions.get(name) ?? null;
+}
+function defineEnd(all, at2) {
+  let depth = 0;
+  for (let i = at2; i < all.length; i++) {
+    for (const m of all[i].raw.matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b/g)) {
+      depth += m[1] === "end" ? -1 : 1;
+      if (depth === 0) return i;
+    }
+  }
+  return all.length;
+}
+function oneNumber(proposed) {
+  const { edits, changes } = proposed.edit;
+  const [edit] = edits;
+  const [change] = changes;
+  if (edits.length !== 1 || changes.length !== 1 || !edit || !change) return null;
+  let value = edit.text;
+  if (edit.length === 0) {
+    const added = /^[\s,]*"?([\w-]+)"?\s*:\s*(\S+?)\s*$/.exec(edit.text);
+    value = added?.[1] === change.key ? added[2] : void 0;
+  }
+  if (!value || !/^\d+$/.test(value)) return null;
+  return { key: change.key, value, map: change.map };
+}
+function homeFix(chart, templateRel, steps2, proposed, cwd) {
+  const one = oneNumber(proposed);
+  if (!one) return null;
+  const last = steps2.at(-1);
+  const onField = last !== void 0 && "key" in last && entry(one.map, last.key) !== void 0;
+  const mapPath = onField ? steps2.slice(0, -1) : steps2;
+  const target = [...mapPath, { key: one.key }];
+  const walked = walkTemplate(chart, templateRel, target);
+  if (!walked) return null;
+  const shown = (description, file2, edit) => edit && { description: `${proposed.description}${description}`, safe: proposed.safe, edits: edit.edits, changes: [], target: file2, shownOnly: true };
+  if (walked.values) {
+    if (!walked.values.exact) return null;
+    const fromBlock = walked.matched < target.length;
+    const values = valuesEdit(chart.valuesFiles, walked.values.key, one, fromBlock);
+    return values && shown(` at ${walked.values.key} in ${displayPath(cwd, values.file.absPath)}`, { ...values.file, path: displayPath(cwd, values.file.absPath) }, values.edit);
+  }
+  if (walked.line === null) return null;
+  const file = { path: displayPath(cwd, walked.template.file), absPath: walked.template.file, text: walked.template.text, bom: walked.template.bom };
+  if (walked.matched === target.length) return shown(` in ${file.path}`, file, literalEdit(walked.template, walked.line, one));
+  const holder = mapPath.at(-1);
+  if (walked.matched === mapPath.length && holder && "key" in holder) return shown(` in ${file.path}`, file, addToLiteralBlock(walked.template, walked.line, holder.key, one));
+  return null;
+}
+function valuesEdit(files, key, one, sameMap) {
+  const parts = key.split(".");
+  const name = parts.pop();
+  const maps = files.flatMap((file) => {
+    const tree = readTreeFile(file);
+    const map2 = tree && mapAtPath(tree.roots[0] ?? null, parts);
+    return tree && map2 ? [{ file: tree.file, map: map2 }] : [];
+  });
+  if (sameMap && !maps.every(({ map: map2 }) => map2.entries.every((e) => entry(one.map, e.key)))) return null;
+  const holder = [...maps].reverse().find(({ map: map2 }) => entry(map2, name)) ?? maps.at(-1);
+  const edit = holder && setValue(holder.file, holder.map, name, one.value);
+  return holder && edit ? { file: holder.file, edit } : null;
+}
+function mapAtPath(root, parts) {
+  let node = root;
+  for (const part of parts) node = entry(asMap(node), part)?.value;
+  return asMap(node);
+}
+function plainYaml(template, from, to) {
+  const lines = template.lines.slice(from, to);
+  if (lines.length === 0 || lines.some((line) => line.raw.includes("{{"))) return null;
+  const start = lines[0].start + lines[0].keyColumn;
+  const end = template.lines[to]?.start ?? template.text.length;
+  const text2 = template.text.slice(0, start).replace(/[^\r\n]/g, " ") + template.text.slice(start, end);
+  const file = { path: template.file, absPath: template.file, text: text2, bom: false };
+  const parsed = parseFile(file, true);
+  const root = asMap(parsed.documents[0]?.root);
+  return parsed.error || parsed.documents.length !== 1 || !root ? null : { file, root };
+}
+function literalEdit(template, at2, one) {
+  if (keyOf(template.lines[at2]) !== one.key) return null;
+  const cut = plainYaml(template, at2, at2 + 1);
+  const written2 = cut && asScalar(entry(cut.root, one.key)?.value);
+  if (!cut || !written2 || written2.quoted || typeof written2.value !== "number") return null;
+  return setValue(cut.file, cut.root, one.key, one.value);
+}
+function addToLiteralBlock(template, at2, key, one) {
+  const line = template.lines[at2];
+  if (keyOf(line) !== key) return null;
+  const block = blockAfter({ template, start: 0, end: template.lines.length }, at2, line.keyColumn);
+  let end = block.end;
+  while (end > at2 + 1 && template.lines[end - 1].templateOnly) end--;
+  const cut = plainYaml(template, at2, end);
+  const map2 = cut && asMap(entry(cut.root, key)?.value);
+  if (!cut || !map2 || map2.flow || !map2.entries.every((e) => entry(one.map, e.key))) return null;
+  return setValue(cut.file, map2, one.key, one.value);
+}
+function lineColumns(line) {
+  const text2 = line.raw.trimEnd();
+  if (text2.trim() === "") return null;
+  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
+  return { column: start + 1, endColumn: text2.length + 1 };
+}
 
-// src/attach-sources.ts
+// src/renderers/helm.ts
+var CHART_FILE = "Chart.yaml";
+var helm = {
+  tool: "helm",
+  variantsField: "valueSets",
+  entryNames: [CHART_FILE],
+  // Templates are not YAML until rendered: nothing below a chart is linted on its own.
+  ownsTree: true,
+  maxEntryBytes: 1024 * 1024,
+  plan: (dirs) => ({ render: [...dirs], excluded: /* @__PURE__ */ new Set() }),
+  render: renderChart,
+  owns: (finding) => finding.file.rendered ? finding.file.rendered.tool === "helm" : finding.owner?.document.generatedFrom != null,
+  home: chartHome,
+  settle: ordinaryBundles
+};
+async function renderChart(dir, context) {
+  const config = context.configFor(dir).helm;
+  const shown = displayPath(context.cwd, dir);
+  const entry2 = path8.join(dir, CHART_FILE);
+  const failure = (reason, remedy) => ({ failure: { tool: "helm", noun: "chart", dir, shown, entry: entry2, reason, remedy, lintedAsIs: false } });
+  const tool = context.findTool("helm");
+  if (!tool) return [failure("helm is not on PATH", `install helm, or lint its output with \`helm template ${shown} | probe-lint -\``)];
+  const sets = config.valueSets.length > 0 ? config.valueSets.map((set2) => ({ name: set2.name, values: [...config.values, ...set2.values] })) : [{ name: null, values: config.values }];
+  return Promise.all(
+    sets.map(async (set2) => {
+      const options = { values: set2.values, releaseName: config.releaseName, namespace: config.namespace };
+      const named = set2.name === null ? "" : ` (value set ${set2.name})`;
+      const refused = optionsProblem(options, context.cwd);
+      if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
+      const result2 = await context.runTool(tool, templateArgs(dir, options, context.cwd));
+      if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`helm template ${shown}\` succeeds`);
+      const own = path8.join(dir, "values.yaml");
+      const reads = [...fs10.existsSync(own) ? [own] : [], ...options.values.map((v2) => path8.resolve(context.cwd, v2))];
+      return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name } } };
+    })
+  );
+}
+function templateArgs(dir, options, cwd) {
+  const args = ["template", ...options.values.map((file) => `--values=${path8.resolve(cwd, file)}`)];
+  if (options.namespace) args.push(`--namespace=${options.namespace}`);
+  args.push("--", options.releaseName, path8.resolve(cwd, dir));
+  return args;
+}
+function optionsProblem(options, cwd) {
+  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(path8.resolve(cwd, file))).find((p) => p !== null) ?? null;
+}
 function chartFor(file, chartName, cwd) {
-  if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.valuesFiles };
-  const near = file.absPath ? path10.dirname(file.absPath) : cwd;
+  if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.reads };
+  const near = file.absPath ? path8.dirname(file.absPath) : cwd;
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
-    for (const dir of [path10.join(base, chartName), path10.join(base, "charts", chartName), base]) {
-      const chartFile = path10.join(dir, "Chart.yaml");
-      if (!fs12.existsSync(chartFile)) continue;
+    for (const dir of [path8.join(base, chartName), path8.join(base, "charts", chartName), base]) {
+      const chartFile = path8.join(dir, CHART_FILE);
+      if (!fs10.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
-      const values = path10.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs12.existsSync(values) ? [values] : [] };
+      const values = path8.join(dir, "values.yaml");
+      return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
     }
   }
   return null;
+}
+var charts = /* @__PURE__ */ new WeakMap();
+function chartHome(finding, cwd) {
+  const template = finding.owner?.document.generatedFrom;
+  if (!template) return null;
+  const [chartName, ...rest] = template.split("/");
+  if (!chartName) return null;
+  let byName = charts.get(finding.file);
+  if (!byName) charts.set(finding.file, byName = /* @__PURE__ */ new Map());
+  if (!byName.has(chartName)) byName.set(chartName, chartFor(finding.file, chartName, cwd));
+  const chart = byName.get(chartName);
+  const root = finding.owner?.document.root;
+  const home = chart && root ? helmHome({ chart, template: rest.join("/"), steps: keyPathAt(root, finding.span.start), proposed: finding.proposed, cwd }) : null;
+  return home ?? { source: { file: template, absPath: null, line: null, values: null }, fix: null };
 }
 function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
   const chartFound = (file, template) => {
     const name = template.split("/")[0] ?? "";
-    const key = `${path10.dirname(file.absPath)}\0${name}`;
+    const key = `${path8.dirname(file.absPath)}\0${name}`;
     if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
     return found.get(key);
   };
   return files.map((parsed) => {
     const { file } = parsed;
     if (file.absPath === null || file.rendered) return parsed;
-    const orphans = parsed.documents.filter((d) => d.helmSource !== null && !chartFound(file, d.helmSource));
+    const orphans = parsed.documents.filter((d) => d.generatedFrom !== null && !chartFound(file, d.generatedFrom));
     if (orphans.length === 0) return parsed;
-    return { ...parsed, documents: parsed.documents.map((d) => orphans.includes(d) ? { ...d, helmSource: null } : d) };
+    return { ...parsed, documents: parsed.documents.map((d) => orphans.includes(d) ? { ...d, generatedFrom: null } : d) };
   });
 }
-function attachSources(findings, cwd) {
-  const charts = /* @__PURE__ */ new Map();
-  const chartOf2 = (file, name) => {
-    const key = `${file.rendered?.dir ?? file.absPath ?? ""}\0${name}`;
-    if (!charts.has(key)) charts.set(key, chartFor(file, name, cwd));
-    return charts.get(key);
+
+// src/renderers/kustomize.ts
+import path11 from "node:path";
+
+// src/renderers/kustomize-source.ts
+import path9 from "node:path";
+function kustomizeHome(input) {
+  const home = resourceObject(input.resources, input.ref);
+  if (!home) return null;
+  const { file, node } = home;
+  const offset = deepestOffset(node, keyPathAt(input.rendered.root, input.rendered.offset));
+  const line = positionOf(file, offset).line;
+  const shown = relativePath2(input.cwd, file.absPath);
+  const source = { file: shown, absPath: file.absPath, line, columns: lineColumns2(file, line), values: null };
+  const edit = input.proposed && baseEdit(file, node, input.rendered.root, input.proposed.edit);
+  const fix = edit && {
+    description: input.proposed.description,
+    safe: input.proposed.safe,
+    edits: edit.edits,
+    changes: edit.changes,
+    target: { ...file, path: shown }
   };
-  for (const finding of findings) {
-    if (finding.file.rendered?.tool === "kustomize") {
-      finding.source = kustomizeSource(finding, cwd);
-      continue;
-    }
-    const template = finding.helmSource;
-    if (!template) continue;
-    const [chartName, ...rest] = template.split("/");
-    const chart = chartName ? chartOf2(finding.file, chartName) : null;
-    const root = finding.owner?.document.root;
-    const located = chart && root ? locateInTemplate(chart, rest.join("/"), keyPathAt(root, finding.span.start)) : null;
-    if (!located) {
-      finding.source = { file: template, absPath: null, line: null, values: null };
-      continue;
-    }
-    finding.source = {
-      file: displayPath(cwd, located.file),
-      absPath: located.file,
-      line: located.line,
-      columns: located.line === null ? null : lineColumns(located.file, located.line),
-      values: located.values && { file: displayPath(cwd, located.values.file), key: located.values.key, line: located.values.line }
-    };
-    if (finding.renderedFix) finding.fix = chartFix(finding, located, cwd);
-  }
+  return { source, fix };
 }
-function chartFix(finding, located, cwd) {
-  const proposed = finding.renderedFix;
-  const [edit] = proposed.edit.edits;
-  const [change] = proposed.edit.changes;
-  if (proposed.edit.edits.length !== 1 || proposed.edit.changes.length !== 1 || !edit || !change) return null;
-  const value = edit.length > 0 ? edit.text : /^[\s,]*[\w-]+:\s*(\S+)\s*$/.exec(edit.text)?.[1];
-  if (!value || !/^\d+$/.test(value)) return null;
-  const key = change.key;
-  const safe = proposed.safe;
-  if (located.values) {
-    const { values } = located;
-    const onField = values.wanted === key || values.wanted.endsWith(`.${key}`);
-    const mapKey = onField ? values.wanted.split(".").slice(0, -1).join(".") : values.wanted;
-    if (values.key !== values.wanted && values.key !== mapKey) return null;
-    const target2 = readTreeFile(values.file);
-    const map2 = target2 && mapAtPath(target2.roots[0] ?? null, mapKey);
-    const edits = target2 && map2 && setValue(target2.file, map2, key, value);
-    if (!target2 || !edits) return null;
-    const at2 = mapKey ? `${mapKey}.${key}` : key;
-    return { description: `${proposed.description} at ${at2} in ${displayPath(cwd, values.file)}`, safe, edits: edits.edits, changes: [], target: { ...target2.file, path: displayPath(cwd, values.file) }, shownOnly: true };
-  }
-  if (located.line === null) return null;
-  const target = readTreeFile(located.file);
-  if (!target) return null;
-  const lineStart2 = target.file.text.split("\n").slice(0, located.line - 1).reduce((n, l) => n + l.length + 1, 0);
-  const line = target.file.text.slice(lineStart2).split("\n")[0];
-  const literal = new RegExp(`^(\\s*${key}:\\s*)(\\d+)(?=\\s*(#.*)?\\r?$)`).exec(line);
-  if (!literal) return null;
-  return {
-    description: `${proposed.description} in ${displayPath(cwd, located.file)}`,
-    safe,
-    edits: [{ offset: lineStart2 + literal[1].length, length: literal[2].length, text: value }],
-    changes: [],
-    target: { ...target.file, path: displayPath(cwd, located.file) },
-    shownOnly: true
-  };
+function relativePath2(cwd, absPath) {
+  return path9.relative(cwd, absPath).split(path9.sep).join("/") || ".";
 }
-function lineColumns(absPath, line) {
-  const text2 = readTextFile(absPath)?.split("\n")[line - 1]?.replace(/\r$/, "").trimEnd();
-  if (text2 === void 0 || text2.trim() === "") return null;
-  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
-  return { column: start + 1, endColumn: text2.length + 1 };
-}
-function mapAtPath(root, dotted) {
-  let node = root;
-  for (const part of dotted ? dotted.split(".") : []) node = entry(asMap(node ?? void 0), part)?.value;
-  return asMap(node ?? void 0);
-}
-function kustomizeSource(finding, cwd) {
-  const ref = finding.object;
-  const root = finding.owner?.document.root;
-  if (!ref || !root || !ref.name) return null;
+function resourceObject(resources, ref) {
+  if (!ref.name) return null;
   let best = null;
-  for (const resource of finding.file.rendered.resources) {
+  for (const resource of resources) {
     const parsed = readTreeFile(resource);
     for (const node of parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []) {
       const kind = textOf(child(node, "kind"));
       const name = textOf(child(mapAt(node, "metadata"), "name"));
+      const namespace = textOf(child(mapAt(node, "metadata"), "namespace"));
       if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
-      if (!best || best.name.length < name.length) best = { file: parsed.file, node, name };
+      const better = !best || best.name.length < name.length || best.name.length === name.length && !best.sameNamespace && namespace === (ref.namespace ?? void 0);
+      if (better) best = { file: parsed.file, node, name, sameNamespace: namespace === (ref.namespace ?? void 0) };
     }
   }
-  if (!best) return null;
-  const offset = deepestOffset(best.node, keyPathAt(root, finding.span.start));
-  const line = positionOf(best.file, offset).line;
-  return { file: displayPath(cwd, best.file.absPath), absPath: best.file.absPath, line, columns: lineColumns(best.file.absPath, line), values: null };
+  return best && { file: best.file, node: best.node };
+}
+function lineColumns2(file, line) {
+  const text2 = lineText(file, line).trimEnd();
+  if (text2.trim() === "") return null;
+  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
+  return { column: start + 1, endColumn: text2.length + 1 };
+}
+function itemAt(node, step) {
+  const items = node?.kind === "seq" ? node.items : [];
+  if (step.name === null) return items[step.index];
+  return items.find((item) => asMap(item)?.entries.some((e) => e.key === "name" && e.value?.kind === "scalar" && e.value.value === step.name));
 }
 function deepestOffset(start, steps2) {
   let node = start;
@@ -38837,9 +38931,7 @@ function deepestOffset(start, steps2) {
       offset = e.keySpan.start;
       node = e.value;
     } else {
-      const items = node?.kind === "seq" ? node.items : [];
-      const named = step.name === null ? void 0 : items.find((item2) => asMap(item2)?.entries.some((e) => e.key === "name" && e.value?.kind === "scalar" && e.value.value === step.name));
-      const item = named ?? (step.name === null ? items[step.index] : void 0);
+      const item = itemAt(node, step);
       if (!item) break;
       offset = item.span.start;
       node = item;
@@ -38847,15 +38939,270 @@ function deepestOffset(start, steps2) {
   }
   return offset;
 }
+function nodeAt(start, steps2) {
+  let node = start;
+  for (const step of steps2) {
+    node = "key" in step ? child(asMap(node), step.key) ?? void 0 : itemAt(node, step);
+    if (!node) return void 0;
+  }
+  return node;
+}
+function pathTo(root, target) {
+  const stack = [{ node: root, steps: [] }];
+  const seen = /* @__PURE__ */ new Set();
+  while (stack.length > 0) {
+    const { node, steps: steps2 } = stack.pop();
+    if (node === target) return steps2;
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (node.kind === "map") {
+      for (const e of node.entries) if (e.value) stack.push({ node: e.value, steps: [...steps2, { key: e.key }] });
+    } else if (node.kind === "seq") {
+      node.items.forEach((item, index) => {
+        const name = child(asMap(item), "name");
+        stack.push({ node: item, steps: [...steps2, { index, name: name?.kind === "scalar" && typeof name.value === "string" ? name.value : null }] });
+      });
+    }
+  }
+  return null;
+}
+function plain(node) {
+  if (!node) return null;
+  if (node.kind === "scalar") return node.value;
+  if (node.kind === "seq") return node.items.map(plain);
+  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value)]));
+}
+function sameData(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k2) => sameData(a[k2], b[k2]));
+}
+function operationOf(map2, key, edit) {
+  const written2 = entry(map2, key);
+  if (written2) {
+    const value = written2.value;
+    if (edit.text === "" && edit.length > 0) return { kind: "remove" };
+    if (value?.kind !== "scalar" || edit.offset !== value.span.start || edit.length !== value.span.end - value.span.start) return null;
+    return { kind: "set", value: edit.text };
+  }
+  if (edit.length !== 0) return null;
+  const lines = edit.text.replace(/^(\r?\n)+/, "").replace(/^\s*,\s*/, "").replace(/(\r?\n)+$/, "").split(/\r?\n/);
+  const first = lines[0] ?? "";
+  const indent = first.length - first.trimStart().length;
+  const head = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(?: (.*))?$`).exec(first.trimStart());
+  if (!head) return null;
+  if (lines.length === 1) return head[1] === void 0 ? null : { kind: "add", value: head[1] };
+  if (head[1] !== void 0) return null;
+  const rest = lines.slice(1);
+  const depthOf = (l) => l.length - l.trimStart().length - indent;
+  const step = Math.min(...rest.filter((l) => l.trim() !== "").map(depthOf).filter((d) => d > 0));
+  if (!Number.isFinite(step) || rest.some((l) => l.trim() !== "" && depthOf(l) < 0)) return null;
+  const block = rest.map((l) => {
+    const depth = Math.max(0, depthOf(l) - step);
+    if (depth % step !== 0) return null;
+    return "  ".repeat(depth / step) + l.trimStart();
+  });
+  return block.some((l) => l === null) ? null : { kind: "add", value: block };
+}
+function baseEdit(file, object, renderedRoot, proposed) {
+  const { edits, changes } = proposed;
+  if (edits.length === 0 || edits.length !== changes.length) return null;
+  const editor = editorFor(file);
+  const made = [];
+  for (const [i, change] of changes.entries()) {
+    const carried = carryOver(editor, object, renderedRoot, change, edits[i]);
+    if (!carried) return null;
+    made.push(carried);
+  }
+  return { edits: made.flatMap((s) => s.edits), changes: made.flatMap((s) => s.changes) };
+}
+function carryOver(editor, object, renderedRoot, change, edit) {
+  const steps2 = pathTo(renderedRoot, change.map);
+  const operation = steps2 && operationOf(change.map, change.key, edit);
+  const base = steps2 && asMap(nodeAt(object, steps2));
+  if (!operation || !base || base.shared) return null;
+  const renderedEntry = entry(change.map, change.key);
+  const baseEntry = entry(base, change.key);
+  if (operation.kind === "add") {
+    if (baseEntry || !sameData(plain(base), plain(change.map))) return null;
+    return editor.add(base, change.key, operation.value);
+  }
+  if (!baseEntry?.value || !renderedEntry || !sameData(plain(baseEntry.value), plain(renderedEntry.value))) return null;
+  if (operation.kind === "remove") return editor.remove(base, baseEntry);
+  if (baseEntry.value.kind !== "scalar") return null;
+  return editor.set(base, change.key, operation.value);
+}
+
+// src/renderers/kustomize-files.ts
+import fs11 from "node:fs";
+import path10 from "node:path";
+var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+function kustomizationFile(dir) {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const file = path10.join(dir, name);
+    if (isRegularFile(file)) return file;
+  }
+  return null;
+}
+function isRegularFile(file) {
+  try {
+    return fs11.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+function isComponent(dir) {
+  return stringOf(child(read(dir) ?? void 0, "kind")) === "Component";
+}
+function isRemote(ref) {
+  return /^[a-z]+:\/\//i.test(ref) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(ref) || ref.startsWith("git@");
+}
+function read(dir) {
+  const file = kustomizationFile(dir);
+  return file ? asMap(readTreeFile(file, MAX_KUSTOMIZATION_BYTES)?.roots[0]) ?? null : null;
+}
+function kustomizationFiles(dir) {
+  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
+  const pending = [dir];
+  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
+    if (into.kustomizations.has(next)) continue;
+    into.kustomizations.add(next);
+    const own = directReferences(next);
+    for (const file of own.resources) into.resources.add(file);
+    for (const file of own.partial) into.partial.add(file);
+    pending.push(...own.kustomizations);
+  }
+  return into;
+}
+function directReferences(dir) {
+  const into = { kustomizations: /* @__PURE__ */ new Set(), resources: /* @__PURE__ */ new Set(), partial: /* @__PURE__ */ new Set() };
+  const root = read(dir);
+  if (!root) return into;
+  const own = kustomizationFile(dir);
+  if (own) into.partial.add(own);
+  const strings2 = (key) => asSeq(child(root, key))?.items.flatMap((n) => stringOf(n) ?? []) ?? [];
+  const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
+  for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
+    if (isRemote(ref)) continue;
+    const target = path10.resolve(dir, ref);
+    if (kustomizationFile(target)) into.kustomizations.add(target);
+    else into.resources.add(target);
+  }
+  const partial = [
+    ...strings2("patchesStrategicMerge").filter((p) => !p.includes("\n")),
+    ...paths("patches"),
+    ...paths("patchesJson6902"),
+    ...paths("replacements"),
+    ...strings2("crds"),
+    ...strings2("configurations"),
+    ...strings2("transformers"),
+    ...strings2("generators"),
+    ...strings2("validators")
+  ];
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path10.resolve(dir, ref));
+  return into;
+}
+
+// src/renderers/kustomize.ts
+var kustomize = {
+  tool: "kustomize",
+  variantsField: "overlays",
+  entryNames: KUSTOMIZATION_NAMES,
+  // A kustomization's directory may hold plain manifests and other kustomizations: the walk goes on below it.
+  ownsTree: false,
+  maxEntryBytes: MAX_KUSTOMIZATION_BYTES,
+  plan: planOverlays,
+  render: renderOverlay,
+  owns: (finding) => finding.file.rendered?.tool === "kustomize",
+  home: overlayHome
+};
+function planOverlays(dirs) {
+  const excluded = /* @__PURE__ */ new Set();
+  const direct = dirs.map((dir) => ({ dir, refs: directReferences(dir) }));
+  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
+  const tops = dirs.filter((dir) => !nested.has(dir) && !isComponent(dir));
+  for (const { refs } of direct) for (const file of refs.partial) excluded.add(file);
+  for (const dir of tops) {
+    for (const file of kustomizationFiles(dir).partial) excluded.add(file);
+  }
+  return { render: tops, excluded };
+}
+async function renderOverlay(dir, context) {
+  const shown = displayPath(context.cwd, dir);
+  const entry2 = kustomizationFile(dir) ?? path11.join(dir, KUSTOMIZATION_NAMES[0]);
+  const failure = (reason, remedy) => ({ failure: { tool: "kustomize", noun: "kustomization", dir, shown, entry: entry2, reason, remedy, lintedAsIs: true } });
+  const tool = context.findTool("kubectl");
+  if (!tool) return [failure("kubectl is not on PATH", `install kubectl, or lint its output with \`kubectl kustomize ${shown} | probe-lint -\``)];
+  const result2 = await context.runTool(tool, ["kustomize", "--", path11.resolve(context.cwd, dir)]);
+  if ("error" in result2) return [failure(`kubectl kustomize failed: ${result2.error}`, `fix the kustomization until \`kubectl kustomize ${shown}\` succeeds`)];
+  const reads = [...kustomizationFiles(dir).resources];
+  return [{ stream: { text: result2.text, from: { tool: "kustomize", command: "kubectl kustomize", dir, entry: entry2, reads, variant: shown } } }];
+}
+function overlayHome(finding, cwd) {
+  const root = finding.owner?.document.root;
+  if (!finding.object || !root || !finding.file.rendered) return null;
+  return kustomizeHome({ resources: finding.file.rendered.reads, ref: finding.object, rendered: { root, offset: finding.span.start }, proposed: finding.proposed, cwd });
+}
+
+// src/renderers/index.ts
+var RENDERERS = [helm, kustomize];
+async function renderAll(targets, context, skip = /* @__PURE__ */ new Set()) {
+  const outcome = { rendered: [], excluded: /* @__PURE__ */ new Set(), notices: [], failures: [] };
+  const jobs = [];
+  for (const [renderer, dirs] of targets) {
+    const plan = renderer.plan(dirs);
+    for (const file of plan.excluded) outcome.excluded.add(file);
+    for (const dir of plan.render) if (!skip.has(dir)) jobs.push({ renderer, dir });
+  }
+  const results = await Promise.all(jobs.map(({ renderer, dir }) => renderer.render(dir, context)));
+  for (const result2 of results.flat()) {
+    if ("stream" in result2) {
+      outcome.rendered.push({ dir: result2.stream.from.dir, ...result2.stream });
+      for (const file of result2.stream.from.reads) outcome.excluded.add(file);
+    } else {
+      outcome.failures.push(result2.failure);
+      const asIs = result2.failure.lintedAsIs ? "; its resources are linted as they are" : "";
+      outcome.notices.push({ file: displayPath(context.cwd, result2.failure.dir), line: null, message: `${result2.failure.noun} not rendered: ${result2.failure.reason}${asIs}` });
+    }
+  }
+  return outcome;
+}
+function renderedSources(outcome, cwd) {
+  return outcome.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(cwd, dir), absPath: null, text: text2, bom: false, rendered: from }));
+}
+function rendererOf(finding) {
+  return RENDERERS.find((renderer) => renderer.owns(finding));
+}
+function settle(files, cwd) {
+  return RENDERERS.reduce((all, renderer) => renderer.settle ? renderer.settle(all, cwd) : all, files);
+}
+function sendHome(findings, cwd) {
+  return findings.map((finding) => {
+    const renderer = rendererOf(finding);
+    if (!renderer) return finding;
+    const home = renderer.home(finding, cwd);
+    return { ...finding, source: home?.source ?? null, fix: home?.fix ?? null };
+  });
+}
 
 // src/rendered-findings.ts
 var RANK = { error: 3, warning: 2, info: 1 };
 function mergeKey(finding) {
+  const rendered = finding.file.rendered;
+  if (!rendered || rendered.variant === null) return null;
   const source = finding.source;
-  if (finding.file.rendered?.tool !== "kustomize" || !source || source.line === null) return null;
-  return [finding.ruleId, source.file, source.line, finding.message].join("\0");
+  const place = source && source.line !== null ? [source.file, source.line] : [rendered.dir, finding.object?.kind, finding.object?.namespace, finding.object?.name, finding.container, finding.probe];
+  return [finding.ruleId, finding.message, ...place].join("\0");
 }
-function mergeOverlayFindings(findings) {
+function mergeRenders(findings, streams) {
+  const variantsOf = /* @__PURE__ */ new Map();
+  for (const stream of streams) {
+    const from = stream.rendered;
+    if (from?.variant != null) variantsOf.set(from.dir, [...variantsOf.get(from.dir) ?? [], from.variant]);
+  }
   const groups = /* @__PURE__ */ new Map();
   for (const finding of findings) {
     const key = mergeKey(finding);
@@ -38868,36 +39215,106 @@ function mergeOverlayFindings(findings) {
   for (const finding of findings) {
     const key = mergeKey(finding);
     const group = key === null ? void 0 : groups.get(key);
-    if (!group || group.length === 1) merged.push(finding);
-    else if (group[0] === finding) merged.push(mergeGroup(group));
+    if (!group) merged.push(finding);
+    else if (group[0] === finding) {
+      const one = mergeGroup(group, variantsOf.get(finding.file.rendered.dir) ?? []);
+      if (one) merged.push(one);
+    }
   }
   return merged;
 }
-function mergeGroup(group) {
+function mergeGroup(group, siblings) {
   const first = group[0];
+  const field = rendererOf(first)?.variantsField;
+  if (!field) return first;
+  const names = [...new Set(group.map((f) => f.file.rendered.variant))].sort();
+  const missing = siblings.length > 1 ? siblings.filter((name) => !names.includes(name)).sort() : [];
+  if (group.length === 1 && (field === "overlays" || siblings.length <= 1)) return first;
   const severity2 = group.reduce((top, f) => RANK[f.severity] > RANK[top] ? f.severity : top, first.severity);
-  const overlays = [...new Set(group.map((f) => f.file.path))].sort();
   const fix = first.fix ?? group.find((f) => f.fix)?.fix ?? null;
-  return { ...first, severity: severity2, overlays, fix };
+  return { ...first, severity: severity2, fix, variants: { field, names, missing } };
+}
+
+// src/renderers/tools.ts
+import { execFile } from "node:child_process";
+import { accessSync, constants as constants3 } from "node:fs";
+import os6 from "node:os";
+import path12 from "node:path";
+function findTool(name) {
+  for (const dir of (process.env.PATH ?? "").split(path12.delimiter)) {
+    if (!dir) continue;
+    const candidate = path12.join(dir, name);
+    try {
+      accessSync(candidate, constants3.X_OK);
+      return candidate;
+    } catch {
+    }
+  }
+  return null;
+}
+var DEFAULT_RENDER_SECONDS = 60;
+function toolRunner(options) {
+  const limit = Math.max(1, os6.availableParallelism?.() ?? os6.cpus().length);
+  const seconds = options.seconds ?? DEFAULT_RENDER_SECONDS;
+  const cache2 = options.cache ?? /* @__PURE__ */ new Map();
+  let running = 0;
+  const waiting = [];
+  const slot = async () => {
+    if (running < limit) {
+      running++;
+      return;
+    }
+    await new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+  return {
+    run(tool, args) {
+      const key = [tool, ...args].join("\0");
+      let result2 = cache2.get(key);
+      if (!result2) {
+        result2 = slot().then(() => execute(tool, args, options.cwd, seconds).finally(release));
+        cache2.set(key, result2);
+      }
+      return result2;
+    }
+  };
+}
+function execute(tool, args, cwd, seconds) {
+  return new Promise((resolve) => {
+    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: seconds * 1e3 }, (error2, stdout, stderr) => {
+      if (!error2) return resolve({ text: String(stdout) });
+      if (error2.killed) return resolve({ error: `did not finish within ${seconds} s (--render-timeout)` });
+      resolve({ error: lastWords(String(stderr)) ?? error2.message });
+    });
+  });
+}
+function lastWords(stderr) {
+  const lines = stderr.trimEnd().split("\n").filter((line) => line.trim() !== "");
+  const at2 = lines.map((line) => line.startsWith("Error: ")).lastIndexOf(true);
+  const continued = at2 === -1 ? [] : lines.slice(at2 + 1).filter((_2, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
+  const last = at2 === -1 ? lines.at(-1)?.trim() : [lines[at2], ...continued.map((line) => line.trim())].join(" ");
+  return last === void 0 ? null : last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "").replace(/^Error: /, "");
 }
 
 // src/routing-context.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path11 from "node:path";
+import path13 from "node:path";
 async function readRoutingContext(request) {
   if (request.paths.includes("-")) throw new UsageError("--context -: standard input cannot be context; name a directory or file");
-  const missing = request.paths.find((p) => !existsSync3(path11.resolve(request.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
+  const missing = request.paths.find((p) => !existsSync3(path13.resolve(request.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
   if (missing !== void 0) throw new UsageError(`--context ${missing}: no such file or directory`);
   const found = await request.collect(request.paths);
-  const charts = found.charts.filter((dir) => !request.linted.charts.includes(dir));
-  const all = [.../* @__PURE__ */ new Set([...request.linted.kustomizations, ...found.kustomizations])];
-  const nested = new Set(all.flatMap((dir) => [...directReferences(dir).kustomizations].filter((k2) => k2 !== dir)));
-  const kustomizations = found.kustomizations.filter((dir) => !request.linted.kustomizations.includes(dir) && !nested.has(dir));
-  const rendering = await request.render(charts, kustomizations);
+  const targets = new Map([...found.targets].map(([kind, dirs]) => [kind, [.../* @__PURE__ */ new Set([...request.linted.targets.get(kind) ?? [], ...dirs])].sort()]));
+  const skip = new Set([...request.linted.targets.values()].flat());
+  const rendering = await request.render(targets, skip);
   const linted = new Set(request.linted.files.map((f) => f.absPath));
   const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
   const sources = [
-    ...rendering.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(request.cwd, dir), absPath: null, text: text2, bom: false, rendered: from })),
+    ...renderedSources(rendering, request.cwd),
     ...request.read(files)
   ];
   const model = buildModel(sources.map((source) => parseFile(source, false, holdsRoutingObject)));
@@ -38927,28 +39344,17 @@ async function run(options) {
     if (!list2) ignoreLists.set(applies, list2 = { base: applies.ignoreBase, patterns: applies.ignore });
     return list2;
   };
-  const inputs = await collectInputs(options.paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore);
+  const collect = (paths) => collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS });
+  const inputs = await collect(options.paths);
   const unmatched = unmatchedNotices(inputs.unmatched, options);
-  const helmFor = (chartDir) => {
-    const helm = configs.forDir(chartDir).helm;
-    return {
-      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
-      releaseName: options.helmRelease ?? helm.releaseName,
-      namespace: options.helmNamespace ?? helm.namespace
-    };
-  };
-  const rendering = await renderAll({
-    charts: inputs.charts,
-    kustomizations: inputs.kustomizations,
-    cwd: options.cwd,
-    helmFor,
-    cache: options.renderCache
-  });
+  const tools = toolRunner({ cwd: options.cwd, seconds: options.renderSeconds, cache: options.renderCache });
+  const renderContext = { cwd: options.cwd, configFor: (dir) => configs.forDir(dir), findTool, runTool: tools.run };
+  const rendering = await renderAll(targetsOf(inputs), renderContext);
   const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
-  const sources = rendering.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text: text2, bom: false, rendered: from }));
+  const sources = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text2 = options.readStdin ? await options.readStdin() : "";
-    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path12.resolve(options.cwd, options.stdinFilename));
+    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path14.resolve(options.cwd, options.stdinFilename));
     sources.push(decode(name, null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
@@ -38956,15 +39362,15 @@ async function run(options) {
     if ("source" in read2) sources.push(read2.source);
     else notices.push(read2.notice);
   }
-  const parsed = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
+  const parsed = settle(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
   const context = options.context && options.context.length > 0 ? await readRoutingContext({
     paths: options.context,
     cwd: options.cwd,
     linted: inputs,
     excluded: rendering.excluded,
-    collect: (paths) => collectInputs(paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore),
-    render: (charts, kustomizations) => renderAll({ charts, kustomizations, cwd: options.cwd, helmFor, cache: options.renderCache }),
+    collect,
+    render: (targets, skip) => renderAll(targets, renderContext, skip),
     read: (files2) => readAll(files2, void 0).flatMap((read2) => "source" in read2 ? [read2.source] : [])
   }) : null;
   if (context) notices.push(...context.notices);
@@ -38973,14 +39379,13 @@ async function run(options) {
   const unrendered = unrenderedTargets(rendering.failures, sources, options);
   const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
   const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
-  attachSources(kept, options.cwd);
   const baseline = await applyBaseline({
     cwd: options.cwd,
     location: options.suppressionsLocation,
     update: options.updateSuppressions,
-    findings: mergeOverlayFindings(kept),
+    findings: mergeRenders(sendHome(kept, options.cwd), sources),
     sources,
-    stdinPath: options.stdinFilename === void 0 ? void 0 : path12.resolve(options.cwd, options.stdinFilename),
+    stdinPath: options.stdinFilename === void 0 ? void 0 : path14.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
     rules
   });
@@ -39004,17 +39409,21 @@ async function run(options) {
 }
 function walkedRoots(options) {
   const args = options.paths.length > 0 ? options.paths : ["."];
-  return args.filter((arg) => arg !== "-").map((arg) => path12.resolve(options.cwd, arg)).filter((abs) => statSync2(abs, { throwIfNoEntry: false })?.isDirectory());
+  return args.filter((arg) => arg !== "-").map((arg) => path14.resolve(options.cwd, arg)).filter((abs) => statSync2(abs, { throwIfNoEntry: false })?.isDirectory());
 }
 function configResolver(options, rules) {
-  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion }, options.configFile);
+  const helm2 = { values: options.helmValues, releaseName: options.helmRelease, namespace: options.helmNamespace, valueSets: options.helmValueSets };
+  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion, helm: helm2 }, options.configFile);
+}
+function targetsOf(inputs) {
+  return new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
 }
 function configDir(file, stdin) {
   if (file.rendered) return file.rendered.dir;
-  return file.absPath === null ? stdin : path12.dirname(file.absPath);
+  return file.absPath === null ? stdin : path14.dirname(file.absPath);
 }
 function stdinDir(options) {
-  return options.stdinFilename === void 0 ? options.cwd : path12.dirname(path12.resolve(options.cwd, options.stdinFilename));
+  return options.stdinFilename === void 0 ? options.cwd : path14.dirname(path14.resolve(options.cwd, options.stdinFilename));
 }
 function unmatchedNotices(unmatched, options) {
   const first = unmatched[0];
@@ -39106,7 +39515,9 @@ async function main() {
       paths: paths.length > 0 ? paths : ["."],
       cwd,
       configFile: getInput("config") || void 0,
-      helmValues: list("helm-values"),
+      // `NAME=FILE[,FILE]` entries are value sets (as --helm-values-set), the others values files for every render.
+      helmValues: patterns("helm-values").filter((entry2) => !entry2.includes("=")),
+      helmValueSets: patterns("helm-values").filter((entry2) => entry2.includes("=")),
       kubernetesVersion: getInput("kube-version") || void 0,
       ignore: patterns("ignore"),
       ruleFlags: list("rules"),
@@ -39158,14 +39569,16 @@ function counts(summary2) {
 async function writeSummary(report, failOn) {
   const { summary: summary2 } = report;
   const byRule = /* @__PURE__ */ new Map();
-  for (const { finding } of report.findings) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const located of report.findings) {
+    const { finding } = located;
+    const file = repositoryLocation(located, report.stdinPath).path;
     const row = byRule.get(finding.ruleId) ?? { error: 0, warning: 0, info: 0, files: /* @__PURE__ */ new Set() };
     row[finding.severity]++;
-    row.files.add(finding.file.path);
+    row.files.add(file);
     byRule.set(finding.ruleId, row);
+    byFile.set(file, (byFile.get(file) ?? 0) + 1);
   }
-  const byFile = /* @__PURE__ */ new Map();
-  for (const { finding } of report.findings) byFile.set(finding.file.path, (byFile.get(finding.file.path) ?? 0) + 1);
   const verdict = fails(report, failOn) ? "\u274C" : "\u2705";
   const bold = (n, word) => `<b>${n}</b> ${noun(n, word)}`;
   summary.addHeading(`${verdict} probe-lint`, 2).addRaw(
@@ -39205,19 +39618,19 @@ function summaryText(text2) {
 async function writeWorkspaceFile(workspace, file, content) {
   const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
-  const relative = path13.relative(path13.resolve(workspace), path13.resolve(workspace, file));
-  if (relative === "" || !isInside(path13.resolve(workspace), path13.resolve(workspace, file))) throw outside;
-  const realWorkspace = await fs13.realpath(workspace);
-  const target = path13.join(realWorkspace, relative);
-  const dir = path13.dirname(target);
+  const relative = path15.relative(path15.resolve(workspace), path15.resolve(workspace, file));
+  if (relative === "" || !isInside(path15.resolve(workspace), path15.resolve(workspace, file))) throw outside;
+  const realWorkspace = await fs12.realpath(workspace);
+  const target = path15.join(realWorkspace, relative);
+  const dir = path15.dirname(target);
   const inside = async (at2) => {
-    const real = await fs13.realpath(at2).catch(() => null);
+    const real = await fs12.realpath(at2).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
   };
   if (!await inside(await nearestExisting(dir))) throw outside;
-  await fs13.mkdir(dir, { recursive: true });
+  await fs12.mkdir(dir, { recursive: true });
   if (!await inside(dir)) throw outside;
-  const existing = await fs13.lstat(target).catch(() => null);
+  const existing = await fs12.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
   const temporary = await createTempBeside(target, "probe-lint");
@@ -39228,17 +39641,17 @@ async function writeWorkspaceFile(workspace, file, content) {
     } finally {
       await temporary.handle.close();
     }
-    await fs13.rename(temporary.path, target);
+    await fs12.rename(temporary.path, target);
   } catch (error2) {
-    await fs13.rm(temporary.path, { force: true });
+    await fs12.rm(temporary.path, { force: true });
     throw error2;
   }
   return target;
 }
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path13.dirname(at2)) {
-    if (await fs13.lstat(at2).then(() => true, () => false)) return at2;
-    if (path13.dirname(at2) === at2) return at2;
+  for (let at2 = dir; ; at2 = path15.dirname(at2)) {
+    if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
+    if (path15.dirname(at2) === at2) return at2;
   }
 }
 function isEntryPoint() {

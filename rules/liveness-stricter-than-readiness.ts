@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { canAct, failureWindow, probeHandler, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
+import { canAct, failureWindow, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({

@@ -46,11 +46,10 @@ version: 1.0.0
 `,
   },
   checkUnrendered({ unrendered, file }, ctx) {
-    const what = unrendered.tool === 'helm' ? 'chart' : 'kustomization';
     const consequence = unrendered.lintedAsIs ? 'its resources were linted as they are, without its patches and transformations' : 'none of its templates were linted';
     ctx.report({
       span: firstContentLine(file),
-      message: `${what} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`,
+      message: `${unrendered.noun} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`,
     });
   },
 });

@@ -8,9 +8,12 @@
 //   3. one probe's timeoutSeconds (else failureThreshold) set back to 1 brings
 //      back exactly the findings a run without suppressions has in addition;
 //   4. the file with the most findings reformatted (indent 4, keys reversed) and
-//      its first object moved to another file (a kustomize resource is only
-//      reformatted: moving it would take it out of the kustomization) brings
-//      back nothing;
+//      its first object moved to another file brings back nothing: a manifest
+//      as it is linted, or a kustomize resource (the new file then listed in
+//      the kustomization that lists it); a Helm template is a Go template, not
+//      YAML, so for a chart its values file is reformatted instead (as YAML 1.1,
+//      which helm reads) and nothing is moved, and a chart without one is
+//      skipped with its reason, counted in the totals;
 //   5. one finding fixed with its own fix, --prune-suppressions removes exactly
 //      its entry.
 // Prints one line per folder and the totals; exits 1 when a check fails.
@@ -19,7 +22,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { bundle } from './bundle.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -98,8 +101,11 @@ function probeLines(dir, field, least) {
   return found;
 }
 
-function reformatted(text) {
-  return parseAllDocuments(text).map((doc) => {
+/** The file's documents indented by 4 with every mapping's keys reversed; null when it is not YAML the library reads without an error. */
+function reformatted(text, version = '1.2') {
+  const docs = parseAllDocuments(text, { version });
+  if (!Array.isArray(docs) || docs.some((doc) => doc.errors.length > 0)) return null;
+  return docs.map((doc) => {
     const reverse = (node) => {
       if (!node || typeof node !== 'object' || !Array.isArray(node.items)) return;
       if (node.constructor.name === 'YAMLMap') node.items.reverse();
@@ -111,6 +117,49 @@ function reformatted(text) {
     reverse(doc.contents);
     return doc.toString({ indent: 4, indentSeq: false, lineWidth: 0 });
   });
+}
+
+/**
+ * The file step 4 edits for a finding: the manifest it is in; for rendered
+ * output, the kustomize resource it was located in, or the values file of its
+ * chart (templates are Go templates). `{ skip }` with the reason otherwise.
+ */
+function editedFile(dir, f) {
+  if (!f.rendered) return { file: f.file, kind: 'manifest' };
+  const chart = path.join(dir, f.rendered.from);
+  if (fs.existsSync(path.join(chart, 'Chart.yaml'))) {
+    const values = ['values.yaml', 'values.yml'].map((name) => path.join(f.rendered.from, name)).find((name) => fs.existsSync(path.join(dir, name)));
+    return values ? { file: values, kind: 'values' } : { skip: `chart ${f.rendered.from} has no values file (its templates are Go templates, not YAML)` };
+  }
+  const file = f.source?.file;
+  if (file && /\.ya?ml$/i.test(file) && fs.existsSync(path.join(dir, file))) return { file, kind: 'resource' };
+  return { skip: `a finding of overlay ${f.rendered.from} not located in a resource file` };
+}
+
+const KUSTOMIZATION = /^(kustomization\.ya?ml|Kustomization)$/;
+
+/** The kustomization files of the folder whose `resources` name `abs`. */
+function kustomizationsListing(dir, abs) {
+  const found = [];
+  const visit = (at) => {
+    for (const e of fs.readdirSync(at, { withFileTypes: true })) {
+      const file = path.join(at, e.name);
+      if (e.isDirectory() && e.name !== '.git') visit(file);
+      else if (e.isFile() && KUSTOMIZATION.test(e.name)) {
+        const resources = parseDocument(fs.readFileSync(file, 'utf8')).toJS()?.resources;
+        if (Array.isArray(resources) && resources.some((r) => typeof r === 'string' && path.resolve(at, r) === abs)) found.push(file);
+      }
+    }
+  };
+  visit(dir);
+  return found;
+}
+
+/** Adds `file` to the kustomization's resources, relative to it. */
+function listResource(kustomization, file) {
+  const doc = parseDocument(fs.readFileSync(kustomization, 'utf8'));
+  doc.get('resources').add(path.relative(path.dirname(kustomization), file).split(path.sep).join('/'));
+  fs.writeFileSync(kustomization, doc.toString());
 }
 
 function check(folder) {
@@ -174,25 +223,35 @@ function check(folder) {
     break;
   }
 
-  // 4. Reformatted, and the first object moved to another file.
+  // 4. Reformatted, and the first object moved to another file (see the top of this file).
   const counts = new Map();
+  const skipped = new Set();
   for (const f of before.findings) {
-    const where = f.rendered ? f.source?.file : f.file;
-    if (where) counts.set(where, [(counts.get(where)?.[0] ?? 0) + 1, Boolean(f.rendered)]);
+    const target = editedFile(dir, f);
+    if ('skip' in target) skipped.add(target.skip);
+    else counts.set(target.file, { n: (counts.get(target.file)?.n ?? 0) + 1, kind: target.kind });
   }
-  const [target, [, rendered] = []] = [...counts].sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
-  if (target) {
+  const [target, { kind } = {}] = [...counts].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))[0] ?? [];
+  if (!target) row.moved = skipped.size > 0 ? `skipped: ${[...skipped].sort().join('; ')}` : 'nothing to reformat';
+  else {
     fresh(pristine, dir);
     const abs = path.join(dir, target);
-    const docs = reformatted(fs.readFileSync(abs, 'utf8'));
-    if (!rendered && docs.length > 1) {
-      fs.writeFileSync(path.join(dir, 'moved-by-check.yaml'), docs[0]);
-      fs.writeFileSync(abs, docs.slice(1).join('---\n'));
-    } else fs.writeFileSync(abs, docs.join('---\n'));
-    const after = json(['.'], dir);
-    const how = !rendered && docs.length > 1 ? 'moved+reformatted' : 'reformatted';
-    row.moved = `${how} ${target}: ${after.findings.length} back`;
-    if (after.findings.length > 0 || after.status !== 0) row.failed.push(`${how}: ${after.findings.map((f) => `${f.file} ${f.ruleId}`).join('; ')}`);
+    const docs = reformatted(fs.readFileSync(abs, 'utf8'), kind === 'values' ? '1.1' : '1.2');
+    if (!docs) row.moved = `skipped: ${target} is not YAML the yaml library reads`;
+    else {
+      const listedIn = kind === 'resource' ? kustomizationsListing(dir, abs) : [];
+      const move = docs.length > 1 && (kind === 'manifest' || listedIn.length > 0);
+      if (move) {
+        const moved = path.join(path.dirname(abs), 'moved-by-check.yaml');
+        fs.writeFileSync(moved, docs[0]);
+        fs.writeFileSync(abs, docs.slice(1).join('---\n'));
+        for (const kustomization of listedIn) listResource(kustomization, moved);
+      } else fs.writeFileSync(abs, docs.join('---\n'));
+      const after = json(['.'], dir);
+      const how = `${move ? 'moved+reformatted' : 'reformatted'} ${kind === 'manifest' ? '' : `${kind} `}`;
+      row.moved = `${how}${target}: ${after.findings.length} back`;
+      if (after.findings.length > 0 || after.status !== 0) row.failed.push(`${how}${target}: ${after.findings.map((f) => `${f.file} ${f.ruleId}`).join('; ')}`);
+    }
   }
 
   // 5. One finding fixed with its own edits (a safe timeout fix when there is one), then --prune-suppressions.
@@ -247,7 +306,8 @@ console.log(
     `${rows.filter((r) => r.plain.startsWith('exit 0')).length} plain runs exit 0; ` +
     `${rows.filter((r) => r.identical === 'yes').length} regenerated byte-identical; ` +
     `${rows.filter((r) => r.reappear.startsWith('exactly the new')).length} probes set back brought back exactly their new findings; ` +
-    `${rows.filter((r) => / 0 back$/.test(r.moved)).length} moves/reformats brought back none; ` +
+    `${rows.filter((r) => / 0 back$/.test(r.moved)).length} moves/reformats brought back none` +
+    ` (${rows.filter((r) => r.moved.startsWith('moved')).length} with a move, ${rows.filter((r) => r.moved.startsWith('skipped')).length} skipped); ` +
     `${rows.filter((r) => r.prune.includes('exactly its entry')).length} prunes removed exactly the fixed finding's entry; ` +
     `${failed.length} folders with a failed check; ${Math.round((Date.now() - started) / 1000)}s`,
 );

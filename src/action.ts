@@ -12,7 +12,7 @@ import * as core from '@actions/core';
 import { RULES } from '../rules/index.js';
 import { ConfigError } from './config.js';
 import { formatGithub } from './format/github.js';
-import { FAIL_ON, fails, printable, toReport, type FailOn, type Report } from './format/report.js';
+import { FAIL_ON, fails, printable, repositoryLocation, toReport, type FailOn, type Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
 import { repositoryRoot, type Notice } from './inputs.js';
 import { run } from './run.js';
@@ -46,7 +46,9 @@ async function main(): Promise<void> {
       paths: paths.length > 0 ? paths : ['.'],
       cwd,
       configFile: core.getInput('config') || undefined,
-      helmValues: list('helm-values'),
+      // `NAME=FILE[,FILE]` entries are value sets (as --helm-values-set), the others values files for every render.
+      helmValues: patterns('helm-values').filter((entry) => !entry.includes('=')),
+      helmValueSets: patterns('helm-values').filter((entry) => entry.includes('=')),
       kubernetesVersion: core.getInput('kube-version') || undefined,
       ignore: patterns('ignore'),
       ruleFlags: list('rules'),
@@ -121,14 +123,18 @@ async function writeSummary(report: Report, failOn: FailOn): Promise<void> {
   const { summary } = report;
   // Each finding counts at its own severity: one rule can report an error for a routed container and a warning for a guessed one.
   const byRule = new Map<string, RuleRow>();
-  for (const { finding } of report.findings) {
+  const byFile = new Map<string, number>();
+  for (const located of report.findings) {
+    const { finding } = located;
+    // The file people edit, where the annotations and SARIF put the finding: a template, a kustomize resource,
+    // a Chart.yaml; never the rendered chart's or overlay's directory.
+    const file = repositoryLocation(located, report.stdinPath).path;
     const row = byRule.get(finding.ruleId) ?? { error: 0, warning: 0, info: 0, files: new Set<string>() };
     row[finding.severity]++;
-    row.files.add(finding.file.path);
+    row.files.add(file);
     byRule.set(finding.ruleId, row);
+    byFile.set(file, (byFile.get(file) ?? 0) + 1);
   }
-  const byFile = new Map<string, number>();
-  for (const { finding } of report.findings) byFile.set(finding.file.path, (byFile.get(finding.file.path) ?? 0) + 1);
   const verdict = fails(report, failOn) ? '❌' : '✅';
   const bold = (n: number, word: string): string => `<b>${n}</b> ${noun(n, word)}`;
   core.summary

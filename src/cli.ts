@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin shell around run(): flags in, report and exit code out.
+import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,7 +15,7 @@ import { formatGithub } from './format/github.js';
 import { formatSarif } from './format/sarif.js';
 import { ruleMarkdown, listRules, rulesJson } from './rule-docs.js';
 import { fixAll, unifiedDiff, writeFixed } from './fix.js';
-import { namespaceProblem, releaseNameProblem } from './render.js';
+import { namespaceProblem, releaseNameProblem } from './renderers/helm-options.js';
 import { configResolver, run, type RunOptions, type RunResult } from './run.js';
 import { SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { DOCS_URL, VERSION } from './version.js';
@@ -26,6 +27,7 @@ Examples:
   $ probe-lint k8s/                       lint every manifest under k8s/
   $ probe-lint 'deploy/**/*.yaml'         lint the files a glob matches
   $ probe-lint charts/api --helm-values charts/api/values-prod.yaml
+  $ probe-lint charts/api --helm-values-set dev=values-dev.yaml --helm-values-set prod=values-prod.yaml
   $ helm template charts/api | probe-lint -
   $ probe-lint --format json -o report.json .
   $ probe-lint --format compact k8s/ | grep error   one line per finding
@@ -58,6 +60,8 @@ interface LintFlags {
   unsafeFixes?: boolean;
   fixDryRun?: boolean;
   helmValues: string[];
+  helmValuesSet: string[];
+  renderTimeout?: number;
   helmRelease?: string;
   helmNamespace?: string;
   context: string[];
@@ -66,7 +70,7 @@ interface LintFlags {
   /** false with --no-error-on-unmatched-pattern. */
   errorOnUnmatchedPattern: boolean;
   stdinFilename?: string;
-  /** --print-config alone is `true`; with a file, that file's config. */
+  /** --print-config alone is `true` (the first path argument, else the working directory); with a path, that path's config. */
   printConfig?: string | true;
   suppressAll?: boolean;
   suppressRule: string[];
@@ -94,13 +98,14 @@ function shaped(report: Report, flags: LintFlags): Report {
 }
 
 function exitCodeFor(report: Report, flags: LintFlags): number {
-  const tooMany = flags.maxWarnings !== undefined && report.summary.warning > flags.maxWarnings;
+  // A negative limit is no limit, as ESLint's -1 default.
+  const tooMany = flags.maxWarnings !== undefined && flags.maxWarnings >= 0 && report.summary.warning > flags.maxWarnings;
   if (tooMany) process.stderr.write(`probe-lint: too many warnings (${report.summary.warning}, --max-warnings ${flags.maxWarnings})\n`);
   return fails(report, flags.failOn) || tooMany ? 1 : 0;
 }
 
 async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
-  if (flags.printConfig !== undefined) return printConfig(flags);
+  if (flags.printConfig !== undefined) return printConfig(paths, flags);
   const options: RunOptions = {
     paths,
     cwd: process.cwd(),
@@ -109,6 +114,8 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     ruleFlags: flags.rule,
     kubernetesVersion: flags.kubeVersion,
     helmValues: flags.helmValues,
+    helmValueSets: flags.helmValuesSet,
+    renderSeconds: flags.renderTimeout,
     helmRelease: flags.helmRelease,
     helmNamespace: flags.helmNamespace,
     context: flags.context,
@@ -129,8 +136,12 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     if (flags.fixDryRun) {
       for (const { path, reason } of outcome.skipped) process.stderr.write(formatNotice({ file: path, line: null, message: reason }));
       const fixed = outcome.files.reduce((n, f) => n + f.fixes, 0);
-      process.stdout.write(unifiedDiff(outcome.files));
-      process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${outcome.files.length} file${outcome.files.length === 1 ? '' : 's'} (nothing written)\n`);
+      // Every fix the report carries: chart values and templates too, as diffs that say they are not applied.
+      const shown = outcome.shown.reduce((n, f) => n + f.fixes, 0);
+      process.stdout.write(unifiedDiff(outcome.files) + unifiedDiff(outcome.shown, 'not applied: chart values and templates are edited by hand (SPEC §4)'));
+      const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+      const more = shown > 0 ? `; ${shown} more fix${shown === 1 ? '' : 'es'} in ${files(outcome.shown.length)} shown, not applied` : '';
+      process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${files(outcome.files.length)}${more} (nothing written)\n`);
       return failed ?? exitCodeFor(shaped(toReport(outcome.result, VERSION), flags), flags);
     }
     const unwritten = await writeFixed(outcome.files);
@@ -164,7 +175,9 @@ function suppressionsLine(written: BaselineWrite): string {
 }
 
 async function report(result: RunResult, flags: LintFlags): Promise<number> {
-  const report = shaped(toReport(result, VERSION), flags);
+  // Stdin's findings are placed where --stdin-filename says, in SARIF and annotations as in the other formats.
+  const stdinPath = flags.stdinFilename === undefined ? undefined : path.resolve(process.cwd(), flags.stdinFilename);
+  const report = shaped(toReport(result, VERSION, { stdinPath }), flags);
   // File names and messages come from the repository: printed through the formatter that makes them printable.
   for (const notice of report.notices) process.stderr.write(formatNotice(notice));
   const text = render(report, flags);
@@ -192,19 +205,34 @@ async function writeReport(file: string, text: string): Promise<void> {
   }
 }
 
-/** --max-warnings N: a count, as ESLint's flag takes it. */
+/** --max-warnings N: a count, as ESLint's flag takes it; -1 (ESLint's default) is no limit. */
 function warningLimit(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`expected a whole number of warnings ≥ 0, such as 0 or 10, not ${JSON.stringify(value)}`);
+  if (!/^(\d+|-1)$/.test(value)) throw new InvalidArgumentError(`expected a whole number of warnings ≥ 0, such as 0 or 10, or -1 for no limit, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
-/** The configuration that applies to a file (or the working directory), as JSON: which config file wins, and what it sets. */
-function printConfig(flags: LintFlags): number {
+/**
+ * The configuration that applies to a path, as JSON: which config file wins, and what it sets. The path is
+ * --print-config's own, else the first path argument (`probe-lint k8s --print-config`), else the working
+ * directory; a directory stands for the files in it, a file (or a name that does not exist yet) for itself,
+ * `-` for what --stdin-filename names.
+ */
+function printConfig(paths: readonly string[], flags: LintFlags): number {
   const cwd = process.cwd();
   const configs = configResolver({ cwd, configFile: flags.config, ruleFlags: flags.rule, kubernetesVersion: flags.kubeVersion }, RULES);
-  const config = flags.printConfig === true ? configs.forDir(cwd) : configs.forFile(path.resolve(cwd, flags.printConfig!));
+  const given = flags.printConfig === true ? paths[0] : flags.printConfig;
+  const named = given === '-' ? flags.stdinFilename : given;
+  const target = named === undefined ? cwd : path.resolve(cwd, named);
+  const isDir = named === undefined || /[\\/]$/.test(named) || statSync(target, { throwIfNoEntry: false })?.isDirectory() === true;
+  const config = isDir ? configs.forDir(target) : configs.forFile(target);
   process.stdout.write(JSON.stringify(effectiveConfig(config, RULES, cwd), null, 2) + '\n');
   return 0;
+}
+
+function positiveSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > 3600) throw new InvalidArgumentError('a whole number of seconds from 1 to 3600');
+  return seconds;
 }
 
 function collect(value: string, all: string[]): string[] {
@@ -252,19 +280,21 @@ function program(): Command {
     .option('--helm-values <file>', 'values file for rendering Helm charts (repeatable; default: the chart\'s own)', collect, [])
     .option('--helm-release <name>', 'release name for helm template (default: release)', checked(releaseNameProblem))
     .option('--helm-namespace <namespace>', 'namespace for helm template', checked(namespaceProblem))
+    .option('--helm-values-set <name=files>', 'render each chart once per value set: NAME=FILE[,FILE] (repeatable; replaces the config\'s helm.valueSets)', collect, [])
+    .option('--render-timeout <seconds>', 'seconds each chart or overlay may take to render (default 60)', positiveSeconds)
     .option('--context <path>', 'read Services, Ingresses and routes under path for routing only, reporting nothing there (repeatable)', collect, [])
     .option('--fix', 'apply safe fixes to the files in place')
     .option('--unsafe-fixes', 'with --fix or --fix-dry-run: apply suggestions too (new probes and hooks)')
     .option('--fix-dry-run', 'print the fixes as a unified diff and write nothing')
     .option('--quiet', 'report errors only: warnings and info are left out of the report, the counts and the exit code')
-    .option('--max-warnings <n>', 'exit 1 when more than n warnings remain (after --quiet, none do)', warningLimit)
+    .option('--max-warnings <n>', 'exit 1 when more than n warnings remain (after --quiet, none do); -1 for no limit', warningLimit)
     .option('--no-error-on-unmatched-pattern', 'a path, glob or directory with nothing to lint is a notice, not an error (exit 2)')
     .option('--stdin-filename <name>', 'the file name stdin (-) is reported as, and where its config is looked up from')
     .option('--suppress-all', `write every finding of this run to ${SUPPRESSIONS_NAME} (see --suppressions-location), so later runs report only new ones`)
     .option('--suppress-rule <id>', 'as --suppress-all, for this rule\'s findings only (repeatable)', collect, [])
     .option('--suppressions-location <file>', `the suppressions file (default: the nearest ${SUPPRESSIONS_NAME} upwards, up to the repository top, where --suppress-all starts one)`)
     .option('--prune-suppressions', 'remove the suppressions that match nothing any more in the files this run lints')
-    .option('--print-config [file]', 'print the configuration that applies to FILE (default: the working directory) as JSON, and lint nothing')
+    .option('--print-config [path]', 'print the configuration that applies to PATH, a file or the files in a directory (default: the first path argument, else the working directory) as JSON, and lint nothing')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run probe-lint --help for usage)')
     .exitOverride()

@@ -1,7 +1,7 @@
 // The JSON Schema of .probe-lint.yaml, derived from the rules' declarations so
 // the two cannot drift. Shipped as probe-lint.schema.json for editors.
 import { MAX_SECONDS } from './config.js';
-import { NAMESPACE, RELEASE_NAME } from './render.js';
+import { NAMESPACE, RELEASE_NAME } from './renderers/helm-options.js';
 import type { AnyRule, OptionSpec } from './rule.js';
 
 const SEVERITY = { enum: ['error', 'warning', 'info', 'off'] };
@@ -55,6 +55,12 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
             description: 'Values files for rendering Helm charts, relative to this file; --helm-values replaces them. No commas: helm splits at them.',
             type: 'array',
             items: { type: 'string', pattern: '^[^,]*$' },
+          },
+          valueSets: {
+            description: 'Named sets of values files (dev, staging, prod), relative to this file: each chart is rendered and linted once per set, after `values`; a finding in several sets is reported once, naming them. --helm-values-set replaces them.',
+            type: 'object',
+            propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' },
+            additionalProperties: { type: 'array', items: { type: 'string', pattern: '^[^,]*$' } },
           },
           releaseName: {
             description: 'Release name for helm template (default "release"): lowercase letters, digits, "-" and ".".',

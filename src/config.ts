@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { RuleSettings } from './engine.js';
 import { ancestors, displayPath } from './inputs.js';
 import { parseFile } from './parse.js';
-import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './render.js';
+import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './renderers/helm-options.js';
 import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readBounded, type BoundedRead } from './tree-files.js';
@@ -33,16 +33,27 @@ export interface Config {
 }
 
 export interface HelmConfig {
-  /** Values files, relative to the config file's directory (made absolute on load). */
+  /** Values files, relative to the config file's directory (made absolute on load); every render reads them. */
   values: string[];
   releaseName: string;
   namespace: string | null;
+  /** Named sets of values files (dev, staging, prod): the chart is rendered once per set, after `values`. */
+  valueSets: ValueSet[];
 }
+
+export interface ValueSet {
+  name: string;
+  /** Absolute. */
+  values: string[];
+}
+
+/** A value set's name as findings and flags show it: no commas or `=` that would make `--helm-values-set` ambiguous. */
+const VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export class ConfigError extends Error {}
 
 export function defaultConfig(cwd: string): Config {
-  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helm: { values: [], releaseName: 'release', namespace: null } };
+  return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helm: { values: [], releaseName: 'release', namespace: null, valueSets: [] } };
 }
 
 /**
@@ -69,10 +80,19 @@ function configIn(dir: string): string | null {
   return null;
 }
 
-/** What the command line sets over every config (`--rule`, `--kube-version`). */
+/** What the command line sets over every config (`--rule`, `--kube-version`, the Helm flags). */
 export interface ConfigOverrides {
   ruleFlags: readonly string[];
   kubernetesVersion?: string;
+  /** --helm-values (relative to the working directory), --helm-release, --helm-namespace, --helm-values-set: each replaces the config's. */
+  helm?: { values?: string[]; releaseName?: string; namespace?: string; valueSets?: string[] };
+}
+
+/** `NAME=FILE[,FILE]` (--helm-values-set, the Action's helm-values) → a value set; files relative to `cwd`. */
+export function parseValueSet(flag: string, cwd: string): ValueSet {
+  const match = /^([^=]+)=(.+)$/.exec(flag);
+  if (!match || !VALUE_SET_NAME.test(match[1]!)) throw new ConfigError(`--helm-values-set ${flag}: expected NAME=FILE[,FILE], e.g. --helm-values-set prod=values-prod.yaml (a name is letters, digits, "_", "." and "-")`);
+  return { name: match[1]!, values: match[2]!.split(',').filter(Boolean).map((file) => path.resolve(cwd, file)) };
 }
 
 /**
@@ -127,6 +147,11 @@ export class ConfigResolver {
       if (!version) throw new ConfigError(`--kube-version ${this.overrides.kubernetesVersion}: expected a version such as 1.30`);
       config.kubernetesVersion = version;
     }
+    const helm = this.overrides.helm;
+    if (helm?.values && helm.values.length > 0) config.helm.values = helm.values.map((v) => path.resolve(this.cwd, v));
+    if (helm?.releaseName !== undefined) config.helm.releaseName = helm.releaseName;
+    if (helm?.namespace !== undefined) config.helm.namespace = helm.namespace;
+    if (helm?.valueSets && helm.valueSets.length > 0) config.helm.valueSets = helm.valueSets.map((flag) => parseValueSet(flag, this.cwd));
     this.loaded.set(file, config);
     return config;
   }
@@ -195,7 +220,7 @@ export function loadConfig(file: string, rules: readonly AnyRule[], shownAs = fi
 
 type Fail = (node: TreeNode, keyPath: string, problem: string) => never;
 
-// Checked here for the key path; render.ts checks again for values that come from flags.
+// Checked here for the key path; the Helm renderer checks again for values that come from flags.
 function helmConfig(node: TreeNode, configDir: string, fail: Fail): HelmConfig {
   const helm = defaultConfig(configDir).helm;
   for (const h of expectMap(node, 'helm', fail).entries) {
@@ -214,7 +239,22 @@ function helmConfig(node: TreeNode, configDir: string, fail: Fail): HelmConfig {
       if (problem) fail(at, keyPath, problem);
       if (h.key === 'releaseName') helm.releaseName = text;
       else helm.namespace = text;
-    } else fail(at, keyPath, `unknown key${suggest(h.key, ['values', 'releaseName', 'namespace'])}`);
+    } else if (h.key === 'valueSets') {
+      helm.valueSets = expectMap(at, keyPath, fail).entries.map((set) => {
+        const setPath = `${keyPath}.${set.key}`;
+        if (!VALUE_SET_NAME.test(set.key)) fail(at, setPath, 'a value set name is letters, digits, "_", "." and "-", starting with a letter or digit');
+        const value = set.value ?? fail(at, setPath, 'has no value');
+        const items = value.kind === 'seq' ? value.items : [];
+        return {
+          name: set.key,
+          values: stringList(value, setPath, fail).map((v, i) => {
+            const file = path.resolve(configDir, v);
+            const problem = valuesFileProblem(file);
+            return problem ? fail(items[i] ?? value, `${setPath}[${i}]`, problem) : file;
+          }),
+        };
+      });
+    } else fail(at, keyPath, `unknown key${suggest(h.key, ['values', 'releaseName', 'namespace', 'valueSets'])}`);
   }
   return helm;
 }
@@ -356,6 +396,11 @@ export function effectiveConfig(config: Config, rules: readonly AnyRule[], cwd: 
         return [rule.id, { severity: own.severity ?? rule.severity, options: { ...Object.fromEntries(defaults), ...own.options } }];
       }),
     ),
-    helm: { values: config.helm.values.map(shown), releaseName: config.helm.releaseName, namespace: config.helm.namespace },
+    helm: {
+      values: config.helm.values.map(shown),
+      releaseName: config.helm.releaseName,
+      namespace: config.helm.namespace,
+      valueSets: Object.fromEntries(config.helm.valueSets.map((set) => [set.name, set.values.map(shown)])),
+    },
   };
 }

@@ -49,7 +49,8 @@ export interface Subject {
   broken?: boolean;
   owner: K8sObject | null;
   container: string | null;
-  helmSource: string | null;
+  /** The template a rendered document came from (`# Source:`): its fixes go home through its renderer. */
+  generatedFrom: string | null;
 }
 
 export function lint(input: LintInput): Finding[] {
@@ -79,7 +80,7 @@ export function lint(input: LintInput): Finding[] {
       });
     };
     if (rule.checkFile) {
-      for (const file of input.files) check({ file: file.file, owner: null, container: null, helmSource: null }, (context) => rule.checkFile!(file, context));
+      for (const file of input.files) check({ file: file.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkFile!(file, context));
     }
     if (rule.checkWorkload) {
       for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload!(workload, context));
@@ -90,7 +91,7 @@ export function lint(input: LintInput): Finding[] {
       }
     }
     if (rule.checkUnrendered) {
-      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, helmSource: null }, (context) => rule.checkUnrendered!(target, context));
+      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkUnrendered!(target, context));
     }
   }
   return findings.sort(byLocation);
@@ -98,7 +99,7 @@ export function lint(input: LintInput): Finding[] {
 
 function workloadSubject(workload: Workload, container: Container | null): Subject {
   const { file, document } = workload.object;
-  return { file, owner: workload.object, container: container ? container.name : null, helmSource: document.helmSource };
+  return { file, owner: workload.object, container: container ? container.name : null, generatedFrom: document.generatedFrom };
 }
 
 // §4: a safe fix only changes or adds numeric fields of an existing probe.
@@ -117,8 +118,9 @@ function checkFixDeclaration(rule: AnyRule, fix: Report['fix']): void {
 export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, subject: Subject, report: Report): Finding {
   const severity = (configured ?? report.severity ?? rule.severity) as Severity;
   checkFixDeclaration(rule, report.fix);
-  // Fixes edit files on disk: never stdin, never rendered output whose source is a template.
-  const editable = subject.file.absPath !== null && subject.helmSource === null && !subject.broken;
+  // Fixes edit files on disk: never stdin, never rendered output; a renderer may express them in its sources.
+  const rendered = subject.file.rendered !== undefined || subject.generatedFrom !== null;
+  const editable = subject.file.absPath !== null && !rendered && !subject.broken;
   const fix: Fix | null =
     report.fix && editable
       ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes }
@@ -133,10 +135,9 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
     owner: subject.owner,
     container: subject.container,
     probe: (report.probe ?? null) as ProbeType | null,
-    helmSource: subject.helmSource,
     source: null,
     fix,
-    renderedFix: report.fix && subject.helmSource !== null ? report.fix : null,
+    proposed: rendered && !subject.broken ? (report.fix ?? null) : null,
   };
 }
 

@@ -17,6 +17,7 @@ import { parseFile, type ParsedFile } from './parse.js';
 import type { Fix } from './rule.js';
 import { decodedLossily, run, type RunOptions, type RunResult } from './run.js';
 import { positionOf, type SourceFile } from './source.js';
+import { readTreeFile } from './tree-files.js';
 import type { TreeNode } from './tree.js';
 
 const MAX_PASSES = 10;
@@ -47,6 +48,8 @@ export interface FixOutcome {
   refused: Refusal[];
   /** Files left as they were for a reason of their own (not UTF-8, a link out of the linted tree); each is also a notice of `result`. */
   skipped: Refusal[];
+  /** Fixes shown and never written (a chart's values and templates, SPEC §4), as the files would read with them: for --fix-dry-run. */
+  shown: FixedFile[];
 }
 
 type Path = (string | number)[];
@@ -79,7 +82,9 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   options = { ...options, renderCache: options.renderCache ?? new Map() };
   let result = await run(options);
   const real = await realFiles(result, options);
+  const elsewhere: Elsewhere = { applied: new Map(), shown: new Map() };
   for (let pass = 0; pass < MAX_PASSES; pass++) {
+    gatherElsewhere(elsewhere, result, unsafe);
     let appliedThisPass = 0;
     const parsedOf = new Map(result.files.map((p) => [p.file, p]));
     for (const [file, fixes] of fixesByFile(result, unsafe)) {
@@ -117,17 +122,186 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
     const original = originals.get(absPath)!;
     return { path: original.path, absPath, target: real.targets.get(absPath) ?? absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 };
   });
+  const made = await fixElsewhere(elsewhere.applied, real);
+  for (const r of made.refused) refused.set(r.absPath, { path: r.path, reason: r.reason });
+  for (const r of made.skipped) skipped.set(r.absPath, { path: r.path, reason: r.reason });
+  files.push(...made.files);
   // What is reported describes the files as they will be: refused ones as on disk.
   if (refused.size > 0) result = await run({ ...options, overrides: underEveryName(texts, real) });
   const notices: Notice[] = [...skipped.values()].map(({ path, reason }) => ({ file: path, line: null, message: `${reason}: --fix leaves it unchanged` }));
-  // A file --fix will not touch has nothing "fixable with --fix" left.
-  const findings = result.findings.map((f) => (f.file.absPath !== null && skipped.has(f.file.absPath) && f.fix ? { ...f, fix: null } : f));
+  const findings = result.findings.flatMap((f) => {
+    // Made in a resource file that the lint reads through kubectl, from disk: the last lint still shows the old value, which is fixed once written.
+    if (f.fix && made.made.has(f.fix)) return [];
+    // A file --fix will not touch has nothing "fixable with --fix" left.
+    const untouched = (f.fix?.target ? f.fix.target.absPath : f.file.absPath) ?? null;
+    return untouched !== null && skipped.has(untouched) && f.fix && !f.fix.shownOnly ? [{ ...f, fix: null }] : [f];
+  });
   return {
     result: { ...result, findings, notices: [...result.notices, ...notices] },
     files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
     refused: [...refused.values()],
     skipped: [...skipped.values()],
+    shown: shownFiles(elsewhere.shown),
   };
+}
+
+/** A fix's edits and safety: the same fix proposed by several overlays, or by every pass, has one. */
+function fixKey(fix: Fix): string {
+  return JSON.stringify([fix.safe, fix.edits.map((e) => [e.offset, e.length, e.text])]);
+}
+
+interface ElsewhereFile {
+  file: SourceFile;
+  /** By fixKey, in the order first proposed. */
+  fixes: Map<string, Fix>;
+  /** A fix was made against another text of the file: it changed on disk between passes. */
+  changed: boolean;
+}
+
+/**
+ * Fixes against a file the lint did not read itself: a Kustomize resource file
+ * rendered through overlays (applied), a chart's values or templates (shown
+ * only), by absolute path.
+ */
+interface Elsewhere {
+  applied: Map<string, ElsewhereFile>;
+  shown: Map<string, ElsewhereFile>;
+}
+
+/**
+ * kubectl and helm read those files from disk, never from the passes' texts,
+ * so every pass proposes the same edits against the same text again: they are
+ * gathered once each, across passes and overlays, and made at the end.
+ */
+function gatherElsewhere(into: Elsewhere, result: RunResult, unsafe: boolean): void {
+  for (const finding of result.findings) {
+    const fix = finding.fix;
+    if (!isApplicable(fix, unsafe) || !fix.target?.absPath) continue;
+    const files = fix.shownOnly ? into.shown : into.applied;
+    let entry = files.get(fix.target.absPath);
+    if (!entry) files.set(fix.target.absPath, (entry = { file: fix.target, fixes: new Map(), changed: false }));
+    if (entry.file.text !== fix.target.text) entry.changed = true;
+    else if (!entry.fixes.has(fixKey(fix))) entry.fixes.set(fixKey(fix), fix);
+  }
+}
+
+/**
+ * The fixes of one file that can be made together in one go, all against the
+ * same text (no re-lint can propose the rest against the new text, as kubectl
+ * would read the old one): edits may not overlap, and two fixes may not change
+ * the same field (overlays whose configs want different values for one line:
+ * the first proposed wins). Inserts at one offset do not clash, as a re-lint
+ * would have put the second after the first.
+ */
+function compatible(fixes: readonly Fix[]): Fix[] {
+  const taken: TextEdit[] = [];
+  const fields = new Set<string>();
+  const clashes = (a: TextEdit, b: TextEdit): boolean => {
+    if (a.length === 0 && b.length === 0) return false;
+    if (a.length === 0) return b.offset <= a.offset && a.offset < b.offset + b.length;
+    if (b.length === 0) return a.offset <= b.offset && b.offset < a.offset + a.length;
+    return a.offset < b.offset + b.length && b.offset < a.offset + a.length;
+  };
+  const nodes = new Map<TreeNode, number>();
+  const field = (c: { map: TreeNode; key: string }): string => {
+    if (!nodes.has(c.map)) nodes.set(c.map, nodes.size);
+    return `${nodes.get(c.map)}\0${c.key}`;
+  };
+  const accepted: Fix[] = [];
+  for (const fix of fixes) {
+    if (fix.edits.some((e) => taken.some((t) => clashes(e, t))) || fix.changes.some((c) => fields.has(field(c)))) continue;
+    taken.push(...fix.edits);
+    for (const c of fix.changes) fields.add(field(c));
+    accepted.push(fix);
+  }
+  return accepted;
+}
+
+/** The text with the fixes' edits; at one offset the first fix's text comes first (applyEdits puts the last given first). */
+function withFixes(text: string, fixes: readonly Fix[]): string {
+  return applyEdits(text, fixes.flatMap((f) => f.edits).reverse());
+}
+
+interface ElsewhereRefusal extends Refusal {
+  absPath: string;
+}
+
+/**
+ * Makes the fixes gathered for Kustomize resource files, with the checks every
+ * fixed file gets: the bytes on disk are UTF-8 and still what the fixes were
+ * made against, the real file is inside the linted tree and not linted on its
+ * own too (its own fixes go through the passes), the new text parses, and its
+ * objects differ only in the fields the fixes change.
+ */
+async function fixElsewhere(
+  gathered: ReadonlyMap<string, ElsewhereFile>,
+  real: RealFiles,
+): Promise<{ files: FixedFile[]; made: Set<Fix>; refused: ElsewhereRefusal[]; skipped: ElsewhereRefusal[] }> {
+  const out = { files: [] as FixedFile[], made: new Set<Fix>(), refused: [] as ElsewhereRefusal[], skipped: [] as ElsewhereRefusal[] };
+  for (const [absPath, { file, fixes, changed }] of gathered) {
+    const skip = (reason: string): void => void out.skipped.push({ absPath, path: file.path, reason });
+    // Linted on its own as well (never in one run with its overlays today): its own fixes, made through the passes, win.
+    if (real.targets.has(absPath)) continue;
+    const target = await fs.realpath(absPath).catch(() => absPath);
+    if (!real.roots.some((root) => isInside(root, target))) {
+      skip(`outside the linted tree (${target})`);
+      continue;
+    }
+    const bytes = await fs.readFile(absPath).catch(() => null);
+    let onDisk: string | null = null;
+    try {
+      onDisk = bytes && new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      skip('not valid UTF-8 (bytes that are not text were read as U+FFFD, and writing the text back would replace them)');
+      continue;
+    }
+    const tree = readTreeFile(absPath);
+    if (onDisk !== (file.bom ? '\uFEFF' : '') + file.text || tree?.file.text !== file.text || changed) {
+      skip('it changed on disk while --fix ran; run --fix again');
+      continue;
+    }
+    const accepted = compatible([...fixes.values()]);
+    const after = withFixes(file.text, accepted);
+    // The nodes the fixes' changes name are the ones readTreeFile built for this text (the cache holds them while the file is unchanged).
+    // readTreeFile's roots are those of this parse's documents that have one, in order.
+    const whole = parseFile(tree.file, true);
+    const rooted = whole.documents.filter((d) => d.root !== null);
+    if (whole.error || rooted.length !== tree.roots.length) {
+      skip(`it does not parse as YAML 1.2${whole.error ? ` (${whole.error.message})` : ''}`);
+      continue;
+    }
+    const before: ParsedFile = { ...whole, documents: rooted.map((d, index) => ({ ...d, index, root: tree.roots[index]! })) };
+    const reparsed = parseFile({ ...file, text: after }, true);
+    let why: string | null;
+    if (reparsed.error) why = `a fix would break it (${reparsed.error.message}; ${accepted.map((f) => f.description).join('; ')})`;
+    else {
+      const where = locator(before);
+      try {
+        const changed = accepted.flatMap((fix) => fix.changes.map((c) => where(c.map, c.key)));
+        why = sameObjects(before, { ...reparsed, documents: reparsed.documents.filter((d) => d.root !== null) }, changed);
+      } catch (error) {
+        why = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (why !== null) {
+      out.refused.push({ absPath, path: file.path, reason: why });
+      continue;
+    }
+    for (const fix of fixes.values()) if (accepted.some((a) => fixKey(a) === fixKey(fix))) out.made.add(fix);
+    out.files.push({ path: file.path, absPath, target, before: file.text, after, bom: file.bom, fixes: accepted.length });
+  }
+  return out;
+}
+
+/** The chart files with the fixes shown for them, as --fix-dry-run prints them. */
+function shownFiles(gathered: ReadonlyMap<string, ElsewhereFile>): FixedFile[] {
+  return [...gathered]
+    .map(([absPath, { file, fixes }]) => {
+      const accepted = compatible([...fixes.values()]);
+      return { path: file.path, absPath, target: absPath, before: file.text, after: withFixes(file.text, accepted), bom: file.bom, fixes: accepted.length };
+    })
+    .filter((f) => f.fixes > 0)
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /**
@@ -415,9 +589,13 @@ async function keepOwner(handle: FileHandle, uid: number, gid: number): Promise<
   if (own.uid !== uid || own.gid !== gid) await handle.chown(uid, gid).catch(() => undefined);
 }
 
-/** The fixes as a unified diff, as `createTwoFilesPatch` writes one. */
-export function unifiedDiff(files: readonly FixedFile[]): string {
-  return files.map((f) => formatPatch({ oldFileName: `a/${f.path}`, newFileName: `b/${f.path}`, oldHeader: '', newHeader: '', hunks: hunksOf(lineChanges(f.before, f.after), 3) })).join('');
+/**
+ * The fixes as a unified diff, as `createTwoFilesPatch` writes one. `note` heads each file's patch
+ * with a `# ` line (fixes shown, not applied): patch and git apply skip text before a `---` header.
+ */
+export function unifiedDiff(files: readonly FixedFile[], note?: string): string {
+  const head = note === undefined ? '' : `# ${note}\n`;
+  return files.map((f) => head + formatPatch({ oldFileName: `a/${f.path}`, newFileName: `b/${f.path}`, oldHeader: '', newHeader: '', hunks: hunksOf(lineChanges(f.before, f.after), 3) })).join('');
 }
 
 // A line of `---` at column 0 starts a YAML document.

@@ -8,7 +8,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { glob, hasMagic } from 'glob';
 import ignore, { type Ignore } from 'ignore';
-import { KUSTOMIZATION_NAMES, MAX_KUSTOMIZATION_BYTES } from './kustomize.js';
 import { fileProblem, MAX_FILE_BYTES, readBounded } from './tree-files.js';
 import { isInside } from './files.js';
 // probe-lint's own config and suppressions files are not manifests: a walk passes them by.
@@ -30,10 +29,8 @@ export interface Notice {
 export interface Inputs {
   files: InputFile[];
   stdin: boolean;
-  /** Chart directories (absolute), each once, however many of their files were named. */
-  charts: string[];
-  /** Directories with a kustomization file (absolute). */
-  kustomizations: string[];
+  /** Directories to render (absolute, sorted), by kind: each once, however many of their files were named. */
+  targets: Map<RenderedInputKind, string[]>;
   notices: Notice[];
   /**
    * Path arguments that gave nothing to lint, each named (`file`) with why:
@@ -44,6 +41,34 @@ export interface Inputs {
 }
 
 export class UsageError extends Error {}
+
+/**
+ * A kind of directory that is rendered rather than read (src/renderers): what
+ * the walk needs to know to set it aside.
+ */
+export interface RenderedInputKind {
+  /** File names that make a directory one; the first present is its entry file. */
+  readonly entryNames: readonly string[];
+  /**
+   * Whether the directory's whole tree is the input's (a chart's templates are
+   * not YAML until rendered): a walk stops there, and a file named below it
+   * stands for it. Otherwise the walk goes on below, and a file named in the
+   * directory itself brings it in.
+   */
+  readonly ownsTree: boolean;
+  /** The largest entry file read. */
+  readonly maxEntryBytes: number;
+}
+
+export interface CollectOptions {
+  cwd: string;
+  /** Apply everywhere (--ignore). */
+  ignore: IgnoreList[];
+  /** The ignore list of the config that applies in a directory, so that a config in a subdirectory decides below it. */
+  configIgnore(dir: string): IgnoreList;
+  /** What is rendered rather than read. */
+  kinds: readonly RenderedInputKind[];
+}
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
@@ -59,13 +84,9 @@ export interface IgnoreList {
   patterns: string[];
 }
 
-/**
- * `ignoreLists` apply everywhere (--ignore); `configIgnore` gives the ignore
- * list of the config that applies in a directory, so that a config in a
- * subdirectory decides for the files below it.
- */
-export async function collectInputs(args: string[], cwd: string, ignoreLists: IgnoreList[], configIgnore: (dir: string) => IgnoreList = () => ({ base: cwd, patterns: [] })): Promise<Inputs> {
-  const inputs: Inputs = { files: [], stdin: false, charts: [], kustomizations: [], notices: [], unmatched: [] };
+export async function collectInputs(args: string[], options: CollectOptions): Promise<Inputs> {
+  const { cwd } = options;
+  const inputs: Inputs = { files: [], stdin: false, targets: new Map(options.kinds.map((kind) => [kind, []])), notices: [], unmatched: [] };
   const seen = new Set<string>();
   // What each argument brought in, seen or not before: a file named twice still matched. A file met but
   // skipped with a notice (a FIFO, a huge file) counts too: the notice already names it.
@@ -75,21 +96,19 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     ignored: () => {
       ignored++;
     },
-    userIgnores: ignoreLists.map(({ base, patterns }) => gitIgnore(base, patterns)),
-    configIgnores: configIgnoresOf(configIgnore),
+    kinds: options.kinds,
+    userIgnores: options.ignore.map(({ base, patterns }) => gitIgnore(base, patterns)),
+    configIgnores: configIgnoresOf(options.configIgnore),
     addFile: (abs) => {
       met++;
       if (seen.has(abs)) return;
       seen.add(abs);
       inputs.files.push({ absPath: abs, path: displayPath(cwd, abs) });
     },
-    addChart: (dir) => {
+    addTarget: (kind, dir) => {
       met++;
-      if (!inputs.charts.includes(dir)) inputs.charts.push(dir);
-    },
-    addKustomization: (dir) => {
-      met++;
-      if (!inputs.kustomizations.includes(dir)) inputs.kustomizations.push(dir);
+      const dirs = inputs.targets.get(kind)!;
+      if (!dirs.includes(dir)) dirs.push(dir);
     },
     notice: (abs, message) => {
       met++;
@@ -116,9 +135,8 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
     const why = !stat && !isGlob ? 'no such file or directory' : isGlob ? 'no YAML file, Helm chart or kustomization matches this glob' : 'no YAML file, Helm chart or kustomization in this directory';
     inputs.unmatched.push({ file: arg, line: null, message: skipped > 0 ? `${why} that is not ignored (${skipped} ignored by .gitignore, --ignore or the config)` : why });
   }
-  // Charts, kustomizations and notices are met in whatever order concurrent reads finish.
-  inputs.charts.sort();
-  inputs.kustomizations.sort();
+  // Targets and notices are met in whatever order concurrent reads finish.
+  for (const dirs of inputs.targets.values()) dirs.sort();
   const key = (n: Notice): string => n.file ?? '';
   inputs.notices.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return inputs;
@@ -126,10 +144,9 @@ export async function collectInputs(args: string[], cwd: string, ignoreLists: Ig
 
 /** A file named on the command line: linted even when an ignore would skip it in a walk (SPEC §5). */
 async function addNamedFile(abs: string, sink: WalkSink): Promise<void> {
-  const chart = await chartOf(abs);
-  if (chart) return sink.addChart(chart);
+  if (await addOwnerOf(path.dirname(abs), sink)) return;
   // A file named in a kustomization's directory (as pre-commit names them) brings that kustomization in.
-  await addKustomizationOf(path.dirname(abs), sink);
+  await addTargetsOf(path.dirname(abs), sink, false);
   if (readable(abs, sink)) sink.addFile(abs);
 }
 
@@ -143,9 +160,8 @@ async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<vo
     const stat = await fs.stat(real).catch(() => null);
     if (stat?.isDirectory()) await walk(match, sink, false);
     else if (YAML_FILE.test(match)) {
-      const chart = await chartOf(match);
-      if (chart) sink.addChart(chart);
-      else if (isIgnored(sink.userIgnores, match, false) || isIgnored(sink.configIgnores(path.dirname(match)), match, false)) sink.ignored();
+      if (await addOwnerOf(path.dirname(match), sink)) continue;
+      if (isIgnored(sink.userIgnores, match, false) || isIgnored(sink.configIgnores(path.dirname(match)), match, false)) sink.ignored();
       else if (readable(match, sink)) sink.addFile(match);
     }
   }
@@ -177,30 +193,37 @@ function readable(abs: string, sink: WalkSink): boolean {
   return !problem;
 }
 
-/** Brings in the kustomization of a directory, if it has one; one that is not a regular file of a sane size is named in a notice instead. */
-async function addKustomizationOf(dir: string, sink: WalkSink): Promise<void> {
-  for (const name of KUSTOMIZATION_NAMES) {
-    const file = path.join(dir, name);
-    const stat = await fs.stat(file).catch(() => null);
-    if (!stat || stat.isDirectory()) continue;
-    const problem = fileProblem(stat, MAX_KUSTOMIZATION_BYTES);
-    if (problem) sink.notice(file, `${problem}; the kustomization is not rendered and its resources are linted as they are`);
-    else sink.addKustomization(dir);
-    return;
+/**
+ * Brings in what a directory is an input of, for the kinds that do (or do not)
+ * own their tree; an entry file that is not a regular file of a sane size is
+ * named in a notice, and a kind that owns its tree still claims the directory,
+ * so that what is under it is never read as manifests.
+ */
+async function addTargetsOf(dir: string, sink: WalkSink, owning: boolean): Promise<boolean> {
+  let claimed = false;
+  for (const kind of sink.kinds.filter((k) => k.ownsTree === owning)) {
+    for (const name of kind.entryNames) {
+      const file = path.join(dir, name);
+      const stat = await fs.stat(file).catch(() => null);
+      if (!stat || stat.isDirectory()) continue;
+      const problem = fileProblem(stat, kind.maxEntryBytes);
+      if (problem) sink.notice(file, `${problem}; this directory is not rendered${kind.ownsTree ? '' : ' and its files are linted as they are'}`);
+      if (!problem || kind.ownsTree) sink.addTarget(kind, dir);
+      claimed = claimed || !problem || kind.ownsTree;
+      break;
+    }
   }
+  return claimed;
 }
 
-/** The chart directory a file belongs to: the nearest ancestor with a Chart.yaml. */
-function chartOf(file: string): Promise<string | null> {
-  return chartContaining(path.dirname(file));
-}
-
-async function chartContaining(start: string): Promise<string | null> {
+/** The nearest directory at or above `start` that a tree-owning kind claims (a chart a template belongs to), brought in. */
+async function addOwnerOf(start: string, sink: WalkSink): Promise<boolean> {
+  if (!sink.kinds.some((k) => k.ownsTree)) return false;
   for (const dir of ancestors(start)) {
-    if (await exists(path.join(dir, 'Chart.yaml'))) return dir;
-    if (await exists(path.join(dir, '.git'))) return null;
+    if (await addTargetsOf(dir, sink, true)) return true;
+    if (await exists(path.join(dir, '.git'))) return false;
   }
-  return null;
+  return false;
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -218,8 +241,8 @@ interface WalkSink {
   /** The ignore list of the config that applies in a directory. */
   configIgnores(dir: string): GitIgnore[];
   addFile(abs: string): void;
-  addChart(dir: string): void;
-  addKustomization(dir: string): void;
+  kinds: readonly RenderedInputKind[];
+  addTarget(kind: RenderedInputKind, dir: string): void;
   notice(abs: string, message: string): void;
 }
 
@@ -253,11 +276,7 @@ function gitIgnore(base: string, patterns: string[]): GitIgnore {
 async function walk(root: string, sink: WalkSink, named: boolean): Promise<void> {
   const realRoot = await fs.realpath(root);
   const visited = new Set<string>();
-  const chartAbove = await chartContaining(root);
-  if (chartAbove) {
-    sink.addChart(chartAbove);
-    return;
-  }
+  if (await addOwnerOf(root, sink)) return;
   const exempt = (lists: GitIgnore[]): GitIgnore[] => (named ? lists.map((list) => exempting(list, root)) : lists);
   const inherited = exempt(await ancestorGitignores(root, sink));
   const user = exempt(sink.userIgnores);
@@ -280,11 +299,10 @@ async function walk(root: string, sink: WalkSink, named: boolean): Promise<void>
     } catch {
       return [];
     }
-    if (entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory())) {
-      sink.addChart(dir);
-      return [];
-    }
-    if (entries.some((e) => KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory())) await addKustomizationOf(dir, sink);
+    const names = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
+    const holds = (owning: boolean): boolean => sink.kinds.some((k) => k.ownsTree === owning && k.entryNames.some((n) => names.has(n)));
+    if (holds(true) && (await addTargetsOf(dir, sink, true))) return [];
+    if (holds(false)) await addTargetsOf(dir, sink, false);
     const own = entries.some((e) => e.name === '.gitignore') ? await readGitignore(dir, sink) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

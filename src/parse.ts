@@ -30,8 +30,8 @@ export interface ParsedDocument {
   header: ObjectHeader | null;
   /** Kubernetes objects in a document without a tree: 1, or the items of a List. */
   objectCount: number;
-  /** The template named by a `# Source:` comment of rendered Helm output. */
-  helmSource: string | null;
+  /** The template a `# Source:` comment names: the document is a renderer's output, its fix goes home through it. */
+  generatedFrom: string | null;
 }
 
 export interface ParseError {
@@ -102,7 +102,7 @@ function directivesStart(before: string): number {
   return first ?? before.length;
 }
 
-function helmSourceOf(text: string): string | null {
+function generatedFromOf(text: string): string | null {
   return SOURCE_COMMENT.exec(text)?.[1] ?? null;
 }
 
@@ -133,7 +133,7 @@ function addCheap(result: ParsedFile, values: unknown[], text: string, base: num
       root: null,
       header: headerOf(value),
       objectCount: countObjects(value),
-      helmSource: helmSourceOf(text),
+      generatedFrom: generatedFromOf(text),
     });
   }
 }
@@ -176,7 +176,7 @@ function parseFull(result: ParsedFile, text: string, base: number): void {
       root,
       header: treeHeader(root),
       objectCount: 0,
-      helmSource: helmSourceOf(text),
+      generatedFrom: generatedFromOf(text),
     });
   }
 }

@@ -7,12 +7,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hasMagic } from 'glob';
 import { buildModel } from './build-model.js';
-import { displayPath, UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
+import { UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
 import { holdsRoutingObject } from './kinds.js';
-import { directReferences } from './kustomize.js';
 import type { Backend, Model, Service } from './model.js';
 import { parseFile } from './parse.js';
-import type { RenderOutcome, Unrendered } from './render.js';
+import { renderedSources, type Renderer, type RenderOutcome, type RenderTargets, type Unrendered } from './renderers/index.js';
 import type { SourceFile } from './source.js';
 
 export interface RoutingContext {
@@ -30,7 +29,8 @@ export interface ContextRequest {
   excluded: ReadonlySet<string>;
   /** The run's own ways to find, render and read inputs, so that context is read as a normal run would. */
   collect(paths: string[]): Promise<Inputs>;
-  render(charts: string[], kustomizations: string[]): Promise<RenderOutcome>;
+  /** Renders targets, planning with all of them but rendering none of `skip`. */
+  render(targets: RenderTargets, skip: ReadonlySet<string>): Promise<RenderOutcome>;
   read(files: InputFile[]): SourceFile[];
 }
 
@@ -40,17 +40,15 @@ export async function readRoutingContext(request: ContextRequest): Promise<Routi
   const missing = request.paths.find((p) => !existsSync(path.resolve(request.cwd, p)) && !hasMagic(p, { windowsPathsNoEscape: true }));
   if (missing !== undefined) throw new UsageError(`--context ${missing}: no such file or directory`);
   const found = await request.collect(request.paths);
-  const charts = found.charts.filter((dir) => !request.linted.charts.includes(dir));
-  // A kustomization that another one of the whole run builds on is not rendered on its own, as in a run over
-  // everything: its objects come through the one on top (rendered here, or linted).
-  const all = [...new Set([...request.linted.kustomizations, ...found.kustomizations])];
-  const nested = new Set(all.flatMap((dir) => [...directReferences(dir).kustomizations].filter((k) => k !== dir)));
-  const kustomizations = found.kustomizations.filter((dir) => !request.linted.kustomizations.includes(dir) && !nested.has(dir));
-  const rendering = await request.render(charts, kustomizations);
+  // Planned over the whole run, as a run over everything would: a kustomization another one builds on is not
+  // rendered on its own (its objects come through the one on top), and what the run renders itself is skipped.
+  const targets = new Map([...found.targets].map(([kind, dirs]) => [kind as Renderer, [...new Set([...(request.linted.targets.get(kind) ?? []), ...dirs])].sort()]));
+  const skip = new Set([...request.linted.targets.values()].flat());
+  const rendering = await request.render(targets, skip);
   const linted = new Set(request.linted.files.map((f) => f.absPath));
   const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
   const sources: SourceFile[] = [
-    ...rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(request.cwd, dir), absPath: null, text, bom: false, rendered: from })),
+    ...renderedSources(rendering, request.cwd),
     ...request.read(files),
   ];
   // Documents without a Service, Ingress or route get only js-yaml's cheap parse: workloads here cost no tree.

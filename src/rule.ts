@@ -5,7 +5,7 @@ import type { Routing } from './routing.js';
 import type { SourceFile } from './source.js';
 import type { Change, EditSet, Editor, TextEdit } from './edit.js';
 import type { Span } from './tree.js';
-import type { Unrendered } from './render.js';
+import type { Unrendered } from './renderers/renderer.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityLevel = Severity | 'off';
@@ -124,15 +124,18 @@ export interface Finding {
   owner: K8sObject | null;
   container: string | null;
   probe: ProbeType | null;
-  /** The template a rendered Helm document came from, as its `# Source:` comment writes it. */
-  helmSource: string | null;
-  /** Where to change it in the chart: filled in after linting for rendered Helm output. */
+  /** Where a finding on rendered output is written in the files people edit: filled in by its renderer. */
   source: FindingSource | null;
-  /** The kustomize overlays (directories, relative to cwd, sorted) whose renders of one base line gave this finding, when more than one finding was merged into it. */
-  overlays?: string[] | null;
+  /**
+   * The renders this finding stands for, when one line was rendered several
+   * ways: the Kustomize overlays (directories relative to cwd) or the Helm
+   * value sets that gave it (`names`, sorted), and the value sets of the same
+   * chart that did not (`missing`).
+   */
+  variants?: { field: 'overlays' | 'valueSets'; names: string[]; missing: string[] } | null;
   fix: Fix | null;
-  /** A fix proposed on rendered output, waiting to be mapped to the chart's files. */
-  renderedFix: ProposedFix | null;
+  /** A fix proposed on rendered output, for its renderer to express in the files people edit. */
+  proposed: ProposedFix | null;
 }
 
 export interface FindingSource {

@@ -6,7 +6,7 @@ import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
 import { lint, type FileSettings, type RuleSettings } from './engine.js';
 import { ConfigResolver, type Config } from './config.js';
-import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Notice } from './inputs.js';
+import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Inputs, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { AnyRule, Finding, UnrenderedTarget } from './rule.js';
@@ -14,9 +14,10 @@ import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
 import { applyBaseline, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
-import { attachSources, ordinaryBundles } from './attach-sources.js';
-import { mergeOverlayFindings } from './rendered-findings.js';
-import { renderAll, type RenderPlan, type Unrendered } from './render.js';
+import { mergeRenders } from './rendered-findings.js';
+import { RENDERERS, renderAll, renderedSources, sendHome, settle, type RenderContext, type RenderTargets, type Unrendered } from './renderers/index.js';
+import { findTool, toolRunner } from './renderers/tools.js';
+import type { ToolResult } from './renderers/renderer.js';
 import { readRoutingContext, withContext } from './routing-context.js';
 import { MAX_FILE_BYTES, readBounded } from './tree-files.js';
 
@@ -45,10 +46,14 @@ export interface RunOptions {
   /** Release name and namespace for `helm template` (--helm-release, --helm-namespace). */
   helmRelease?: string;
   helmNamespace?: string;
+  /** --helm-values-set NAME=FILE[,FILE], over the config's helm.valueSets. */
+  helmValueSets?: string[];
+  /** --render-timeout: seconds each render may take (default 60). */
+  renderSeconds?: number;
   /** Texts to lint instead of what is on disk, by absolute path: the fixer's passes. */
   overrides?: ReadonlyMap<string, string>;
-  /** Chart and kustomization renders to reuse across the fixer's passes. */
-  renderCache?: RenderPlan['cache'];
+  /** Tool runs to reuse across the fixer's passes (renders of unchanged charts and overlays). */
+  renderCache?: Map<string, Promise<ToolResult>>;
   /** --context: paths whose Services, Ingresses and routes count for routing; nothing there is reported unless also linted. */
   context?: string[];
   /** --suppressions-location, relative to cwd; without it the nearest probe-lint-suppressions.json above cwd is used. */
@@ -88,26 +93,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if (!list) ignoreLists.set(applies, (list = { base: applies.ignoreBase, patterns: applies.ignore }));
     return list;
   };
-  const inputs = await collectInputs(options.paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore);
+  const collect = (paths: string[]): Promise<Inputs> =>
+    collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS });
+  const inputs = await collect(options.paths);
   // Before any rendering: a mistyped path should not wait for helm.
   const unmatched = unmatchedNotices(inputs.unmatched, options);
-  const helmFor: RenderPlan['helmFor'] = (chartDir) => {
-    const helm = configs.forDir(chartDir).helm;
-    return {
-      values: options.helmValues && options.helmValues.length > 0 ? options.helmValues : helm.values,
-      releaseName: options.helmRelease ?? helm.releaseName,
-      namespace: options.helmNamespace ?? helm.namespace,
-    };
-  };
-  const rendering = await renderAll({
-    charts: inputs.charts,
-    kustomizations: inputs.kustomizations,
-    cwd: options.cwd,
-    helmFor,
-    cache: options.renderCache,
-  });
+  const tools = toolRunner({ cwd: options.cwd, seconds: options.renderSeconds, cache: options.renderCache });
+  const renderContext: RenderContext = { cwd: options.cwd, configFor: (dir) => configs.forDir(dir), findTool, runTool: tools.run };
+  const rendering = await renderAll(targetsOf(inputs), renderContext);
   const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
-  const sources: SourceFile[] = rendering.rendered.map(({ dir, text, from }) => ({ path: displayPath(options.cwd, dir), absPath: null, text, bom: false, rendered: from }));
+  const sources: SourceFile[] = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text = options.readStdin ? await options.readStdin() : '';
     const name = options.stdinFilename === undefined ? '<stdin>' : displayPath(options.cwd, path.resolve(options.cwd, options.stdinFilename));
@@ -118,7 +113,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     if ('source' in read) sources.push(read.source);
     else notices.push(read.notice);
   }
-  const parsed: ParsedFile[] = ordinaryBundles(sources.map((source) => parseFile(source)), options.cwd);
+  const parsed: ParsedFile[] = settle(sources.map((source) => parseFile(source)), options.cwd);
   const model = buildModel(parsed);
   const context =
     options.context && options.context.length > 0
@@ -127,8 +122,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
           cwd: options.cwd,
           linted: inputs,
           excluded: rendering.excluded,
-          collect: (paths) => collectInputs(paths, options.cwd, [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore),
-          render: (charts, kustomizations) => renderAll({ charts, kustomizations, cwd: options.cwd, helmFor, cache: options.renderCache }),
+          collect,
+          render: (targets, skip) => renderAll(targets, renderContext, skip),
           read: (files) => readAll(files, undefined).flatMap((read) => ('source' in read ? [read.source] : [])),
         })
       : null;
@@ -139,13 +134,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
   // Entry files read only for render-failed take part in suppression: a comment there can silence it.
   const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
-  attachSources(kept, options.cwd);
   // Fingerprints are taken of the findings as reported: one entry for a line that several overlays render.
   const baseline = await applyBaseline({
     cwd: options.cwd,
     location: options.suppressionsLocation,
     update: options.updateSuppressions,
-    findings: mergeOverlayFindings(kept),
+    findings: mergeRenders(sendHome(kept, options.cwd), sources),
     sources,
     stdinPath: options.stdinFilename === undefined ? undefined : path.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
@@ -179,8 +173,16 @@ function walkedRoots(options: RunOptions): string[] {
     .filter((abs) => statSync(abs, { throwIfNoEntry: false })?.isDirectory());
 }
 
-export function configResolver(options: Pick<RunOptions, 'cwd' | 'configFile' | 'ruleFlags' | 'kubernetesVersion'>, rules: readonly AnyRule[]): ConfigResolver {
-  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion }, options.configFile);
+type ConfigOptions = Pick<RunOptions, 'cwd' | 'configFile' | 'ruleFlags' | 'kubernetesVersion' | 'helmValues' | 'helmRelease' | 'helmNamespace' | 'helmValueSets'>;
+
+export function configResolver(options: ConfigOptions, rules: readonly AnyRule[]): ConfigResolver {
+  const helm = { values: options.helmValues, releaseName: options.helmRelease, namespace: options.helmNamespace, valueSets: options.helmValueSets };
+  return new ConfigResolver(options.cwd, rules, { ruleFlags: options.ruleFlags ?? [], kubernetesVersion: options.kubernetesVersion, helm }, options.configFile);
+}
+
+/** What the walk set aside to render, by renderer. */
+function targetsOf(inputs: Inputs): RenderTargets {
+  return new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
 }
 
 /** The directory whose config applies to a file: a rendered stream's chart or overlay, stdin's own. */

@@ -14,15 +14,18 @@ export interface SourceFile {
 }
 
 export interface RenderedFrom {
-  tool: 'helm' | 'kustomize';
-  /** Absolute path of the chart or kustomization directory. */
+  /** The renderer's name (src/renderers): which one carries its findings home. */
+  tool: string;
+  /** The command it was rendered with, as people would type it: `helm template`. */
+  command: string;
+  /** Absolute path of the rendered directory. */
   dir: string;
-  /** Its Chart.yaml or kustomization file: where a finding goes when nothing more precise is known. */
+  /** Its entry file (Chart.yaml, kustomization.yaml): where a finding goes when nothing more precise is known. */
   entry: string;
-  /** Values files helm read, the chart's own first. */
-  valuesFiles: string[];
-  /** Resource files a kustomization read: where its objects are written. */
-  resources: string[];
+  /** Files the render read that people edit, in the order the tool read them (values files, resources). */
+  reads: string[];
+  /** Which render of the directory this is when it is rendered several ways (a Helm value set); null when once. */
+  variant: string | null;
 }
 
 export interface Position {

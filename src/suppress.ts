@@ -133,7 +133,7 @@ function unused(all: Directive[], input: SuppressInput): Finding[] {
       else if (enabled(id) && !d.used.has(id)) problems.push(`"${id}" reports nothing here`);
     }
     if (problems.length === 0) continue;
-    const subject = { file: d.file, owner: d.owner, container: null, helmSource: d.owner?.document.helmSource ?? null };
+    const subject = { file: d.file, owner: d.owner, container: null, generatedFrom: d.owner?.document.generatedFrom ?? null };
     findings.push(toFinding(rule, own.configured, subject, { span: d.span, message: `unused ${what}: ${problems.join('; ')}` }));
   }
   return findings;

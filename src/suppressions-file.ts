@@ -14,7 +14,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, suggest } from './config.js';
 import { createTempBeside, isInside } from './files.js';
-import { fingerprint, relativePath, repositoryPath } from './fingerprint.js';
+import { findingPath, fingerprint, repositoryPath } from './fingerprint.js';
 import { ancestors, displayPath, repositoryRoot, type Notice } from './inputs.js';
 import { parseFile } from './parse.js';
 import type { AnyRule, Finding } from './rule.js';
@@ -46,7 +46,7 @@ export type SuppressionsUpdate = { kind: 'suppress'; rules: string[] | null } | 
 
 export interface BaselineInput {
   cwd: string;
-  /** --suppressions-location, relative to cwd; else the nearest probe-lint-suppressions.json upwards. */
+  /** --suppressions-location, relative to cwd; else the nearest probe-lint-suppressions.json from the linted paths upwards (lookupDir). */
   location?: string;
   update?: SuppressionsUpdate;
   findings: Finding[];
@@ -83,7 +83,7 @@ export interface BaselineResult {
 
 /**
  * The nearest suppressions file from `dir` upwards, stopping at the repository
- * top as findConfig does: one above it belongs to someone else.
+ * top as the config lookup does: one above it belongs to someone else.
  */
 export function findSuppressions(dir: string): string | null {
   for (const at of ancestors(dir)) {
@@ -94,16 +94,46 @@ export function findSuppressions(dir: string): string | null {
   return null;
 }
 
+/**
+ * Where the lookup of the suppressions file starts: the deepest directory
+ * holding every path this run linted (the directories walked, the files read,
+ * the charts and overlays rendered, stdin's --stdin-filename), so that the
+ * file is found as the config is, from the linted paths upwards, wherever the
+ * run starts. The working directory when nothing was linted.
+ */
+export function lookupDir(input: Pick<BaselineInput, 'cwd' | 'sources' | 'stdinPath' | 'roots'>): string {
+  const places = [
+    ...input.roots,
+    ...input.sources.flatMap((file) => (file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path.dirname(file.absPath)] : [])),
+    ...(input.stdinPath !== undefined ? [path.dirname(input.stdinPath)] : []),
+  ];
+  if (places.length === 0) return input.cwd;
+  return places.reduce(commonDir);
+}
+
+function commonDir(a: string, b: string): string {
+  let at = a;
+  while (!isInside(at, b) && at !== b && path.dirname(at) !== at) at = path.dirname(at);
+  return at;
+}
+
+/** The top of the git repository holding `dir`, or null outside any. */
+function repositoryTop(dir: string): string | null {
+  return ancestors(dir).find((at) => fs.existsSync(path.join(at, '.git'))) ?? null;
+}
+
 /** Applies the suppressions file to the findings; with an update, rewrites it from them first. */
 export async function applyBaseline(input: BaselineInput): Promise<BaselineResult> {
   const explicit = input.location !== undefined ? path.resolve(input.cwd, input.location) : null;
-  const found = explicit ?? findSuppressions(input.cwd);
+  const from = lookupDir(input);
+  const found = explicit ?? findSuppressions(from);
   const update = input.update;
   if (update?.kind === 'suppress' && update.rules) checkRuleIds(update.rules, input.rules);
   if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
-  // --suppress-all starts the file at the repository top; the other modes need one to work on.
-  const target = found ?? (update?.kind === 'suppress' ? path.join(repositoryRoot(input.cwd), SUPPRESSIONS_NAME) : null);
-  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, input.cwd)} up to the repository top; name one with --suppressions-location`);
+  // --suppress-all starts the file at the top of the repository holding the linted paths (never outside it);
+  // outside any repository, in the working directory. The other modes need one to work on.
+  const target = found ?? (update?.kind === 'suppress' ? path.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
+  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
   const exists = fs.existsSync(target);
   if (!exists && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
@@ -111,12 +141,8 @@ export async function applyBaseline(input: BaselineInput): Promise<BaselineResul
   const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   // Paths in the file are relative to the repository holding it (or its own directory outside one), wherever the run starts.
   const base = repositoryRoot(path.dirname(target));
-  const fileOf = (file: SourceFile): string =>
-    input.stdinPath !== undefined && file.absPath === null && !file.rendered ? relativePath(base, input.stdinPath) : repositoryPath(file, base);
-  const keyed = input.findings.map((finding): Keyed => {
-    const file = fileOf(finding.file);
-    return { finding, file, hash: fingerprint(finding, file) };
-  });
+  const fileOf = (file: SourceFile): string => repositoryPath(file, base, input.stdinPath);
+  const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));
   const inScope = scopeOf(input, base, fileOf);
 
   let entries = previous;
@@ -130,7 +156,10 @@ export async function applyBaseline(input: BaselineInput): Promise<BaselineResul
     if (changed) await writeSuppressions(target, text, shownAs);
     written = { file: shownAs, suppressions: entries.reduce((n, e) => n + e.count, 0), removed, changed };
   }
-  const { kept, stale } = match(entries, keyed, inScope);
+  const { kept: unsuppressed, stale } = match(entries, keyed, inScope);
+  // In the order run() gave them.
+  const left = new Set(unsuppressed);
+  const kept = input.findings.filter((f) => left.has(f));
   const notices: Notice[] =
     stale > 0
       ? [{ file: shownAs, line: null, message: `${stale} suppression${stale === 1 ? '' : 's'} for files linted here match${stale === 1 ? 'es' : ''} nothing any more; run probe-lint --prune-suppressions to remove ${stale === 1 ? 'it' : 'them'}` }]
@@ -145,25 +174,63 @@ function checkRuleIds(ids: readonly string[], rules: readonly AnyRule[]): void {
   }
 }
 
+/** One occurrence of a fingerprint: the findings an entry's count counts as one. */
 interface Keyed {
+  /** The first of `findings`: what an entry written for it says. */
   finding: Finding;
+  findings: Finding[];
   file: string;
   hash: string;
 }
 
 /**
- * Whether this run can judge an entry's file: it linted it, or the file is gone
- * from a directory it walked. Entries for other files (outside the paths given,
- * a chart that could not be rendered) are left as they are.
+ * The findings keyed by fingerprint (a finding on rendered output by the
+ * template or resource it was located in, as SARIF keys it), in occurrences:
+ * findings on one line of one template or resource are one occurrence, however
+ * many overlays or value sets render it and whatever each render made of its
+ * names (a namePrefix changes the message), so that adding an overlay adds no
+ * finding to a line already suppressed. Every other finding is an occurrence
+ * of its own.
+ */
+function keyedFindings(findings: readonly Finding[], fileOf: (finding: Finding) => string): Keyed[] {
+  const byLine = new Map<string, Keyed>();
+  const out: Keyed[] = [];
+  for (const finding of findings) {
+    const file = fileOf(finding);
+    const hash = fingerprint(finding, file);
+    const source = finding.source;
+    const line = source?.absPath && source.line !== null ? `${hash}\0${source.absPath}\0${source.line}` : null;
+    const same = line === null ? undefined : byLine.get(line);
+    if (same) {
+      same.findings.push(finding);
+      continue;
+    }
+    const occurrence = { finding, findings: [finding], file, hash };
+    if (line !== null) byLine.set(line, occurrence);
+    out.push(occurrence);
+  }
+  return out;
+}
+
+/**
+ * Whether this run can judge an entry's file: it linted it; or a chart or
+ * overlay it rendered read it (a template inside the chart, a resource of the
+ * kustomization) and it is inside a directory the run walked; or the file is
+ * gone from a directory it walked. Entries for other files (outside the paths
+ * given, a chart that could not be rendered, a base resource when only one of
+ * the overlays reading it was linted: another overlay may be the one whose
+ * render has the finding) are left as they are.
  */
 function scopeOf(input: BaselineInput, base: string, fileOf: (file: SourceFile) => string): (file: string) => boolean {
   const linted = new Set(input.sources.map(fileOf));
+  const renders = input.sources.flatMap((file) => (file.rendered ? [file.rendered] : []));
+  const rendered = (abs: string): boolean => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
   return (file) => {
     if (linted.has(file)) return true;
     // `stdin` names no file on disk: judged only when stdin was read.
     if (file === 'stdin') return false;
     const abs = path.resolve(base, file);
-    return input.roots.some((root) => isInside(root, abs)) && !fs.existsSync(abs);
+    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs.existsSync(abs));
   };
 }
 
@@ -179,7 +246,8 @@ interface Match {
  * Each finding takes one from the count of an entry with its fingerprint: first
  * one of its own file with its own message, then one of its own file (the
  * message changed with a value), then one of a file this run judges (the
- * object moved there). A finding for which no count is left is kept: a new
+ * object moved there; for rendered output, whose fingerprint holds the
+ * template or resource, the fingerprint it would have in that file). A finding for which no count is left is kept: a new
  * object, or one more finding than the file had.
  */
 function match(entries: readonly SuppressionEntry[], keyed: readonly Keyed[], inScope: (file: string) => boolean): Match {
@@ -201,8 +269,18 @@ function match(entries: readonly SuppressionEntry[], keyed: readonly Keyed[], in
       suppressed[i] = true;
     });
   }
+  // A finding on rendered output is keyed by its template or resource file too: the object moved from
+  // another judged file that lost it has the hash it would have had there.
+  keyed.forEach((k, i) => {
+    if (suppressed[i] || !k.finding.source?.absPath || !k.finding.object) return;
+    const at = entries.findIndex((e, j) => left[j]! > 0 && e.file !== k.file && inScope(e.file) && e.rule === k.finding.ruleId && fingerprint(k.finding, e.file) === e.fingerprint);
+    if (at === -1) return;
+    left[at]!--;
+    suppressed[i] = true;
+  });
   const stale = entries.reduce((n, e, j) => n + (inScope(e.file) ? left[j]! : 0), 0);
-  return { kept: keyed.filter((_, i) => !suppressed[i]).map((k) => k.finding), left, stale };
+  const hidden = new Set(keyed.filter((_, i) => suppressed[i]).flatMap((k) => k.findings));
+  return { kept: keyed.flatMap((k) => k.findings).filter((f) => !hidden.has(f)), left, stale };
 }
 
 /** --prune-suppressions: the counts this run used, for the files it judges; the others as they were. */
@@ -228,7 +306,8 @@ function entryOf({ finding, file, hash }: Keyed): SuppressionEntry {
   const ref = finding.object;
   return {
     file,
-    object: ref ? `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name ?? '(unnamed)'}` : null,
+    // Rendered output keyed by its template or resource: the namespace is the render's (an overlay's), not the file's.
+    object: ref ? `${ref.kind} ${ref.namespace && !finding.source?.absPath ? `${ref.namespace}/` : ''}${ref.name ?? '(unnamed)'}` : null,
     container: finding.container,
     probe: finding.probe,
     rule: finding.ruleId,

@@ -7,7 +7,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { RULES } from '../rules/index.js';
-import { ACTION, REPO, cli, tempDir } from './helpers.js';
+import { ACTION, HAS_KUBECTL, REPO, TOOLS, cli, tempDir } from './helpers.js';
 
 const SCHEMA = path.resolve(REPO, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
 const MULTITOOL = path.join(REPO, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
@@ -28,6 +28,7 @@ function runAction(
   inputs: Record<string, string>,
   files: Record<string, string> = {},
   workspace = newWorkspace(files),
+  extraEnv: Record<string, string> = {},
 ): { status: number | null; stdout: string; outputs: Record<string, string>; summary: string; workspace: string } {
   const outputFile = path.join(tempDir(), 'output');
   const summaryFile = path.join(tempDir(), 'summary');
@@ -39,6 +40,7 @@ function runAction(
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: tempDir(),
+    ...extraEnv,
   };
   const defaults = { paths: '.', config: '', 'fail-on': 'error', 'sarif-file': 'probe-lint.sarif', 'helm-values': '', annotations: 'true' };
   for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
@@ -153,6 +155,34 @@ describe('the GitHub Action', () => {
     expect(next.status).toBe(1);
     expect(next.outputs).toMatchObject({ errors: '0', warnings: '1', findings: '1' });
     expect(next.stdout).toMatch(/^::warning file=k8s\/cache\.yaml,.*readiness-probe-missing::/m);
+  });
+
+  it('finds the suppressions file from the paths upwards to their repository top, as the CLI does', () => {
+    // The repository is a directory of the workspace; the Action runs at the workspace's top.
+    const workspace = tempDir();
+    fs.cpSync(path.join(REPO, 'samples'), path.join(workspace, 'repo', 'k8s'), { recursive: true });
+    fs.mkdirSync(path.join(workspace, 'repo', '.git'));
+    const written = cli(['--suppress-all', 'k8s'], { cwd: path.join(workspace, 'repo') });
+    expect(written.status, written.stderr).toBe(0);
+    expect(fs.existsSync(path.join(workspace, 'repo', 'probe-lint-suppressions.json'))).toBe(true);
+    const run = runAction({ paths: 'repo/k8s', 'fail-on': 'info' }, {}, workspace);
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ errors: '0', warnings: '0', findings: '0' });
+    expect(run.summary).toContain('; 9 suppressed.');
+  });
+
+  it.skipIf(!HAS_KUBECTL)('names in the summary\'s file table the file people edit, not the overlay rendered', () => {
+    const workspace = newWorkspace({
+      'base/kustomization.yaml': 'resources:\n  - api.yaml\n',
+      'base/api.yaml': fs.readFileSync(path.join(REPO, 'samples', 'incident-api.yaml'), 'utf8'),
+      'overlays/prod/kustomization.yaml': 'namespace: prod\nresources:\n  - ../../base\n',
+    });
+    const run = runAction({ paths: 'overlays', 'fail-on': 'never' }, {}, workspace, { PATH: `${TOOLS}:${process.env.PATH ?? ''}` });
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/^::warning file=base\/api\.yaml,/m);
+    const files = [...run.summary.matchAll(/<tr><td>([^<]*)<\/td><td>\d+<\/td><\/tr>/g)].map((m) => m[1]);
+    expect(files).toEqual(['base/api.yaml']);
+    expect(run.summary).not.toContain('<td>overlays/prod</td>');
   });
 
   it('reads the suppressions file the suppressions input names', () => {

@@ -98,8 +98,15 @@ describe('--max-warnings', () => {
     expect(cli(['--fail-on', 'never', '--max-warnings', '0', 'samples/worker-with-comments.yaml']).status).toBe(1);
   });
 
+  it('takes -1 as no limit, ESLint\'s default', () => {
+    const none = cli(['--max-warnings', '-1', 'samples/worker-with-comments.yaml']);
+    expect(none.status, none.stderr).toBe(0);
+    expect(none.stderr).toBe('');
+    expect(cli(['--max-warnings=-1', '--fail-on', 'never', 'samples/worker-with-comments.yaml']).status).toBe(0);
+  });
+
   it('refuses a limit that is not a count', () => {
-    for (const bad of ['x', '-1', '1.5', '']) {
+    for (const bad of ['x', '-2', '1.5', '']) {
       const result = cli(['--max-warnings', bad, 'samples/']);
       expect(result.status, bad).toBe(2);
       expect(result.stderr, bad).toContain("option '--max-warnings <n>' argument");
@@ -205,6 +212,19 @@ describe('--stdin-filename', () => {
     const unnamed = cli(['-f', 'json', '-'], { cwd: root, input: POD });
     expect(unnamed.status).toBe(0);
     expect(json(unnamed.stdout).findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['probe-timeout-short warning']);
+  });
+
+  it('places stdin\'s findings at that name in SARIF and in the github format, from the repository top', () => {
+    const root = repo();
+    const sarif = cli(['--stdin-filename', 'k8s/api.yaml', '-f', 'sarif', '-'], { cwd: root, input: POD });
+    const [result] = JSON.parse(sarif.stdout).runs[0].results;
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('k8s/api.yaml');
+    expect(result.locations[0].physicalLocation.region).toMatchObject({ startLine: 10, startColumn: 9 });
+    // From a subdirectory the name is relative to it; the annotation's path is still from the top.
+    const github = cli(['--stdin-filename', 'api.yaml', '-f', 'github', '-'], { cwd: path.join(root, 'k8s'), input: POD, env: { GITHUB_WORKSPACE: '' } });
+    expect(github.stdout).toMatch(/^::error file=k8s\/api\.yaml,line=10,col=9,/);
+    // Without a name stdin has no place on disk.
+    expect(JSON.parse(cli(['-f', 'sarif', '-'], { cwd: root, input: POD }).stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('stdin');
   });
 
   it('goes with -', () => {
@@ -348,5 +368,35 @@ describe('--help', () => {
       expect(examples, example).toContain(example);
     }
     expect(cli(['rules', '--help']).stdout).toContain('--format <format>');
+  });
+});
+
+describe('--print-config', () => {
+  const tree = (): string =>
+    tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.probe-lint.yaml': 'kubernetesVersion: "1.29"\n',
+      'team/.probe-lint.yaml': 'kubernetesVersion: "1.31"\n',
+      'team/api.yaml': POD,
+    });
+  const shown = (args: string[], cwd: string): { file: string; kubernetesVersion: string } => {
+    const result = cli(args, { cwd });
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout);
+  };
+
+  it('DIR shows the config of the files in the directory, not of the directory as a file of its parent', () => {
+    const root = tree();
+    expect(shown(['--print-config', 'team'], root)).toMatchObject({ file: 'team/.probe-lint.yaml', kubernetesVersion: '1.31' });
+    expect(shown(['--print-config', 'team/'], root)).toMatchObject({ file: 'team/.probe-lint.yaml' });
+    expect(shown(['--print-config', 'team/api.yaml'], root)).toMatchObject({ file: 'team/.probe-lint.yaml' });
+    expect(shown(['--print-config', '.'], path.join(root, 'team'))).toMatchObject({ file: '.probe-lint.yaml', kubernetesVersion: '1.31' });
+  });
+
+  it('without a path of its own shows the config of the first path argument, else of the working directory', () => {
+    const root = tree();
+    expect(shown(['team', '--print-config'], root)).toMatchObject({ file: 'team/.probe-lint.yaml', kubernetesVersion: '1.31' });
+    expect(shown(['team/api.yaml', '.', '--print-config'], root)).toMatchObject({ file: 'team/.probe-lint.yaml' });
+    expect(shown(['--print-config'], root)).toMatchObject({ file: '.probe-lint.yaml', kubernetesVersion: '1.29' });
   });
 });

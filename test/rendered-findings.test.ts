@@ -10,7 +10,7 @@ import { formatJson } from '../src/format/json.js';
 import { toReport } from '../src/format/report.js';
 import { formatSarif } from '../src/format/sarif.js';
 import { formatStylish } from '../src/format/stylish.js';
-import { mergeOverlayFindings } from '../src/rendered-findings.js';
+import { mergeRenders } from '../src/rendered-findings.js';
 import { RULES } from '../rules/index.js';
 import type { Finding, Severity } from '../src/rule.js';
 import { run } from '../src/run.js';
@@ -87,10 +87,10 @@ describe.skipIf(!hasKubectl)('kustomize overlays rendering the same base', () =>
     expect(result.notices).toEqual([]);
     const timeouts = result.findings.filter((f) => f.ruleId === 'probe-timeout-short');
     expect(timeouts.length).toBe(2);
-    const shared = timeouts.find((f) => f.overlays);
-    expect(shared?.overlays).toEqual(['k8s/overlays/dev', 'k8s/overlays/prod']);
+    const shared = timeouts.find((f) => f.variants);
+    expect(shared?.variants?.names).toEqual(['k8s/overlays/dev', 'k8s/overlays/prod']);
     expect(shared?.file.path).toBe('k8s/overlays/dev');
-    const patched = timeouts.find((f) => !f.overlays);
+    const patched = timeouts.find((f) => !f.variants);
     expect(patched?.file.path).toBe('k8s/overlays/slow');
     expect(patched?.message).not.toBe(shared?.message);
     // Both point at the same base line: only the message keeps them apart.
@@ -99,7 +99,7 @@ describe.skipIf(!hasKubectl)('kustomize overlays rendering the same base', () =>
 
     const preStop = result.findings.filter((f) => f.ruleId === 'prestop-hook-missing');
     expect(preStop.length).toBe(1);
-    expect(preStop[0]!.overlays).toEqual(['k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/overlays/slow']);
+    expect(preStop[0]!.variants?.names).toEqual(['k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/overlays/slow']);
 
     // No rule, source line and message is left twice among the overlays' findings.
     const keys = result.findings.map((f) => `${f.ruleId} ${f.source?.file}:${f.source?.line} ${f.message}`);
@@ -111,7 +111,7 @@ describe.skipIf(!hasKubectl)('kustomize overlays rendering the same base', () =>
     const cwd = overlayTree();
     const result = await run({ paths: ['k8s'], cwd });
     const report = toReport(result, '0.0.0');
-    const merged = result.findings.filter((f) => f.overlays);
+    const merged = result.findings.filter((f) => f.variants);
     expect(merged.length).toBeGreaterThan(0);
     const { error, warning, info } = report.summary;
     expect(error + warning + info).toBe(result.findings.length);
@@ -137,7 +137,7 @@ describe.skipIf(!hasKubectl)('kustomize overlays rendering the same base', () =>
 describe('merging overlay findings', () => {
   /** A finding of the overlay `dir`'s render, located at line 7 of the base. */
   function rendered(dir: string, severity: Severity, line: number | null = 7, message = 'readiness probe times out'): Finding {
-    const file = { path: dir, absPath: null, text: '', bom: false, rendered: { tool: 'kustomize' as const, dir: `/repo/${dir}`, entry: `/repo/${dir}/kustomization.yaml`, valuesFiles: [], resources: [] } };
+    const file = { path: dir, absPath: null, text: '', bom: false, rendered: { tool: 'kustomize', command: 'kubectl kustomize', dir: `/repo/${dir}`, entry: `/repo/${dir}/kustomization.yaml`, reads: [], variant: dir } };
     return {
       ruleId: 'probe-timeout-short',
       severity,
@@ -148,18 +148,17 @@ describe('merging overlay findings', () => {
       owner: null,
       container: 'api',
       probe: 'readiness',
-      helmSource: null,
       source: { file: 'base/deployment.yaml', absPath: '/repo/base/deployment.yaml', line, values: null },
       fix: null,
-      renderedFix: null,
+      proposed: null,
     };
   }
 
   it('keeps the highest severity of the merged findings, and the first finding in its place', () => {
     const findings = [rendered('overlays/b', 'info'), rendered('overlays/a', 'error'), rendered('overlays/c', 'warning')];
-    const merged = mergeOverlayFindings(findings);
+    const merged = mergeRenders(findings, findings.map((f) => f.file));
     expect(merged.length).toBe(1);
-    expect(merged[0]).toMatchObject({ severity: 'error', overlays: ['overlays/a', 'overlays/b', 'overlays/c'], file: findings[0]!.file });
+    expect(merged[0]).toMatchObject({ severity: 'error', variants: { field: 'overlays', names: ['overlays/a', 'overlays/b', 'overlays/c'], missing: [] }, file: findings[0]!.file });
   });
 
   it('leaves findings without a source line, of other messages, and of other inputs apart', () => {
@@ -172,9 +171,9 @@ describe('merging overlay findings', () => {
       plainFile,
       { ...plainFile },
     ];
-    const merged = mergeOverlayFindings(findings);
+    const merged = mergeRenders(findings, findings.map((f) => f.file));
     expect(merged.length).toBe(findings.length);
-    expect(merged.filter((f) => f.overlays).length).toBe(0);
+    expect(merged.filter((f) => f.variants).length).toBe(0);
   });
 });
 
@@ -254,7 +253,7 @@ describe('a committed helm template bundle', () => {
     for (const f of result.findings) {
       expect(f.file.path).toBe('deploy/bundle.yaml');
       expect(f.source).toBeNull();
-      expect(f.helmSource).toBeNull();
+      expect(f.owner?.document.generatedFrom).toBeNull();
     }
     expect(timeout?.fix?.safe).toBe(true);
     const line = toReport(result, '0.0.0').findings.find((f) => f.finding === timeout)?.line;
@@ -278,7 +277,7 @@ describe('a committed helm template bundle', () => {
     });
     const result = await run({ paths: ['bundle.yaml'], cwd });
     const timeout = result.findings.find((f) => f.ruleId === 'probe-timeout-short');
-    expect(timeout?.helmSource).toBe('mychart/templates/deployment.yaml');
+    expect(timeout?.owner?.document.generatedFrom).toBe('mychart/templates/deployment.yaml');
     expect(timeout?.source).toMatchObject({ file: 'mychart/templates/deployment.yaml', line: TEMPLATE.split('\n').indexOf('            timeoutSeconds: 1') + 1 });
     // Shown as a change in the chart, never as an edit of the bundle.
     expect(timeout?.fix?.target?.path).toBe('mychart/templates/deployment.yaml');

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { CORPUS, REPO, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+import { CORPUS, HAS_KUBECTL, REPO, TOOLS, cli, tempDir, tempTree, withoutTools } from './helpers.js';
 
 const FILE = 'probe-lint-suppressions.json';
 
@@ -397,5 +397,127 @@ describe.skipIf(!corpus)('the suppressions cycle on corpus repositories', () => 
     expect(plain.stdout).toContain(`${before.findings.length + before.suppressed} suppressed`);
     expect(cli(['--suppress-all', '.'], { cwd: dir }).status).toBe(0);
     expect(fs.readFileSync(path.join(dir, FILE), 'utf8')).toBe(first);
+  });
+});
+
+describe('fingerprints of rendered output', () => {
+  /** A base with findings and one overlay; `overlay(dir, name)` adds another. */
+  const kustomized = (): string =>
+    tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'base/kustomization.yaml': 'resources:\n  - api.yaml\n',
+      'base/api.yaml': sample('incident-api.yaml'),
+      'overlays/staging/kustomization.yaml': 'namespace: staging\nresources:\n  - ../../base\n',
+    });
+  const overlay = (dir: string, name: string, prefix = ''): void => {
+    fs.mkdirSync(path.join(dir, 'overlays', name));
+    fs.writeFileSync(path.join(dir, 'overlays', name, 'kustomization.yaml'), `namespace: ${name}\n${prefix ? `namePrefix: ${prefix}\n` : ''}resources:\n  - ../../base\n`);
+  };
+  const env = { PATH: `${TOOLS}:${process.env.PATH ?? ''}` };
+  const sarifFingerprints = (args: string[], cwd: string): string[] =>
+    JSON.parse(cli(['--format', 'sarif', '--suppressions-location', 'none.json', ...args], { cwd, env }).stdout)
+      .runs[0].results.map((r: { partialFingerprints: Record<string, string> }) => r.partialFingerprints['probeLint/v1'])
+      .sort();
+
+  it.skipIf(!HAS_KUBECTL)('do not change with the overlay that sorts first, nor when one overlay is linted alone', () => {
+    const dir = kustomized();
+    fs.writeFileSync(path.join(dir, 'none.json'), JSON.stringify({ version: 1, suppressions: [] }));
+    const before = sarifFingerprints(['.'], dir);
+    expect(before.length).toBeGreaterThan(0);
+    const written = cli(['--suppress-all', '.'], { cwd: dir, env });
+    expect(written.status, written.stderr).toBe(0);
+    // Keyed by the base file people edit, not by the overlay that rendered it first.
+    expect(new Set(entries(dir).map((e) => e.file))).toEqual(new Set(['base/api.yaml']));
+
+    // An overlay that sorts before staging renders the same base lines in another namespace.
+    overlay(dir, 'dev');
+    const plain = json(['--fail-on', 'info', '.'], dir);
+    expect(plain.findings).toEqual([]);
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).not.toContain('--prune-suppressions');
+    for (const one of ['overlays/staging', 'overlays/dev']) {
+      const alone = json(['--fail-on', 'info', one], dir);
+      expect(alone.findings, one).toEqual([]);
+      expect(alone.stderr, one).not.toContain('--prune-suppressions');
+    }
+    // SARIF's partialFingerprints are the same keys: code scanning sees the same alerts.
+    expect(sarifFingerprints(['.'], dir)).toEqual(before);
+    expect(sarifFingerprints(['overlays/dev'], dir)).toEqual(before);
+
+    // One whose names differ (its messages name its own Services) renders the same lines too: nothing new.
+    overlay(dir, 'prod', 'prod-');
+    expect(json(['--fail-on', 'info', '.'], dir).findings).toEqual([]);
+    expect(json(['--fail-on', 'info', 'overlays/prod'], dir).findings).toEqual([]);
+    expect(sarifFingerprints(['overlays/prod'], dir)).toEqual(before);
+  });
+
+  it.skipIf(!HAS_KUBECTL)('keep an object moved to another resource file suppressed, and an object copied there reported', () => {
+    const dir = kustomized();
+    expect(cli(['--suppress-all', '.'], { cwd: dir, env }).status).toBe(0);
+    const [deployment, ...rest] = sample('incident-api.yaml').split(/^---\n/m);
+    fs.writeFileSync(path.join(dir, 'base/api.yaml'), rest.join('---\n'));
+    fs.writeFileSync(path.join(dir, 'base/deployment.yaml'), deployment!);
+    fs.writeFileSync(path.join(dir, 'base/kustomization.yaml'), 'resources:\n  - deployment.yaml\n  - api.yaml\n');
+    const moved = json(['--fail-on', 'info', '.'], dir);
+    expect(moved.findings).toEqual([]);
+    expect(moved.stderr).not.toContain('--prune-suppressions');
+    // Left in the old file too, it is one more object: its findings are new.
+    fs.writeFileSync(path.join(dir, 'base/api.yaml'), sample('incident-api.yaml').replace('name: api\n', 'name: api-copy\n'));
+    expect(json(['.'], dir).findings.length).toBeGreaterThan(0);
+  });
+
+  it('of a chart that did not render do not change with the directory the run starts from', () => {
+    const dir = tempTree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 1.0.0\n',
+      'charts/api/templates/deployment.yaml': sample('incident-api.yaml'),
+    });
+    const env = withoutTools();
+    expect(cli(['--suppress-all', '--fail-on', 'warning', '.'], { cwd: dir, env }).status).toBe(0);
+    expect(entries(dir).map((e) => [e.file, e.rule])).toEqual([['charts/api/Chart.yaml', 'render-failed']]);
+    // The message names the chart relative to the working directory: `api` here, `charts/api` at the top.
+    const inner = cli(['--format', 'json', '--fail-on', 'warning', 'api'], { cwd: path.join(dir, 'charts'), env });
+    expect(inner.status, inner.stdout).toBe(0);
+    expect(JSON.parse(inner.stdout).summary.suppressed).toBe(1);
+    expect(inner.stderr).not.toContain('--prune-suppressions');
+    const top = JSON.parse(cli(['--format', 'sarif', 'charts/api'], { cwd: dir, env }).stdout).runs[0].results;
+    const sub = JSON.parse(cli(['--format', 'sarif', 'api'], { cwd: path.join(dir, 'charts'), env }).stdout).runs[0].results;
+    expect(sub.map((r: { partialFingerprints: unknown }) => r.partialFingerprints)).toEqual(top.map((r: { partialFingerprints: unknown }) => r.partialFingerprints));
+  });
+});
+
+describe('the suppressions file is found like the config', () => {
+  it('from the linted paths upwards, wherever the run starts, and --suppress-all writes it at their repository top', () => {
+    const outer = tempDir();
+    const dir = path.join(outer, 'repo');
+    fs.cpSync(repository(), dir, { recursive: true });
+    // Run from outside the repository: the file goes to the top of the repository holding the paths, not here.
+    const written = cli(['--suppress-all', 'repo/k8s'], { cwd: outer });
+    expect(written.status, written.stderr).toBe(0);
+    expect(written.stderr).toContain(`wrote 7 suppressions to repo/${FILE}`);
+    expect(fs.existsSync(path.join(outer, FILE))).toBe(false);
+    expect(entries(dir).map((e) => e.file)).toContain('k8s/api.yaml');
+    const plain = json(['repo/k8s'], outer);
+    expect(plain.findings).toEqual([]);
+    expect(plain.suppressed).toBe(7);
+    expect(json(['repo/k8s/api.yaml'], outer).suppressed).toBe(5);
+    // From a sibling directory of the repository's own.
+    fs.mkdirSync(path.join(dir, 'docs'));
+    expect(json(['../k8s'], path.join(dir, 'docs')).suppressed).toBe(7);
+    // Stdin is looked up from where --stdin-filename puts it.
+    const input = fs.readFileSync(path.join(dir, 'k8s/api.yaml'), 'utf8');
+    const named = cli(['--format', 'json', '--stdin-filename', 'repo/k8s/api.yaml', '-'], { cwd: outer, input });
+    expect(JSON.parse(named.stdout).summary.suppressed).toBe(5);
+    // --prune-suppressions finds it too.
+    expect(cli(['--prune-suppressions', 'repo/k8s'], { cwd: outer }).status).toBe(0);
+  });
+
+  it('outside any repository, --suppress-all writes it in the working directory', () => {
+    const outer = tempDir();
+    fs.cpSync(path.join(REPO, 'samples', 'incident-api.yaml'), path.join(outer, 'k8s', 'api.yaml'));
+    const written = cli(['--suppress-all', 'k8s'], { cwd: outer });
+    expect(written.status, written.stderr).toBe(0);
+    expect(fs.existsSync(path.join(outer, FILE))).toBe(true);
+    expect(fs.existsSync(path.join(outer, 'k8s', FILE))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: one annotation per finding.
 import path from 'node:path';
 import type { Severity } from '../rule.js';
-import { overlaysNote, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
+import { variantsNote, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -25,7 +25,7 @@ export function formatGithub(report: Report, options: GithubOptions = {}): strin
     .map((located) => {
       const { finding } = located;
       // Rendered output is not in the repository: annotate the file people edit.
-      const at = repositoryLocation(located);
+      const at = repositoryLocation(located, report.stdinPath);
       const range = at.range;
       const where = [
         `file=${escapeProperty(fromRoot(at))}`,
@@ -37,7 +37,7 @@ export function formatGithub(report: Report, options: GithubOptions = {}): strin
         `title=${escapeProperty(`probe-lint ${finding.ruleId}`)}`,
       ];
       // The annotation sits on the base line: say which overlays render it.
-      const message = [finding.message, overlaysNote(finding)].filter(Boolean).join(' ');
+      const message = [finding.message, variantsNote(finding)].filter(Boolean).join(' ');
       return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(message)}\n`;
     })
     .join('');

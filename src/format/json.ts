@@ -18,7 +18,8 @@ export function formatJson(report: Report): string {
         ? { file: finding.source.file, line: finding.source.line, ...(finding.source.values ? { values: finding.source.values } : {}) }
         : null,
       rendered: finding.file.rendered ? { from: finding.file.path, line: located.line } : null,
-      overlays: finding.overlays ?? null,
+      overlays: finding.variants?.field === 'overlays' ? finding.variants.names : null,
+      ...(finding.variants?.field === 'valueSets' ? { valueSets: finding.variants.names, notInValueSets: finding.variants.missing } : {}),
       fix: finding.fix
         ? {
             description: finding.fix.description,

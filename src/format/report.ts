@@ -18,9 +18,11 @@ export interface Report {
   findings: LocatedFinding[];
   notices: Notice[];
   summary: Summary & Record<Severity, number>;
+  /** Where --stdin-filename says stdin is (absolute): the place SARIF and annotations give stdin's findings. */
+  stdinPath?: string;
 }
 
-export function toReport(result: RunResult, version: string): Report {
+export function toReport(result: RunResult, version: string, options: { stdinPath?: string } = {}): Report {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const findings = result.findings.map((finding) => {
     counts[finding.severity]++;
@@ -28,7 +30,7 @@ export function toReport(result: RunResult, version: string): Report {
     return { finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   });
   const { suppressed, ...scanned } = result.summary;
-  return { version, findings, notices: result.notices, summary: { ...scanned, ...counts, suppressed } };
+  return { version, findings, notices: result.notices, summary: { ...scanned, ...counts, suppressed }, ...(options.stdinPath !== undefined ? { stdinPath: options.stdinPath } : {}) };
 }
 
 /**
@@ -55,9 +57,13 @@ export function objectLabel(ref: ObjectRef | null, container: string | null, pro
   return parts.join(' › ');
 }
 
-/** The overlays a merged kustomize finding stands for, as words after its object: `(in overlays a, b)`; '' for others. */
-export function overlaysNote(finding: Finding): string {
-  return finding.overlays && finding.overlays.length > 0 ? `(in overlays ${finding.overlays.join(', ')})` : '';
+/** The renders a merged finding stands for, as words after its object: `(in overlays a, b)`, `(in value sets dev, prod; not in staging)`; '' for others. */
+export function variantsNote(finding: Finding): string {
+  const variants = finding.variants;
+  if (!variants || variants.names.length === 0) return '';
+  const what = variants.field === 'overlays' ? 'overlays' : variants.names.length === 1 ? 'value set' : 'value sets';
+  const not = variants.missing.length > 0 ? `; not in ${variants.missing.join(', ')}` : '';
+  return `(in ${what} ${variants.names.join(', ')}${not})`;
 }
 
 export const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -88,7 +94,7 @@ export function onlyErrors(report: Report): Report {
 
 /** A place in the repository: what code scanning and annotations can show. */
 export interface RepositoryLocation {
-  /** null for stdin. */
+  /** null for stdin without --stdin-filename. */
   absPath: string | null;
   /** Relative to the working directory, as findings show paths. */
   path: string;
@@ -109,9 +115,10 @@ export function reportedPlace(located: LocatedFinding): { file: string; line: nu
 
 /**
  * The finding's own place, or for rendered output the template or resource it
- * came from, else the chart's or overlay's own file: never a directory.
+ * came from, else the chart's or overlay's own file: never a directory. Stdin
+ * is at `stdinPath` (--stdin-filename, absolute) when it is given.
  */
-export function repositoryLocation(located: LocatedFinding): RepositoryLocation {
+export function repositoryLocation(located: LocatedFinding, stdinPath?: string): RepositoryLocation {
   const { finding } = located;
   const source = finding.source;
   if (source?.absPath) {
@@ -125,7 +132,7 @@ export function repositoryLocation(located: LocatedFinding): RepositoryLocation 
     return { absPath: rendered.entry, path: `${finding.file.path}/${name}`, line: 1, range: null };
   }
   return {
-    absPath: finding.file.absPath,
+    absPath: finding.file.absPath ?? stdinPath ?? null,
     path: finding.file.path,
     line: located.line,
     range: { column: located.column, endLine: located.endLine, endColumn: located.endColumn },

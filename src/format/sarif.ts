@@ -2,7 +2,7 @@
 // repository-relative locations, fingerprints that survive line moves, fixes
 // as replacements.
 import type * as Sarif from 'sarif';
-import { fingerprint, relativePath, repositoryPath } from '../fingerprint.js';
+import { findingPath, fingerprint, relativePath } from '../fingerprint.js';
 import type { Notice } from '../inputs.js';
 import type { AnyRule, Finding, Severity } from '../rule.js';
 import { ruleDocsUrl, ruleMarkdown, ruleTitle } from '../rule-docs.js';
@@ -28,7 +28,7 @@ export interface SarifFailure {
 const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** Only the version, findings and notices are read: a run that failed before linting passes none of the rest. */
-export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notices'>, options: SarifOptions): string {
+export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notices' | 'stdinPath'>, options: SarifOptions): string {
   const index = new Map(options.rules.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
   const log: Sarif.Log = {
@@ -48,7 +48,7 @@ export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notic
         automationDetails: { id: `${options.category ?? 'probe-lint'}/` },
         columnKind: 'utf16CodeUnits',
         invocations: [invocation(report.notices, options.failure)],
-        results: report.findings.map((f) => result(f, index, options.root, seen)),
+        results: report.findings.map((f) => result(f, index, options.root, seen, report.stdinPath)),
       },
     ],
   };
@@ -94,14 +94,15 @@ function occurrenceFingerprint(finding: Finding, file: string, seen: Map<string,
   return `${hash}:${occurrence}`;
 }
 
-function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>): Sarif.Result {
+function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>, stdinPath: string | undefined): Sarif.Result {
   const { finding } = located;
-  // A path, not a URI: fingerprints must not change with the encoding.
-  const file = repositoryPath(finding.file, root);
-  const id = occurrenceFingerprint(finding, file, seen);
-  const at = repositoryLocation(located);
+  // A path, not a URI: fingerprints must not change with the encoding. Keyed as the suppressions file keys it.
+  const id = occurrenceFingerprint(finding, findingPath(finding, root, stdinPath), seen);
+  const at = repositoryLocation(located, stdinPath);
+  // Stdin is where --stdin-filename says it is, else nowhere on disk.
+  const file = at.absPath ? relativePath(root, at.absPath) : 'stdin';
   const physicalLocation: Sarif.PhysicalLocation = {
-    artifactLocation: { uri: at.absPath ? relativeUri(root, at.absPath) : 'stdin' },
+    artifactLocation: { uri: uriReference(file) },
     region: at.range
       ? { startLine: at.line, startColumn: at.range.column, endLine: at.range.endLine, endColumn: at.range.endColumn }
       : { startLine: at.line },
@@ -114,7 +115,7 @@ function result(located: LocatedFinding, index: Map<string, number>, root: strin
     locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: id, 'probeLint/v1': id },
     // One result stands for the same finding in every overlay that renders this base line.
-    ...(finding.overlays ? { properties: { overlays: finding.overlays } } : {}),
+    ...(finding.variants ? { properties: { [finding.variants.field]: finding.variants.names } } : {}),
   };
   if (finding.fix) {
     out.fixes = [

@@ -7,7 +7,7 @@ import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText } from '../source.js';
-import { objectLabel, overlaysNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
+import { objectLabel, variantsNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
   color: boolean;
@@ -50,13 +50,13 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const out: Line[] = [];
   for (const [file, findings] of byFile) {
     const rendered = findings[0]!.finding.file.rendered;
-    const how = rendered ? [paint.dim(rendered.tool === 'helm' ? ' (rendered with helm template)' : ' (rendered with kubectl kustomize)')] : [];
+    const how = rendered ? [paint.dim(` (rendered with ${rendered.command})`)] : [];
     out.push([], [paint.underline(file), ...how]);
     for (const f of findings) {
       const { finding } = f;
       const where = `${f.line}:${f.column}`;
       out.push(['  ', paint.dim(where), '  ', severityColor[finding.severity](finding.severity), '  ', finding.message, '  ', paint.dim(finding.ruleId)]);
-      const label = [objectLabel(finding.object, finding.container, finding.probe), overlaysNote(finding)].filter(Boolean).join(' ');
+      const label = [objectLabel(finding.object, finding.container, finding.probe), variantsNote(finding)].filter(Boolean).join(' ');
       if (label) out.push(['    ', paint.dim(label)]);
       const source = finding.source;
       if (source) {

@@ -2,8 +2,8 @@
 // again on their own (and patches, being partial objects, never are).
 import fs from 'node:fs';
 import path from 'node:path';
-import { readTreeFile } from './tree-files.js';
-import { asMap, asSeq, child, mapItems, stringOf, type MapNode } from './tree.js';
+import { readTreeFile } from '../tree-files.js';
+import { asMap, asSeq, child, mapItems, stringOf, type MapNode } from '../tree.js';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
