@@ -37140,7 +37140,8 @@ async function addNamedFile(abs, sink) {
 }
 async function addGlob(pattern, cwd, sink) {
   const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-  const root = await fs7.realpath(globRoot(pattern, cwd)).catch(() => null);
+  const start = globRoot(pattern, cwd);
+  const root = await fs7.realpath(start).catch(() => null);
   for (const match2 of matches.sort()) {
     const real = await fs7.realpath(match2).catch(() => null);
     if (!root || !real || !isInside(root, real)) continue;
@@ -37148,10 +37149,15 @@ async function addGlob(pattern, cwd, sink) {
     if (stat2?.isDirectory()) await walk(match2, sink, false);
     else if (YAML_FILE.test(match2)) {
       if (await addOwnerOf(path4.dirname(match2), sink)) continue;
-      if (isIgnored(sink.userIgnores, match2, false) || isIgnored(sink.configIgnores(path4.dirname(match2)), match2, false)) sink.ignored();
+      if (isIgnored(sink.userIgnores, match2, false) || configIgnoresOnTheWay(sink, start, match2)) sink.ignored();
       else if (readable(match2, sink)) sink.addFile(match2);
     }
   }
+}
+function configIgnoresOnTheWay(sink, root, match2) {
+  const below = ancestors(path4.dirname(match2)).filter((dir) => dir !== root && isInside(root, dir));
+  if (below.some((dir) => isIgnored(sink.configIgnores(path4.dirname(dir)), dir, true))) return true;
+  return isIgnored(sink.configIgnores(path4.dirname(match2)), match2, false);
 }
 function globRoot(pattern, cwd) {
   const fixed = [];
@@ -39409,7 +39415,14 @@ async function run(options) {
 }
 function walkedRoots(options) {
   const args = options.paths.length > 0 ? options.paths : ["."];
-  return args.filter((arg) => arg !== "-").map((arg) => path14.resolve(options.cwd, arg)).filter((abs) => statSync2(abs, { throwIfNoEntry: false })?.isDirectory());
+  return [...args, ...options.context ?? []].filter((arg) => arg !== "-").map((arg) => path14.resolve(options.cwd, arg)).filter((abs) => isDirectory2(abs));
+}
+function isDirectory2(abs) {
+  try {
+    return statSync2(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }
 function configResolver(options, rules) {
   const helm2 = { values: options.helmValues, releaseName: options.helmRelease, namespace: options.helmNamespace, valueSets: options.helmValueSets };

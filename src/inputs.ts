@@ -153,7 +153,8 @@ async function addNamedFile(abs: string, sink: WalkSink): Promise<void> {
 /** The matches of a glob: like a walk, they never lead through a symlink out of the tree the pattern starts from. */
 async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<void> {
   const matches = await glob(pattern, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
-  const root = await fs.realpath(globRoot(pattern, cwd)).catch(() => null);
+  const start = globRoot(pattern, cwd);
+  const root = await fs.realpath(start).catch(() => null);
   for (const match of matches.sort()) {
     const real = await fs.realpath(match).catch(() => null);
     if (!root || !real || !isInside(root, real)) continue;
@@ -161,10 +162,22 @@ async function addGlob(pattern: string, cwd: string, sink: WalkSink): Promise<vo
     if (stat?.isDirectory()) await walk(match, sink, false);
     else if (YAML_FILE.test(match)) {
       if (await addOwnerOf(path.dirname(match), sink)) continue;
-      if (isIgnored(sink.userIgnores, match, false) || isIgnored(sink.configIgnores(path.dirname(match)), match, false)) sink.ignored();
+      if (isIgnored(sink.userIgnores, match, false) || configIgnoresOnTheWay(sink, start, match)) sink.ignored();
       else if (readable(match, sink)) sink.addFile(match);
     }
   }
+}
+
+/**
+ * Whether a config ignores a glob's match as a walk from the glob's root would:
+ * each directory on the way is judged by the config of the directory holding
+ * it (a config that ignores `legacy/` keeps a walk out, even though legacy/
+ * has a config of its own), and the file by its own directory's config.
+ */
+function configIgnoresOnTheWay(sink: WalkSink, root: string, match: string): boolean {
+  const below = ancestors(path.dirname(match)).filter((dir) => dir !== root && isInside(root, dir));
+  if (below.some((dir) => isIgnored(sink.configIgnores(path.dirname(dir)), dir, true))) return true;
+  return isIgnored(sink.configIgnores(path.dirname(match)), match, false);
 }
 
 /** The directory a glob starts from: its segments before the first one with magic. */

@@ -167,10 +167,21 @@ export async function run(options: RunOptions): Promise<RunResult> {
 /** The directories among the paths: the trees in which a file that is gone was gone from this run's view too. */
 function walkedRoots(options: RunOptions): string[] {
   const args = options.paths.length > 0 ? options.paths : ['.'];
-  return args
+  // --context trees count too: pre-commit names the staged files and passes `--context .`, and a file renamed
+  // there must find its suppressions as CI's walk of the whole repository does.
+  return [...args, ...(options.context ?? [])]
     .filter((arg) => arg !== '-')
     .map((arg) => path.resolve(options.cwd, arg))
-    .filter((abs) => statSync(abs, { throwIfNoEntry: false })?.isDirectory());
+    .filter((abs) => isDirectory(abs));
+}
+
+/** Whether a path is a directory; anything that cannot be stat'ed (missing, or under a file: ENOTDIR) is not. */
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 type ConfigOptions = Pick<RunOptions, 'cwd' | 'configFile' | 'ruleFlags' | 'kubernetesVersion' | 'helmValues' | 'helmRelease' | 'helmNamespace' | 'helmValueSets'>;

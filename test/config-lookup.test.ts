@@ -189,3 +189,37 @@ describe('--print-config', () => {
     expect(bad.stderr).toMatch(/team\/\.probe-lint\.json:1: rulez: unknown key; did you mean "rules"\?/);
   });
 });
+
+describe('the review of #11', () => {
+  it('a glob skips what a parent config ignores, even below a directory with its own config, as a walk does', async () => {
+    const dir = tempTree({
+      '.git/HEAD': '',
+      '.probe-lint.yaml': 'ignore: ["legacy/"]\n',
+      'app/api.yaml': MANIFEST,
+      'legacy/.probe-lint.yaml': 'rules:\n  probe-timeout-short: error\n',
+      'legacy/api.yaml': MANIFEST,
+    });
+    const walked = (await run({ paths: ['.'], cwd: dir })).files.map((f) => f.file.path);
+    const globbed = (await run({ paths: ['**/*.yaml'], cwd: dir })).files.map((f) => f.file.path);
+    expect(walked).toEqual(['app/api.yaml']);
+    expect(globbed).toEqual(walked);
+  });
+
+  it('a file renamed and then named alone with --context . (as the pre-commit hook does) keeps its suppressions', () => {
+    const storefront = fs.readFileSync(path.join(FIXTURES, '..', '..', 'samples', 'storefront.yaml'), 'utf8');
+    const dir = tempTree({ '.git/HEAD': '', 'k8s/old.yaml': storefront });
+    expect(cli(dir, ['--suppress-all', '.']).status).toBe(0);
+    fs.renameSync(path.join(dir, 'k8s', 'old.yaml'), path.join(dir, 'k8s', 'new.yaml'));
+    expect(cli(dir, ['.']).status).toBe(0);
+    const hook = cli(dir, ['--context', '.', '--', 'k8s/new.yaml']);
+    expect(hook.stdout + hook.stderr).not.toContain('readiness-probe-missing');
+    expect(hook.status).toBe(0);
+  });
+
+  it('--no-error-on-unmatched-pattern with a path through a file is a notice, not an internal error', () => {
+    const dir = tempTree({ '.git/HEAD': '', 'api.yaml': MANIFEST });
+    const out = cli(dir, ['--no-error-on-unmatched-pattern', 'api.yaml/foo', 'api.yaml']);
+    expect(out.stderr).not.toContain('internal error');
+    expect(out.status).toBe(0);
+  });
+});
