@@ -292,7 +292,7 @@ function program(): Command {
     .option('--stdin-filename <name>', 'the file name stdin (-) is reported as, and where its config is looked up from')
     .option('--suppress-all', `write every finding of this run to ${SUPPRESSIONS_NAME} (see --suppressions-location), so later runs report only new ones`)
     .option('--suppress-rule <id>', 'as --suppress-all, for this rule\'s findings only (repeatable)', collect, [])
-    .option('--suppressions-location <file>', `the suppressions file (default: the nearest ${SUPPRESSIONS_NAME} upwards, up to the repository top, where --suppress-all starts one)`)
+    .option('--suppressions-location <file>', `the suppressions file (default: the nearest ${SUPPRESSIONS_NAME} from the linted paths upwards, up to the repository top, where --suppress-all starts one)`)
     .option('--prune-suppressions', 'remove the suppressions that match nothing any more in the files this run lints')
     .option('--print-config [path]', 'print the configuration that applies to PATH, a file or the files in a directory (default: the first path argument, else the working directory) as JSON, and lint nothing')
     .addHelpText('after', EXAMPLES)

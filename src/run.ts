@@ -56,7 +56,7 @@ export interface RunOptions {
   renderCache?: Map<string, Promise<ToolResult>>;
   /** --context: paths whose Services, Ingresses and routes count for routing; nothing there is reported unless also linted. */
   context?: string[];
-  /** --suppressions-location, relative to cwd; without it the nearest probe-lint-suppressions.json above cwd is used. */
+  /** --suppressions-location, relative to cwd; without it the nearest probe-lint-suppressions.json above the linted paths, up to the repository top. */
   suppressionsLocation?: string;
   /** --suppress-all, --suppress-rule, --prune-suppressions: rewrite the suppressions file from this run's findings first. */
   updateSuppressions?: SuppressionsUpdate;

@@ -113,7 +113,8 @@ export function lookupDir(input: Pick<BaselineInput, 'cwd' | 'sources' | 'stdinP
 
 function commonDir(a: string, b: string): string {
   let at = a;
-  while (!isInside(at, b) && at !== b && path.dirname(at) !== at) at = path.dirname(at);
+  // The file system's root holds everything: the loop ends there at the latest.
+  while (!isInside(at, b)) at = path.dirname(at);
   return at;
 }
 
