@@ -29462,7 +29462,7 @@ version: 1.0.0
 `
   },
   checkUnrendered({ unrendered, file }, ctx) {
-    const consequence = unrendered.lintedAsIs ? "its resources were linted as they are, without its patches and transformations" : "none of its templates were linted";
+    const consequence = unrendered.variant ? `${unrendered.variant} was not linted` : unrendered.lintedAsIs ? "its resources were linted as they are, without its patches and transformations" : "none of its templates were linted";
     ctx.report({
       span: firstContentLine(file),
       message: `${unrendered.noun} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`
@@ -37812,7 +37812,12 @@ var ConfigResolver = class {
     if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v2) => path5.resolve(this.cwd, v2));
     if (helm2?.releaseName !== void 0) config.helm.releaseName = helm2.releaseName;
     if (helm2?.namespace !== void 0) config.helm.namespace = helm2.namespace;
-    if (helm2?.valueSets && helm2.valueSets.length > 0) config.helm.valueSets = helm2.valueSets.map((flag) => parseValueSet(flag, this.cwd));
+    if (helm2?.valueSets && helm2.valueSets.length > 0) {
+      const sets = helm2.valueSets.map((flag) => parseValueSet(flag, this.cwd));
+      const twice = sets.find((set2, i) => sets.findIndex((other) => other.name === set2.name) !== i);
+      if (twice) throw new ConfigError(`--helm-values-set ${twice.name}: value set "${twice.name}" is given twice; give each set one name, its files separated by commas (${twice.name}=FILE,FILE)`);
+      config.helm.valueSets = sets;
+    }
     this.loaded.set(file, config);
     return config;
   }
@@ -38811,10 +38816,11 @@ import path8 from "node:path";
 import fs8 from "node:fs";
 import path7 from "node:path";
 function helmHome(input) {
-  const { chart, template, steps: steps2, proposed, cwd } = input;
-  const walked = walkTemplate(chart, template, steps2);
+  const { template, steps: steps2, proposed, cwd } = input;
+  const scope = scopeOf2(input.chart, template, input.rendered);
+  const walked = walkTemplate(scope, template, steps2);
   if (!walked) return null;
-  const values = walked.values ? findValues(chart.valuesFiles, walked.values.key) : null;
+  const values = walked.values ? certainValues(scope, steps2, walked.values) : null;
   const line = walked.line === null ? null : walked.line + 1;
   const source = {
     file: displayPath(cwd, walked.template.file),
@@ -38823,7 +38829,43 @@ function helmHome(input) {
     columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]),
     values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line }
   };
-  return { source, fix: proposed ? homeFix(chart, template, steps2, proposed, cwd) : null };
+  return { source, fix: proposed ? homeFix(scope, template, steps2, proposed, cwd) : null };
+}
+function scopeOf2(chart, templateRel, rendered) {
+  const parts = templateRel.split("/");
+  const chain = [chart.dir];
+  const names = [];
+  while (parts[0] === "charts" && parts.length > 2) {
+    names.push(parts[1]);
+    chain.push(path7.join(chain.at(-1), "charts", parts[1]));
+    parts.splice(0, 2);
+  }
+  const values = [];
+  for (let k2 = chain.length - 1; k2 >= 1; k2--) {
+    const own = path7.join(chain[k2], "values.yaml");
+    if (fs8.existsSync(own)) values.push({ file: own, prefix: names.slice(k2) });
+  }
+  for (const file of chart.valuesFiles) values.push({ file, prefix: names });
+  return { dirs: [...chain].reverse(), values, rendered };
+}
+function renderedAt(root, steps2) {
+  let node = root;
+  for (const step of steps2) {
+    if (!node) return void 0;
+    node = "key" in step ? entry(asMap(node), step.key)?.value : asSeq(node)?.items[step.index];
+  }
+  return node;
+}
+function agrees(values, rendered) {
+  if (rendered === void 0) return false;
+  if (!values || !rendered) return (values === null || values.kind === "scalar" && values.value === null) && (rendered === null || rendered.kind === "scalar" && rendered.value === null);
+  if (values.kind === "scalar") return rendered.kind === "scalar" && String(values.value) === String(rendered.value);
+  if (values.kind === "seq") return rendered.kind === "seq" && rendered.items.length === values.items.length && values.items.every((item, k2) => agrees(item, rendered.items[k2]));
+  const map2 = asMap(rendered);
+  return map2 !== void 0 && values.entries.every((e) => {
+    const r7 = entry(map2, e.key);
+    return r7 !== void 0 && agrees(e.value, r7.value);
+  });
 }
 function toLines(text2) {
   let start = 0;
@@ -38889,17 +38931,17 @@ function directActions(region, column2) {
   return found;
 }
 var MAX_DEPTH = 4;
-function walkTemplate(chart, templateRel, steps2) {
-  const template = loadTemplate(path7.join(chart.dir, templateRel));
+function walkTemplate(scope, templateRel, steps2) {
+  const template = loadTemplate(path7.join(scope.dirs.at(-1), templateRel));
   if (!template) return null;
-  return walk2(chart, { template, start: 0, end: template.lines.length }, steps2, 0, null, 0);
+  return walk2(scope, { template, start: 0, end: template.lines.length }, steps2, 0, null, 0);
 }
 function walk2(chart, region, steps2, i, best, depth) {
   const done = (values) => ({ template: region.template, line: best, matched: i, values });
   const lines = region.template.lines;
   if (i === steps2.length) {
     if (best === null) return done(null);
-    return done(scalarValues(region.template, best) ?? blockValues(region, best, [], childColumn(region, false)));
+    return done(scalarValues(region.template, best, i) ?? blockValues(region, best, [], childColumn(region, false), i));
   }
   const step = steps2[i];
   if ("key" in step) {
@@ -38909,7 +38951,7 @@ function walk2(chart, region, steps2, i, best, depth) {
       if (line.templateOnly || line.keyColumn !== column3 || keyOf(line) !== step.key) continue;
       return walk2(chart, blockAfter(region, at2, column3), steps2, i + 1, at2, depth);
     }
-    const fromValues2 = blockValues(region, best, steps2.slice(i), column3);
+    const fromValues2 = blockValues(region, best, steps2.slice(i), column3, i);
     if (fromValues2) return done(fromValues2);
     return throughHelpers(chart, region, steps2, i, best, depth, column3) ?? done(null);
   }
@@ -38925,10 +38967,9 @@ function walk2(chart, region, steps2, i, best, depth) {
       if (inner.matched > i) return inner;
     }
   }
-  const open2 = items.map((x, k2) => x.name === null ? k2 : -1).filter((k2) => k2 !== -1);
-  const guess = open2.includes(step.index) ? step.index : open2.length === 1 ? open2[0] : -1;
+  const guess = guessItem(region, items, column2, step.index, renderedAt(chart.rendered, steps2.slice(0, i + 1)));
   if (guess !== -1) return item(guess);
-  const fromValues = blockValues(region, best, steps2.slice(i), column2);
+  const fromValues = blockValues(region, best, steps2.slice(i), column2, i);
   if (fromValues) return done(fromValues);
   return throughHelpers(chart, region, steps2, i, best, depth, column2) ?? done(null);
 }
@@ -38952,6 +38993,62 @@ function itemsOf(region, column2) {
     }
     return { at: at2, end, name };
   });
+}
+var CONTROL = /\{\{-?\s*(if|with|range|define|block|end)\b/g;
+var SILENT = /^\{\{-?\s*(?:if|else|end|with|range|define|block|\/\*|\$\w*\s*:?=)/;
+function guessItem(region, items, column2, index, rendered) {
+  const fits = items.flatMap((x, k2) => {
+    const evidence = x.name === null ? fitsItem(region.template, x, asMap(rendered)) : null;
+    return evidence === null ? [] : [{ k: k2, evidence }];
+  });
+  const counted2 = fits.find((f) => f.k === index);
+  if (counted2 && countable(region, items, index, column2)) return index;
+  const writers = directActions(region, column2).some((at2) => !SILENT.test(region.template.lines[at2].body));
+  const [only, ...others] = fits;
+  return only && others.length === 0 && (!writers || only.evidence > 0) ? only.k : -1;
+}
+function countable(region, items, k2, column2) {
+  const lines = region.template.lines;
+  const starts = new Set(items.slice(0, k2 + 1).map((x) => x.at));
+  let open2 = 0;
+  for (let at2 = region.start; at2 <= items[k2].at; at2++) {
+    const line = lines[at2];
+    if (starts.has(at2) && open2 > 0) return false;
+    if (line.templateOnly && line.body.startsWith("{{") && column2 !== null && line.indent <= column2 && !SILENT.test(line.body)) return false;
+    for (const m of line.raw.matchAll(CONTROL)) {
+      if (m[1] === "end") open2 = Math.max(0, open2 - 1);
+      else open2++;
+    }
+  }
+  return true;
+}
+function fitsItem(template, item, rendered) {
+  if (!rendered) return 0;
+  const own = template.lines[item.at].keyColumn;
+  let open2 = 0;
+  let evidence = 0;
+  for (let at2 = item.at; at2 < item.end; at2++) {
+    const line = template.lines[at2];
+    const before = open2;
+    for (const m2 of line.raw.matchAll(CONTROL)) open2 = m2[1] === "end" ? Math.max(0, open2 - 1) : open2 + 1;
+    if (before > 0 || line.templateOnly || line.keyColumn !== own) continue;
+    const m = /^["']?([\w.\-/]+)["']?\s*:\s+(.*?)\s*(?:\s#.*)?$/.exec(line.body);
+    if (!m || m[2] === "" || /^[|>&*[{!]/.test(m[2])) continue;
+    const written2 = m[2].replace(/^(["'])(.*)\1$/, "$2");
+    if (/\{\{-?\s*(?:if|else|range|with|end)\b/.test(written2)) continue;
+    const value = entry(rendered, m[1]);
+    const text2 = asScalar(value?.value);
+    if (!value || value.value && !text2) return null;
+    const parts = written2.split(/\{\{.*?\}\}/);
+    if (parts.every((p) => p === "")) continue;
+    const pattern = new RegExp(`^${parts.map(escapeRegExp).join("[\\s\\S]*")}$`);
+    if (!pattern.test(text2 ? String(text2.value) : "")) return null;
+    evidence++;
+  }
+  return evidence;
+}
+function escapeRegExp(text2) {
+  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function namedInHelper(chart, region, name, best, column2, depth) {
   if (depth >= MAX_DEPTH) return null;
@@ -38989,34 +39086,37 @@ var SCALAR_DOT = /\{\{-?\s*(?:default\s+\S+\s+)?\.(?!(?:Values|Release|Chart|Cap
 function restKeys(rest) {
   const keys = [];
   for (const step of rest) {
-    if (!("key" in step)) return { keys: keys.map((k2) => `.${k2}`).join(""), exact: false };
+    if (!("key" in step)) return { keys: keys.map((k2) => `.${k2}`).join(""), count: keys.length, exact: false };
     keys.push(step.key);
   }
-  return { keys: keys.map((k2) => `.${k2}`).join(""), exact: true };
+  return { keys: keys.map((k2) => `.${k2}`).join(""), count: keys.length, exact: true };
 }
-function blockValues(region, best, rest, column2) {
+function valuesKey(named, rest, i) {
+  const { keys, count, exact } = restKeys(rest);
+  return { key: named + keys, exact, named: named.split(".").length, depth: i + count };
+}
+function blockValues(region, best, rest, column2, i) {
   const lines = region.template.lines;
   const candidates = [...best === null ? [] : [best], ...directActions(region, column2)];
-  const { keys, exact } = restKeys(rest);
   for (const at2 of candidates) {
     const m = TO_YAML_VALUES.exec(lines[at2].raw);
-    if (m) return { key: (m[1] ?? m[2]) + keys, exact };
+    if (m) return valuesKey(m[1] ?? m[2], rest, i);
   }
   for (const at2 of candidates) {
     if (!TO_YAML_DOT.test(lines[at2].raw)) continue;
     const scope = withScope(region.template, at2);
-    if (scope) return { key: scope + keys, exact };
+    if (scope) return valuesKey(scope, rest, i);
   }
   return null;
 }
-function scalarValues(template, at2) {
+function scalarValues(template, at2, i) {
   const raw = template.lines[at2].raw;
   const direct = SCALAR_VALUES.exec(raw);
-  if (direct) return { key: direct[1], exact: true };
+  if (direct) return valuesKey(direct[1], [], i);
   const dotted = SCALAR_DOT.exec(raw);
   if (dotted) {
     const scope = withScope(template, at2);
-    if (scope) return { key: `${scope}.${dotted[1]}`, exact: true };
+    if (scope) return valuesKey(`${scope}.${dotted[1]}`, [], i);
   }
   return null;
 }
@@ -39042,35 +39142,50 @@ function withScope(template, at2) {
   }
   return null;
 }
-function findValues(files, key) {
+function findValues(sources, key) {
   const parts = key.split(".");
   let best = null;
-  for (const file of [...files].reverse()) {
+  for (const { file, prefix } of [...sources].reverse()) {
     const tree = readTreeFile(file);
     if (!tree) continue;
     let node = tree.roots[0];
     const found = [];
     let offset = null;
-    for (const part of parts) {
+    for (const part of [...prefix, ...parts]) {
       const e = entry(asMap(node), part);
       if (!e) break;
       found.push(part);
       offset = e.keySpan.start;
       node = e.value;
     }
-    if (offset === null) continue;
-    const ref = { file, key: found.join("."), line: positionOf(tree.file, offset).line, wanted: key };
-    if (found.length === parts.length) return ref;
-    if (!best || ref.key.length > best.key.length) best = ref;
+    const depth = found.length - prefix.length;
+    if (offset === null || depth <= 0) continue;
+    const ref = { file, key: found.join("."), line: positionOf(tree.file, offset).line, wanted: [...prefix, ...parts].join(".") };
+    const hit = { ref, node: node ?? null, found: depth };
+    if (depth === parts.length) return hit;
+    if (!best || depth > best.found) best = hit;
   }
   return best;
 }
+function certainValues(scope, steps2, wanted) {
+  const hit = findValues(scope.values, wanted.key);
+  if (!hit || hit.found < wanted.named) return null;
+  const short = wanted.key.split(".").length - hit.found;
+  return agrees(hit.node, renderedAt(scope.rendered, steps2.slice(0, wanted.depth - short))) ? hit.ref : null;
+}
 var defineCache = /* @__PURE__ */ new Map();
-function findDefine(chart, name) {
-  let defines = defineCache.get(chart.dir);
+function findDefine(scope, name) {
+  for (const dir of scope.dirs) {
+    const found = definesIn(dir).regions.get(name);
+    if (found) return found;
+  }
+  return null;
+}
+function definesIn(chartDir) {
+  let defines = defineCache.get(chartDir);
   if (!defines || [...defines.texts].some(([file, text2]) => loadTemplate(file)?.text !== text2)) {
     defines = { texts: /* @__PURE__ */ new Map(), regions: /* @__PURE__ */ new Map() };
-    const dir = path7.join(chart.dir, "templates");
+    const dir = path7.join(chartDir, "templates");
     const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const template = loadTemplate(path7.join(dir, rel));
@@ -39081,9 +39196,9 @@ function findDefine(chart, name) {
         if (m && !defines.regions.has(m[1])) defines.regions.set(m[1], { template, start: at2 + 1, end: defineEnd(template.lines, at2) });
       });
     }
-    defineCache.set(chart.dir, defines);
+    defineCache.set(chartDir, defines);
   }
-  return defines.regions.get(name) ?? null;
+  return defines;
 }
 function defineEnd(all, at2) {
   let depth = 0;
@@ -39121,8 +39236,8 @@ function homeFix(chart, templateRel, steps2, proposed, cwd) {
   if (walked.values) {
     if (!walked.values.exact) return null;
     const fromBlock = walked.matched < target.length;
-    const values = valuesEdit(chart.valuesFiles, walked.values.key, one, fromBlock);
-    return values && shown(` at ${walked.values.key} in ${displayPath(cwd, values.file.absPath)}`, { ...values.file, path: displayPath(cwd, values.file.absPath) }, values.edit);
+    const values = valuesEdit(chart.values, walked.values.key, one, fromBlock);
+    return values && shown(` at ${values.key} in ${displayPath(cwd, values.file.absPath)}`, { ...values.file, path: displayPath(cwd, values.file.absPath) }, values.edit);
   }
   if (walked.line === null) return null;
   const file = { path: displayPath(cwd, walked.template.file), absPath: walked.template.file, text: walked.template.text, bom: walked.template.bom };
@@ -39131,18 +39246,25 @@ function homeFix(chart, templateRel, steps2, proposed, cwd) {
   if (walked.matched === mapPath.length && holder && "key" in holder) return shown(` in ${file.path}`, file, addToLiteralBlock(walked.template, walked.line, holder.key, one));
   return null;
 }
-function valuesEdit(files, key, one, sameMap) {
+function valuesEdit(sources, key, one, sameMap) {
   const parts = key.split(".");
   const name = parts.pop();
-  const maps = files.flatMap((file) => {
+  const maps = sources.flatMap(({ file, prefix }) => {
     const tree = readTreeFile(file);
-    const map2 = tree && mapAtPath(tree.roots[0] ?? null, parts);
-    return tree && map2 ? [{ file: tree.file, map: map2 }] : [];
+    const map2 = tree && mapAtPath(tree.roots[0] ?? null, [...prefix, ...parts]);
+    return tree && map2 ? [{ file: tree.file, map: map2, path: [...prefix, ...parts] }] : [];
   });
-  if (sameMap && !maps.every(({ map: map2 }) => map2.entries.every((e) => entry(one.map, e.key)))) return null;
+  const merged = (k2) => [...maps].reverse().map(({ map: map2 }) => entry(map2, k2)).find((e) => e !== void 0);
+  const renderedValue = (k2) => {
+    const e = entry(one.map, k2);
+    return e === void 0 ? void 0 : e.value;
+  };
+  const current = merged(name);
+  if (current ? !agrees(current.value, renderedValue(one.key)) : renderedValue(one.key) !== void 0) return null;
+  if (sameMap && !maps.every(({ map: map2 }) => map2.entries.every((e) => agrees(merged(e.key).value, renderedValue(e.key))))) return null;
   const holder = [...maps].reverse().find(({ map: map2 }) => entry(map2, name)) ?? maps.at(-1);
   const edit = holder && setValue(holder.file, holder.map, name, one.value);
-  return holder && edit ? { file: holder.file, edit } : null;
+  return holder && edit ? { file: holder.file, key: [...holder.path, name].join("."), edit } : null;
 }
 function mapAtPath(root, parts) {
   let node = root;
@@ -39204,23 +39326,32 @@ async function renderChart(dir, context) {
   const config = context.configFor(dir).helm;
   const shown = displayPath(context.cwd, dir);
   const entry2 = path8.join(dir, CHART_FILE);
-  const failure = (reason, remedy) => ({ failure: { tool: "helm", noun: "chart", dir, shown, entry: entry2, reason, remedy, lintedAsIs: false } });
+  const failure = (reason, remedy, variant) => ({
+    failure: { tool: "helm", noun: "chart", dir, shown, entry: entry2, reason, remedy, lintedAsIs: false, ...variant === void 0 ? {} : { variant } }
+  });
   const tool = context.findTool("helm");
   if (!tool) return [failure("helm is not on PATH", `install helm, or lint its output with \`helm template ${shown} | probe-lint -\``)];
   const sets = config.valueSets.length > 0 ? config.valueSets.map((set2) => ({ name: set2.name, values: [...config.values, ...set2.values] })) : [{ name: null, values: config.values }];
+  const siblings = sets.flatMap((set2) => set2.name === null ? [] : [set2.name]);
   return Promise.all(
     sets.map(async (set2) => {
       const options = { values: set2.values, releaseName: config.releaseName, namespace: config.namespace };
       const named = set2.name === null ? "" : ` (value set ${set2.name})`;
+      const variant = set2.name === null ? void 0 : `value set "${set2.name}"`;
       const refused = optionsProblem(options, context.cwd);
-      if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
+      if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)", variant);
       const result2 = await context.runTool(tool, templateArgs(dir, options, context.cwd));
-      if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`helm template ${shown}\` succeeds`);
+      if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`${commandLine(shown, options, context.cwd)}\` succeeds`, variant);
       const own = path8.join(dir, "values.yaml");
       const reads = [...fs9.existsSync(own) ? [own] : [], ...options.values.map((v2) => path8.resolve(context.cwd, v2))];
-      return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name } } };
+      return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name, siblings } } };
     })
   );
+}
+function commandLine(shown, options, cwd) {
+  const quote = (word) => /^[\w./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  const values = options.values.map((file) => `--values ${quote(displayPath(cwd, path8.resolve(cwd, file)))}`);
+  return ["helm template", quote(shown), ...values].join(" ");
 }
 function templateArgs(dir, options, cwd) {
   const args = ["template", ...options.values.map((file) => `--values=${path8.resolve(cwd, file)}`)];
@@ -39257,8 +39388,13 @@ function chartHome(finding, cwd) {
   if (!byName.has(chartName)) byName.set(chartName, chartFor(finding.file, chartName, cwd));
   const chart = byName.get(chartName);
   const root = finding.owner?.document.root;
-  const home = chart && root ? helmHome({ chart, template: rest.join("/"), steps: keyPathAt(root, finding.span.start), proposed: finding.proposed, cwd }) : null;
-  return home ?? { source: { file: template, absPath: null, line: null, values: null }, fix: null };
+  const home = chart && root ? helmHome({ chart, template: rest.join("/"), steps: keyPathAt(root, finding.span.start), rendered: root, proposed: finding.proposed, cwd }) : null;
+  if (home) return home;
+  if (chart) {
+    const entry2 = path8.join(chart.dir, CHART_FILE);
+    return { source: { file: displayPath(cwd, entry2), absPath: entry2, line: null, values: null }, fix: null };
+  }
+  return { source: { file: template, absPath: null, line: null, values: null }, fix: null };
 }
 function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
@@ -39599,49 +39735,72 @@ function sendHome(findings, cwd) {
 
 // src/rendered-findings.ts
 var RANK = { error: 3, warning: 2, info: 1 };
-function mergeKey(finding) {
+function identityKey(finding) {
   const rendered = finding.file.rendered;
   if (!rendered || rendered.variant === null) return null;
   const source = finding.source;
-  const place = source && source.line !== null ? [source.file, source.line] : [rendered.dir, finding.object?.kind, finding.object?.namespace, finding.object?.name, finding.container, finding.probe];
-  return [finding.ruleId, finding.message, ...place].join("\0");
+  const object = finding.object;
+  const renamed = rendererOf(finding)?.variantsField === "overlays";
+  const what = [object?.kind, ...renamed ? [] : [object?.namespace, object?.name], finding.container, finding.probe];
+  const place = source && source.line !== null ? [source.file, source.line] : [rendered.dir, object?.kind, object?.namespace, object?.name, finding.container, finding.probe];
+  return JSON.stringify([finding.ruleId, finding.message, ...what, ...place]);
+}
+function homeKey(finding) {
+  const values = finding.source?.values;
+  const fix = finding.fix;
+  return JSON.stringify([
+    values ? [values.file, values.key] : null,
+    fix ? [fix.target?.absPath ?? fix.target?.path ?? null, fix.safe, fix.shownOnly ?? false, fix.edits] : null
+  ]);
 }
 function mergeRenders(findings, streams) {
   const variantsOf = /* @__PURE__ */ new Map();
+  const plannedOf = /* @__PURE__ */ new Map();
   for (const stream of streams) {
     const from = stream.rendered;
     if (from?.variant != null) variantsOf.set(from.dir, [...variantsOf.get(from.dir) ?? [], from.variant]);
+    if (from?.siblings) plannedOf.set(from.dir, from.siblings);
   }
+  const identities = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
+  const keys = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    const key = mergeKey(finding);
-    if (key === null) continue;
-    const group = groups.get(key);
-    if (group) group.push(finding);
-    else groups.set(key, [finding]);
+    const identity = identityKey(finding);
+    if (identity === null) continue;
+    const variant = finding.file.rendered.variant;
+    identities.set(identity, (identities.get(identity) ?? /* @__PURE__ */ new Set()).add(variant));
+    const key = JSON.stringify([identity, homeKey(finding)]);
+    keys.set(finding, key);
+    groups.set(key, [...groups.get(key) ?? [], finding]);
   }
   const merged = [];
   for (const finding of findings) {
-    const key = mergeKey(finding);
-    const group = key === null ? void 0 : groups.get(key);
+    const key = keys.get(finding);
+    const group = key === void 0 ? void 0 : groups.get(key);
     if (!group) merged.push(finding);
+    else if (!oneEach(group)) merged.push(finding);
     else if (group[0] === finding) {
-      const one = mergeGroup(group, variantsOf.get(finding.file.rendered.dir) ?? []);
-      if (one) merged.push(one);
+      const dir = finding.file.rendered.dir;
+      const rendered = variantsOf.get(dir) ?? [];
+      const planned = [.../* @__PURE__ */ new Set([...plannedOf.get(dir) ?? [], ...rendered])];
+      const withIdentity = identities.get(identityKey(finding));
+      merged.push(mergeGroup(group, planned, rendered.filter((name) => !withIdentity.has(name))));
     }
   }
   return merged;
 }
-function mergeGroup(group, siblings) {
+function oneEach(group) {
+  const variants = group.map((f) => f.file.rendered.variant);
+  return new Set(variants).size === variants.length;
+}
+function mergeGroup(group, planned, missing) {
   const first = group[0];
   const field = rendererOf(first)?.variantsField;
   if (!field) return first;
   const names = [...new Set(group.map((f) => f.file.rendered.variant))].sort();
-  const missing = siblings.length > 1 ? siblings.filter((name) => !names.includes(name)).sort() : [];
-  if (group.length === 1 && (field === "overlays" || siblings.length <= 1)) return first;
+  if (group.length === 1 && (field === "overlays" || planned.length <= 1)) return first;
   const severity2 = group.reduce((top, f) => RANK[f.severity] > RANK[top] ? f.severity : top, first.severity);
-  const fix = first.fix ?? group.find((f) => f.fix)?.fix ?? null;
-  return { ...first, severity: severity2, fix, variants: { field, names, missing } };
+  return { ...first, severity: severity2, variants: { field, names, missing: planned.length > 1 ? [...missing].sort() : [] } };
 }
 
 // src/renderers/tools.ts

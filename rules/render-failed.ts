@@ -46,7 +46,11 @@ version: 1.0.0
 `,
   },
   checkUnrendered({ unrendered, file }, ctx) {
-    const consequence = unrendered.lintedAsIs ? 'its resources were linted as they are, without its patches and transformations' : 'none of its templates were linted';
+    const consequence = unrendered.variant
+      ? `${unrendered.variant} was not linted`
+      : unrendered.lintedAsIs
+        ? 'its resources were linted as they are, without its patches and transformations'
+        : 'none of its templates were linted';
     ctx.report({
       span: firstContentLine(file),
       message: `${unrendered.noun} "${unrendered.shown}" was not rendered: ${unrendered.reason}; ${consequence}; ${unrendered.remedy}`,

@@ -14,7 +14,7 @@ import { repositoryRoot, UsageError } from './inputs.js';
 import { formatGithub } from './format/github.js';
 import { formatSarif } from './format/sarif.js';
 import { ruleMarkdown, listRules, rulesJson } from './rule-docs.js';
-import { fixAll, unifiedDiff, writeFixed } from './fix.js';
+import { fixAll, replaceFile, unifiedDiff, writeFixed } from './fix.js';
 import { namespaceProblem, releaseNameProblem } from './renderers/helm-options.js';
 import { configResolver, run, type RunOptions, type RunResult } from './run.js';
 import { SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
@@ -129,7 +129,8 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   if (flags.unsafeFixes && !flags.fix && !flags.fixDryRun) throw new UsageError('--unsafe-fixes goes with --fix or --fix-dry-run');
   if ((flags.fix || flags.fixDryRun) && options.updateSuppressions) throw new UsageError('--fix and --fix-dry-run do not go with --suppress-all, --suppress-rule or --prune-suppressions: fix first, then suppress what is left');
   if (flags.fix || flags.fixDryRun) {
-    const outcome = await fixAll(options, Boolean(flags.unsafeFixes));
+    // --fix writes Kustomize resource files as it goes (kubectl renders from disk); --fix-dry-run writes nothing.
+    const outcome = await fixAll(options, Boolean(flags.unsafeFixes), flags.fixDryRun ? undefined : replaceFile);
     // A fix that would break a file is a bug of probe-lint (exit 2); a file left alone for its own reasons is a notice.
     for (const { path, reason } of outcome.refused) process.stderr.write(`probe-lint: internal error: ${printable(path)} left unchanged: ${reason}\n`);
     const failed = outcome.refused.length > 0 ? 2 : null;
@@ -140,13 +141,17 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
       const shown = outcome.shown.reduce((n, f) => n + f.fixes, 0);
       process.stdout.write(unifiedDiff(outcome.files) + unifiedDiff(outcome.shown, 'not applied: chart values and templates are edited by hand (SPEC §4)'));
       const files = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
-      const more = shown > 0 ? `; ${shown} more fix${shown === 1 ? '' : 'es'} in ${files(outcome.shown.length)} shown, not applied` : '';
+      // A shown fix that clashes with another on the same file comes as a diff of its own (fix.ts shownFiles): its file is counted once.
+      const shownPaths = new Set(outcome.shown.map((f) => f.path));
+      const apart = outcome.shown.filter((f, i) => outcome.shown.findIndex((g) => g.path === f.path) !== i).reduce((n, f) => n + f.fixes, 0);
+      const separately = apart === 0 ? '' : apart === 1 ? ', 1 of them as a diff of its own because it conflicts with another' : `, ${apart} of them as diffs of their own because they conflict with others`;
+      const more = shown > 0 ? `; ${shown} more fix${shown === 1 ? '' : 'es'} in ${files(shownPaths.size)} shown, not applied${separately}` : '';
       process.stderr.write(`probe-lint: would fix ${fixed} problem${fixed === 1 ? '' : 's'} in ${files(outcome.files.length)}${more} (nothing written)\n`);
       return failed ?? exitCodeFor(shaped(toReport(outcome.result, VERSION), flags), flags);
     }
-    const unwritten = await writeFixed(outcome.files);
+    const unwritten = [...outcome.unwritten, ...(await writeFixed(outcome.files))];
     for (const { path, reason } of unwritten) process.stderr.write(formatNotice({ file: path, line: null, message: `left unchanged: ${reason}` }));
-    const written = outcome.files.filter((f) => !unwritten.some((u) => u.path === f.path));
+    const written = [...outcome.written, ...outcome.files.filter((f) => !unwritten.some((u) => u.path === f.path))];
     const fixed = written.reduce((n, f) => n + f.fixes, 0);
     process.stderr.write(`probe-lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${written.length} file${written.length === 1 ? '' : 's'}\n`);
     // What is on disk now: the files that could not be written still hold their findings.

@@ -151,7 +151,14 @@ export class ConfigResolver {
     if (helm?.values && helm.values.length > 0) config.helm.values = helm.values.map((v) => path.resolve(this.cwd, v));
     if (helm?.releaseName !== undefined) config.helm.releaseName = helm.releaseName;
     if (helm?.namespace !== undefined) config.helm.namespace = helm.namespace;
-    if (helm?.valueSets && helm.valueSets.length > 0) config.helm.valueSets = helm.valueSets.map((flag) => parseValueSet(flag, this.cwd));
+    if (helm?.valueSets && helm.valueSets.length > 0) {
+      const sets = helm.valueSets.map((flag) => parseValueSet(flag, this.cwd));
+      // A set's name is what its findings are reported under: two sets of one name could not be told apart (the
+      // config's map cannot even hold them).
+      const twice = sets.find((set, i) => sets.findIndex((other) => other.name === set.name) !== i);
+      if (twice) throw new ConfigError(`--helm-values-set ${twice.name}: value set "${twice.name}" is given twice; give each set one name, its files separated by commas (${twice.name}=FILE,FILE)`);
+      config.helm.valueSets = sets;
+    }
     this.loaded.set(file, config);
     return config;
   }

@@ -6,7 +6,9 @@
 // bytes), a symlink is written through to its real file (once, however many
 // names it is linted under, and only inside the linted tree), and a file that
 // changed on disk since it was read, or cannot be written, is left alone and
-// reported while the others are written.
+// reported while the others are written. Kustomize resource files, which the lint
+// reads through kubectl from disk, are fixed in rounds after the passes: written,
+// re-rendered and linted again until a render proposes nothing more (at most 10).
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createTempBeside, isInside } from './files.js';
@@ -16,6 +18,7 @@ import type { Notice } from './inputs.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { Fix } from './rule.js';
 import { decodedLossily, run, type RunOptions, type RunResult } from './run.js';
+import type { ToolResult } from './renderers/renderer.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTreeFile } from './tree-files.js';
 import type { TreeNode } from './tree.js';
@@ -48,6 +51,10 @@ export interface FixOutcome {
   refused: Refusal[];
   /** Files left as they were for a reason of their own (not UTF-8, a link out of the linted tree); each is also a notice of `result`. */
   skipped: Refusal[];
+  /** Kustomize resource files fixed and already written by fixAll (given `write`): not to be written again. */
+  written: FixedFile[];
+  /** Resource files whose write failed (changed on disk, permissions); they are as they were. */
+  unwritten: Refusal[];
   /** Fixes shown and never written (a chart's values and templates, SPEC §4), as the files would read with them: for --fix-dry-run. */
   shown: FixedFile[];
 }
@@ -69,7 +76,14 @@ interface RealFiles {
   roots: string[];
 }
 
-export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixOutcome> {
+/**
+ * `write` (--fix, not --fix-dry-run) lets Kustomize resource files be written while the run goes on: kubectl
+ * reads them from disk, so only a written base shows an overlay's knock-on findings (a raised readiness
+ * threshold makes a liveness one too low). Without it nothing is written, the base fixes of the first
+ * lint (those the JSON report carries) come back in `files` with the others, and the report shows the
+ * findings on rendered output as they are on disk (no render can show a base that is not written).
+ */
+export async function fixAll(options: RunOptions, unsafe: boolean, write?: ReplaceFile): Promise<FixOutcome> {
   const texts = new Map<string, string>();
   const originals = new Map<string, SourceFile>();
   const counts = new Map<string, number>();
@@ -82,56 +96,92 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   options = { ...options, renderCache: options.renderCache ?? new Map() };
   let result = await run(options);
   const real = await realFiles(result, options);
-  const elsewhere: Elsewhere = { applied: new Map(), shown: new Map() };
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    gatherElsewhere(elsewhere, result, unsafe);
-    let appliedThisPass = 0;
-    const parsedOf = new Map(result.files.map((p) => [p.file, p]));
-    for (const [file, fixes] of fixesByFile(result, unsafe)) {
-      const absPath = file.absPath!;
-      if (refused.has(absPath) || skipped.has(absPath) || !isFixedName(real, absPath)) continue;
-      const why = whyNotFixable(file, real);
-      if (why) {
-        skipped.set(absPath, { path: file.path, reason: why });
-        continue;
+  // What the first lint proposes for files the lint reads through a tool: what the JSON report carries.
+  const first = gatherElsewhere(result, unsafe);
+  /** Ordinary passes over the files the lint reads itself, until nothing applicable is left (at most 10). */
+  const settlePasses = async (): Promise<void> => {
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let appliedThisPass = 0;
+      const parsedOf = new Map(result.files.map((p) => [p.file, p]));
+      for (const [file, fixes] of fixesByFile(result, unsafe)) {
+        const absPath = file.absPath!;
+        if (refused.has(absPath) || skipped.has(absPath) || !isFixedName(real, absPath)) continue;
+        const why = whyNotFixable(file, real);
+        if (why) {
+          skipped.set(absPath, { path: file.path, reason: why });
+          continue;
+        }
+        const accepted = nonOverlapping(fixes);
+        if (accepted.length === 0) continue;
+        // The lint reads documents that hold no workload with js-yaml only, which accepts a little more than
+        // YAML 1.2: the fixer's checks need every document, so such a file is left as it is, not reported as a bug.
+        const whole = wholeTrees(parsedOf.get(file)!);
+        if (whole.error) {
+          const { line } = positionOf(file, whole.error.span.start);
+          skipped.set(absPath, { path: file.path, reason: `line ${line} does not parse as YAML 1.2 (${whole.error.message})` });
+          continue;
+        }
+        if (!originals.has(absPath)) originals.set(absPath, file);
+        const applied = applyPass(parsedOf.get(file)!, whole, accepted);
+        if (typeof applied !== 'string') {
+          refuse(originals.get(absPath)!, applied.refused);
+          continue;
+        }
+        texts.set(absPath, applied);
+        counts.set(absPath, (counts.get(absPath) ?? 0) + accepted.length);
+        appliedThisPass += accepted.length;
       }
-      const accepted = nonOverlapping(fixes);
-      if (accepted.length === 0) continue;
-      // The lint reads documents that hold no workload with js-yaml only, which accepts a little more than
-      // YAML 1.2: the fixer's checks need every document, so such a file is left as it is, not reported as a bug.
-      const whole = wholeTrees(parsedOf.get(file)!);
-      if (whole.error) {
-        const { line } = positionOf(file, whole.error.span.start);
-        skipped.set(absPath, { path: file.path, reason: `line ${line} does not parse as YAML 1.2 (${whole.error.message})` });
-        continue;
-      }
-      if (!originals.has(absPath)) originals.set(absPath, file);
-      const applied = applyPass(parsedOf.get(file)!, whole, accepted);
-      if (typeof applied !== 'string') {
-        refuse(originals.get(absPath)!, applied.refused);
-        continue;
-      }
-      texts.set(absPath, applied);
-      counts.set(absPath, (counts.get(absPath) ?? 0) + accepted.length);
-      appliedThisPass += accepted.length;
+      if (appliedThisPass === 0) return;
+      result = await run({ ...options, overrides: underEveryName(texts, real) });
     }
-    if (appliedThisPass === 0) break;
-    result = await run({ ...options, overrides: underEveryName(texts, real) });
+  };
+  await settlePasses();
+  const written = new Map<string, FixedFile>();
+  const unwritten: Refusal[] = [];
+  const noteElsewhere = (made: Awaited<ReturnType<typeof fixElsewhere>>): void => {
+    for (const r of made.refused) refused.set(r.absPath, { path: r.path, reason: r.reason });
+    for (const r of made.skipped) skipped.set(r.absPath, { path: r.path, reason: r.reason });
+  };
+  const applied: FixedFile[] = [];
+  if (!write) {
+    const made = await fixElsewhere(first.applied, real, new Set());
+    noteElsewhere(made);
+    applied.push(...made.files);
+  } else {
+    // Rounds of base fixes, each made against the files as they are on disk and checked as every fixed file
+    // is, written, and followed by fresh renders of the overlays that read them, until a render proposes
+    // nothing more (bounded like the passes). A file once skipped or refused is not tried again.
+    const failedWrites = new Set<string>();
+    for (let round = 0; round < MAX_PASSES; round++) {
+      const givenUp = new Set([...skipped.keys(), ...refused.keys(), ...failedWrites]);
+      const made = await fixElsewhere(gatherElsewhere(result, unsafe).applied, real, givenUp);
+      noteElsewhere(made);
+      if (made.files.length === 0) break;
+      const failed = await writeFixed(made.files, write);
+      unwritten.push(...failed);
+      const done = made.files.filter((f) => !failed.some((u) => u.path === f.path));
+      for (const f of made.files) if (!done.includes(f)) failedWrites.add(f.absPath);
+      for (const f of done) {
+        const earlier = written.get(f.absPath);
+        written.set(f.absPath, earlier ? { ...f, before: earlier.before, fixes: earlier.fixes + f.fixes } : f);
+      }
+      if (done.length === 0) break;
+      options = { ...options, renderCache: withoutRendersOf(options.renderCache!, result, done, options.cwd) };
+      result = await run({ ...options, overrides: underEveryName(texts, real) });
+      // The new renders may propose fixes in the files the lint reads itself too.
+      await settlePasses();
+    }
   }
   const files: FixedFile[] = [...texts].map(([absPath, after]) => {
     const original = originals.get(absPath)!;
     return { path: original.path, absPath, target: real.targets.get(absPath) ?? absPath, before: original.text, after, bom: original.bom, fixes: counts.get(absPath) ?? 0 };
   });
-  const made = await fixElsewhere(elsewhere.applied, real);
-  for (const r of made.refused) refused.set(r.absPath, { path: r.path, reason: r.reason });
-  for (const r of made.skipped) skipped.set(r.absPath, { path: r.path, reason: r.reason });
-  files.push(...made.files);
+  files.push(...applied);
   // What is reported describes the files as they will be: refused ones as on disk.
   if (refused.size > 0) result = await run({ ...options, overrides: underEveryName(texts, real) });
   const notices: Notice[] = [...skipped.values()].map(({ path, reason }) => ({ file: path, line: null, message: `${reason}: --fix leaves it unchanged` }));
+  // Resource files written in rounds were linted through fresh renders afterwards: what is left is what kubectl renders now.
   const findings = result.findings.flatMap((f) => {
-    // Made in a resource file that the lint reads through kubectl, from disk: the last lint still shows the old value, which is fixed once written.
-    if (f.fix && made.made.has(f.fix)) return [];
     // A file --fix will not touch has nothing "fixable with --fix" left.
     const untouched = (f.fix?.target ? f.fix.target.absPath : f.file.absPath) ?? null;
     return untouched !== null && skipped.has(untouched) && f.fix && !f.fix.shownOnly ? [{ ...f, fix: null }] : [f];
@@ -139,10 +189,25 @@ export async function fixAll(options: RunOptions, unsafe: boolean): Promise<FixO
   return {
     result: { ...result, findings, notices: [...result.notices, ...notices] },
     files: files.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    written: [...written.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+    unwritten,
     refused: [...refused.values()],
     skipped: [...skipped.values()],
-    shown: shownFiles(elsewhere.shown),
+    shown: shownFiles(first.shown),
   };
+}
+
+/**
+ * The tool runs to keep for the next lint: all but the renders that read a file just written (kubectl reads
+ * it from disk, so a cached render shows the old value). A run is known by its argument list, which names
+ * the rendered directory (toolRunner's cache key is the tool and its arguments joined by NUL).
+ */
+function withoutRendersOf(cache: ReadonlyMap<string, Promise<ToolResult>>, result: RunResult, files: readonly FixedFile[], cwd: string): Map<string, Promise<ToolResult>> {
+  const changed = new Set(files.flatMap((f) => [f.absPath, f.target]));
+  const stale = new Set(
+    result.files.flatMap(({ file }) => (file.rendered && file.rendered.reads.some((r) => changed.has(r)) ? [path.resolve(cwd, file.rendered.dir)] : [])),
+  );
+  return new Map([...cache].filter(([key]) => !key.split('\0').some((arg) => stale.has(arg))));
 }
 
 /** A fix's edits and safety: the same fix proposed by several overlays, or by every pass, has one. */
@@ -154,7 +219,7 @@ interface ElsewhereFile {
   file: SourceFile;
   /** By fixKey, in the order first proposed. */
   fixes: Map<string, Fix>;
-  /** A fix was made against another text of the file: it changed on disk between passes. */
+  /** A fix was made against another text of the file: it changed on disk while the lint rendered. */
   changed: boolean;
 }
 
@@ -169,11 +234,12 @@ interface Elsewhere {
 }
 
 /**
- * kubectl and helm read those files from disk, never from the passes' texts,
- * so every pass proposes the same edits against the same text again: they are
- * gathered once each, across passes and overlays, and made at the end.
+ * The fixes one lint proposes for files it read through a tool, by file. kubectl and helm read those files
+ * from disk, never from the passes' texts: the same fix proposed by several overlays is one, and a
+ * Kustomize resource file's fixes are made together, after the passes, against its text on disk.
  */
-function gatherElsewhere(into: Elsewhere, result: RunResult, unsafe: boolean): void {
+function gatherElsewhere(result: RunResult, unsafe: boolean): Elsewhere {
+  const into: Elsewhere = { applied: new Map(), shown: new Map() };
   for (const finding of result.findings) {
     const fix = finding.fix;
     if (!isApplicable(fix, unsafe) || !fix.target?.absPath) continue;
@@ -183,6 +249,7 @@ function gatherElsewhere(into: Elsewhere, result: RunResult, unsafe: boolean): v
     if (entry.file.text !== fix.target.text) entry.changed = true;
     else if (!entry.fixes.has(fixKey(fix))) entry.fixes.set(fixKey(fix), fix);
   }
+  return into;
 }
 
 /**
@@ -236,9 +303,11 @@ interface ElsewhereRefusal extends Refusal {
 async function fixElsewhere(
   gathered: ReadonlyMap<string, ElsewhereFile>,
   real: RealFiles,
-): Promise<{ files: FixedFile[]; made: Set<Fix>; refused: ElsewhereRefusal[]; skipped: ElsewhereRefusal[] }> {
-  const out = { files: [] as FixedFile[], made: new Set<Fix>(), refused: [] as ElsewhereRefusal[], skipped: [] as ElsewhereRefusal[] };
+  givenUp: ReadonlySet<string>,
+): Promise<{ files: FixedFile[]; refused: ElsewhereRefusal[]; skipped: ElsewhereRefusal[] }> {
+  const out = { files: [] as FixedFile[], refused: [] as ElsewhereRefusal[], skipped: [] as ElsewhereRefusal[] };
   for (const [absPath, { file, fixes, changed }] of gathered) {
+    if (givenUp.has(absPath)) continue;
     const skip = (reason: string): void => void out.skipped.push({ absPath, path: file.path, reason });
     // Linted on its own as well (never in one run with its overlays today): its own fixes, made through the passes, win.
     if (real.targets.has(absPath)) continue;
@@ -287,21 +356,29 @@ async function fixElsewhere(
       out.refused.push({ absPath, path: file.path, reason: why });
       continue;
     }
-    for (const fix of fixes.values()) if (accepted.some((a) => fixKey(a) === fixKey(fix))) out.made.add(fix);
     out.files.push({ path: file.path, absPath, target, before: file.text, after, bom: file.bom, fixes: accepted.length });
   }
   return out;
 }
 
-/** The chart files with the fixes shown for them, as --fix-dry-run prints them. */
+/**
+ * The chart files with the fixes shown for them, as --fix-dry-run prints them. Nothing here is ever
+ * applied, so no fix is left out for clashing with another (two configs' thresholds for one toYaml
+ * map): the fixes that go together make one text of the file, and each that clashes with them starts
+ * another text of the same file, shown as a diff of its own.
+ */
 function shownFiles(gathered: ReadonlyMap<string, ElsewhereFile>): FixedFile[] {
-  return [...gathered]
-    .map(([absPath, { file, fixes }]) => {
-      const accepted = compatible([...fixes.values()]);
-      return { path: file.path, absPath, target: absPath, before: file.text, after: withFixes(file.text, accepted), bom: file.bom, fixes: accepted.length };
-    })
-    .filter((f) => f.fixes > 0)
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+  const shown: FixedFile[] = [];
+  for (const [absPath, { file, fixes }] of gathered) {
+    let rest = [...fixes.values()];
+    while (rest.length > 0) {
+      const together = compatible(rest);
+      rest = rest.filter((f) => !together.includes(f));
+      shown.push({ path: file.path, absPath, target: absPath, before: file.text, after: withFixes(file.text, together), bom: file.bom, fixes: together.length });
+    }
+  }
+  // Stable: a file's alternative texts stay in the order their fixes were first proposed.
+  return shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /**

@@ -26,6 +26,8 @@ export interface RenderedFrom {
   reads: string[];
   /** Which render of the directory this is when it is rendered several ways (a Helm value set); null when once. */
   variant: string | null;
+  /** Every variant its directory was to be rendered as, this one and any that failed to render: what a finding of it is named among. */
+  siblings?: readonly string[];
 }
 
 export interface Position {

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../src/run.js';
-import { fixAll, plain } from '../src/fix.js';
+import { fixAll, plain, replaceFile, type ReplaceFile } from '../src/fix.js';
 import { defineRule, type AnyRule } from '../src/rule.js';
 import { commentsOf, parseFile } from '../src/parse.js';
-import { CLI, CORPUS, FIXTURES, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+import { CLI, CORPUS, FIXTURES, HAS_KUBECTL, TOOLS, cli, tempDir, tempTree, withoutTools } from './helpers.js';
 
 const dir = path.join(FIXTURES, 'fixes');
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'));
@@ -202,4 +202,66 @@ describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () =
     expect(second.stderr).toContain('fixed 0 problems in 0 files');
     console.log(`corpus --fix --unsafe-fixes: ${changed} files changed; ${first.stderr.match(/fixed \d+ problems in \d+ files/)?.[0]}`);
   }, 240_000);
+});
+
+describe.skipIf(!HAS_KUBECTL)('fixAll and Kustomize resource files (real kubectl)', () => {
+  // test/fixtures/kustomize/knock-on: the first render proposes 2 base fixes; only a render of the written base proposes the third.
+  const fixture = path.join(FIXTURES, 'kustomize', 'knock-on');
+  const base = 'base/deployment.yaml';
+  const original = fs.readFileSync(path.join(fixture, base), 'utf8');
+
+  async function withKubectl<T>(body: (cwd: string) => Promise<T>): Promise<T> {
+    const cwd = tempDir();
+    fs.cpSync(fixture, cwd, { recursive: true });
+    const saved = process.env.PATH;
+    process.env.PATH = `${TOOLS}${path.delimiter}${saved ?? ''}`;
+    try {
+      return await body(cwd);
+    } finally {
+      process.env.PATH = saved;
+    }
+  }
+
+  it('without a writer writes nothing and returns the first render\'s base fixes to write', async () => {
+    await withKubectl(async (cwd) => {
+      const outcome = await fixAll({ paths: ['.'], cwd }, false);
+      expect(fs.readFileSync(path.join(cwd, base), 'utf8')).toBe(original);
+      expect(outcome.written).toEqual([]);
+      expect(outcome.files.map((f) => [f.path, f.fixes])).toEqual([[base, 2]]);
+    });
+  });
+
+  it('with a writer writes the base in rounds until a fresh render proposes nothing', async () => {
+    await withKubectl(async (cwd) => {
+      const writes: string[] = [];
+      const write: ReplaceFile = async (target, bytes, expected) => {
+        writes.push(bytes.toString('utf8'));
+        return replaceFile(target, bytes, expected);
+      };
+      const outcome = await fixAll({ paths: ['.'], cwd }, false, write);
+      // Round one: readiness; round two: the liveness threshold the fixed readiness makes too low.
+      expect(writes).toHaveLength(2);
+      expect(outcome.files).toEqual([]);
+      expect(outcome.written.map((f) => [f.path, f.fixes, f.before === original])).toEqual([[base, 3, true]]);
+      expect(fs.readFileSync(path.join(cwd, base), 'utf8')).toBe(outcome.written[0]!.after);
+      expect(outcome.written[0]!.after).toContain('            failureThreshold: 4\n          lifecycle:');
+      expect(outcome.result.findings.filter((f) => f.fix)).toEqual([]);
+    });
+  });
+
+  it('a base whose write fails is tried once, left as it is, and its findings keep their fixes', async () => {
+    await withKubectl(async (cwd) => {
+      let tries = 0;
+      const refuse: ReplaceFile = async () => {
+        tries++;
+        return 'it changed on disk while --fix ran, so the fixes would undo that change; run --fix again';
+      };
+      const outcome = await fixAll({ paths: ['.'], cwd }, false, refuse);
+      expect(tries).toBe(1);
+      expect(outcome.written).toEqual([]);
+      expect(outcome.unwritten.map((u) => u.path)).toEqual([base]);
+      expect(fs.readFileSync(path.join(cwd, base), 'utf8')).toBe(original);
+      expect(outcome.result.findings.filter((f) => f.fix?.target?.path === base)).toHaveLength(2);
+    });
+  });
 });

@@ -75,7 +75,7 @@ function home(c: Case) {
     proposed = proposeFix(c.fix.description ?? `set ${c.fix.key} to ${c.fix.value}`, setValue(file, map, c.fix.key, c.fix.value), true);
     expect(proposed).not.toBeNull();
   }
-  return helmHome({ chart: chartOf(c.chart, c.values), template: 'templates/deployment.yaml', steps, proposed, cwd: REPO });
+  return helmHome({ chart: chartOf(c.chart, c.values), template: 'templates/deployment.yaml', steps, rendered: deployment.root, proposed, cwd: REPO });
 }
 
 /** The 1-based line of a file that is exactly `text` (trimmed), which must be unique. */
@@ -201,16 +201,51 @@ describe('helmHome: probes written in values and rendered with toYaml', () => {
 
   it('edits the last values file that sets the key, as helm reads them', () => {
     const prod = path.join(tempDir(), 'prod.yaml');
-    fs.writeFileSync(prod, 'livenessProbe:\n  timeoutSeconds: 2\n');
+    // The value the stored rendering shows: helm with this file renders the same.
+    fs.writeFileSync(prod, 'livenessProbe:\n  timeoutSeconds: 1\n');
     const got = home({ chart: 'toyaml-probes', values: [prod], finding: [...CONTAINERS, 'api', 'livenessProbe', 'timeoutSeconds'], fix: { map: [...CONTAINERS, 'api', 'livenessProbe'], key: 'timeoutSeconds', value: '5' } })!;
     expect(got.source.values).toEqual({ file: rel(prod), key: 'livenessProbe.timeoutSeconds', line: 2 });
     expect(got.fix!.target!.path).toBe(rel(prod));
     expect(applied(got.fix!)).toBe('livenessProbe:\n  timeoutSeconds: 5\n');
   });
+
+  it('names no values key and builds no fix when the values file holds another value than the one rendered', () => {
+    // helm did not render this file's 2 (the stored rendering shows 1): the key is not where the number came from.
+    const prod = path.join(tempDir(), 'prod.yaml');
+    fs.writeFileSync(prod, 'livenessProbe:\n  timeoutSeconds: 2\n');
+    const got = home({ chart: 'toyaml-probes', values: [prod], finding: [...CONTAINERS, 'api', 'livenessProbe', 'timeoutSeconds'], fix: { map: [...CONTAINERS, 'api', 'livenessProbe'], key: 'timeoutSeconds', value: '5' } })!;
+    expect(got.source).toMatchObject({ file: rel(deployment), line: lineOf(deployment, 'livenessProbe:'), values: null });
+    expect(got.fix).toBeNull();
+  });
+});
+
+describe('helmHome: a container written inside an `if` before the rendered one', () => {
+  const chart = path.join(CHARTS, 'conditional-container');
+  const deployment = path.join(chart, 'templates', 'deployment.yaml');
+  const values = path.join(chart, 'values.yaml');
+  const lines = fs.readFileSync(deployment, 'utf8').split('\n');
+  /** The 1-based lines of the main container's block: from its `- name:` line to the end of the file. */
+  const mainFrom = lines.indexOf('        - name: {{ .Chart.Name }}') + 1;
+
+  it('does not count the disabled container: the main one (rendered first) is found in its own block, with its own values key and fix', () => {
+    // Rendered with the proxy disabled: the main container is item 0, and the written item 0 is the proxy.
+    const got = home({ chart: 'conditional-container', finding: [...CONTAINERS, 'conditional-container', 'livenessProbe', 'timeoutSeconds'], fix: { map: [...CONTAINERS, 'conditional-container', 'livenessProbe'], key: 'timeoutSeconds', value: '5' } })!;
+    expect(mainFrom).toBeGreaterThan(0);
+    expect(got.source.line).toBeGreaterThanOrEqual(mainFrom);
+    expect(got.source).toMatchObject({ file: rel(deployment), line: lines.lastIndexOf('          livenessProbe:') + 1 });
+    expect(got.source.values).toEqual({ file: rel(values), key: 'main.livenessProbe.timeoutSeconds', line: lineOf(values, 'timeoutSeconds: 1') });
+    expect(got.fix!.description).toBe(`set timeoutSeconds to 5 at main.livenessProbe.timeoutSeconds in ${rel(values)}`);
+    expect(applied(got.fix!)).toBe(fs.readFileSync(values, 'utf8').replace('timeoutSeconds: 1', 'timeoutSeconds: 5'));
+  });
+
+  it('points a finding on the container itself at its own name line', () => {
+    const got = home({ chart: 'conditional-container', finding: [...CONTAINERS, 'conditional-container', 'name'] })!;
+    expect(got.source.line).toBe(mainFrom);
+  });
 });
 
 describe.skipIf(!HAS_HELM)('the fixture charts with the real helm', () => {
-  for (const chart of ['helper-podtemplate', 'toyaml-probes']) {
+  for (const chart of ['helper-podtemplate', 'toyaml-probes', 'conditional-container']) {
     it(`${chart}.rendered is what helm template renders`, () => {
       const out = execFileSync(path.join(TOOLS, 'helm'), ['template', 'rel', path.join(CHARTS, chart)], { encoding: 'utf8', env: { ...process.env, ...withHelm } });
       expect(out).toBe(fs.readFileSync(path.join(CHARTS, `${chart}.rendered`), 'utf8'));
@@ -272,5 +307,65 @@ describe.skipIf(!HAS_HELM)('the fixture charts with the real helm', () => {
     expect(worker.source).toMatchObject({ file: 'chart/templates/deployment.yaml', line: 38, values: { key: 'worker.probe.timeout' } });
     expect(worker.fix!.description).toBe('set timeoutSeconds to 5 at worker.probe.timeout in chart/values.yaml');
     expect(worker.fix!.edits).toEqual([{ file: 'chart/values.yaml', offset: valuesText.indexOf('timeout: 2') + 'timeout: '.length, length: 1, text: '5' }]);
+  });
+
+  it('with the conditional container enabled, reports each container in its own block with its own values', () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(CHARTS, 'conditional-container'), path.join(dir, 'chart'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'proxy.yaml'), 'proxy:\n  enabled: true\n');
+    const result = cli(['--format', 'json', '--helm-values', 'proxy.yaml', 'chart'], { cwd: dir, env: withHelm });
+    expect(result.stderr).toBe('');
+    const findings = JSON.parse(result.stdout).findings as { ruleId: string; container: string; source: { line: number; values: { key: string } | null }; fix: { description: string } | null }[];
+    const lines = fs.readFileSync(path.join(dir, 'chart', 'templates', 'deployment.yaml'), 'utf8').split('\n');
+    const mainFrom = lines.indexOf('        - name: {{ .Chart.Name }}') + 1;
+    const timeouts = findings.filter((f) => f.ruleId === 'probe-timeout-short');
+    const proxy = timeouts.find((f) => f.container === 'conditional-container-proxy')!;
+    const main = timeouts.find((f) => f.container === 'conditional-container')!;
+    // Both timeouts (1s and 2s) are short: one finding each, in its own container's block.
+    expect(main.source.line).toBeGreaterThanOrEqual(mainFrom);
+    expect(main.source.values?.key).toBe('main.livenessProbe.timeoutSeconds');
+    expect(main.fix?.description).toContain('main.livenessProbe.timeoutSeconds');
+    expect(proxy.source.line).toBeLessThan(mainFrom);
+    expect(proxy.source.values?.key).toBe('proxy.livenessProbe.timeoutSeconds');
+    expect(proxy.fix?.description).toContain('proxy.livenessProbe.timeoutSeconds');
+    for (const f of findings.filter((x) => x.container === 'conditional-container')) expect(f.source.line).toBeGreaterThanOrEqual(mainFrom);
+  });
+
+  it("reads a subchart's values under its name in the parent's values, else in its own values.yaml", () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(CHARTS, 'subchart-values'), path.join(dir, 'parent'), { recursive: true });
+    type F = { ruleId: string; container: string; source: { file: string; line: number; values: { file: string; key: string } | null }; fix: { description: string; edits: { file: string }[] } | null };
+    const lint = (): F[] => {
+      const result = cli(['--format', 'json', 'parent'], { cwd: dir, env: withHelm });
+      expect(result.stderr).toBe('');
+      return (JSON.parse(result.stdout).findings as F[]).filter((f) => f.ruleId === 'probe-timeout-short');
+    };
+    const [api, worker] = ['api', 'worker'].map((c) => lint().find((f) => f.container === c)!);
+    expect(api!.source).toMatchObject({ file: 'parent/charts/api/templates/deployment.yaml', line: 18, values: { file: 'parent/values.yaml', key: 'api.probe.timeoutSeconds' } });
+    expect(api!.fix).toMatchObject({ description: 'set timeoutSeconds to 5 at api.probe.timeoutSeconds in parent/values.yaml', edits: [{ file: 'parent/values.yaml' }] });
+    expect(worker!.source.values).toMatchObject({ file: 'parent/values.yaml', key: 'probe.timeoutSeconds' });
+    // Without the parent's section, the subchart's own values.yaml sets it.
+    fs.writeFileSync(path.join(dir, 'parent', 'values.yaml'), 'probe:\n  timeoutSeconds: 1\n');
+    const own = lint().find((f) => f.container === 'api')!;
+    expect(own.source.values).toMatchObject({ file: 'parent/charts/api/values.yaml', key: 'probe.timeoutSeconds' });
+    expect(own.fix!.edits.map((e) => e.file)).toEqual(['parent/charts/api/values.yaml']);
+  });
+
+  it('points a finding of a subchart packed as a .tgz at the chart\'s Chart.yaml, a file that exists', () => {
+    const dir = tempDir();
+    fs.cpSync(path.join(CHARTS, 'subchart-values'), path.join(dir, 'parent'), { recursive: true });
+    const charts = path.join(dir, 'parent', 'charts');
+    execFileSync(path.join(TOOLS, 'helm'), ['package', path.join(charts, 'api'), '--destination', charts], { env: { ...process.env, ...withHelm } });
+    fs.rmSync(path.join(charts, 'api'), { recursive: true });
+    const result = cli(['--format', 'json', 'parent'], { cwd: dir, env: withHelm });
+    expect(result.stderr).toBe('');
+    const findings = JSON.parse(result.stdout).findings as { container: string; file: string; source: { file: string; line: number | null } }[];
+    const api = findings.filter((f) => f.container === 'api');
+    expect(api.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(fs.existsSync(path.join(dir, f.source.file)), f.source.file).toBe(true);
+      expect(fs.existsSync(path.join(dir, f.file)), f.file).toBe(true);
+    }
+    expect(api[0]!.source).toMatchObject({ file: 'parent/Chart.yaml', line: null });
   });
 });

@@ -206,9 +206,10 @@ const FIXTURE = path.join(FIXTURES, 'kustomize');
 const ENV = { PATH: `${TOOLS}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}/usr/bin:/bin` };
 const OVERLAYS = ['dev', 'staging', 'prod'];
 
+/** The fixture's base and overlays (its other directories are trees of their own). */
 function copyFixture(): string {
   const dir = tempDir();
-  fs.cpSync(FIXTURE, dir, { recursive: true });
+  for (const part of ['base', 'overlays']) fs.cpSync(path.join(FIXTURE, part), path.join(dir, part), { recursive: true });
   return dir;
 }
 
@@ -343,6 +344,54 @@ describe.skipIf(!HAS_KUBECTL)('kustomize fixes through overlays (real kubectl)',
   });
 });
 
+describe.skipIf(!HAS_KUBECTL)('kustomize fixes settle within one --fix (real kubectl)', () => {
+  // test/fixtures/kustomize/knock-on: raising the base's readiness failureThreshold (1 → 2, window 32s) leaves
+  // liveness (3 × 10s = 30s) giving up first, which only a render of the fixed base shows; prod's patch
+  // writes the base's own bad timeout (1), so fixing the base literal leaves prod's finding in place.
+  const KNOCK_ON = path.join(FIXTURE, 'knock-on');
+  const original = fs.readFileSync(path.join(KNOCK_ON, BASE_FILE), 'utf8');
+  const settled = original
+    .replace('timeoutSeconds: 1\n            failureThreshold: 1\n', 'timeoutSeconds: 5\n            failureThreshold: 2\n')
+    .replace('timeoutSeconds: 3\n            failureThreshold: 3\n', 'timeoutSeconds: 3\n            failureThreshold: 4\n');
+
+  function copyKnockOn(): string {
+    const dir = tempDir();
+    fs.cpSync(KNOCK_ON, dir, { recursive: true });
+    return dir;
+  }
+
+  it('applies the knock-on fix a fresh render of the fixed base shows, and a second --fix changes nothing', () => {
+    const cwd = copyKnockOn();
+    expect(settled).not.toBe(original);
+    const first = cli(['--fix', '.'], { cwd, env: ENV });
+    expect(first.stderr).not.toContain('internal error');
+    expect(first.stderr).toContain('fixed 3 problems in 1 file');
+    expect(fs.readFileSync(path.join(cwd, BASE_FILE), 'utf8')).toBe(settled);
+    const after = snapshot(cwd);
+    const second = cli(['--fix', '.'], { cwd, env: ENV });
+    expect(second.stderr).toContain('fixed 0 problems in 0 files');
+    expect(changedFiles(after, snapshot(cwd))).toEqual([]);
+  });
+
+  it('reports after --fix exactly what a fresh lint of the files on disk reports: prod keeps its patched timeout', () => {
+    const cwd = copyKnockOn();
+    const fixed = cli(['--fix', '--format', 'json', '.'], { cwd, env: ENV });
+    const reported = (JSON.parse(fixed.stdout) as { findings: JsonFinding[] }).findings;
+    expect(reported).toEqual(lintJson(cwd));
+    expect(reported.map((f) => [f.ruleId, overlaysOf(f), f.message.includes('timeoutSeconds: 1'), f.fix])).toEqual([['probe-timeout-short', ['overlays/prod'], true, null]]);
+  });
+
+  it('the stylish report calls a base fix a fix and counts it as fixable with --fix', () => {
+    const cwd = copyFixture();
+    const out = cli(['.'], { cwd, env: ENV }).stdout;
+    expect(out).toContain('    fix: set timeoutSeconds to 5\n');
+    expect(out).not.toContain('change in the chart');
+    const fixable = lintJson(cwd).filter((f) => f.fix?.safe).length;
+    expect(fixable).toBeGreaterThan(0);
+    expect(out).toContain(`  ${fixable} fixable with --fix (--fix-dry-run shows the diff)`);
+  });
+});
+
 describe.skipIf(!HAS_HELM)('--fix-dry-run and fixes --fix never writes (real helm)', () => {
   it('shows chart values fixes as diffs marked not applied, and counts them apart', () => {
     const cwd = tempTree({
@@ -380,5 +429,49 @@ spec:
     expect(dry.stderr).toContain('would fix 0 problems in 0 files; 1 more fix in 1 file shown, not applied (nothing written)');
     cli(['--fix', 'chart'], { cwd, env: ENV });
     expect(fs.readFileSync(path.join(cwd, 'chart/values.yaml'), 'utf8')).toBe(values);
+  });
+  it('shows every shown-only fix the JSON carries, one that conflicts with another as a diff of its own', () => {
+    // One toYaml map feeds both probes: readiness needs failureThreshold 4 (4 × 5s = 20s), liveness 6 (30s).
+    const values = 'probe:\n  httpGet: {path: /healthz, port: http}\n  periodSeconds: 5\n  timeoutSeconds: 1\n  failureThreshold: 3\n';
+    const cwd = tempTree({
+      'chart/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'chart/values.yaml': values,
+      'chart/templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {app: x}
+  template:
+    metadata:
+      labels: {app: x}
+    spec:
+      containers:
+        - name: app
+          image: app:1
+          ports:
+            - name: http
+              containerPort: 8080
+          readinessProbe:
+            {{- toYaml .Values.probe | nindent 12 }}
+          livenessProbe:
+            {{- toYaml .Values.probe | nindent 12 }}
+`,
+    });
+    const json = cli(['--format', 'json', 'chart'], { cwd, env: ENV });
+    const carried = (JSON.parse(json.stdout) as { findings: JsonFinding[] }).findings.flatMap((f) => (f.fix?.safe ? [f.fix] : []));
+    const distinct = [...new Map(carried.map((f) => [JSON.stringify(f.edits), f])).values()];
+    expect(distinct.map((f) => f.edits.map((e) => e.text).join())).toEqual(expect.arrayContaining(['4', '5', '6']));
+    expect(distinct).toHaveLength(3);
+    const file = (after: string) => ({ path: 'chart/values.yaml', absPath: '', target: '', before: values, after, bom: false, fixes: 0 });
+    const dry = cli(['--fix-dry-run', 'chart'], { cwd, env: ENV });
+    expect(dry.stdout).toBe(
+      unifiedDiff(
+        [file(values.replace('timeoutSeconds: 1', 'timeoutSeconds: 5').replace('failureThreshold: 3', 'failureThreshold: 4')), file(values.replace('failureThreshold: 3', 'failureThreshold: 6'))],
+        'not applied: chart values and templates are edited by hand (SPEC §4)',
+      ),
+    );
+    expect(dry.stderr).toContain('would fix 0 problems in 0 files; 3 more fixes in 1 file shown, not applied, 1 of them as a diff of its own because it conflicts with another (nothing written)');
   });
 });

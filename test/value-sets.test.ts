@@ -70,7 +70,52 @@ describe.skipIf(!HAS_HELM)('several value sets per chart', () => {
     const failed = findings.filter((f) => f.ruleId === 'render-failed');
     expect(failed.length).toBe(1);
     expect(failed[0]!.file).toBe('api/Chart.yaml');
-    expect(findings.some((f) => f.ruleId === 'probe-timeout-short')).toBe(true);
+    // Only that set went unlinted, and the command to see why renders that set.
+    expect(failed[0]!.message).toContain('value set "broken" was not linted');
+    expect(failed[0]!.message).not.toContain('none of its templates were linted');
+    expect(failed[0]!.message).toContain('`helm template api --values api/missing.yaml`');
+    // The surviving set's findings still say which set they come from.
+    const timeout = findings.find((f) => f.ruleId === 'probe-timeout-short');
+    expect(timeout?.valueSets).toEqual(['dev']);
+    expect(findings.find((f) => f.ruleId === 'prestop-hook-missing')?.valueSets).toEqual(['dev']);
+  });
+
+  it('objects rendered from one template line (a range) stay separate findings, each in every set', () => {
+    const workers = [
+      '{{- range .Values.workers }}',
+      '---',
+      MANIFEST.replace(/^(\s*name:\s*)api\s*$/m, '$1{{ .name }}').replace("timeoutSeconds: 2 # the incident's value", 'timeoutSeconds: {{ $.Values.timeout }}').trimEnd(),
+      '{{- end }}',
+      '',
+    ].join('\n');
+    // Both sets take the short timeout from values.yaml: the same line, value and fix for both objects in both sets.
+    const cwd = chart({ 'api/templates/api.yaml': workers, 'api/values.yaml': 'timeout: 2\nworkers:\n  - name: one\n  - name: two\n', 'api/values-dev.yaml': 'image: a\n', 'api/values-prod.yaml': 'image: b\n' });
+    const { findings, stderr } = lint(cwd, ['--helm-values-set', 'dev=api/values-dev.yaml', '--helm-values-set', 'prod=api/values-prod.yaml', 'api']);
+    expect(stderr).toBe('');
+    const timeouts = findings.filter((f) => f.ruleId === 'probe-timeout-short') as (JsonFinding & { object: { name: string } })[];
+    expect(timeouts.map((f) => [f.object.name, f.valueSets]).sort()).toEqual([
+      ['one', ['dev', 'prod']],
+      ['two', ['dev', 'prod']],
+    ]);
+  });
+
+  it('findings whose fixes differ (sets reading the value from different files) stay apart, each naming its sets and fix', () => {
+    // Both sets render the same 2s at the same line: dev from values-dev.yaml, prod from values.yaml.
+    const cwd = chart({ 'api/values.yaml': 'timeout: 2\n', 'api/values-prod.yaml': 'image: other\n' });
+    const { findings } = lint(cwd, ['--helm-values-set', 'dev=api/values-dev.yaml', '--helm-values-set', 'prod=api/values-prod.yaml', 'api']);
+    const timeouts = findings.filter((f) => f.ruleId === 'probe-timeout-short') as (JsonFinding & { fix: { edits: { file: string }[] } | null })[];
+    expect(timeouts.map((f) => [f.valueSets, f.source?.values?.file, f.fix?.edits.map((e) => e.file)]).sort()).toEqual([
+      [['dev'], 'api/values-dev.yaml', ['api/values-dev.yaml']],
+      [['prod'], 'api/values.yaml', ['api/values.yaml']],
+    ]);
+    // Each set has the finding: neither is said to be missing from the other.
+    expect(timeouts.map((f) => f.notInValueSets)).toEqual([[], []]);
+  });
+
+  it('two value sets of one name are a usage error', () => {
+    const out = cli(['--helm-values-set', 'dev=api/values-dev.yaml', '--helm-values-set', 'dev=api/values-prod.yaml', 'api'], { cwd: chart(), env });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('value set "dev" is given twice');
   });
 
   it('bad --helm-values-set is a usage error', () => {

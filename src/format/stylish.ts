@@ -71,9 +71,11 @@ export function formatStylish(report: Report, options: StylishOptions): string {
   const { counts, scanned } = summaryLine(summary);
   const mark = summary.error > 0 ? paint.red('✖') : summary.warning > 0 ? paint.yellow('⚠') : '✔';
   out.push([], [mark, ' ', paint.bold(counts), ` in ${scanned}`]);
-  // Changes to charts are shown, never applied: --fix edits manifests, not templates or values.
-  const safe = report.findings.filter((f) => f.finding.fix?.safe && !f.finding.fix.target).length;
-  const suggested = report.findings.filter((f) => f.finding.fix && !f.finding.fix.safe && !f.finding.fix.target).length;
+  // Changes to charts are shown, never applied: --fix edits manifests, not templates or values. A fix with
+  // a target elsewhere that is not shown-only (a Kustomize base's literal) is applied like any other.
+  const applied = (f: LocatedFinding): boolean => Boolean(f.finding.fix && !f.finding.fix.shownOnly);
+  const safe = report.findings.filter((f) => applied(f) && f.finding.fix!.safe).length;
+  const suggested = report.findings.filter((f) => applied(f) && !f.finding.fix!.safe).length;
   if (safe + suggested > 0) {
     out.push([`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`]);
   }
@@ -129,7 +131,7 @@ function fixDiff(finding: Finding): Line[] {
   const to = lineEnd === -1 ? text.length : lineEnd + 1;
   const before = text.slice(from, to);
   const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - from })));
-  const lines: Line[] = [['    ', paint.dim(fix.target ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:'), ` ${fix.description}`]];
+  const lines: Line[] = [['    ', paint.dim(fix.shownOnly ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:'), ` ${fix.description}`]];
   for (const part of diffLines(before, after)) {
     if (!part.added && !part.removed) continue;
     const sign = part.added ? '+' : '-';

@@ -14,7 +14,7 @@ import { parseFile } from '../parse.js';
 import type { FindingSource, Fix, ProposedFix } from '../rule.js';
 import { positionOf, type SourceFile } from '../source.js';
 import { readTextFile, readTreeFile } from '../tree-files.js';
-import { asMap, asScalar, entry, type MapNode, type Step, type TreeNode } from '../tree.js';
+import { asMap, asScalar, asSeq, entry, type MapNode, type Step, type TreeNode } from '../tree.js';
 
 export interface ChartContext {
   dir: string;
@@ -45,6 +45,8 @@ export interface HelmHomeInput {
   template: string;
   /** The key path of the finding in its rendered document (tree.ts `keyPathAt`). */
   steps: Step[];
+  /** The rendered document: what a guess about which written item or values key it came from is checked against. */
+  rendered: TreeNode;
   /** The fix proposed on the rendered output, if any. */
   proposed: ProposedFix | null;
   cwd: string;
@@ -64,10 +66,11 @@ export interface HelmHome {
  * that writes it literally, or added to a probe written literally in the template.
  */
 export function helmHome(input: HelmHomeInput): HelmHome | null {
-  const { chart, template, steps, proposed, cwd } = input;
-  const walked = walkTemplate(chart, template, steps);
+  const { template, steps, proposed, cwd } = input;
+  const scope = scopeOf(input.chart, template, input.rendered);
+  const walked = walkTemplate(scope, template, steps);
   if (!walked) return null;
-  const values = walked.values ? findValues(chart.valuesFiles, walked.values.key) : null;
+  const values = walked.values ? certainValues(scope, steps, walked.values) : null;
   const line = walked.line === null ? null : walked.line + 1;
   const source: FindingSource = {
     file: displayPath(cwd, walked.template.file),
@@ -76,18 +79,84 @@ export function helmHome(input: HelmHomeInput): HelmHome | null {
     columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]!),
     values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line },
   };
-  return { source, fix: proposed ? homeFix(chart, template, steps, proposed, cwd) : null };
+  return { source, fix: proposed ? homeFix(scope, template, steps, proposed, cwd) : null };
 }
 
 /** The template line and values key of a rendered key path (what helmHome reports as `source`), with absolute paths. */
-export function locateInTemplate(chart: ChartContext, templateRel: string, steps: Step[]): TemplateLocation | null {
-  const walked = walkTemplate(chart, templateRel, steps);
+export function locateInTemplate(chart: ChartContext, templateRel: string, steps: Step[], rendered: TreeNode): TemplateLocation | null {
+  const scope = scopeOf(chart, templateRel, rendered);
+  const walked = walkTemplate(scope, templateRel, steps);
   if (!walked) return null;
   return {
     file: walked.template.file,
     line: walked.line === null ? null : walked.line + 1,
-    values: walked.values ? findValues(chart.valuesFiles, walked.values.key) : null,
+    values: walked.values ? certainValues(scope, steps, walked.values) : null,
   };
+}
+
+// ---------------------------------------------------------------------------
+// The chart a template belongs to
+
+/** A values file and the key path under which it holds the template's `.Values`. */
+interface ValuesSource {
+  file: string;
+  prefix: string[];
+}
+
+/** What a template sees: its values, where its helpers may be defined, and what it rendered. */
+interface Scope {
+  /** The chart directories from the template's own (a subchart's) up to the rendered chart: where `define`s are looked for. */
+  dirs: string[];
+  /** Lowest precedence first, as helm merges them. */
+  values: ValuesSource[];
+  rendered: TreeNode;
+}
+
+/**
+ * A template under `charts/NAME/templates/` is a subchart's: helm names it by
+ * the subchart in the `# Source:` path, and gives it `.Values` from its own
+ * values.yaml, overridden by the `NAME:` section of each parent's values
+ * (the rendered chart's values files last). Nested subcharts repeat that.
+ */
+function scopeOf(chart: ChartContext, templateRel: string, rendered: TreeNode): Scope {
+  const parts = templateRel.split('/');
+  const chain = [chart.dir];
+  const names: string[] = [];
+  while (parts[0] === 'charts' && parts.length > 2) {
+    names.push(parts[1]!);
+    chain.push(path.join(chain.at(-1)!, 'charts', parts[1]!));
+    parts.splice(0, 2);
+  }
+  const values: ValuesSource[] = [];
+  for (let k = chain.length - 1; k >= 1; k--) {
+    const own = path.join(chain[k]!, 'values.yaml');
+    if (fs.existsSync(own)) values.push({ file: own, prefix: names.slice(k) });
+  }
+  for (const file of chart.valuesFiles) values.push({ file, prefix: names });
+  return { dirs: [...chain].reverse(), values, rendered };
+}
+
+/** The rendered node a key path leads to: undefined when the document does not have it, null for an empty value. */
+function renderedAt(root: TreeNode, steps: readonly Step[]): TreeNode | null | undefined {
+  let node: TreeNode | null | undefined = root;
+  for (const step of steps) {
+    if (!node) return undefined;
+    node = 'key' in step ? entry(asMap(node), step.key)?.value : asSeq(node)?.items[step.index];
+  }
+  return node;
+}
+
+/** A values node and the rendered one agree: the same scalars, and every key of a values map rendered with the same value (a template may add keys). */
+function agrees(values: TreeNode | null, rendered: TreeNode | null | undefined): boolean {
+  if (rendered === undefined) return false;
+  if (!values || !rendered) return (values === null || (values.kind === 'scalar' && values.value === null)) && (rendered === null || (rendered.kind === 'scalar' && rendered.value === null));
+  if (values.kind === 'scalar') return rendered.kind === 'scalar' && String(values.value) === String(rendered.value);
+  if (values.kind === 'seq') return rendered.kind === 'seq' && rendered.items.length === values.items.length && values.items.every((item, k) => agrees(item, rendered.items[k]));
+  const map = asMap(rendered);
+  return map !== undefined && values.entries.every((e) => {
+    const r = entry(map, e.key);
+    return r !== undefined && agrees(e.value, r.value);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -210,6 +279,10 @@ interface ValuesKey {
   key: string;
   /** False when the path went on through a list inside the values (`toYaml .Values.sidecars`): the key stops before it and no fix can be built there. */
   exact: boolean;
+  /** How many parts of the key the template names (`.Values.a.b` in `toYaml .Values.a.b`): a values file must have at least those. */
+  named: number;
+  /** How many steps of the rendered path lead to the node the whole key holds. */
+  depth: number;
 }
 
 interface Walked {
@@ -225,18 +298,18 @@ interface Walked {
 /** Helpers included within helpers within helpers…: deeper than this is a loop or not worth following. */
 const MAX_DEPTH = 4;
 
-function walkTemplate(chart: ChartContext, templateRel: string, steps: Step[]): Walked | null {
-  const template = loadTemplate(path.join(chart.dir, templateRel));
+function walkTemplate(scope: Scope, templateRel: string, steps: Step[]): Walked | null {
+  const template = loadTemplate(path.join(scope.dirs.at(-1)!, templateRel));
   if (!template) return null;
-  return walk(chart, { template, start: 0, end: template.lines.length }, steps, 0, null, 0);
+  return walk(scope, { template, start: 0, end: template.lines.length }, steps, 0, null, 0);
 }
 
-function walk(chart: ChartContext, region: Region, steps: Step[], i: number, best: number | null, depth: number): Walked {
+function walk(chart: Scope, region: Region, steps: Step[], i: number, best: number | null, depth: number): Walked {
   const done = (values: ValuesKey | null): Walked => ({ template: region.template, line: best, matched: i, values });
   const lines = region.template.lines;
   if (i === steps.length) {
     if (best === null) return done(null);
-    return done(scalarValues(region.template, best) ?? blockValues(region, best, [], childColumn(region, false)));
+    return done(scalarValues(region.template, best, i) ?? blockValues(region, best, [], childColumn(region, false), i));
   }
   const step = steps[i]!;
   if ('key' in step) {
@@ -247,7 +320,7 @@ function walk(chart: ChartContext, region: Region, steps: Step[], i: number, bes
       return walk(chart, blockAfter(region, at, column), steps, i + 1, at, depth);
     }
     // Not written here: it comes from values, or from a helper.
-    const fromValues = blockValues(region, best, steps.slice(i), column);
+    const fromValues = blockValues(region, best, steps.slice(i), column, i);
     if (fromValues) return done(fromValues);
     return throughHelpers(chart, region, steps, i, best, depth, column) ?? done(null);
   }
@@ -265,16 +338,21 @@ function walk(chart: ChartContext, region: Region, steps: Step[], i: number, bes
     }
   }
   // An item whose name is not written literally (`- name: {{ .Chart.Name }}`, a `range`) may be the one rendered.
-  const open = items.map((x, k) => (x.name === null ? k : -1)).filter((k) => k !== -1);
-  const guess = open.includes(step.index) ? step.index : open.length === 1 ? open[0]! : -1;
+  const guess = guessItem(region, items, column, step.index, renderedAt(chart.rendered, steps.slice(0, i + 1)));
   if (guess !== -1) return item(guess);
-  const fromValues = blockValues(region, best, steps.slice(i), column);
+  const fromValues = blockValues(region, best, steps.slice(i), column, i);
   if (fromValues) return done(fromValues);
   return throughHelpers(chart, region, steps, i, best, depth, column) ?? done(null);
 }
 
+interface Item {
+  at: number;
+  end: number;
+  name: string | null;
+}
+
 /** The sequence items written in a region, with their `name` when written literally at the item's own level. */
-function itemsOf(region: Region, column: number | null): { at: number; end: number; name: string | null }[] {
+function itemsOf(region: Region, column: number | null): Item[] {
   const lines = region.template.lines;
   const starts: number[] = [];
   for (let at = region.start; column !== null && at < region.end; at++) {
@@ -299,8 +377,89 @@ function itemsOf(region: Region, column: number | null): { at: number; end: numb
   });
 }
 
+const CONTROL = /\{\{-?\s*(if|with|range|define|block|end)\b/g;
+/** A `{{ … }}` line that writes nothing: a block's start or end, a comment, a variable. */
+const SILENT = /^\{\{-?\s*(?:if|else|end|with|range|define|block|\/\*|\$\w*\s*:?=)/;
+
+/**
+ * Which of the items written without a literal name the rendered item
+ * (`rendered`, the `index`-th of its sequence) is. Counting is right only when
+ * every item up to it is written outside any `if`/`range`/`with` opened in the
+ * sequence and nothing before it writes items of its own (an `include`, a
+ * `toYaml`): a disabled `{{- if }}` item before it shifts every index. Else it
+ * is the one item whose literal fields the rendered item has, and only when
+ * nothing else could have written it or those fields say it is that one. -1:
+ * no item can be named with certainty.
+ */
+function guessItem(region: Region, items: Item[], column: number | null, index: number, rendered: TreeNode | null | undefined): number {
+  const fits = items.flatMap((x, k) => {
+    const evidence = x.name === null ? fitsItem(region.template, x, asMap(rendered)) : null;
+    return evidence === null ? [] : [{ k, evidence }];
+  });
+  const counted = fits.find((f) => f.k === index);
+  if (counted && countable(region, items, index, column)) return index;
+  const writers = directActions(region, column).some((at) => !SILENT.test(region.template.lines[at]!.body));
+  const [only, ...others] = fits;
+  return only && others.length === 0 && (!writers || only.evidence > 0) ? only.k : -1;
+}
+
+/** Whether items 0…k are each written unconditionally, with nothing before item k that writes items. */
+function countable(region: Region, items: Item[], k: number, column: number | null): boolean {
+  const lines = region.template.lines;
+  const starts = new Set(items.slice(0, k + 1).map((x) => x.at));
+  let open = 0;
+  for (let at = region.start; at <= items[k]!.at; at++) {
+    const line = lines[at]!;
+    if (starts.has(at) && open > 0) return false;
+    if (line.templateOnly && line.body.startsWith('{{') && column !== null && line.indent <= column && !SILENT.test(line.body)) return false;
+    for (const m of line.raw.matchAll(CONTROL)) {
+      // An `end` of a block opened before the sequence (a `range` over the whole file) does not concern its items.
+      if (m[1] === 'end') open = Math.max(0, open - 1);
+      else open++;
+    }
+  }
+  return true;
+}
+
+/**
+ * Whether a written item can be the rendered one: each field written at the
+ * item's own level, outside any block opened in the item, must be rendered
+ * with that value (`{{ … }}` parts standing for anything). Null when one is
+ * not; else how many fields with literal text agree.
+ */
+function fitsItem(template: Template, item: Item, rendered: MapNode | undefined): number | null {
+  if (!rendered) return 0;
+  const own = template.lines[item.at]!.keyColumn;
+  let open = 0;
+  let evidence = 0;
+  for (let at = item.at; at < item.end; at++) {
+    const line = template.lines[at]!;
+    const before = open;
+    for (const m of line.raw.matchAll(CONTROL)) open = m[1] === 'end' ? Math.max(0, open - 1) : open + 1;
+    if (before > 0 || line.templateOnly || line.keyColumn !== own) continue;
+    const m = /^["']?([\w.\-/]+)["']?\s*:\s+(.*?)\s*(?:\s#.*)?$/.exec(line.body);
+    if (!m || m[2] === '' || /^[|>&*[{!]/.test(m[2]!)) continue;
+    const written = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+    // `{{ if }}a{{ else }}b{{ end }}` renders one of its parts, not all of them.
+    if (/\{\{-?\s*(?:if|else|range|with|end)\b/.test(written)) continue;
+    const value = entry(rendered, m[1]!);
+    const text = asScalar(value?.value);
+    if (!value || (value.value && !text)) return null;
+    const parts = written.split(/\{\{.*?\}\}/);
+    if (parts.every((p) => p === '')) continue;
+    const pattern = new RegExp(`^${parts.map(escapeRegExp).join('[\\s\\S]*')}$`);
+    if (!pattern.test(text ? String(text.value) : '')) return null;
+    evidence++;
+  }
+  return evidence;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** The first helper included among the region's items whose own items include one written with this name. */
-function namedInHelper(chart: ChartContext, region: Region, name: string, best: number | null, column: number | null, depth: number): Region | null {
+function namedInHelper(chart: Scope, region: Region, name: string, best: number | null, column: number | null, depth: number): Region | null {
   if (depth >= MAX_DEPTH) return null;
   for (const include of includesOf(region, best, column)) {
     const helper = findDefine(chart, include);
@@ -310,7 +469,7 @@ function namedInHelper(chart: ChartContext, region: Region, name: string, best: 
 }
 
 /** The rest of the path followed into the helpers the region includes; the one that finds the most of it. */
-function throughHelpers(chart: ChartContext, region: Region, steps: Step[], i: number, best: number | null, depth: number, column: number | null): Walked | null {
+function throughHelpers(chart: Scope, region: Region, steps: Step[], i: number, best: number | null, depth: number, column: number | null): Walked | null {
   if (depth >= MAX_DEPTH) return null;
   let found: Walked | null = null;
   for (const name of includesOf(region, best, column)) {
@@ -344,42 +503,47 @@ const SCALAR_VALUES = new RegExp(String.raw`\{\{[^}]*?${VALUES}`);
 /** `{{ .timeout }}` inside a `with`; the built-in objects are not the scope's. */
 const SCALAR_DOT = /\{\{-?\s*(?:default\s+\S+\s+)?\.(?!(?:Values|Release|Chart|Capabilities|Template|Files)\b)(\w[\w.]*)/;
 
-/** The dotted keys of the rest of a path; null when it goes through a list (values keys cannot say which item). */
-function restKeys(rest: Step[]): { keys: string; exact: boolean } {
+/** The dotted keys of the rest of a path, up to a list (values keys cannot say which item), and how many there are. */
+function restKeys(rest: Step[]): { keys: string; count: number; exact: boolean } {
   const keys: string[] = [];
   for (const step of rest) {
-    if (!('key' in step)) return { keys: keys.map((k) => `.${k}`).join(''), exact: false };
+    if (!('key' in step)) return { keys: keys.map((k) => `.${k}`).join(''), count: keys.length, exact: false };
     keys.push(step.key);
   }
-  return { keys: keys.map((k) => `.${k}`).join(''), exact: true };
+  return { keys: keys.map((k) => `.${k}`).join(''), count: keys.length, exact: true };
+}
+
+/** A values key the template names, followed by the rest of the path that starts at step `i`. */
+function valuesKey(named: string, rest: Step[], i: number): ValuesKey {
+  const { keys, count, exact } = restKeys(rest);
+  return { key: named + keys, exact, named: named.split('.').length, depth: i + count };
 }
 
 /** `key: {{ toYaml .Values.x | nindent }}`, a `{{- toYaml .Values.x | nindent }}` line among the children, `with .Values.x` … `toYaml .`. */
-function blockValues(region: Region, best: number | null, rest: Step[], column: number | null): ValuesKey | null {
+function blockValues(region: Region, best: number | null, rest: Step[], column: number | null, i: number): ValuesKey | null {
   const lines = region.template.lines;
   const candidates = [...(best === null ? [] : [best]), ...directActions(region, column)];
-  const { keys, exact } = restKeys(rest);
   for (const at of candidates) {
     const m = TO_YAML_VALUES.exec(lines[at]!.raw);
-    if (m) return { key: (m[1] ?? m[2])! + keys, exact };
+    if (m) return valuesKey((m[1] ?? m[2])!, rest, i);
   }
   for (const at of candidates) {
     if (!TO_YAML_DOT.test(lines[at]!.raw)) continue;
     const scope = withScope(region.template, at);
-    if (scope) return { key: scope + keys, exact };
+    if (scope) return valuesKey(scope, rest, i);
   }
   return null;
 }
 
-/** `timeoutSeconds: {{ .Values.probe.timeout }}`, or `{{ .timeout }}` inside `with .Values.probe`. */
-function scalarValues(template: Template, at: number): ValuesKey | null {
+/** `timeoutSeconds: {{ .Values.probe.timeout }}`, or `{{ .timeout }}` inside `with .Values.probe`; the whole path (`i` steps) leads to it. */
+function scalarValues(template: Template, at: number, i: number): ValuesKey | null {
   const raw = template.lines[at]!.raw;
   const direct = SCALAR_VALUES.exec(raw);
-  if (direct) return { key: direct[1]!, exact: true };
+  if (direct) return valuesKey(direct[1]!, [], i);
   const dotted = SCALAR_DOT.exec(raw);
   if (dotted) {
     const scope = withScope(template, at);
-    if (scope) return { key: `${scope}.${dotted[1]}`, exact: true };
+    if (scope) return valuesKey(`${scope}.${dotted[1]}`, [], i);
   }
   return null;
 }
@@ -414,29 +578,52 @@ function withScope(template: Template, at: number): string | null {
   return null;
 }
 
-/** Where a dotted values key is set: the last values file that has it, as deep as it goes. */
-function findValues(files: string[], key: string): ValuesRef | null {
+interface FoundValues {
+  ref: ValuesRef;
+  /** The node the key found holds. */
+  node: TreeNode | null;
+  /** How many parts of the wanted key (after the file's prefix) the file has. */
+  found: number;
+}
+
+/** Where a dotted values key is set: the last values file that has it, as deep as it goes (the file's prefix always whole). */
+function findValues(sources: ValuesSource[], key: string): FoundValues | null {
   const parts = key.split('.');
-  let best: ValuesRef | null = null;
-  for (const file of [...files].reverse()) {
+  let best: FoundValues | null = null;
+  for (const { file, prefix } of [...sources].reverse()) {
     const tree = readTreeFile(file);
     if (!tree) continue;
     let node: TreeNode | null | undefined = tree.roots[0];
     const found: string[] = [];
     let offset: number | null = null;
-    for (const part of parts) {
+    for (const part of [...prefix, ...parts]) {
       const e = entry(asMap(node), part);
       if (!e) break;
       found.push(part);
       offset = e.keySpan.start;
       node = e.value;
     }
-    if (offset === null) continue;
-    const ref = { file, key: found.join('.'), line: positionOf(tree.file, offset).line, wanted: key };
-    if (found.length === parts.length) return ref;
-    if (!best || ref.key.length > best.key.length) best = ref;
+    const depth = found.length - prefix.length;
+    if (offset === null || depth <= 0) continue;
+    const ref = { file, key: found.join('.'), line: positionOf(tree.file, offset).line, wanted: [...prefix, ...parts].join('.') };
+    const hit = { ref, node: node ?? null, found: depth };
+    if (depth === parts.length) return hit;
+    if (!best || depth > best.found) best = hit;
   }
   return best;
+}
+
+/**
+ * The values key a rendered value comes from, claimed only when certain: the
+ * values file has at least the key the template names, and what it holds
+ * there is what was rendered (a `default`, a `quote` around a number, a
+ * guess at the wrong container all fail this).
+ */
+function certainValues(scope: Scope, steps: Step[], wanted: ValuesKey): ValuesRef | null {
+  const hit = findValues(scope.values, wanted.key);
+  if (!hit || hit.found < wanted.named) return null;
+  const short = wanted.key.split('.').length - hit.found;
+  return agrees(hit.node, renderedAt(scope.rendered, steps.slice(0, wanted.depth - short))) ? hit.ref : null;
 }
 
 // ---------------------------------------------------------------------------
@@ -450,12 +637,24 @@ interface Defines {
 
 const defineCache = new Map<string, Defines>();
 
-/** The body of `{{ define "name" }}` among the chart's templates and helpers, in any subdirectory of templates/. */
-function findDefine(chart: ChartContext, name: string): Region | null {
-  let defines = defineCache.get(chart.dir);
+/**
+ * The body of `{{ define "name" }}` among the templates and helpers (in any
+ * subdirectory of templates/) of the template's own chart, then of the charts
+ * above it: helm shares one set of helpers between a chart and its subcharts.
+ */
+function findDefine(scope: Scope, name: string): Region | null {
+  for (const dir of scope.dirs) {
+    const found = definesIn(dir).regions.get(name);
+    if (found) return found;
+  }
+  return null;
+}
+
+function definesIn(chartDir: string): Defines {
+  let defines = defineCache.get(chartDir);
   if (!defines || [...defines.texts].some(([file, text]) => loadTemplate(file)?.text !== text)) {
     defines = { texts: new Map(), regions: new Map() };
-    const dir = path.join(chart.dir, 'templates');
+    const dir = path.join(chartDir, 'templates');
     const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort() : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const template = loadTemplate(path.join(dir, rel));
@@ -467,9 +666,9 @@ function findDefine(chart: ChartContext, name: string): Region | null {
         if (m && !defines!.regions.has(m[1]!)) defines!.regions.set(m[1]!, { template, start: at + 1, end: defineEnd(template.lines, at) });
       });
     }
-    defineCache.set(chart.dir, defines);
+    defineCache.set(chartDir, defines);
   }
-  return defines.regions.get(name) ?? null;
+  return defines;
 }
 
 /** The line of the `{{ end }}` that closes the `define` on line `at`, counting the blocks opened inside. */
@@ -509,7 +708,7 @@ function oneNumber(proposed: ProposedFix): OneNumber | null {
   return { key: change.key, value, map: change.map };
 }
 
-function homeFix(chart: ChartContext, templateRel: string, steps: Step[], proposed: ProposedFix, cwd: string): Fix | null {
+function homeFix(chart: Scope, templateRel: string, steps: Step[], proposed: ProposedFix, cwd: string): Fix | null {
   const one = oneNumber(proposed);
   if (!one) return null;
   // The finding is on a field of the map the fix changes (that field or a sibling) or on the key that holds the map.
@@ -526,8 +725,8 @@ function homeFix(chart: ChartContext, templateRel: string, steps: Step[], propos
     // When the key is written in the template (`timeoutSeconds: {{ .Values.probe.timeout }}`), the values key is that
     // number whatever its name; when a block comes from values, the values map must be the rendered one.
     const fromBlock = walked.matched < target.length;
-    const values = valuesEdit(chart.valuesFiles, walked.values.key, one, fromBlock);
-    return values && shown(` at ${walked.values.key} in ${displayPath(cwd, values.file.absPath!)}`, { ...values.file, path: displayPath(cwd, values.file.absPath!) }, values.edit);
+    const values = valuesEdit(chart.values, walked.values.key, one, fromBlock);
+    return values && shown(` at ${values.key} in ${displayPath(cwd, values.file.absPath!)}`, { ...values.file, path: displayPath(cwd, values.file.absPath!) }, values.edit);
   }
   if (walked.line === null) return null;
   const file: SourceFile = { path: displayPath(cwd, walked.template.file), absPath: walked.template.file, text: walked.template.text, bom: walked.template.bom };
@@ -539,23 +738,35 @@ function homeFix(chart: ChartContext, templateRel: string, steps: Step[], propos
 
 /**
  * The edit of a values file that sets a dotted key: in the last file that has
- * it, else added to the map meant to hold it in the last file that has that map.
- * `sameMap`: the rendered map came from the values map (toYaml), so every key
- * that map has must be one the rendered map has; otherwise the fix was meant
- * for another map than the one the finding's path leads to.
+ * it, else added to the map meant to hold it in the last file that has that map;
+ * with the key as that file writes it (a subchart's under its name).
+ * The values must be what was rendered: the key's value the rendered number
+ * (absent from both when the fix adds it), else the key did not make the
+ * number and setting it would fix nothing, or the wrong thing. `sameMap`: the
+ * rendered map came from the values map (toYaml), so every key that map has
+ * must be rendered with its value; otherwise the fix was meant for another map
+ * than the one the finding's path leads to.
  */
-function valuesEdit(files: string[], key: string, one: OneNumber, sameMap: boolean): { file: SourceFile; edit: EditSet } | null {
+function valuesEdit(sources: ValuesSource[], key: string, one: OneNumber, sameMap: boolean): { file: SourceFile; key: string; edit: EditSet } | null {
   const parts = key.split('.');
   const name = parts.pop()!;
-  const maps = files.flatMap((file) => {
+  const maps = sources.flatMap(({ file, prefix }) => {
     const tree = readTreeFile(file);
-    const map = tree && mapAtPath(tree.roots[0] ?? null, parts);
-    return tree && map ? [{ file: tree.file, map }] : [];
+    const map = tree && mapAtPath(tree.roots[0] ?? null, [...prefix, ...parts]);
+    return tree && map ? [{ file: tree.file, map, path: [...prefix, ...parts] }] : [];
   });
-  if (sameMap && !maps.every(({ map }) => map.entries.every((e) => entry(one.map, e.key)))) return null;
+  // As helm merges the files: the last one that sets a key wins.
+  const merged = (k: string) => [...maps].reverse().map(({ map }) => entry(map, k)).find((e) => e !== undefined);
+  const renderedValue = (k: string) => {
+    const e = entry(one.map, k);
+    return e === undefined ? undefined : e.value;
+  };
+  const current = merged(name);
+  if (current ? !agrees(current.value, renderedValue(one.key)) : renderedValue(one.key) !== undefined) return null;
+  if (sameMap && !maps.every(({ map }) => map.entries.every((e) => agrees(merged(e.key)!.value, renderedValue(e.key))))) return null;
   const holder = [...maps].reverse().find(({ map }) => entry(map, name)) ?? maps.at(-1);
   const edit = holder && setValue(holder.file, holder.map, name, one.value);
-  return holder && edit ? { file: holder.file, edit } : null;
+  return holder && edit ? { file: holder.file, key: [...holder.path, name].join('.'), edit } : null;
 }
 
 function mapAtPath(root: TreeNode | null, parts: string[]): MapNode | undefined {

@@ -34,24 +34,36 @@ async function renderChart(dir: string, context: RenderContext): Promise<RenderR
   const config = context.configFor(dir).helm;
   const shown = displayPath(context.cwd, dir);
   const entry = path.join(dir, CHART_FILE);
-  const failure = (reason: string, remedy: string): RenderResult => ({ failure: { tool: 'helm', noun: 'chart', dir, shown, entry, reason, remedy, lintedAsIs: false } });
+  const failure = (reason: string, remedy: string, variant?: string): RenderResult => ({
+    failure: { tool: 'helm', noun: 'chart', dir, shown, entry, reason, remedy, lintedAsIs: false, ...(variant === undefined ? {} : { variant }) },
+  });
   const tool = context.findTool('helm');
   if (!tool) return [failure('helm is not on PATH', `install helm, or lint its output with \`helm template ${shown} | probe-lint -\``)];
   const sets = config.valueSets.length > 0 ? config.valueSets.map((set) => ({ name: set.name, values: [...config.values, ...set.values] })) : [{ name: null, values: config.values }];
+  const siblings = sets.flatMap((set) => (set.name === null ? [] : [set.name]));
   return Promise.all(
     sets.map(async (set): Promise<RenderResult> => {
       const options: HelmOptions = { values: set.values, releaseName: config.releaseName, namespace: config.namespace };
       const named = set.name === null ? '' : ` (value set ${set.name})`;
+      // With several sets, the others are still linted: only this one is not.
+      const variant = set.name === null ? undefined : `value set "${set.name}"`;
       // Checked here too, not only in the config: flags, the Action and callers of run() reach helm through this seam.
       const refused = optionsProblem(options, context.cwd);
-      if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)");
+      if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)", variant);
       const result = await context.runTool(tool, templateArgs(dir, options, context.cwd));
-      if ('error' in result) return failure(`helm template failed${named}: ${result.error}`, `fix the chart or its values until \`helm template ${shown}\` succeeds`);
+      if ('error' in result) return failure(`helm template failed${named}: ${result.error}`, `fix the chart or its values until \`${commandLine(shown, options, context.cwd)}\` succeeds`, variant);
       const own = path.join(dir, 'values.yaml');
       const reads = [...(fs.existsSync(own) ? [own] : []), ...options.values.map((v) => path.resolve(context.cwd, v))];
-      return { stream: { text: result.text, from: { tool: 'helm', command: 'helm template', dir, entry, reads, variant: set.name } } };
+      return { stream: { text: result.text, from: { tool: 'helm', command: 'helm template', dir, entry, reads, variant: set.name, siblings } } };
     }),
   );
+}
+
+/** The `helm template` command that renders what failed, as a person would type it in the working directory. */
+function commandLine(shown: string, options: HelmOptions, cwd: string): string {
+  const quote = (word: string): string => (/^[\w./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+  const values = options.values.map((file) => `--values ${quote(displayPath(cwd, path.resolve(cwd, file)))}`);
+  return ['helm template', quote(shown), ...values].join(' ');
 }
 
 /**
@@ -105,9 +117,16 @@ function chartHome(finding: Finding, cwd: string): Home | null {
   if (!byName.has(chartName)) byName.set(chartName, chartFor(finding.file, chartName, cwd));
   const chart = byName.get(chartName)!;
   const root = finding.owner?.document.root;
-  const home = chart && root ? helmHome({ chart, template: rest.join('/'), steps: keyPathAt(root, finding.span.start), proposed: finding.proposed, cwd }) : null;
+  const home = chart && root ? helmHome({ chart, template: rest.join('/'), steps: keyPathAt(root, finding.span.start), rendered: root, proposed: finding.proposed, cwd }) : null;
+  if (home) return home;
+  // The chart is found but the template is not on disk (a subchart packed as a .tgz): its Chart.yaml, never a path
+  // that does not exist (SPEC §5).
+  if (chart) {
+    const entry = path.join(chart.dir, CHART_FILE);
+    return { source: { file: displayPath(cwd, entry), absPath: entry, line: null, values: null }, fix: null };
+  }
   // The chart is not at hand (stdin without it nearby): the template as the comment writes it.
-  return home ?? { source: { file: template, absPath: null, line: null, values: null }, fix: null };
+  return { source: { file: template, absPath: null, line: null, values: null }, fix: null };
 }
 
 /**

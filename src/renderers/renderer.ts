@@ -38,6 +38,8 @@ export interface Unrendered {
   remedy: string;
   /** Its files were linted as they are (a kustomization's resources); a chart's templates never are. */
   lintedAsIs: boolean;
+  /** The one render of the directory that failed, in words (`value set "prod"`), when it is rendered several ways: only that one went unlinted. */
+  variant?: string;
 }
 
 export type RenderResult = { stream: { text: string; from: RenderedFrom } } | { failure: Unrendered };
