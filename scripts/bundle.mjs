@@ -4,6 +4,7 @@
 // `node scripts/bundle.mjs <dir>` writes them under <dir> instead of the repository.
 // The tests build both from the current source with bundle() (test/global-setup.ts),
 // spawn those, and fail when the committed files differ from them (test/package.test.ts).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -40,6 +41,18 @@ export async function bundle(outDir = repo) {
   await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli });
   await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
   return out;
+}
+
+/**
+ * Both bundles built from the current source into `dir` (created), with the
+ * package.json that makes Node run them as ES modules, as the repository's
+ * does for the committed ones: what tests, checks and the bench run.
+ * @param {string} dir
+ */
+export async function freshBundles(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
+  return bundle(dir);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
-import { bundle } from './bundle.mjs';
+import { freshBundles } from './bundle.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(process.argv[2] ?? path.join(REPO, '..', 'shared', 'corpus', 'kustomize'));
@@ -31,11 +31,7 @@ if (!fs.existsSync(CORPUS) || !fs.existsSync(KUBECTL)) {
 }
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-kustomize-fix-'));
 // Built from the current source, as the tests' global setup does: never the committed bundle.
-const bundles = path.join(work, 'bundles');
-fs.mkdirSync(bundles);
-fs.writeFileSync(path.join(bundles, 'package.json'), '{"type": "module"}\n');
-await bundle(bundles);
-const CLI = path.join(bundles, 'bin', 'probe-lint.js');
+const CLI = (await freshBundles(path.join(work, 'bundles'))).cli;
 const ENV = { ...process.env, NO_COLOR: '1', PATH: `${TOOLS}${path.delimiter}${process.env.PATH ?? ''}` };
 
 function cli(args, cwd) {

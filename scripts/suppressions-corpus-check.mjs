@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
-import { bundle } from './bundle.mjs';
+import { freshBundles } from './bundle.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.resolve(process.argv[2] ?? path.join(REPO, '..', 'shared', 'corpus'));
@@ -35,11 +35,7 @@ if (!fs.existsSync(CORPUS)) {
 }
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-suppressions-check-'));
 // Built from the current source, as the tests' global setup does: never the committed bundle.
-const bundles = path.join(work, 'bundles');
-fs.mkdirSync(bundles);
-fs.writeFileSync(path.join(bundles, 'package.json'), '{"type": "module"}\n');
-await bundle(bundles);
-const CLI = path.join(bundles, 'bin', 'probe-lint.js');
+const CLI = (await freshBundles(path.join(work, 'bundles'))).cli;
 
 function cli(args, cwd) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bundle } from '../scripts/bundle.mjs';
+import { freshBundles } from '../scripts/bundle.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,9 +18,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-lint-bundles-'));
-  // The committed bundles run as ES modules because the repository's package.json says so; so do these.
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}\n');
-  await bundle(dir);
+  await freshBundles(dir);
   project.provide('bundles', dir);
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -4,21 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SuppressionEntry } from '../src/suppressions-file.js';
 import { parseAllDocuments } from 'yaml';
 import { CORPUS, HAS_KUBECTL, REPO, TOOLS, cli, tempDir, tempTree, withoutTools } from './helpers.js';
 
 const FILE = 'probe-lint-suppressions.json';
 
-interface Entry {
-  file: string;
-  object: string | null;
-  container: string | null;
-  probe: string | null;
-  rule: string;
-  message: string | null;
-  fingerprint: string;
-  count: number;
-}
+type Entry = SuppressionEntry;
 
 interface JsonFinding {
   ruleId: string;
