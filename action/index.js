@@ -39769,7 +39769,7 @@ function mergeRenders(findings, streams) {
     if (identity === null) continue;
     const variant = finding.file.rendered.variant;
     identities.set(identity, (identities.get(identity) ?? /* @__PURE__ */ new Set()).add(variant));
-    const key = JSON.stringify([identity, homeKey(finding)]);
+    const key = JSON.stringify([identity, rendererOf(finding)?.variantsField === "overlays" ? null : homeKey(finding)]);
     keys.set(finding, key);
     groups.set(key, [...groups.get(key) ?? [], finding]);
   }
@@ -39800,7 +39800,13 @@ function mergeGroup(group, planned, missing) {
   const names = [...new Set(group.map((f) => f.file.rendered.variant))].sort();
   if (group.length === 1 && (field === "overlays" || planned.length <= 1)) return first;
   const severity2 = group.reduce((top, f) => RANK[f.severity] > RANK[top] ? f.severity : top, first.severity);
-  return { ...first, severity: severity2, variants: { field, names, missing: planned.length > 1 ? [...missing].sort() : [] } };
+  return { ...first, severity: severity2, fix: sharedFix(group), variants: { field, names, missing: planned.length > 1 ? [...missing].sort() : [] } };
+}
+function sharedFix(group) {
+  const fixes = group.filter((f) => f.fix);
+  const first = fixes[0];
+  if (!first) return null;
+  return fixes.every((f) => homeKey(f) === homeKey(first)) ? first.fix : null;
 }
 
 // src/renderers/tools.ts

@@ -44,12 +44,11 @@ function homeKey(finding: Finding): string {
 }
 
 /**
- * Merges findings of renders that share an identity and a fix into the first
- * of them (the list's order is kept), naming the variants (overlays, value
- * sets) that gave one, and for a directory rendered several ways (value sets)
- * the rendered ones that did not give it at all; renders whose fixes differ
- * (value sets reading different values files, an overlay whose patch sets the
- * value) stay separate findings, each naming its own. Counts are taken from
+ * Merges findings of renders that share an identity into the first of them
+ * (the list's order is kept), naming the variants (overlays, value sets) that
+ * gave one, and for a directory rendered several ways (value sets) the
+ * rendered ones that did not give it at all; value sets whose values files or
+ * fixes differ stay separate findings, each naming its own. Counts are taken from
  * the list afterwards, so a merged finding counts once, at the highest
  * severity any render gave it (per-directory config can differ between
  * overlays).
@@ -70,7 +69,9 @@ export function mergeRenders(findings: readonly Finding[], streams: readonly Sou
     if (identity === null) continue;
     const variant = finding.file.rendered!.variant!;
     identities.set(identity, (identities.get(identity) ?? new Set()).add(variant));
-    const key = JSON.stringify([identity, homeKey(finding)]);
+    // SPEC §1: overlays' findings with one rule, source line and message are one finding; value sets that name
+    // different values files or fixes are not, since each says to change something else.
+    const key = JSON.stringify([identity, rendererOf(finding)?.variantsField === 'overlays' ? null : homeKey(finding)]);
     keys.set(finding, key);
     groups.set(key, [...(groups.get(key) ?? []), finding]);
   }
@@ -116,5 +117,17 @@ function mergeGroup(group: readonly Finding[], planned: readonly string[], missi
   // way only (a chart without value sets) has nothing to name.
   if (group.length === 1 && (field === 'overlays' || planned.length <= 1)) return first;
   const severity = group.reduce<Severity>((top, f) => (RANK[f.severity] > RANK[top] ? f.severity : top), first.severity);
-  return { ...first, severity, variants: { field, names, missing: planned.length > 1 ? [...missing].sort() : [] } };
+  return { ...first, severity, fix: sharedFix(group), variants: { field, names, missing: planned.length > 1 ? [...missing].sort() : [] } };
+}
+
+/**
+ * The fix of a merged finding: the one every render that has a fix agrees on.
+ * A render without one (an overlay whose patch changed the probe) does not
+ * veto the base edit the others need; renders that want different edits do.
+ */
+function sharedFix(group: readonly Finding[]): Finding['fix'] {
+  const fixes = group.filter((f) => f.fix);
+  const first = fixes[0];
+  if (!first) return null;
+  return fixes.every((f) => homeKey(f) === homeKey(first)) ? first.fix : null;
 }
