@@ -36268,6 +36268,8 @@ var import_yaml = __toESM(require_dist(), 1);
 
 // src/fast-tree.ts
 var FALLBACK = new Error("fast-tree: hand this text to yaml");
+var ROOT = -1;
+var IN_FLOW = -2;
 function bail() {
   throw FALLBACK;
 }
@@ -36287,7 +36289,7 @@ function fastDocuments(text2, base) {
         if (root.value === null) continue;
         bail();
       }
-      docs.push({ span: { start: base + documentStart(text2, root.span.start - base), end: base + documentEnd(text2, built, builder) }, root });
+      docs.push({ span: { start: base + documentStart(text2, root.span.start - base), end: base + documentEnd(text2, built) }, root });
     }
     return docs;
   } catch (e) {
@@ -36325,11 +36327,9 @@ function framesOf(text2) {
   }
   return anchored ? null : roots;
 }
-function documentEnd(text2, built, builder) {
-  if (built.tail !== builder.emptyAt) return text2.length;
-  const rest = text2.length - built.tail;
-  const lineBreak = rest === 0 || rest === 1 && text2.charCodeAt(built.tail) === LF || rest === 2 && text2.endsWith("\r\n");
-  return lineBreak ? built.tail : bail();
+function documentEnd(text2, built) {
+  if (built.kind !== "collection") return text2.length;
+  return built.trailing !== null ? built.trailing.end : built.tail;
 }
 function documentStart(text2, contentStart) {
   const at2 = skipToContent(text2, 0);
@@ -36426,27 +36426,29 @@ var Builder = class {
   }
   text;
   base;
-  /** The last empty value's place, when a block mapping ended there. */
-  emptyAt = -1;
   top(frame) {
-    return this.build(frame);
+    return this.build(frame, ROOT);
   }
   span(start, end) {
     return { start: this.base + start, end: this.base + end };
   }
-  build(outer) {
+  /**
+   * `within`: the start of the block collection the node is an entry or item of, ROOT at the top, IN_FLOW
+   * inside a flow collection (whose lines were checked as a whole).
+   */
+  build(outer, within) {
     const f = unwrap(outer);
     if (f.tag !== null && f.tag !== "?") bail();
     const text2 = this.text;
     const start = skipToContent(text2, f.open);
     const c = text2.charCodeAt(start);
     if (c === 42) bail();
-    if (f.kind === "mapping") return c === 123 ? this.flowMap(f, start) : this.blockMap(f, start);
-    if (f.kind === "sequence") return c === 91 ? this.flowSeq(f, start) : this.blockSeq(f, start);
-    if (f.kind === "scalar") return this.scalar(f, start, c);
+    if (f.kind === "mapping") return c === 123 ? this.flowMap(f, start, within) : this.blockMap(f, start);
+    if (f.kind === "sequence") return c === 91 ? this.flowSeq(f, start, within) : this.blockSeq(f, start);
+    if (f.kind === "scalar") return this.scalar(f, start, c, within);
     return bail();
   }
-  scalar(f, start, c) {
+  scalar(f, start, c, within) {
     const text2 = this.text;
     const value = f.result;
     if (typeof value !== "string") bail();
@@ -36455,12 +36457,13 @@ var Builder = class {
       return this.inline({ kind: "scalar", span: this.span(start, end), shared: false, value: resolvePlain(value), quoted: false }, end);
     }
     if (c === 34 || c === 39) {
-      if (lineEnd(text2, start) < f.close) bail();
+      this.continuation(start, f.close, within, false);
+      if (c === 34) this.escapedBreaks(start, f.close);
       return this.inline({ kind: "scalar", span: this.span(start, f.close), shared: false, value, quoted: true }, f.close);
     }
     if (c === 124 || c === 62) {
       const end = this.blockScalarEnd(start, f);
-      return { node: { kind: "scalar", span: this.span(start, end), shared: false, value, quoted: false }, tail: end, inline: false };
+      return { node: { kind: "scalar", span: this.span(start, end), shared: false, value, quoted: false }, tail: end, kind: "block", trailing: null };
     }
     return bail();
   }
@@ -36472,7 +36475,7 @@ var Builder = class {
       if (i === end) bail();
       i = lineEnd(text2, i);
     }
-    return { node, tail: pastBreak(text2, i), inline: true };
+    return { node, tail: pastBreak(text2, i), kind: "inline", trailing: null };
   }
   /**
    * `yaml` ends a block scalar after the line break of its last line with content when clipped or
@@ -36484,6 +36487,9 @@ var Builder = class {
     const header = text2.slice(start, headerEnd);
     if (/^[|>][-+]?[0-9]/.test(header)) bail();
     const stop = Math.min(f.lineStart, text2.length);
+    let first = stop;
+    while (text2.charCodeAt(first) === SPACE) first++;
+    if (text2.charCodeAt(first) === TAB) bail();
     if (header.charCodeAt(1) === 43) return Math.max(stop, pastBreak(text2, headerEnd));
     let end = pastBreak(text2, headerEnd);
     let indent = -1;
@@ -36524,12 +36530,12 @@ var Builder = class {
     if (this.text.charCodeAt(at2) !== 58) bail();
     return at2;
   }
-  entry(keyFrame, valueFrame, seen, out) {
+  entry(keyFrame, valueFrame, seen, out, within) {
     const key = this.key(keyFrame);
     if (seen.includes(key.value) || typeof key.value === "number" && Number.isNaN(key.value)) bail();
     seen.push(key.value);
     const colon = valueFrame === void 0 ? -1 : this.colonAfter(key.end);
-    const value = valueFrame === void 0 || valueFrame.kind === null ? null : this.build(valueFrame);
+    const value = valueFrame === void 0 || valueFrame.kind === null ? null : this.build(valueFrame, within);
     if (key.value !== null) {
       const node = value ? value.node : valueFrame === void 0 ? null : this.empty(skipBlanks(this.text, colon + 1));
       out.push({ key: String(key.value), keySpan: this.span(key.start, key.end), value: node });
@@ -36544,41 +36550,35 @@ var Builder = class {
     const children = nonEmpty(f.children);
     const entries = [];
     const seen = [];
-    let tail = start;
+    let last = null;
     let i = 0;
-    for (; i + 1 < children.length; i += 2) {
-      const { colon, value } = this.entry(children[i], children[i + 1], seen, entries);
-      tail = value ? this.lastTail(value) : this.emptyTail(skipBlanks(this.text, colon + 1));
-    }
+    for (; i + 1 < children.length; i += 2) last = this.entry(children[i], children[i + 1], seen, entries, start);
     if (i < children.length && children[i].kind !== null) bail();
-    if (i === 0 || seen.length !== Object.keys(f.result).length) bail();
-    const map2 = { kind: "map", span: this.span(start, tail), shared: false, flow: false, entries };
-    return { node: map2, tail, inline: false };
+    if (last === null || seen.length !== Object.keys(f.result).length) bail();
+    const end = last.value ? this.settle(start, last.value) : this.emptyEnd(skipBlanks(this.text, last.colon + 1));
+    const map2 = { kind: "map", span: this.span(start, end.end), shared: false, flow: false, entries };
+    return { node: map2, tail: end.tail, kind: "collection", trailing: end.trailing };
   }
   blockSeq(f, start) {
     const children = nonEmpty(f.children);
     const result2 = f.result;
     if (children.length !== result2.length || children.length === 0) bail();
     const items = [];
-    let tail = start;
+    let last = null;
     for (let i = 0; i < children.length; i++) {
       const child2 = children[i];
       if (child2.kind === null || child2.result !== result2[i]) bail();
-      const built = this.build(child2);
-      items.push(built.node);
-      tail = this.lastTail(built);
+      last = this.build(child2, start);
+      items.push(last.node);
     }
-    const seq2 = { kind: "seq", span: this.span(start, tail), shared: false, flow: false, items };
-    return { node: seq2, tail, inline: false };
+    const end = this.settle(start, last);
+    const seq2 = { kind: "seq", span: this.span(start, end.end), shared: false, flow: false, items };
+    return { node: seq2, tail: end.tail, kind: "collection", trailing: end.trailing };
   }
-  /**
-   * Flow collections over several lines are left to `yaml`, which wants their lines indented past the block
-   * around them (js-yaml does not); on one line, a `#` must follow white space to start a comment.
-   */
-  oneLine(start, close) {
+  /** A flow collection: its lines indented as `yaml` wants (see `continuation`), and a `#` must follow white space to start a comment. */
+  flowLines(start, close, within) {
     const text2 = this.text;
-    const eol = lineEnd(text2, start);
-    if (eol < close) bail();
+    this.continuation(start, close, within, true);
     for (let i = text2.indexOf("#", start); i !== -1 && i < close; i = text2.indexOf("#", i + 1)) {
       if (!isBreakOrBlank(text2.charCodeAt(i - 1))) {
         const before = text2.charCodeAt(i - 1);
@@ -36586,9 +36586,9 @@ var Builder = class {
       }
     }
   }
-  flowMap(f, start) {
+  flowMap(f, start, within) {
     const text2 = this.text;
-    this.oneLine(start, f.close);
+    this.flowLines(start, f.close, within);
     const children = nonEmpty(f.children);
     const entries = [];
     const seen = [];
@@ -36598,7 +36598,7 @@ var Builder = class {
       this.notExplicit(k2.open);
       const after = skipBlanks(text2, k2.tag === "?" ? trimEnd(text2, k2.open, k2.close) : k2.close);
       const paired = text2.charCodeAt(after) === 58;
-      this.entry(k2, paired ? children[i + 1] : void 0, seen, entries);
+      this.entry(k2, paired ? children[i + 1] : void 0, seen, entries, IN_FLOW);
       if (paired && children[i + 1] === void 0) bail();
       i += paired ? 2 : 1;
     }
@@ -36606,8 +36606,8 @@ var Builder = class {
     const map2 = { kind: "map", span: this.span(start, f.close), shared: false, flow: true, entries };
     return this.inline(map2, f.close);
   }
-  flowSeq(f, start) {
-    this.oneLine(start, f.close);
+  flowSeq(f, start, within) {
+    this.flowLines(start, f.close, within);
     const children = nonEmpty(f.children);
     const result2 = f.result;
     if (children.length !== result2.length) bail();
@@ -36616,10 +36616,50 @@ var Builder = class {
       const child2 = children[i];
       if (child2.kind === null || child2.result !== result2[i]) bail();
       this.notExplicit(child2.open);
-      items.push(this.build(child2).node);
+      items.push(this.build(child2, IN_FLOW).node);
     }
     const seq2 = { kind: "seq", span: this.span(start, f.close), shared: false, flow: true, items };
     return this.inline(seq2, f.close);
+  }
+  /**
+   * A flow collection or quoted scalar over several lines: js-yaml takes its continuation lines at any
+   * indentation, `yaml`'s lexer wants them indented past the line that holds the `:` or `-` before the node
+   * (its `indentNext`; at most the column of the block collection around it, plus one), except a last line
+   * starting with the outermost `]` or `}` one column less. Taken here when every continuation line that is
+   * not blank is indented at least one column past the block collection (tabs and fewer columns go to `yaml`).
+   */
+  continuation(start, close, within, flow) {
+    const text2 = this.text;
+    let i = lineEnd(text2, start);
+    if (i >= close || within === IN_FLOW) return;
+    const least = within === ROOT ? 0 : this.indentOf(within) + 1;
+    while (i < close) {
+      i = pastBreak(text2, i);
+      let j2 = i;
+      while (text2.charCodeAt(j2) === SPACE) j2++;
+      const c = text2.charCodeAt(j2);
+      if (c === TAB) bail();
+      const blank = c === LF || c === CR;
+      if (!blank && j2 - i < least && !(flow && j2 - i === least - 1 && j2 === close - 1)) bail();
+      i = lineEnd(text2, j2);
+    }
+  }
+  /**
+   * A double-quoted scalar over several lines: after an escaped line break (`\` at the end of a line), js-yaml
+   * drops the empty lines that follow and `yaml` makes them a space; such texts go to `yaml`.
+   */
+  escapedBreaks(start, close) {
+    const text2 = this.text;
+    for (let i = lineEnd(text2, start); i < close; i = lineEnd(text2, i)) {
+      let slashes = 0;
+      while (text2.charCodeAt(i - 1 - slashes) === 92) slashes++;
+      i = pastBreak(text2, i);
+      if (slashes % 2 === 1) {
+        const j2 = skipBlanks(text2, i);
+        const c = text2.charCodeAt(j2);
+        if (c === LF || c === CR) bail();
+      }
+    }
   }
   /** Bails on `? key` in a flow collection: js-yaml opens the key after the `?`. */
   notExplicit(open2) {
@@ -36629,29 +36669,82 @@ var Builder = class {
     if (c !== 44 && c !== 91 && c !== 123) bail();
   }
   /**
-   * Where a block collection whose last node is `last` ends: where that node ends with the rest of its line.
-   * Comment lines after the last node of a block collection go to that collection, to one around it or to
-   * none, by rules of `yaml`'s parser (their indentation, the collection's, what comes next) that are not
-   * worth copying here: such texts go to `yaml`.
+   * Where a block collection that starts at `start` and whose last node is `last` ends (`yaml`'s `range[1]`),
+   * its tail (`range[2]`) and the blank and comment lines it hands to the collection around it. `yaml`'s
+   * parser gives a comment line after the last node:
+   * - to that node, when the node is inline, the comment is indented past the collection (its column) and no
+   *   other comment line came before it since the node (`Parser.atIndentedComment`): the node's tail, and so
+   *   the collection's end, then reach past it;
+   * - else to the item after the last node, which the collection keeps when it closes if one of its comments
+   *   is indented at least as far as the collection and the collection is not at column 0, and hands to the
+   *   one around it otherwise, which decides alike (`Parser.pop`).
    */
-  lastTail(last) {
-    if (this.commentFollows(last.tail)) bail();
-    return last.tail;
+  settle(start, last) {
+    let end = last.tail;
+    let trailing = last.trailing;
+    let indent = -1;
+    if (last.kind !== "collection") {
+      if (last.kind === "inline") indent = this.indentOf(start);
+      const lines = this.trailingLines(last.tail, last.kind === "inline" ? indent : Number.POSITIVE_INFINITY);
+      end = lines.tail;
+      trailing = lines.trailing;
+    }
+    if (trailing !== null && trailing.comments) {
+      if (indent === -1) indent = this.indentOf(start);
+      if (indent !== 0 && trailing.deepest >= indent) return { end, tail: trailing.end, trailing: null };
+    }
+    return { end, tail: end, trailing };
   }
-  /** Whether a comment line comes after `at` before the next content. */
-  commentFollows(at2) {
+  /**
+   * `yaml`'s indentation of a block collection starting at `start`: its column, counted in spaces and `-`
+   * indicators. A tab before it counts otherwise: left to `yaml`.
+   */
+  indentOf(start) {
     const text2 = this.text;
-    for (let i = at2; ; ) {
-      const c = text2.charCodeAt(i);
-      if (isBreakOrBlank(c)) i++;
-      else return c === HASH;
+    const lineStart2 = text2.lastIndexOf("\n", start - 1) + 1;
+    for (let i = lineStart2; i < start; i++) if (text2.charCodeAt(i) === TAB) bail();
+    return start - lineStart2;
+  }
+  /**
+   * The blank and comment lines from `from` (the start of a line) to the next content. The comment lines
+   * indented past `absorbPast` that come before any other comment line go to the node before them: `tail`
+   * is past them; the other lines are `trailing` (null when there are none).
+   */
+  trailingLines(from, absorbPast) {
+    const text2 = this.text;
+    let tail = from;
+    let comments = false;
+    let deepest = -1;
+    for (let i = from; ; ) {
+      const lineStart2 = i;
+      let j2 = i;
+      while (isBlank(text2.charCodeAt(j2))) j2++;
+      const c = text2.charCodeAt(j2);
+      if (c === LF || c === CR) {
+        i = pastBreak(text2, j2);
+        continue;
+      }
+      if (c !== HASH) return { tail, trailing: j2 > tail ? { comments, deepest, end: j2 } : null };
+      for (let k2 = lineStart2; k2 < j2; k2++) if (text2.charCodeAt(k2) === TAB) bail();
+      const indent = j2 - lineStart2;
+      i = pastBreak(text2, lineEnd(text2, j2));
+      if (!comments && indent > absorbPast) tail = i;
+      else {
+        comments = true;
+        if (indent > deepest) deepest = indent;
+      }
     }
   }
-  /** Where a block mapping whose last value is empty ends: at the empty value (comments after it: see lastTail). */
-  emptyTail(at2) {
-    if (this.commentFollows(at2)) bail();
-    this.emptyAt = at2;
-    return at2;
+  /**
+   * Where a block mapping whose last value is empty (at `at`, after its `:` and spaces) ends: `yaml` gives
+   * that value every blank and comment line up to the next content, and ends it there when one of them is
+   * a comment, at `at` otherwise. Nothing is left to hand up.
+   */
+  emptyEnd(at2) {
+    const next = skipToContent(this.text, at2);
+    const hash = this.text.indexOf("#", at2);
+    const end = hash !== -1 && hash < next ? next : at2;
+    return { end, tail: end, trailing: null };
   }
 };
 

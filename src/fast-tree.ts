@@ -8,8 +8,11 @@
 // Whatever is rarer or harder to match exactly returns null and parse.ts hands the text to `yaml`, as before:
 // tags, anchors and aliases, merge keys, directives, `...`, explicit `?` keys, non-scalar keys, empty
 // sequence items, lone CRs, BOMs, duplicate keys (by their resolved values), keys over 1,024 characters, a
-// `#` that touches the text before it, several documents in one text, and every js-yaml error (so messages
-// and positions stay `yaml`'s).
+// `#` that touches the text before it, tabs where `yaml` counts indentation (before a comment line that ends
+// a collection, before a continuation line), flow collections and quoted scalars continued on lines not
+// indented past the block collection around them, several documents in one text, and every js-yaml error
+// (so messages and positions stay `yaml`'s). Comment lines after the last node of a block collection follow
+// `yaml`'s parser: see `Builder.settle`.
 import jsYaml from 'js-yaml';
 import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
 
@@ -36,6 +39,10 @@ interface Frame {
 type ListenerState = jsYaml.State & { kind: string | null; tag: string | null; anchor: string | null };
 
 const FALLBACK = new Error('fast-tree: hand this text to yaml');
+
+/** For `Builder.build`: a node at the top of its document, or inside a flow collection. */
+const ROOT = -1;
+const IN_FLOW = -2;
 
 function bail(): never {
   throw FALLBACK;
@@ -67,7 +74,7 @@ export function fastDocuments(text: string, base: number): FastDocument[] | null
         if (root.value === null) continue;
         bail();
       }
-      docs.push({ span: { start: base + documentStart(text, root.span.start - base), end: base + documentEnd(text, built, builder) }, root });
+      docs.push({ span: { start: base + documentStart(text, root.span.start - base), end: base + documentEnd(text, built) }, root });
     }
     return docs;
   } catch (e) {
@@ -110,12 +117,14 @@ function framesOf(text: string): Frame[] | null {
   return anchored ? null : roots;
 }
 
-/** Where `yaml` ends a document: at the end of its text, or at an empty last value followed by one line break. */
-function documentEnd(text: string, built: Built, builder: Builder): number {
-  if (built.tail !== builder.emptyAt) return text.length;
-  const rest = text.length - built.tail;
-  const lineBreak = rest === 0 || (rest === 1 && text.charCodeAt(built.tail) === LF) || (rest === 2 && text.endsWith('\r\n'));
-  return lineBreak ? built.tail : bail();
+/**
+ * Where `yaml` ends a document (its `range[2]`): after the blank and comment lines its root collection hands
+ * up, else where the root ends with its tail. That is the end of the text, except after an empty last value
+ * with no comment below it, where `yaml` stops at the empty value.
+ */
+function documentEnd(text: string, built: Built): number {
+  if (built.kind !== 'collection') return text.length;
+  return built.trailing !== null ? built.trailing.end : built.tail;
 }
 
 /** Where `yaml` starts a document: at the start of the line holding its `---` or its first content, past leading comments. */
@@ -233,10 +242,33 @@ function nonEmpty(children: Frame[] | null): Frame[] {
 
 interface Built {
   node: TreeNode;
-  /** Where `yaml` ends the node when it is the last thing in a block collection (its `range[2]`). */
+  /**
+   * Where `yaml` ends the node when it is the last thing in a block collection (its `range[2]`). For an
+   * inline node, before the comment lines below it that its collection may still give it (see `settle`).
+   */
   tail: number;
-  /** Ends within its line (plain, quoted, flow): comment lines below it may still belong to its collection. */
-  inline: boolean;
+  /**
+   * `inline`: ends within its line (plain, quoted, flow), and `yaml` keeps the rest of the line and more
+   * indented comment lines below it with it. `block`: a block scalar. `collection`: a block collection.
+   */
+  kind: 'inline' | 'block' | 'collection';
+  /** For a block collection: the blank and comment lines after it that it hands to the collection around it. */
+  trailing: Trailing | null;
+}
+
+/**
+ * The blank and comment lines between the last node of a block collection and the next content (or the end
+ * of the text): one item of `yaml`'s CST (`{ start: [space, comment, newline…] }`) that each collection, when
+ * it closes, keeps (its `range[2]` then reaches `end`) or hands to the one around it, and the root to its
+ * document.
+ */
+interface Trailing {
+  /** Whether a comment line is among them. */
+  comments: boolean;
+  /** The largest indentation of those comment lines (-1 without comments). */
+  deepest: number;
+  /** Where they end: at the next content, past the indentation before it, or at the end of the text. */
+  end: number;
 }
 
 class Builder {
@@ -245,31 +277,32 @@ class Builder {
     private readonly base: number,
   ) {}
 
-  /** The last empty value's place, when a block mapping ended there. */
-  emptyAt = -1;
-
   top(frame: Frame): Built {
-    return this.build(frame);
+    return this.build(frame, ROOT);
   }
 
   private span(start: number, end: number): Span {
     return { start: this.base + start, end: this.base + end };
   }
 
-  private build(outer: Frame): Built {
+  /**
+   * `within`: the start of the block collection the node is an entry or item of, ROOT at the top, IN_FLOW
+   * inside a flow collection (whose lines were checked as a whole).
+   */
+  private build(outer: Frame, within: number): Built {
     const f = unwrap(outer);
     if (f.tag !== null && f.tag !== '?') bail();
     const text = this.text;
     const start = skipToContent(text, f.open);
     const c = text.charCodeAt(start);
     if (c === 0x2a /* * alias */) bail();
-    if (f.kind === 'mapping') return c === 0x7b /* { */ ? this.flowMap(f, start) : this.blockMap(f, start);
-    if (f.kind === 'sequence') return c === 0x5b /* [ */ ? this.flowSeq(f, start) : this.blockSeq(f, start);
-    if (f.kind === 'scalar') return this.scalar(f, start, c);
+    if (f.kind === 'mapping') return c === 0x7b /* { */ ? this.flowMap(f, start, within) : this.blockMap(f, start);
+    if (f.kind === 'sequence') return c === 0x5b /* [ */ ? this.flowSeq(f, start, within) : this.blockSeq(f, start);
+    if (f.kind === 'scalar') return this.scalar(f, start, c, within);
     return bail();
   }
 
-  private scalar(f: Frame, start: number, c: number): Built {
+  private scalar(f: Frame, start: number, c: number, within: number): Built {
     const text = this.text;
     const value = f.result;
     if (typeof value !== 'string') bail();
@@ -278,13 +311,13 @@ class Builder {
       return this.inline({ kind: 'scalar', span: this.span(start, end), shared: false, value: resolvePlain(value), quoted: false }, end);
     }
     if (c === 0x22 || c === 0x27 /* quotes */) {
-      // js-yaml takes continuation lines at any indentation; `yaml` wants them indented: left to `yaml`.
-      if (lineEnd(text, start) < f.close) bail();
+      this.continuation(start, f.close, within, false);
+      if (c === 0x22) this.escapedBreaks(start, f.close);
       return this.inline({ kind: 'scalar', span: this.span(start, f.close), shared: false, value, quoted: true }, f.close);
     }
     if (c === 0x7c || c === 0x3e /* | > */) {
       const end = this.blockScalarEnd(start, f);
-      return { node: { kind: 'scalar', span: this.span(start, end), shared: false, value, quoted: false }, tail: end, inline: false };
+      return { node: { kind: 'scalar', span: this.span(start, end), shared: false, value, quoted: false }, tail: end, kind: 'block', trailing: null };
     }
     return bail();
   }
@@ -297,7 +330,7 @@ class Builder {
       if (i === end) bail(); // `"x"#c`: `yaml` wants white space before a comment, js-yaml does not
       i = lineEnd(text, i);
     }
-    return { node, tail: pastBreak(text, i), inline: true };
+    return { node, tail: pastBreak(text, i), kind: 'inline', trailing: null };
   }
 
   /**
@@ -311,6 +344,10 @@ class Builder {
     // An explicit indentation indicator changes which lines are content: rare enough to leave to `yaml`.
     if (/^[|>][-+]?[0-9]/.test(header)) bail();
     const stop = Math.min(f.lineStart, text.length);
+    // `yaml`'s lexer takes a line after the scalar that starts with a tab (after spaces) into it, as an error.
+    let first = stop;
+    while (text.charCodeAt(first) === SPACE) first++;
+    if (text.charCodeAt(first) === TAB) bail();
     if (header.charCodeAt(1) === 0x2b /* + keep */) return Math.max(stop, pastBreak(text, headerEnd));
     let end = pastBreak(text, headerEnd);
     let indent = -1;
@@ -358,13 +395,13 @@ class Builder {
     return at;
   }
 
-  private entry(keyFrame: Frame, valueFrame: Frame | undefined, seen: unknown[], out: MapEntry[]): { colon: number; value: Built | null } {
+  private entry(keyFrame: Frame, valueFrame: Frame | undefined, seen: unknown[], out: MapEntry[], within: number): { colon: number; value: Built | null } {
     const key = this.key(keyFrame);
     // Duplicate keys are an error in `yaml` (compared by value: `1` and `0x1` are one key); js-yaml compares text.
     if (seen.includes(key.value) || (typeof key.value === 'number' && Number.isNaN(key.value))) bail();
     seen.push(key.value);
     const colon = valueFrame === undefined ? -1 : this.colonAfter(key.end);
-    const value = valueFrame === undefined || valueFrame.kind === null ? null : this.build(valueFrame);
+    const value = valueFrame === undefined || valueFrame.kind === null ? null : this.build(valueFrame, within);
     if (key.value !== null) {
       const node = value
         ? value.node
@@ -385,17 +422,15 @@ class Builder {
     const children = nonEmpty(f.children);
     const entries: MapEntry[] = [];
     const seen: unknown[] = [];
-    let tail = start;
+    let last: { colon: number; value: Built | null } | null = null;
     let i = 0;
-    for (; i + 1 < children.length; i += 2) {
-      const { colon, value } = this.entry(children[i]!, children[i + 1]!, seen, entries);
-      tail = value ? this.lastTail(value) : this.emptyTail(skipBlanks(this.text, colon + 1));
-    }
+    for (; i + 1 < children.length; i += 2) last = this.entry(children[i]!, children[i + 1]!, seen, entries, start);
     // js-yaml may try one more key that reads nothing; anything else left over is a shape this file does not know.
     if (i < children.length && children[i]!.kind !== null) bail();
-    if (i === 0 || seen.length !== Object.keys(f.result as object).length) bail();
-    const map: MapNode = { kind: 'map', span: this.span(start, tail), shared: false, flow: false, entries };
-    return { node: map, tail, inline: false };
+    if (last === null || seen.length !== Object.keys(f.result as object).length) bail();
+    const end = last.value ? this.settle(start, last.value) : this.emptyEnd(skipBlanks(this.text, last.colon + 1));
+    const map: MapNode = { kind: 'map', span: this.span(start, end.end), shared: false, flow: false, entries };
+    return { node: map, tail: end.tail, kind: 'collection', trailing: end.trailing };
   }
 
   private blockSeq(f: Frame, start: number): Built {
@@ -404,26 +439,22 @@ class Builder {
     // An empty item (`-` and nothing) has no frame; `yaml`'s place for it is not worth finding here.
     if (children.length !== result.length || children.length === 0) bail();
     const items: TreeNode[] = [];
-    let tail = start;
+    let last: Built | null = null;
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
       if (child.kind === null || child.result !== result[i]) bail();
-      const built = this.build(child);
-      items.push(built.node);
-      tail = this.lastTail(built);
+      last = this.build(child, start);
+      items.push(last.node);
     }
-    const seq: SeqNode = { kind: 'seq', span: this.span(start, tail), shared: false, flow: false, items };
-    return { node: seq, tail, inline: false };
+    const end = this.settle(start, last!);
+    const seq: SeqNode = { kind: 'seq', span: this.span(start, end.end), shared: false, flow: false, items };
+    return { node: seq, tail: end.tail, kind: 'collection', trailing: end.trailing };
   }
 
-  /**
-   * Flow collections over several lines are left to `yaml`, which wants their lines indented past the block
-   * around them (js-yaml does not); on one line, a `#` must follow white space to start a comment.
-   */
-  private oneLine(start: number, close: number): void {
+  /** A flow collection: its lines indented as `yaml` wants (see `continuation`), and a `#` must follow white space to start a comment. */
+  private flowLines(start: number, close: number, within: number): void {
     const text = this.text;
-    const eol = lineEnd(text, start);
-    if (eol < close) bail();
+    this.continuation(start, close, within, true);
     for (let i = text.indexOf('#', start); i !== -1 && i < close; i = text.indexOf('#', i + 1)) {
       if (!isBreakOrBlank(text.charCodeAt(i - 1))) {
         // Inside a scalar (`{url: a#b}`) both parsers agree; only a comment glued to `,` `[` `{` or a quote differs.
@@ -433,9 +464,9 @@ class Builder {
     }
   }
 
-  private flowMap(f: Frame, start: number): Built {
+  private flowMap(f: Frame, start: number, within: number): Built {
     const text = this.text;
-    this.oneLine(start, f.close);
+    this.flowLines(start, f.close, within);
     const children = nonEmpty(f.children);
     const entries: MapEntry[] = [];
     const seen: unknown[] = [];
@@ -446,7 +477,7 @@ class Builder {
       // The key has a value when a `:` follows it on its own line.
       const after = skipBlanks(text, k.tag === '?' ? trimEnd(text, k.open, k.close) : k.close);
       const paired = text.charCodeAt(after) === 0x3a;
-      this.entry(k, paired ? children[i + 1] : undefined, seen, entries);
+      this.entry(k, paired ? children[i + 1] : undefined, seen, entries, IN_FLOW);
       if (paired && children[i + 1] === undefined) bail();
       i += paired ? 2 : 1;
     }
@@ -455,8 +486,8 @@ class Builder {
     return this.inline(map, f.close);
   }
 
-  private flowSeq(f: Frame, start: number): Built {
-    this.oneLine(start, f.close);
+  private flowSeq(f: Frame, start: number, within: number): Built {
+    this.flowLines(start, f.close, within);
     const children = nonEmpty(f.children);
     const result = f.result as unknown[];
     // `[a: 1]` makes a one-pair map per item, with two frames: left to `yaml`.
@@ -466,10 +497,52 @@ class Builder {
       const child = children[i]!;
       if (child.kind === null || child.result !== result[i]) bail();
       this.notExplicit(child.open);
-      items.push(this.build(child).node);
+      items.push(this.build(child, IN_FLOW).node);
     }
     const seq: SeqNode = { kind: 'seq', span: this.span(start, f.close), shared: false, flow: true, items };
     return this.inline(seq, f.close);
+  }
+
+  /**
+   * A flow collection or quoted scalar over several lines: js-yaml takes its continuation lines at any
+   * indentation, `yaml`'s lexer wants them indented past the line that holds the `:` or `-` before the node
+   * (its `indentNext`; at most the column of the block collection around it, plus one), except a last line
+   * starting with the outermost `]` or `}` one column less. Taken here when every continuation line that is
+   * not blank is indented at least one column past the block collection (tabs and fewer columns go to `yaml`).
+   */
+  private continuation(start: number, close: number, within: number, flow: boolean): void {
+    const text = this.text;
+    let i = lineEnd(text, start);
+    if (i >= close || within === IN_FLOW) return;
+    const least = within === ROOT ? 0 : this.indentOf(within) + 1;
+    while (i < close) {
+      i = pastBreak(text, i);
+      let j = i;
+      while (text.charCodeAt(j) === SPACE) j++;
+      const c = text.charCodeAt(j);
+      if (c === TAB) bail();
+      const blank = c === LF || c === CR;
+      if (!blank && j - i < least && !(flow && j - i === least - 1 && j === close - 1)) bail();
+      i = lineEnd(text, j);
+    }
+  }
+
+  /**
+   * A double-quoted scalar over several lines: after an escaped line break (`\` at the end of a line), js-yaml
+   * drops the empty lines that follow and `yaml` makes them a space; such texts go to `yaml`.
+   */
+  private escapedBreaks(start: number, close: number): void {
+    const text = this.text;
+    for (let i = lineEnd(text, start); i < close; i = lineEnd(text, i)) {
+      let slashes = 0;
+      while (text.charCodeAt(i - 1 - slashes) === 0x5c) slashes++;
+      i = pastBreak(text, i);
+      if (slashes % 2 === 1) {
+        const j = skipBlanks(text, i);
+        const c = text.charCodeAt(j);
+        if (c === LF || c === CR) bail();
+      }
+    }
   }
 
   /** Bails on `? key` in a flow collection: js-yaml opens the key after the `?`. */
@@ -481,30 +554,85 @@ class Builder {
   }
 
   /**
-   * Where a block collection whose last node is `last` ends: where that node ends with the rest of its line.
-   * Comment lines after the last node of a block collection go to that collection, to one around it or to
-   * none, by rules of `yaml`'s parser (their indentation, the collection's, what comes next) that are not
-   * worth copying here: such texts go to `yaml`.
+   * Where a block collection that starts at `start` and whose last node is `last` ends (`yaml`'s `range[1]`),
+   * its tail (`range[2]`) and the blank and comment lines it hands to the collection around it. `yaml`'s
+   * parser gives a comment line after the last node:
+   * - to that node, when the node is inline, the comment is indented past the collection (its column) and no
+   *   other comment line came before it since the node (`Parser.atIndentedComment`): the node's tail, and so
+   *   the collection's end, then reach past it;
+   * - else to the item after the last node, which the collection keeps when it closes if one of its comments
+   *   is indented at least as far as the collection and the collection is not at column 0, and hands to the
+   *   one around it otherwise, which decides alike (`Parser.pop`).
    */
-  private lastTail(last: Built): number {
-    if (this.commentFollows(last.tail)) bail();
-    return last.tail;
+  private settle(start: number, last: Built): { end: number; tail: number; trailing: Trailing | null } {
+    let end = last.tail;
+    let trailing = last.trailing;
+    let indent = -1;
+    if (last.kind !== 'collection') {
+      if (last.kind === 'inline') indent = this.indentOf(start);
+      const lines = this.trailingLines(last.tail, last.kind === 'inline' ? indent : Number.POSITIVE_INFINITY);
+      end = lines.tail;
+      trailing = lines.trailing;
+    }
+    if (trailing !== null && trailing.comments) {
+      if (indent === -1) indent = this.indentOf(start);
+      if (indent !== 0 && trailing.deepest >= indent) return { end, tail: trailing.end, trailing: null };
+    }
+    return { end, tail: end, trailing };
   }
 
-  /** Whether a comment line comes after `at` before the next content. */
-  private commentFollows(at: number): boolean {
+  /**
+   * `yaml`'s indentation of a block collection starting at `start`: its column, counted in spaces and `-`
+   * indicators. A tab before it counts otherwise: left to `yaml`.
+   */
+  private indentOf(start: number): number {
     const text = this.text;
-    for (let i = at; ; ) {
-      const c = text.charCodeAt(i);
-      if (isBreakOrBlank(c)) i++;
-      else return c === HASH;
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    for (let i = lineStart; i < start; i++) if (text.charCodeAt(i) === TAB) bail();
+    return start - lineStart;
+  }
+
+  /**
+   * The blank and comment lines from `from` (the start of a line) to the next content. The comment lines
+   * indented past `absorbPast` that come before any other comment line go to the node before them: `tail`
+   * is past them; the other lines are `trailing` (null when there are none).
+   */
+  private trailingLines(from: number, absorbPast: number): { tail: number; trailing: Trailing | null } {
+    const text = this.text;
+    let tail = from;
+    let comments = false;
+    let deepest = -1;
+    for (let i = from; ; ) {
+      const lineStart = i;
+      let j = i;
+      while (isBlank(text.charCodeAt(j))) j++;
+      const c = text.charCodeAt(j);
+      if (c === LF || c === CR) {
+        i = pastBreak(text, j);
+        continue;
+      }
+      if (c !== HASH) return { tail, trailing: j > tail ? { comments, deepest, end: j } : null };
+      // `yaml` counts a comment's indentation in spaces, and only when the line starts with one.
+      for (let k = lineStart; k < j; k++) if (text.charCodeAt(k) === TAB) bail();
+      const indent = j - lineStart;
+      i = pastBreak(text, lineEnd(text, j));
+      if (!comments && indent > absorbPast) tail = i;
+      else {
+        comments = true;
+        if (indent > deepest) deepest = indent;
+      }
     }
   }
 
-  /** Where a block mapping whose last value is empty ends: at the empty value (comments after it: see lastTail). */
-  private emptyTail(at: number): number {
-    if (this.commentFollows(at)) bail();
-    this.emptyAt = at;
-    return at;
+  /**
+   * Where a block mapping whose last value is empty (at `at`, after its `:` and spaces) ends: `yaml` gives
+   * that value every blank and comment line up to the next content, and ends it there when one of them is
+   * a comment, at `at` otherwise. Nothing is left to hand up.
+   */
+  private emptyEnd(at: number): { end: number; tail: number; trailing: Trailing | null } {
+    const next = skipToContent(this.text, at);
+    const hash = this.text.indexOf('#', at);
+    const end = hash !== -1 && hash < next ? next : at;
+    return { end, tail: end, trailing: null };
   }
 }
