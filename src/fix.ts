@@ -9,10 +9,11 @@
 // reported while the others are written. Kustomize resource files, which the lint
 // reads through kubectl from disk, are fixed in rounds after the passes: written,
 // re-rendered and linted again until a render proposes nothing more (at most 10).
-import fs, { type FileHandle } from 'node:fs/promises';
+import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createTempBeside, isInside } from './files.js';
-import { diffLines, formatPatch, type Change, type StructuredPatchHunk } from 'diff';
+import { isInside } from './files.js';
+import { writeFixed, type FixedFile, type Refusal, type ReplaceFile } from './fix-write.js';
+import { locator, sameObjects } from './same-objects.js';
 import { applyEdits, type TextEdit } from './edit.js';
 import type { Notice } from './inputs.js';
 import { parseFile, type ParsedFile } from './parse.js';
@@ -24,24 +25,6 @@ import { readTreeFile } from './tree-files.js';
 import type { TreeNode } from './tree.js';
 
 const MAX_PASSES = 10;
-
-export interface FixedFile {
-  path: string;
-  /** As it was named or found: a symlink stays one. */
-  absPath: string;
-  /** The real file behind `absPath`: what is written. */
-  target: string;
-  before: string;
-  after: string;
-  bom: boolean;
-  fixes: number;
-}
-
-/** A file --fix leaves as it is, and why. */
-export interface Refusal {
-  path: string;
-  reason: string;
-}
 
 export interface FixOutcome {
   /** The lint of the fixed texts: what is left. */
@@ -57,13 +40,6 @@ export interface FixOutcome {
   unwritten: Refusal[];
   /** Fixes shown and never written (a chart's values and templates, SPEC §4), as the files would read with them: for --fix-dry-run. */
   shown: FixedFile[];
-}
-
-type Path = (string | number)[];
-
-interface ChangedPath {
-  document: number;
-  path: Path;
 }
 
 /** The names a run lints each real file under, and the one its fixes are made under. */
@@ -507,245 +483,3 @@ function nonOverlapping(fixes: Fix[]): Fix[] {
   return accepted;
 }
 
-interface NodePlace {
-  document: number;
-  /** null for a document's root. */
-  parent: TreeNode | null;
-  /** The key or index the parent holds it under. */
-  step: string | number;
-}
-
-/**
- * Finds which document a changed map is in, and the path from its root to the changed key.
- * One walk of the file indexes every node, however many changes ask.
- */
-function locator(parsed: ParsedFile): (map: TreeNode, key: string) => ChangedPath {
-  let index: Map<TreeNode, NodePlace> | null = null;
-  return (map, key) => {
-    index ??= indexNodes(parsed);
-    const found = index.get(map);
-    if (!found) throw new Error(`a fix changed a map outside the documents of ${parsed.file.path}`);
-    const steps: Path = [key];
-    for (let place: NodePlace = found; place.parent !== null; place = index.get(place.parent)!) steps.unshift(place.step);
-    return { document: found.document, path: steps };
-  };
-}
-
-/** Each node's document and parent, as a depth-first walk first reaches it (an aliased node keeps its first place). */
-function indexNodes(parsed: ParsedFile): Map<TreeNode, NodePlace> {
-  const index = new Map<TreeNode, NodePlace>();
-  for (const document of parsed.documents) {
-    if (!document.root) continue;
-    // An explicit stack, children pushed last-first: the order of a recursive walk, without its depth limit.
-    const stack: { node: TreeNode; place: NodePlace }[] = [{ node: document.root, place: { document: document.index, parent: null, step: '' } }];
-    while (stack.length > 0) {
-      const { node, place } = stack.pop()!;
-      if (index.has(node)) continue;
-      index.set(node, place);
-      const children: [string | number, TreeNode | null][] =
-        node.kind === 'map' ? node.entries.map((e) => [e.key, e.value]) : node.kind === 'seq' ? node.items.map((n, i) => [i, n]) : [];
-      for (let i = children.length - 1; i >= 0; i--) {
-        const [step, child] = children[i]!;
-        if (child && !index.has(child)) stack.push({ node: child, place: { document: document.index, parent: node, step } });
-      }
-    }
-  }
-  return index;
-}
-
-/** Why a text must not replace another: its objects changed where no fix meant to change them; null when it is fine. */
-function sameObjects(before: ParsedFile, after: ParsedFile, changed: readonly ChangedPath[]): string | null {
-  const now = after.documents;
-  if (before.documents.length !== now.length) return 'the fixes would change its number of documents';
-  const byDocument = new Map<number, Path[]>();
-  for (const c of changed) {
-    const paths = byDocument.get(c.document);
-    if (paths) paths.push(c.path);
-    else byDocument.set(c.document, [c.path]);
-  }
-  for (const [i, doc] of before.documents.entries()) {
-    const paths = byDocument.get(i) ?? [];
-    const difference = firstDifference(withoutPaths(plain(doc.root), paths), withoutPaths(plain(now[i]!.root), paths), []);
-    if (difference) return `the fixes would change ${difference.join('.')} in document ${i + 1}, which no fix meant to change`;
-  }
-  return null;
-}
-
-function firstDifference(a: unknown, b: unknown, at: Path): Path | null {
-  if (a === b) return null;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) {
-    const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], [...at, key]);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** A tree as plain data. */
-export function plain(node: TreeNode | null, depth = 0): unknown {
-  if (!node || depth > 200) return null;
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map((n) => plain(n, depth + 1));
-  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value, depth + 1)]));
-}
-
-/** The value without the changed paths; `plain` builds fresh objects, so they are deleted in place. */
-function withoutPaths(value: unknown, paths: readonly Path[]): unknown {
-  for (const p of paths) {
-    let at: unknown = value;
-    for (const step of p.slice(0, -1)) at = at && typeof at === 'object' ? (at as Record<string | number, unknown>)[step] : undefined;
-    if (at && typeof at === 'object') delete (at as Record<string | number, unknown>)[p.at(-1)!];
-  }
-  return value;
-}
-
-/**
- * Replaces one file with new bytes, unless what is on disk is no longer `expected` (what the fixes were made
- * against): then it returns why it did not. File-system errors are thrown.
- */
-export type ReplaceFile = (target: string, bytes: Buffer, expected: Buffer) => Promise<string | null>;
-
-/**
- * Writes each fixed file to its real path; a file that changed on disk since it was read, or that cannot be
- * written, is left as it is and returned with the reason, and the others are still written.
- */
-export async function writeFixed(files: readonly FixedFile[], replace: ReplaceFile = replaceFile): Promise<Refusal[]> {
-  const unwritten: Refusal[] = [];
-  for (const file of files) {
-    const bom = file.bom ? '\uFEFF' : '';
-    let reason: string | null;
-    try {
-      reason = await replace(file.target, Buffer.from(bom + file.after, 'utf8'), Buffer.from(bom + file.before, 'utf8'));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Anything but the file system saying no is a bug: let it surface as one.
-      if (typeof code !== 'string') throw error;
-      // `EACCES: permission denied, open '/k8s/.app.yaml.probe-lint-….tmp'`: the temporary name means nothing to the reader.
-      const said = (error as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*$/, '');
-      reason = `cannot write it (${code}: ${said})`;
-    }
-    if (reason !== null) unwritten.push({ path: file.path, reason });
-  }
-  return unwritten;
-}
-
-/**
- * Writes a temporary file of a random name beside the target, created exclusively (a name planted in
- * advance, a symlink included, makes the open fail rather than be followed), with the target's mode
- * (and owner, where the system allows), checks the target still holds what the fixes were made
- * against, and renames it over the target: readers see the old file or the new, never half of one.
- */
-export async function replaceFile(target: string, bytes: Buffer, expected: Buffer): Promise<string | null> {
-  const { mode, uid, gid } = await fs.stat(target);
-  const temp = await createTempBeside(target, 'probe-lint');
-  try {
-    try {
-      await temp.handle.writeFile(bytes);
-      await temp.handle.chmod(mode & 0o7777);
-      await keepOwner(temp.handle, uid, gid);
-    } finally {
-      await temp.handle.close();
-    }
-    // Compared last, so that an editor's save has the smallest window to slip in before the rename.
-    if (!(await fs.readFile(target)).equals(expected)) {
-      await fs.rm(temp.path, { force: true });
-      return 'it changed on disk while --fix ran, so the fixes would undo that change; run --fix again';
-    }
-    await fs.rename(temp.path, target);
-    return null;
-  } catch (error) {
-    await fs.rm(temp.path, { force: true });
-    throw error;
-  }
-}
-
-/** Root fixing someone else's file gives it back to them; anyone else cannot, and keeps what the system gives. */
-async function keepOwner(handle: FileHandle, uid: number, gid: number): Promise<void> {
-  const own = await handle.stat();
-  if (own.uid !== uid || own.gid !== gid) await handle.chown(uid, gid).catch(() => undefined);
-}
-
-/**
- * The fixes as a unified diff, as `createTwoFilesPatch` writes one. `note` heads each file's patch
- * with a `# ` line (fixes shown, not applied): patch and git apply skip text before a `---` header.
- */
-export function unifiedDiff(files: readonly FixedFile[], note?: string): string {
-  const head = note === undefined ? '' : `# ${note}\n`;
-  return files.map((f) => head + formatPatch({ oldFileName: `a/${f.path}`, newFileName: `b/${f.path}`, oldHeader: '', newHeader: '', hunks: hunksOf(lineChanges(f.before, f.after), 3) })).join('');
-}
-
-// A line of `---` at column 0 starts a YAML document.
-const DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
-
-function documentPieces(text: string): string[] {
-  const starts = [0, ...[...text.matchAll(DOCUMENT_START)].map((m) => m.index).filter((i) => i > 0)];
-  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length));
-}
-
-/**
- * The changed and unchanged lines, diffed document by document: fixes never touch a `---` line, and a
- * whole-file diff costs lines × changes (15 s for 4,000 fixes in a 1.6 MB file). Any pairing of the
- * pieces gives a true diff; this one gives the diff a reader expects.
- */
-function lineChanges(before: string, after: string): Change[] {
-  const a = documentPieces(before);
-  const b = documentPieces(after);
-  if (a.length !== b.length) return diffLines(before, after);
-  const changes: Change[] = [];
-  for (const [i, piece] of a.entries()) {
-    for (const change of diffLines(piece, b[i]!)) {
-      const last = changes.at(-1);
-      // Unchanged lines on both sides of a document break are one run, as in a whole-file diff.
-      if (last && !last.added && !last.removed && !change.added && !change.removed) changes[changes.length - 1] = { ...last, value: last.value + change.value, count: last.count + change.count };
-      else changes.push(change);
-    }
-  }
-  return changes;
-}
-
-/** Lines with their line break, the last one without when the text has none. */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n').map((line) => `${line}\n`);
-  if (text.endsWith('\n')) lines.pop();
-  else lines.push(lines.pop()!.slice(0, -1));
-  return lines;
-}
-
-/** Hunks with `context` lines around each change, merged where their context meets: what `structuredPatch` builds. */
-function hunksOf(changes: readonly Change[], context: number): StructuredPatchHunk[] {
-  const hunks: StructuredPatchHunk[] = [];
-  let open: StructuredPatchHunk | null = null;
-  let oldLine = 1;
-  let newLine = 1;
-  const close = (hunk: StructuredPatchHunk, trailing: string[]): void => {
-    hunk.lines.push(...trailing.map((l) => ` ${l}`));
-    hunk.oldLines = oldLine - hunk.oldStart + trailing.length;
-    hunk.newLines = newLine - hunk.newStart + trailing.length;
-    hunks.push(hunk);
-  };
-  for (const [i, change] of changes.entries()) {
-    const lines = splitLines(change.value);
-    if (change.added || change.removed) {
-      if (!open) {
-        const lead = i > 0 && context > 0 ? splitLines(changes[i - 1]!.value).slice(-context) : [];
-        open = { oldStart: oldLine - lead.length, oldLines: 0, newStart: newLine - lead.length, newLines: 0, lines: lead.map((l) => ` ${l}`) };
-      }
-      open.lines.push(...lines.map((l) => `${change.added ? '+' : '-'}${l}`));
-      if (change.added) newLine += lines.length;
-      else oldLine += lines.length;
-      continue;
-    }
-    if (open && lines.length <= context * 2 && i < changes.length - 1) {
-      open.lines.push(...lines.map((l) => ` ${l}`));
-    } else if (open) {
-      close(open, lines.slice(0, context));
-      open = null;
-    }
-    oldLine += lines.length;
-    newLine += lines.length;
-  }
-  if (open) close(open, []);
-  for (const hunk of hunks) hunk.lines = hunk.lines.flatMap((l) => (l.endsWith('\n') ? [l.slice(0, -1)] : [l, '\\ No newline at end of file']));
-  return hunks;
-}

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { fixAll, replaceFile, unifiedDiff, writeFixed, type FixedFile, type Refusal } from '../src/fix.js';
+import { fixAll } from '../src/fix.js';
+import { unifiedDiff } from '../src/fix-diff.js';
+import { replaceFile, writeFixed, type FixedFile, type Refusal } from '../src/fix-write.js';
 import { run } from '../src/run.js';
 import { tempDir, tempTree } from './helpers.js';
 

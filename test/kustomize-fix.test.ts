@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyEdits, editorFor, merge, type EditSet } from '../src/edit.js';
-import { unifiedDiff } from '../src/fix.js';
+import { unifiedDiff } from '../src/fix-diff.js';
 import { kustomizeHome } from '../src/renderers/kustomize-source.js';
 import type { ObjectRef } from '../src/model.js';
 import { parseFile } from '../src/parse.js';
