@@ -37883,6 +37883,12 @@ var ConfigResolver = class {
   forFile(absPath) {
     return this.forDir(absPath === null ? this.cwd : path5.dirname(absPath));
   }
+  /**
+   * The nearest config file from `dir` upwards, stopping at the repository top
+   * (the directory holding `.git`, a directory or a worktree's file): a config
+   * above it belongs to someone else (a home directory, a CI workspace) and
+   * would change the verdict silently. Outside a repository it goes up to `/`.
+   */
   nearest(dir) {
     const known = this.fileOf.get(dir);
     if (known !== void 0) return known;
@@ -39798,7 +39804,7 @@ async function renderAll(targets, context, skip = /* @__PURE__ */ new Set()) {
   const results = await Promise.all(jobs.map(({ renderer, dir }) => renderer.render(dir, context)));
   for (const result2 of results.flat()) {
     if ("stream" in result2) {
-      outcome.rendered.push({ dir: result2.stream.from.dir, ...result2.stream });
+      outcome.rendered.push(result2.stream);
       for (const file of result2.stream.from.reads) outcome.excluded.add(file);
     } else {
       outcome.failures.push(result2.failure);
@@ -39809,7 +39815,7 @@ async function renderAll(targets, context, skip = /* @__PURE__ */ new Set()) {
   return outcome;
 }
 function renderedSources(outcome, cwd) {
-  return outcome.rendered.map(({ dir, text: text2, from }) => ({ path: displayPath(cwd, dir), absPath: null, text: text2, bom: false, rendered: from }));
+  return outcome.rendered.map(({ text: text2, from }) => ({ path: displayPath(cwd, from.dir), absPath: null, text: text2, bom: false, rendered: from }));
 }
 function rendererOf(finding) {
   return RENDERERS.find((renderer) => renderer.owns(finding));

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RuleSettings } from './engine.js';
-import { ancestors, displayPath } from './inputs.js';
+import { displayPath } from './inputs.js';
 import { parseFile } from './parse.js';
 import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './renderers/helm-options.js';
 import type { AnyRule, OptionSpec, SeverityLevel } from './rule.js';
@@ -52,23 +52,8 @@ const VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export class ConfigError extends Error {}
 
-export function defaultConfig(cwd: string): Config {
+function defaultConfig(cwd: string): Config {
   return { file: null, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, ignore: [], ignoreBase: cwd, rules: new Map(), helm: { values: [], releaseName: 'release', namespace: null, valueSets: [] } };
-}
-
-/**
- * The nearest config file from `dir` upwards, stopping at the repository top
- * (the directory holding `.git`, a directory or a worktree's file): a config
- * above it belongs to someone else (a home directory, a CI workspace) and would
- * change the verdict silently. Outside a repository the search goes up to `/`.
- */
-export function findConfig(dir: string): string | null {
-  for (const at of ancestors(dir)) {
-    const own = configIn(at);
-    if (own) return own;
-    if (fs.existsSync(path.join(at, '.git'))) return null;
-  }
-  return null;
 }
 
 /** The config file a directory itself holds, if any. */
@@ -89,7 +74,7 @@ export interface ConfigOverrides {
 }
 
 /** `NAME=FILE[,FILE]` (--helm-values-set, the Action's helm-values) → a value set; files relative to `cwd`. */
-export function parseValueSet(flag: string, cwd: string): ValueSet {
+function parseValueSet(flag: string, cwd: string): ValueSet {
   const match = /^([^=]+)=(.+)$/.exec(flag);
   if (!match || !VALUE_SET_NAME.test(match[1]!)) throw new ConfigError(`--helm-values-set ${flag}: expected NAME=FILE[,FILE], e.g. --helm-values-set prod=values-prod.yaml (a name is letters, digits, "_", "." and "-")`);
   return { name: match[1]!, values: match[2]!.split(',').filter(Boolean).map((file) => path.resolve(cwd, file)) };
@@ -128,6 +113,12 @@ export class ConfigResolver {
     return this.forDir(absPath === null ? this.cwd : path.dirname(absPath));
   }
 
+  /**
+   * The nearest config file from `dir` upwards, stopping at the repository top
+   * (the directory holding `.git`, a directory or a worktree's file): a config
+   * above it belongs to someone else (a home directory, a CI workspace) and
+   * would change the verdict silently. Outside a repository it goes up to `/`.
+   */
   private nearest(dir: string): string | null {
     const known = this.fileOf.get(dir);
     if (known !== undefined) return known;
@@ -286,7 +277,7 @@ function kubernetesVersion(node: TreeNode, fail: Fail): string {
 }
 
 /** "1.30", "v1.30.2" → "1.30"; null when it is not a Kubernetes version. */
-export function parseKubernetesVersion(text: string): string | null {
+function parseKubernetesVersion(text: string): string | null {
   return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text)?.[1] ?? null;
 }
 
@@ -346,7 +337,7 @@ function secondsShown(value: unknown): string {
 }
 
 /** `--rule id=severity` flags, over the config's rules. */
-export function applyRuleFlags(config: Config, flags: readonly string[], rules: readonly AnyRule[]): void {
+function applyRuleFlags(config: Config, flags: readonly string[], rules: readonly AnyRule[]): void {
   for (const flag of flags) {
     const match = /^([^=]+)=(.*)$/.exec(flag);
     if (!match) throw new ConfigError(`--rule ${flag}: expected id=severity, e.g. --rule probe-timeout-short=error`);

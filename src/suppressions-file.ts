@@ -85,7 +85,7 @@ export interface BaselineResult {
  * The nearest suppressions file from `dir` upwards, stopping at the repository
  * top as the config lookup does: one above it belongs to someone else.
  */
-export function findSuppressions(dir: string): string | null {
+function findSuppressions(dir: string): string | null {
   for (const at of ancestors(dir)) {
     const candidate = path.join(at, SUPPRESSIONS_NAME);
     if (fs.existsSync(candidate)) return candidate;
@@ -101,7 +101,7 @@ export function findSuppressions(dir: string): string | null {
  * file is found as the config is, from the linted paths upwards, wherever the
  * run starts. The working directory when nothing was linted.
  */
-export function lookupDir(input: Pick<BaselineInput, 'cwd' | 'sources' | 'stdinPath' | 'roots'>): string {
+function lookupDir(input: Pick<BaselineInput, 'cwd' | 'sources' | 'stdinPath' | 'roots'>): string {
   const places = [
     ...input.roots,
     ...input.sources.flatMap((file) => (file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path.dirname(file.absPath)] : [])),
@@ -344,7 +344,7 @@ function normalized(entries: readonly SuppressionEntry[]): SuppressionEntry[] {
 }
 
 /** The file's text: sorted, two-space JSON, one trailing newline. */
-export function serializeSuppressions(entries: readonly SuppressionEntry[]): string {
+function serializeSuppressions(entries: readonly SuppressionEntry[]): string {
   const suppressions = normalized(entries).map((e) => ({
     file: e.file,
     object: e.object,
@@ -421,7 +421,7 @@ const REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
  * (the YAML parser would take more); the tree then gives each value its line
  * for the error messages.
  */
-export function parseSuppressions(text: string, absPath: string, shownAs: string): SuppressionEntry[] {
+function parseSuppressions(text: string, absPath: string, shownAs: string): SuppressionEntry[] {
   const source: SourceFile = { path: shownAs, absPath, text, bom: false };
   try {
     JSON.parse(text);

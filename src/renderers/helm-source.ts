@@ -22,7 +22,7 @@ export interface ChartContext {
   valuesFiles: string[];
 }
 
-export interface ValuesRef {
+interface ValuesRef {
   /** Absolute path of the values file. */
   file: string;
   /** Dotted key, as deep as the file has it. */
@@ -30,13 +30,6 @@ export interface ValuesRef {
   line: number;
   /** The key the rendered value comes from, which may be deeper than the file has. */
   wanted: string;
-}
-
-export interface TemplateLocation {
-  /** Absolute path of the template file that holds the line (a helper's file when it came through `include`). */
-  file: string;
-  line: number | null;
-  values: ValuesRef | null;
 }
 
 export interface HelmHomeInput {
@@ -80,18 +73,6 @@ export function helmHome(input: HelmHomeInput): HelmHome | null {
     values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line },
   };
   return { source, fix: proposed ? homeFix(scope, template, steps, proposed, cwd) : null };
-}
-
-/** The template line and values key of a rendered key path (what helmHome reports as `source`), with absolute paths. */
-export function locateInTemplate(chart: ChartContext, templateRel: string, steps: Step[], rendered: TreeNode): TemplateLocation | null {
-  const scope = scopeOf(chart, templateRel, rendered);
-  const walked = walkTemplate(scope, templateRel, steps);
-  if (!walked) return null;
-  return {
-    file: walked.template.file,
-    line: walked.line === null ? null : walked.line + 1,
-    values: walked.values ? certainValues(scope, steps, walked.values) : null,
-  };
 }
 
 // ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ export type RenderTargets = ReadonlyMap<Renderer, readonly string[]>;
 
 export interface RenderOutcome {
   /** One stream per directory and variant that rendered, in target order. */
-  rendered: { dir: string; text: string; from: RenderedFrom }[];
+  rendered: { text: string; from: RenderedFrom }[];
   /** Files not to lint on their own: read through a render, or partial (patches). */
   excluded: Set<string>;
   notices: Notice[];
@@ -42,7 +42,7 @@ export async function renderAll(targets: RenderTargets, context: RenderContext, 
   const results = await Promise.all(jobs.map(({ renderer, dir }) => renderer.render(dir, context)));
   for (const result of results.flat()) {
     if ('stream' in result) {
-      outcome.rendered.push({ dir: result.stream.from.dir, ...result.stream });
+      outcome.rendered.push(result.stream);
       for (const file of result.stream.from.reads) outcome.excluded.add(file);
     } else {
       outcome.failures.push(result.failure);
@@ -56,7 +56,7 @@ export async function renderAll(targets: RenderTargets, context: RenderContext, 
 
 /** The rendered streams as inputs to lint, each named by its directory. */
 export function renderedSources(outcome: RenderOutcome, cwd: string): SourceFile[] {
-  return outcome.rendered.map(({ dir, text, from }) => ({ path: displayPath(cwd, dir), absPath: null, text, bom: false, rendered: from }));
+  return outcome.rendered.map(({ text, from }) => ({ path: displayPath(cwd, from.dir), absPath: null, text, bom: false, rendered: from }));
 }
 
 /** The renderer whose output a finding is on, if any. */
