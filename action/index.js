@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path15 && path15[0] !== "/") {
+          path15 = `/${path15}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path15}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path15, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path15,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path15, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path15);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path15, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path15,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path15, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path15);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path16,
+        path: path15,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path16 !== "string") {
+        if (typeof path15 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path15)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path15, query) : path15;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request;
+      const { method, path: path15, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path15} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path15;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path15;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path15 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path15;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl(path15) {
+      if (typeof path15 !== "string") {
+        return path15;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path15.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path15;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path15);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body, headers, query } = opts;
+      const { path: path15, method, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path15,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path15,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code = path16.charCodeAt(i);
+    function validateCookiePath(path15) {
+      for (let i = 0; i < path15.length; ++i) {
+        const code = path15.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path15 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path15 = `/${path15}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path16);
+          url = new URL(util.parseOrigin(url).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19652,26 +19652,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path16) => {
-      const end = path16.length - 1;
-      const index = path16.lastIndexOf(
+    var basenameOf = (path15) => {
+      const end = path15.length - 1;
+      const index = path15.lastIndexOf(
         SLASH,
-        path16[end] === SLASH ? end - 1 : end
+        path15[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path16 : path16.slice(index + 1);
+      return index < 0 ? path15 : path15.slice(index + 1);
     };
-    var parentOf = (path16) => {
-      if (path16.charCodeAt(0) === SLASH_CODE || path16.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path16.split(SLASH).filter(Boolean);
+    var parentOf = (path15) => {
+      if (path15.charCodeAt(0) === SLASH_CODE || path15.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path15.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path16.length - 1;
-      const cut = path16.lastIndexOf(
+      const end = path15.length - 1;
+      const cut = path15.lastIndexOf(
         SLASH,
-        path16.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path15.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path16.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path15.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -19821,7 +19821,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path16) {
+      testLiteral(path15) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -19830,7 +19830,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path16)) {
+          if (rule.checkRegex.test(path15)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -19850,15 +19850,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path16, mode) {
+      test(path15, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path16) : path16;
+        const basename2 = shortcut ? basenameOf(path15) : path15;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path16
+            shortcut && rule._basenameOnly ? basename2 : path15
           )) {
             const { negative } = rule;
             const ret = {
@@ -19880,17 +19880,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path16, originalPath, doThrow) => {
-      if (!isString(path16)) {
+    var checkPath = (path15, originalPath, doThrow) => {
+      if (!isString(path15)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path16) {
+      if (!path15) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path16)) {
+      if (checkPath.isNotRelative(path15)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -19899,25 +19899,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path16) => {
-      const first = path16.charCodeAt(0);
+    var isNotRelative = (path15) => {
+      const first = path15.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path16.length === 1) {
+      if (path15.length === 1) {
         return true;
       }
-      const second = path16.charCodeAt(1);
+      const second = path15.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path16.length === 2 || path16.charCodeAt(2) === SLASH_CODE;
+      return path15.length === 2 || path15.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -19948,58 +19948,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache2, path16) {
+      _test(originalPath, cache2, path15) {
         checkPath(
-          path16,
+          path15,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path16 ? this._t(path16, cache2) : {
+        return path15 ? this._t(path15, cache2) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path16 = convertPath(target);
-        if (!path16 || path16.charCodeAt(path16.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path16);
+        const path15 = convertPath(target);
+        if (!path15 || path15.charCodeAt(path15.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path15);
         }
-        const dir = this._t(path16, this._testCache);
+        const dir = this._t(path15, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path16);
+        const literal = this._rules.testLiteral(path15);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path16, cache2) {
-        if (path16 in cache2) {
-          return cache2[path16];
+      _t(path15, cache2) {
+        if (path15 in cache2) {
+          return cache2[path15];
         }
-        const parentPath = parentOf(path16);
+        const parentPath = parentOf(path15);
         const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path16] = parent && parent.ignored ? parent : this._rules.test(path16, MODE_IGNORE);
+        return cache2[path15] = parent && parent.ignored ? parent : this._rules.test(path15, MODE_IGNORE);
       }
-      ignores(path16) {
-        return this._test(path16, this._ignoreCache, convertPath(path16)).ignored;
+      ignores(path15) {
+        return this._test(path15, this._ignoreCache, convertPath(path15)).ignored;
       }
       createFilter() {
-        return (path16) => !this.ignores(path16);
+        return (path15) => !this.ignores(path15);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path16) {
-        return this._test(path16, this._testCache, convertPath(path16));
+      test(path15) {
+        return this._test(path15, this._testCache, convertPath(path15));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path16) => checkPath(convertPath(path16), path16, RETURN_FALSE);
+    var isPathValid = (path15) => checkPath(convertPath(path15), path15, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path16) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path16) || isNotRelative(path16);
+      checkPath.isNotRelative = (path15) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path15) || isNotRelative(path15);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20091,17 +20091,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path16) {
-      const ctrl = callVisitor(key, node, visitor, path16);
+    function visit_(key, node, visitor, path15) {
+      const ctrl = callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visit_(key, ctrl, visitor, path16);
+        replaceNode(key, path15, ctrl);
+        return visit_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path16);
+            const ci2 = visit_(i, node.items[i], visitor, path15);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20112,13 +20112,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = visit_("key", node.key, visitor, path16);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = visit_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path16);
+          const cv = visit_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20139,17 +20139,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path16) {
-      const ctrl = await callVisitor(key, node, visitor, path16);
+    async function visitAsync_(key, node, visitor, path15) {
+      const ctrl = await callVisitor(key, node, visitor, path15);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path16, ctrl);
-        return visitAsync_(key, ctrl, visitor, path16);
+        replaceNode(key, path15, ctrl);
+        return visitAsync_(key, ctrl, visitor, path15);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path16 = Object.freeze(path16.concat(node));
+          path15 = Object.freeze(path15.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path16);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path15);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20160,13 +20160,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path16 = Object.freeze(path16.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path16);
+          path15 = Object.freeze(path15.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path15);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path16);
+          const cv = await visitAsync_("value", node.value, visitor, path15);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20193,23 +20193,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path16) {
+    function callVisitor(key, node, visitor, path15) {
       if (typeof visitor === "function")
-        return visitor(key, node, path16);
+        return visitor(key, node, path15);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path16);
+        return visitor.Map?.(key, node, path15);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path16);
+        return visitor.Seq?.(key, node, path15);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path16);
+        return visitor.Pair?.(key, node, path15);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path16);
+        return visitor.Scalar?.(key, node, path15);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path16);
+        return visitor.Alias?.(key, node, path15);
       return void 0;
     }
-    function replaceNode(key, path16, node) {
-      const parent = path16[path16.length - 1];
+    function replaceNode(key, path15, node) {
+      const parent = path15[path15.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -20821,10 +20821,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path16, value) {
+    function collectionFromPath(schema2, path15, value) {
       let v2 = value;
-      for (let i = path16.length - 1; i >= 0; --i) {
-        const k2 = path16[i];
+      for (let i = path15.length - 1; i >= 0; --i) {
+        const k2 = path15[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -20843,7 +20843,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path16) => path16 == null || typeof path16 === "object" && !!path16[Symbol.iterator]().next().done;
+    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -20873,11 +20873,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path16, value) {
-        if (isEmptyPath(path16))
+      addIn(path15, value) {
+        if (isEmptyPath(path15))
           this.add(value);
         else {
-          const [key, ...rest] = path16;
+          const [key, ...rest] = path15;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -20891,8 +20891,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        const [key, ...rest] = path16;
+      deleteIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -20906,8 +20906,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        const [key, ...rest] = path16;
+      getIn(path15, keepScalar) {
+        const [key, ...rest] = path15;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -20925,8 +20925,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path16) {
-        const [key, ...rest] = path16;
+      hasIn(path15) {
+        const [key, ...rest] = path15;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -20936,8 +20936,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        const [key, ...rest] = path16;
+      setIn(path15, value) {
+        const [key, ...rest] = path15;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -23452,9 +23452,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path16, value) {
+      addIn(path15, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path16, value);
+          this.contents.addIn(path15, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -23529,14 +23529,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path16) {
-        if (Collection.isEmptyPath(path16)) {
+      deleteIn(path15) {
+        if (Collection.isEmptyPath(path15)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path16) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -23551,10 +23551,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path16, keepScalar) {
-        if (Collection.isEmptyPath(path16))
+      getIn(path15, keepScalar) {
+        if (Collection.isEmptyPath(path15))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path16, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -23565,10 +23565,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path16) {
-        if (Collection.isEmptyPath(path16))
+      hasIn(path15) {
+        if (Collection.isEmptyPath(path15))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path16) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -23585,13 +23585,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path16, value) {
-        if (Collection.isEmptyPath(path16)) {
+      setIn(path15, value) {
+        if (Collection.isEmptyPath(path15)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path16), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path16, value);
+          this.contents.setIn(path15, value);
         }
       }
       /**
@@ -24528,7 +24528,7 @@ var require_resolve_block_scalar = __commonJS({
       const end = start + header.length + scalar.source.length;
       return { value, type: type2, comment: header.comment, range: [start, end, end] };
     }
-    function parseBlockScalarHeader({ offset, props }, strict2, onError) {
+    function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
@@ -24565,7 +24565,7 @@ var require_resolve_block_scalar = __commonJS({
             length += token.source.length;
             break;
           case "comment":
-            if (strict2 && !hasSpace) {
+            if (strict && !hasSpace) {
               const message = "Comments must be separated from other tokens by white space characters";
               onError(token, "MISSING_CHAR", message);
             }
@@ -24608,7 +24608,7 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict2, onError) {
+    function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type: type2, source, end } = scalar;
       let _type;
       let value;
@@ -24637,7 +24637,7 @@ var require_resolve_flow_scalar = __commonJS({
           };
       }
       const valueEnd = offset + source.length;
-      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict2, onError);
+      const re2 = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
         type: _type,
@@ -25299,7 +25299,7 @@ var require_cst_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors2();
     var stringifyString = require_stringifyString();
-    function resolveAsScalar(token, strict2 = true, onError) {
+    function resolveAsScalar(token, strict = true, onError) {
       if (token) {
         const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
@@ -25312,9 +25312,9 @@ var require_cst_scalar = __commonJS({
           case "scalar":
           case "single-quoted-scalar":
           case "double-quoted-scalar":
-            return resolveFlowScalar.resolveFlowScalar(token, strict2, _onError);
+            return resolveFlowScalar.resolveFlowScalar(token, strict, _onError);
           case "block-scalar":
-            return resolveBlockScalar.resolveBlockScalar({ options: { strict: strict2 } }, token, _onError);
+            return resolveBlockScalar.resolveBlockScalar({ options: { strict } }, token, _onError);
         }
       }
       return null;
@@ -25552,9 +25552,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path16) => {
+    visit2.itemAtPath = (cst, path15) => {
       let item = cst;
-      for (const [field, index] of path16) {
+      for (const [field, index] of path15) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -25563,23 +25563,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path16) => {
-      const parent = visit2.itemAtPath(cst, path16.slice(0, -1));
-      const field = path16[path16.length - 1][0];
+    visit2.parentCollection = (cst, path15) => {
+      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
+      const field = path15[path15.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path16, item, visitor) {
-      let ctrl = visitor(item, path16);
+    function _visit(path15, item, visitor) {
+      let ctrl = visitor(item, path15);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path16.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -25590,10 +25590,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path16);
+            ctrl = ctrl(item, path15);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path16) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -27347,7 +27347,7 @@ var require_dist = __commonJS({
 // src/action.ts
 import { realpathSync as realpathSync2 } from "node:fs";
 import fs11 from "node:fs/promises";
-import path15 from "node:path";
+import path14 from "node:path";
 
 // src/files.ts
 import { randomBytes } from "node:crypto";
@@ -28159,9 +28159,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path16) {
+function mapAt(map2, ...path15) {
   let at2 = map2;
-  for (const key of path16) at2 = asMap(child(at2, key));
+  for (const key of path15) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -28236,8 +28236,8 @@ function describeHandler(handler) {
       return `the command ${JSON.stringify(handler.command.value.join(" "))}`;
   }
 }
-function normalPath(path16) {
-  return path16.startsWith("/") ? path16 : `/${path16}`;
+function normalPath(path15) {
+  return path15.startsWith("/") ? path15 : `/${path15}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -28335,10 +28335,10 @@ livenessProbe:
     let subject = null;
     let at2 = handler.entry;
     if (handler.kind === "httpGet") {
-      const path16 = handler.path;
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path16.value))) {
-        subject = `path ${path16.value}`;
-        at2 = path16.entry ?? handler.entry;
+      const path15 = handler.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path15.value))) {
+        subject = `path ${path15.value}`;
+        at2 = path15.entry ?? handler.entry;
       }
     } else if (handler.kind === "exec") {
       const command = handler.command;
@@ -29626,6 +29626,96 @@ var RULES = [
 // src/config.ts
 import fs7 from "node:fs";
 import path5 from "node:path";
+
+// src/engine.ts
+function ruleSettingsFor(rule, settings) {
+  const own = settings.rules.get(rule.id) ?? {};
+  if ((own.severity ?? rule.severity) === "off") return null;
+  return { configured: own.severity, options: { ...defaultOptions(rule), ...own.options } };
+}
+function lint(input) {
+  const findings = [];
+  const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
+  for (const rule of input.rules) {
+    const perConfig = /* @__PURE__ */ new Map();
+    const settingsOf = (file) => {
+      const settings = input.settingsFor(file);
+      if (!perConfig.has(settings)) {
+        const resolved = ruleSettingsFor(rule, settings);
+        const [major, minor] = settings.kubernetesVersion.split(".").map(Number);
+        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
+      }
+      return perConfig.get(settings);
+    };
+    const check = (subject, run2) => {
+      const settings = settingsOf(subject.file);
+      if (!settings) return;
+      run2({
+        options: settings.options,
+        routing: input.routing,
+        edits: editorFor(subject.file),
+        kubernetesVersion: settings.kubernetesVersion,
+        report: (report) => findings.push(toFinding(rule, settings.configured, { ...subject, broken: broken.has(subject.file) }, report))
+      });
+    };
+    if (rule.checkFile) {
+      for (const file of input.files) check({ file: file.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkFile(file, context));
+    }
+    if (rule.checkWorkload) {
+      for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload(workload, context));
+    }
+    if (rule.checkContainer) {
+      for (const workload of input.model.workloads) {
+        for (const container of workload.containers) check(workloadSubject(workload, container), (context) => rule.checkContainer(container, context));
+      }
+    }
+    if (rule.checkUnrendered) {
+      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkUnrendered(target, context));
+    }
+  }
+  return findings.sort(byLocation);
+}
+function workloadSubject(workload, container) {
+  const { file, document } = workload.object;
+  return { file, owner: workload.object, container: container ? container.name : null, generatedFrom: document.generatedFrom };
+}
+var SAFE_KEYS = new Set(Object.keys(PROBE_DEFAULTS));
+function checkFixDeclaration(rule, fix) {
+  if (!fix) return;
+  if (rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
+  if (!fix.safe) return;
+  if (rule.fixable !== "safe") throw new Error(`rule ${rule.id} declares only suggestions but proposed a safe fix`);
+  const other = fix.edit.changes.find((change) => !SAFE_KEYS.has(change.key));
+  if (other) throw new Error(`rule ${rule.id} marked a fix safe that changes ${other.key}, which is not a probe's number`);
+}
+function toFinding(rule, configured, subject, report) {
+  const severity2 = configured ?? report.severity ?? rule.severity;
+  checkFixDeclaration(rule, report.fix);
+  const rendered = subject.file.rendered !== void 0 || subject.generatedFrom !== null;
+  const editable = subject.file.absPath !== null && !rendered && !subject.broken;
+  const fix = report.fix && editable ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
+  return {
+    ruleId: rule.id,
+    severity: severity2,
+    message: report.message,
+    file: subject.file,
+    span: report.span,
+    object: subject.owner?.ref ?? null,
+    owner: subject.owner,
+    container: subject.container,
+    probe: report.probe ?? null,
+    source: null,
+    fix,
+    proposed: rendered && !subject.broken ? report.fix ?? null : null
+  };
+}
+function defaultOptions(rule) {
+  return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, spec.default]));
+}
+function byLocation(a, b) {
+  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
+  return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
+}
 
 // src/inputs.ts
 import { existsSync as existsSync2, readdirSync, realpathSync, statSync } from "node:fs";
@@ -37176,6 +37266,12 @@ function lineText(file, line) {
 function rangeOf(file, span) {
   return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
 }
+function lineColumns(line) {
+  const text2 = line.trimEnd();
+  if (text2.trim() === "") return null;
+  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
+  return { column: start + 1, endColumn: text2.length + 1 };
+}
 
 // src/suppressions-file.ts
 var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
@@ -37204,9 +37300,6 @@ function commonDir(a, b) {
   while (!isInside(at2, b)) at2 = path3.dirname(at2);
   return at2;
 }
-function repositoryTop(dir) {
-  return ancestors(dir).find((at2) => fs6.existsSync(path3.join(at2, ".git"))) ?? null;
-}
 async function applyBaseline(input) {
   const explicit = input.location !== void 0 ? path3.resolve(input.cwd, input.location) : null;
   const from = lookupDir(input);
@@ -37219,7 +37312,7 @@ async function applyBaseline(input) {
   const shownAs = displayPath(input.cwd, target);
   const exists2 = fs6.existsSync(target);
   if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists2 ? readSuppressionsText(target, shownAs) : null;
+  const previousText = exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
   const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   const base = repositoryRoot(path3.dirname(target));
   const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
@@ -37395,16 +37488,6 @@ function writeError(shownAs, error2) {
     ENOSPC: "no space left on the device"
   };
   return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
-}
-function readSuppressionsText(file, shownAs) {
-  let read2;
-  try {
-    read2 = readBounded(file, MAX_FILE_BYTES);
-  } catch (error2) {
-    throw new ConfigError(`${shownAs}: cannot read suppressions (${error2.code ?? "error"})`);
-  }
-  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read suppressions: ${read2.skipped}`);
-  return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
 }
 var REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
 function parseSuppressions(text2, absPath, shownAs) {
@@ -37818,7 +37901,10 @@ function ancestors(dir) {
   }
 }
 function repositoryRoot(dir) {
-  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? path4.resolve(dir);
+  return repositoryTop(dir) ?? path4.resolve(dir);
+}
+function repositoryTop(dir) {
+  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? null;
 }
 
 // src/renderers/helm-options.ts
@@ -37922,13 +38008,16 @@ var ConfigResolver = class {
   }
 };
 function readConfigText(file, shownAs) {
+  return readSettingsText(file, shownAs, "config", MAX_CONFIG_BYTES);
+}
+function readSettingsText(file, shownAs, what, limit) {
   let read2;
   try {
-    read2 = readBounded(file, MAX_CONFIG_BYTES);
+    read2 = readBounded(file, limit);
   } catch (error2) {
-    throw new ConfigError(`${shownAs}: cannot read config (${error2.code ?? "error"})`);
+    throw new ConfigError(`${shownAs}: cannot read ${what} (${error2.code ?? "error"})`);
   }
-  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read config: ${read2.skipped}`);
+  if ("skipped" in read2) throw new ConfigError(`${shownAs}: cannot read ${what}: ${read2.skipped}`);
   return read2.bytes.toString("utf8").replace(/^\uFEFF/, "");
 }
 function loadConfig(file, rules, shownAs = file) {
@@ -38135,6 +38224,9 @@ function printable(text2) {
     return code === 127 ? "\u2421" : "\uFFFD";
   });
 }
+function messageWithVariants(finding) {
+  return [finding.message, variantsNote(finding)].filter(Boolean).join(" ");
+}
 function variantsNote(finding) {
   const variants = finding.variants;
   if (!variants || variants.names.length === 0) return "";
@@ -38191,7 +38283,7 @@ function formatGithub(report, options = {}) {
       ...where,
       `title=${escapeProperty2(`probe-lint ${finding.ruleId}`)}`
     ];
-    const message = [finding.message, variantsNote(finding)].filter(Boolean).join(" ");
+    const message = messageWithVariants(finding);
     return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
 `;
   }).join("");
@@ -38426,7 +38518,7 @@ function notification(notice) {
 
 // src/run.ts
 import { statSync as statSync2 } from "node:fs";
-import path14 from "node:path";
+import path13 from "node:path";
 
 // src/build-model.ts
 function buildModel(files) {
@@ -38680,7 +38772,7 @@ function ingressBackends(object) {
   const spec = mapAt(object.node, "spec");
   const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
   for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path16 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path16, "backend"));
+    for (const path15 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path15, "backend"));
   }
   return backends.flatMap((b) => {
     const v1 = mapAt(b, "service");
@@ -38720,96 +38812,6 @@ function portValue(node) {
 }
 function strings(node) {
   return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
-}
-
-// src/engine.ts
-function ruleSettingsFor(rule, settings) {
-  const own = settings.rules.get(rule.id) ?? {};
-  if ((own.severity ?? rule.severity) === "off") return null;
-  return { configured: own.severity, options: { ...defaultOptions(rule), ...own.options } };
-}
-function lint(input) {
-  const findings = [];
-  const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
-  for (const rule of input.rules) {
-    const perConfig = /* @__PURE__ */ new Map();
-    const settingsOf = (file) => {
-      const settings = input.settingsFor(file);
-      if (!perConfig.has(settings)) {
-        const resolved = ruleSettingsFor(rule, settings);
-        const [major, minor] = settings.kubernetesVersion.split(".").map(Number);
-        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
-      }
-      return perConfig.get(settings);
-    };
-    const check = (subject, run2) => {
-      const settings = settingsOf(subject.file);
-      if (!settings) return;
-      run2({
-        options: settings.options,
-        routing: input.routing,
-        edits: editorFor(subject.file),
-        kubernetesVersion: settings.kubernetesVersion,
-        report: (report) => findings.push(toFinding(rule, settings.configured, { ...subject, broken: broken.has(subject.file) }, report))
-      });
-    };
-    if (rule.checkFile) {
-      for (const file of input.files) check({ file: file.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkFile(file, context));
-    }
-    if (rule.checkWorkload) {
-      for (const workload of input.model.workloads) check(workloadSubject(workload, null), (context) => rule.checkWorkload(workload, context));
-    }
-    if (rule.checkContainer) {
-      for (const workload of input.model.workloads) {
-        for (const container of workload.containers) check(workloadSubject(workload, container), (context) => rule.checkContainer(container, context));
-      }
-    }
-    if (rule.checkUnrendered) {
-      for (const target of input.unrendered ?? []) check({ file: target.file, owner: null, container: null, generatedFrom: null }, (context) => rule.checkUnrendered(target, context));
-    }
-  }
-  return findings.sort(byLocation);
-}
-function workloadSubject(workload, container) {
-  const { file, document } = workload.object;
-  return { file, owner: workload.object, container: container ? container.name : null, generatedFrom: document.generatedFrom };
-}
-var SAFE_KEYS = new Set(Object.keys(PROBE_DEFAULTS));
-function checkFixDeclaration(rule, fix) {
-  if (!fix) return;
-  if (rule.fixable === "none") throw new Error(`rule ${rule.id} declares no fixes but proposed one`);
-  if (!fix.safe) return;
-  if (rule.fixable !== "safe") throw new Error(`rule ${rule.id} declares only suggestions but proposed a safe fix`);
-  const other = fix.edit.changes.find((change) => !SAFE_KEYS.has(change.key));
-  if (other) throw new Error(`rule ${rule.id} marked a fix safe that changes ${other.key}, which is not a probe's number`);
-}
-function toFinding(rule, configured, subject, report) {
-  const severity2 = configured ?? report.severity ?? rule.severity;
-  checkFixDeclaration(rule, report.fix);
-  const rendered = subject.file.rendered !== void 0 || subject.generatedFrom !== null;
-  const editable = subject.file.absPath !== null && !rendered && !subject.broken;
-  const fix = report.fix && editable ? { description: report.fix.description, safe: report.fix.safe, edits: report.fix.edit.edits, changes: report.fix.edit.changes } : null;
-  return {
-    ruleId: rule.id,
-    severity: severity2,
-    message: report.message,
-    file: subject.file,
-    span: report.span,
-    object: subject.owner?.ref ?? null,
-    owner: subject.owner,
-    container: subject.container,
-    probe: report.probe ?? null,
-    source: null,
-    fix,
-    proposed: rendered && !subject.broken ? report.fix ?? null : null
-  };
-}
-function defaultOptions(rule) {
-  return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, spec.default]));
-}
-function byLocation(a, b) {
-  if (a.file.path !== b.file.path) return a.file.path < b.file.path ? -1 : 1;
-  return a.span.start - b.span.start || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }
 
 // src/suppress.ts
@@ -38925,7 +38927,7 @@ function helmHome(input) {
     file: displayPath(cwd, walked.template.file),
     absPath: walked.template.file,
     line,
-    columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]),
+    columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line].raw),
     values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line }
   };
   return { source, fix: proposed ? homeFix(scope, template, steps2, proposed, cwd) : null };
@@ -39259,7 +39261,7 @@ function findValues(sources, key) {
     }
     const depth = found.length - prefix.length;
     if (offset === null || depth <= 0) continue;
-    const ref = { file, key: found.join("."), line: positionOf(tree.file, offset).line, wanted: [...prefix, ...parts].join(".") };
+    const ref = { file, key: found.join("."), line: positionOf(tree.file, offset).line };
     const hit = { ref, node: node ?? null, found: depth };
     if (depth === parts.length) return hit;
     if (!best || depth > best.found) best = hit;
@@ -39302,7 +39304,7 @@ function definesIn(chartDir) {
 function defineEnd(all, at2) {
   let depth = 0;
   for (let i = at2; i < all.length; i++) {
-    for (const m of all[i].raw.matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b/g)) {
+    for (const m of all[i].raw.matchAll(CONTROL)) {
       depth += m[1] === "end" ? -1 : 1;
       if (depth === 0) return i;
     }
@@ -39350,7 +39352,7 @@ function valuesEdit(sources, key, one, sameMap) {
   const name = parts.pop();
   const maps = sources.flatMap(({ file, prefix }) => {
     const tree = readTreeFile(file);
-    const map2 = tree && mapAtPath(tree.roots[0] ?? null, [...prefix, ...parts]);
+    const map2 = tree && mapAt(asMap(tree.roots[0]), ...prefix, ...parts);
     return tree && map2 ? [{ file: tree.file, map: map2, path: [...prefix, ...parts] }] : [];
   });
   const merged = (k2) => [...maps].reverse().map(({ map: map2 }) => entry(map2, k2)).find((e) => e !== void 0);
@@ -39364,11 +39366,6 @@ function valuesEdit(sources, key, one, sameMap) {
   const holder = [...maps].reverse().find(({ map: map2 }) => entry(map2, name)) ?? maps.at(-1);
   const edit = holder && setValue(holder.file, holder.map, name, one.value);
   return holder && edit ? { file: holder.file, key: [...holder.path, name].join("."), edit } : null;
-}
-function mapAtPath(root, parts) {
-  let node = root;
-  for (const part of parts) node = entry(asMap(node), part)?.value;
-  return asMap(node);
 }
 function plainYaml(template, from, to) {
   const lines = template.lines.slice(from, to);
@@ -39398,12 +39395,6 @@ function addToLiteralBlock(template, at2, key, one) {
   const map2 = cut && asMap(entry(cut.root, key)?.value);
   if (!cut || !map2 || map2.flow || !map2.entries.every((e) => entry(one.map, e.key))) return null;
   return setValue(cut.file, map2, one.key, one.value);
-}
-function lineColumns(line) {
-  const text2 = line.raw.trimEnd();
-  if (text2.trim() === "") return null;
-  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
-  return { column: start + 1, endColumn: text2.length + 1 };
 }
 
 // src/renderers/helm.ts
@@ -39513,18 +39504,38 @@ function ordinaryBundles(files, cwd) {
 }
 
 // src/renderers/kustomize.ts
-import path11 from "node:path";
+import path10 from "node:path";
+
+// src/same-objects.ts
+function firstDifference(a, b, at2) {
+  if (a === b) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at2;
+  const keys = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    const found = firstDifference(a[key], b[key], [...at2, key]);
+    if (found) return found;
+  }
+  return null;
+}
+function sameData(a, b) {
+  return firstDifference(a, b, []) === null;
+}
+function plain(node, depth = 0) {
+  if (!node || depth > 200) return null;
+  if (node.kind === "scalar") return node.value;
+  if (node.kind === "seq") return node.items.map((n) => plain(n, depth + 1));
+  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value, depth + 1)]));
+}
 
 // src/renderers/kustomize-source.ts
-import path9 from "node:path";
 function kustomizeHome(input) {
   const home = resourceObject(input.resources, input.ref);
   if (!home) return null;
   const { file, node } = home;
   const offset = deepestOffset(node, keyPathAt(input.rendered.root, input.rendered.offset));
   const line = positionOf(file, offset).line;
-  const shown = relativePath2(input.cwd, file.absPath);
-  const source = { file: shown, absPath: file.absPath, line, columns: lineColumns2(file, line), values: null };
+  const shown = displayPath(input.cwd, file.absPath);
+  const source = { file: shown, absPath: file.absPath, line, columns: lineColumns(lineText(file, line)), values: null };
   const edit = input.proposed && baseEdit(file, node, input.rendered.root, input.proposed.edit);
   const fix = edit && {
     description: input.proposed.description,
@@ -39534,9 +39545,6 @@ function kustomizeHome(input) {
     target: { ...file, path: shown }
   };
   return { source, fix };
-}
-function relativePath2(cwd, absPath) {
-  return path9.relative(cwd, absPath).split(path9.sep).join("/") || ".";
 }
 function resourceObject(resources, ref) {
   if (!ref.name) return null;
@@ -39553,12 +39561,6 @@ function resourceObject(resources, ref) {
     }
   }
   return best && { file: best.file, node: best.node };
-}
-function lineColumns2(file, line) {
-  const text2 = lineText(file, line).trimEnd();
-  if (text2.trim() === "") return null;
-  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
-  return { column: start + 1, endColumn: text2.length + 1 };
 }
 function itemAt(node, step) {
   const items = node?.kind === "seq" ? node.items : [];
@@ -39609,19 +39611,6 @@ function pathTo(root, target) {
     }
   }
   return null;
-}
-function plain(node) {
-  if (!node) return null;
-  if (node.kind === "scalar") return node.value;
-  if (node.kind === "seq") return node.items.map(plain);
-  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value)]));
-}
-function sameData(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k2) => sameData(a[k2], b[k2]));
 }
 function operationOf(map2, key, edit) {
   const written2 = entry(map2, key);
@@ -39681,12 +39670,12 @@ function carryOver(editor, object, renderedRoot, change, edit) {
 
 // src/renderers/kustomize-files.ts
 import fs10 from "node:fs";
-import path10 from "node:path";
+import path9 from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path10.join(dir, name);
+    const file = path9.join(dir, name);
     if (isRegularFile(file)) return file;
   }
   return null;
@@ -39731,7 +39720,7 @@ function directReferences(dir) {
   const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
   for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
     if (isRemote(ref)) continue;
-    const target = path10.resolve(dir, ref);
+    const target = path9.resolve(dir, ref);
     if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
@@ -39746,7 +39735,7 @@ function directReferences(dir) {
     ...strings2("generators"),
     ...strings2("validators")
   ];
-  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path10.resolve(dir, ref));
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path9.resolve(dir, ref));
   return into;
 }
 
@@ -39776,11 +39765,11 @@ function planOverlays(dirs) {
 }
 async function renderOverlay(dir, context) {
   const shown = displayPath(context.cwd, dir);
-  const entry2 = kustomizationFile(dir) ?? path11.join(dir, KUSTOMIZATION_NAMES[0]);
+  const entry2 = kustomizationFile(dir) ?? path10.join(dir, KUSTOMIZATION_NAMES[0]);
   const failure = (reason, remedy) => ({ failure: { tool: "kustomize", noun: "kustomization", dir, shown, entry: entry2, reason, remedy, lintedAsIs: true } });
   const tool = context.findTool("kubectl");
   if (!tool) return [failure("kubectl is not on PATH", `install kubectl, or lint its output with \`kubectl kustomize ${shown} | probe-lint -\``)];
-  const result2 = await context.runTool(tool, ["kustomize", "--", path11.resolve(context.cwd, dir)]);
+  const result2 = await context.runTool(tool, ["kustomize", "--", path10.resolve(context.cwd, dir)]);
   if ("error" in result2) return [failure(`kubectl kustomize failed: ${result2.error}`, `fix the kustomization until \`kubectl kustomize ${shown}\` succeeds`)];
   const reads = [...kustomizationFiles(dir).resources];
   return [{ stream: { text: result2.text, from: { tool: "kustomize", command: "kubectl kustomize", dir, entry: entry2, reads, variant: shown } } }];
@@ -39809,7 +39798,7 @@ async function renderAll(targets, context, skip = /* @__PURE__ */ new Set()) {
     } else {
       outcome.failures.push(result2.failure);
       const asIs = result2.failure.lintedAsIs ? "; its resources are linted as they are" : "";
-      outcome.notices.push({ file: displayPath(context.cwd, result2.failure.dir), line: null, message: `${result2.failure.noun} not rendered: ${result2.failure.reason}${asIs}` });
+      outcome.notices.push({ file: result2.failure.shown, line: null, message: `${result2.failure.noun} not rendered: ${result2.failure.reason}${asIs}` });
     }
   }
   return outcome;
@@ -39912,11 +39901,11 @@ function sharedFix(group) {
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
 import os6 from "node:os";
-import path12 from "node:path";
+import path11 from "node:path";
 function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path12.delimiter)) {
+  for (const dir of (process.env.PATH ?? "").split(path11.delimiter)) {
     if (!dir) continue;
-    const candidate = path12.join(dir, name);
+    const candidate = path11.join(dir, name);
     try {
       accessSync(candidate, constants3.X_OK);
       return candidate;
@@ -39975,10 +39964,10 @@ function lastWords(stderr) {
 
 // src/routing-context.ts
 import { existsSync as existsSync3 } from "node:fs";
-import path13 from "node:path";
+import path12 from "node:path";
 async function readRoutingContext(request) {
   if (request.paths.includes("-")) throw new UsageError("--context -: standard input cannot be context; name a directory or file");
-  const missing = request.paths.find((p) => !existsSync3(path13.resolve(request.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
+  const missing = request.paths.find((p) => !existsSync3(path12.resolve(request.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
   if (missing !== void 0) throw new UsageError(`--context ${missing}: no such file or directory`);
   const found = await request.collect(request.paths);
   const targets = new Map([...found.targets].map(([kind, dirs]) => [kind, [.../* @__PURE__ */ new Set([...request.linted.targets.get(kind) ?? [], ...dirs])].sort()]));
@@ -40027,7 +40016,7 @@ async function run(options) {
   const sources = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text2 = options.readStdin ? await options.readStdin() : "";
-    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path14.resolve(options.cwd, options.stdinFilename));
+    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path13.resolve(options.cwd, options.stdinFilename));
     sources.push(decode(name, null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
@@ -40058,7 +40047,7 @@ async function run(options) {
     update: options.updateSuppressions,
     findings: mergeRenders(sendHome(kept, options.cwd), sources),
     sources,
-    stdinPath: options.stdinFilename === void 0 ? void 0 : path14.resolve(options.cwd, options.stdinFilename),
+    stdinPath: options.stdinFilename === void 0 ? void 0 : path13.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
     rules
   });
@@ -40082,7 +40071,7 @@ async function run(options) {
 }
 function walkedRoots(options) {
   const args = options.paths.length > 0 ? options.paths : ["."];
-  return [...args, ...options.context ?? []].filter((arg) => arg !== "-").map((arg) => path14.resolve(options.cwd, arg)).filter((abs) => isDirectory2(abs));
+  return [...args, ...options.context ?? []].filter((arg) => arg !== "-").map((arg) => path13.resolve(options.cwd, arg)).filter((abs) => isDirectory2(abs));
 }
 function isDirectory2(abs) {
   try {
@@ -40100,10 +40089,10 @@ function targetsOf(inputs) {
 }
 function configDir(file, stdin) {
   if (file.rendered) return file.rendered.dir;
-  return file.absPath === null ? stdin : path14.dirname(file.absPath);
+  return file.absPath === null ? stdin : path13.dirname(file.absPath);
 }
 function stdinDir(options) {
-  return options.stdinFilename === void 0 ? options.cwd : path14.dirname(path14.resolve(options.cwd, options.stdinFilename));
+  return options.stdinFilename === void 0 ? options.cwd : path13.dirname(path13.resolve(options.cwd, options.stdinFilename));
 }
 function unmatchedNotices(unmatched, options) {
   const first = unmatched[0];
@@ -40154,14 +40143,14 @@ function readOne(file, override) {
   if (bytes.includes(0)) return { notice: { file: file.path, line: null, message: "binary file skipped" } };
   return { source: decode(file.path, file.absPath, bytes) };
 }
-var strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 var lenient = new TextDecoder("utf-8", { ignoreBOM: true });
 var lossy = /* @__PURE__ */ new WeakSet();
 function decode(displayPath2, absPath, bytes) {
   let text2;
   let exact = true;
   try {
-    text2 = strict.decode(bytes);
+    text2 = strictUtf8.decode(bytes);
   } catch {
     text2 = lenient.decode(bytes);
     exact = false;
@@ -40298,11 +40287,11 @@ function summaryText(text2) {
 async function writeWorkspaceFile(workspace, file, content) {
   const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
-  const relative = path15.relative(path15.resolve(workspace), path15.resolve(workspace, file));
-  if (relative === "" || !isInside(path15.resolve(workspace), path15.resolve(workspace, file))) throw outside;
+  const relative = path14.relative(path14.resolve(workspace), path14.resolve(workspace, file));
+  if (relative === "" || !isInside(path14.resolve(workspace), path14.resolve(workspace, file))) throw outside;
   const realWorkspace = await fs11.realpath(workspace);
-  const target = path15.join(realWorkspace, relative);
-  const dir = path15.dirname(target);
+  const target = path14.join(realWorkspace, relative);
+  const dir = path14.dirname(target);
   const inside = async (at2) => {
     const real = await fs11.realpath(at2).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
@@ -40329,9 +40318,9 @@ async function writeWorkspaceFile(workspace, file, content) {
   return target;
 }
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path15.dirname(at2)) {
+  for (let at2 = dir; ; at2 = path14.dirname(at2)) {
     if (await fs11.lstat(at2).then(() => true, () => false)) return at2;
-    if (path15.dirname(at2) === at2) return at2;
+    if (path14.dirname(at2) === at2) return at2;
   }
 }
 function isEntryPoint() {

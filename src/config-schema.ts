@@ -1,6 +1,6 @@
 // The JSON Schema of .probe-lint.yaml, derived from the rules' declarations so
 // the two cannot drift. Shipped as probe-lint.schema.json for editors.
-import { MAX_SECONDS } from './config.js';
+import { MAX_SECONDS, VALUE_SET_NAME } from './config.js';
 import { NAMESPACE, RELEASE_NAME } from './renderers/helm-options.js';
 import type { AnyRule, OptionSpec } from './rule.js';
 
@@ -59,7 +59,7 @@ export function configSchema(rules: readonly AnyRule[]): Record<string, unknown>
           valueSets: {
             description: 'Named sets of values files (dev, staging, prod), relative to this file: each chart is rendered and linted once per set, after `values`; a finding in several sets is reported once, naming them. --helm-values-set replaces them.',
             type: 'object',
-            propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' },
+            propertyNames: { pattern: VALUE_SET_NAME.source },
             additionalProperties: { type: 'array', items: { type: 'string', pattern: '^[^,]*$' } },
           },
           releaseName: {

@@ -4,7 +4,7 @@
 // must not run code in CI.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RuleSettings } from './engine.js';
+import { defaultOptions, type RuleSettings } from './engine.js';
 import { displayPath } from './inputs.js';
 import { parseFile } from './parse.js';
 import { namespaceProblem, releaseNameProblem, valuesFileProblem } from './renderers/helm-options.js';
@@ -14,7 +14,7 @@ import { readBounded, type BoundedRead } from './tree-files.js';
 import type { MapNode, TreeNode } from './tree.js';
 
 export const CONFIG_NAMES = ['.probe-lint.yaml', '.probe-lint.yml', '.probe-lint.json'];
-export const DEFAULT_KUBERNETES_VERSION = '1.30';
+const DEFAULT_KUBERNETES_VERSION = '1.30';
 const SEVERITY_LEVELS: readonly SeverityLevel[] = ['error', 'warning', 'info', 'off'];
 const TOP_KEYS = ['$schema', 'kubernetesVersion', 'ignore', 'rules', 'helm'];
 /** Kubernetes stores seconds as int32: a larger value is rejected by the API server, and a fix must never write one. */
@@ -48,7 +48,7 @@ export interface ValueSet {
 }
 
 /** A value set's name as findings and flags show it: no commas or `=` that would make `--helm-values-set` ambiguous. */
-const VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+export const VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 export class ConfigError extends Error {}
 
@@ -161,13 +161,22 @@ export class ConfigResolver {
  * the run for ever.
  */
 function readConfigText(file: string, shownAs: string): string {
+  return readSettingsText(file, shownAs, 'config', MAX_CONFIG_BYTES);
+}
+
+/**
+ * The text of a file probe-lint reads its own settings from (a config, the
+ * suppressions file), BOM dropped: only a regular file of at most `limit`
+ * bytes, and any problem is a ConfigError naming the file.
+ */
+export function readSettingsText(file: string, shownAs: string, what: string, limit: number): string {
   let read: BoundedRead;
   try {
-    read = readBounded(file, MAX_CONFIG_BYTES);
+    read = readBounded(file, limit);
   } catch (error) {
-    throw new ConfigError(`${shownAs}: cannot read config (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(`${shownAs}: cannot read ${what} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if ('skipped' in read) throw new ConfigError(`${shownAs}: cannot read config: ${read.skipped}`);
+  if ('skipped' in read) throw new ConfigError(`${shownAs}: cannot read ${what}: ${read.skipped}`);
   return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
@@ -390,8 +399,7 @@ export function effectiveConfig(config: Config, rules: readonly AnyRule[], cwd: 
     rules: Object.fromEntries(
       rules.map((rule) => {
         const own = config.rules.get(rule.id) ?? {};
-        const defaults = Object.entries(rule.options as Record<string, OptionSpec<unknown>>).map(([key, spec]) => [key, spec.default]);
-        return [rule.id, { severity: own.severity ?? rule.severity, options: { ...Object.fromEntries(defaults), ...own.options } }];
+        return [rule.id, { severity: own.severity ?? rule.severity, options: { ...defaultOptions(rule), ...own.options } }];
       }),
     ),
     helm: {

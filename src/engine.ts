@@ -141,7 +141,8 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
   };
 }
 
-function defaultOptions(rule: AnyRule): Record<string, unknown> {
+/** A rule's options as it declares their defaults. */
+export function defaultOptions(rule: AnyRule): Record<string, unknown> {
   return Object.fromEntries(Object.entries(rule.options).map(([key, spec]) => [key, (spec as { default: unknown }).default]));
 }
 

@@ -18,7 +18,7 @@ import { applyEdits, type TextEdit } from './edit.js';
 import type { Notice } from './inputs.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import type { Fix } from './rule.js';
-import { decodedLossily, run, type RunOptions, type RunResult } from './run.js';
+import { decodedLossily, run, strictUtf8, type RunOptions, type RunResult } from './run.js';
 import type { ToolResult } from './renderers/renderer.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTreeFile } from './tree-files.js';
@@ -295,7 +295,7 @@ async function fixElsewhere(
     const bytes = await fs.readFile(absPath).catch(() => null);
     let onDisk: string | null = null;
     try {
-      onDisk = bytes && new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+      onDisk = bytes && strictUtf8.decode(bytes);
     } catch {
       skip('not valid UTF-8 (bytes that are not text were read as U+FFFD, and writing the text back would replace them)');
       continue;

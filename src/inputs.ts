@@ -420,5 +420,10 @@ export function ancestors(dir: string): string[] {
 
 /** The top of the git repository holding `dir`, else `dir` itself: what SARIF paths are relative to. */
 export function repositoryRoot(dir: string): string {
-  return ancestors(dir).find((at) => existsSync(path.join(at, '.git'))) ?? path.resolve(dir);
+  return repositoryTop(dir) ?? path.resolve(dir);
+}
+
+/** The top of the git repository holding `dir` (the directory with `.git`), or null outside one. */
+export function repositoryTop(dir: string): string | null {
+  return ancestors(dir).find((at) => existsSync(path.join(at, '.git'))) ?? null;
 }

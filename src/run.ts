@@ -272,7 +272,8 @@ function readOne(file: InputFile, override: string | undefined): ReadResult {
   return { source: decode(file.path, file.absPath, bytes) };
 }
 
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** UTF-8 that throws on bytes that are not: what tells a file --fix may rewrite from one it may not. */
+export const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 // Files whose bytes were not all UTF-8: their text holds U+FFFD where those bytes were.
 const lossy = new WeakSet<SourceFile>();
@@ -286,7 +287,7 @@ function decode(displayPath: string, absPath: string | null, bytes: Buffer): Sou
   let text: string;
   let exact = true;
   try {
-    text = strict.decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch {
     // Still linted, with U+FFFD for what is not text; only --fix must know.
     text = lenient.decode(bytes);

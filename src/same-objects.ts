@@ -85,6 +85,11 @@ function firstDifference(a: unknown, b: unknown, at: Path): Path | null {
   return null;
 }
 
+/** Whether two pieces of plain data are equal, deeply. */
+export function sameData(a: unknown, b: unknown): boolean {
+  return firstDifference(a, b, []) === null;
+}
+
 /** A tree as plain data. */
 export function plain(node: TreeNode | null, depth = 0): unknown {
   if (!node || depth > 200) return null;

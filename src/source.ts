@@ -79,3 +79,11 @@ export interface Range {
 export function rangeOf(file: SourceFile, span: Span): Range {
   return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
 }
+
+/** Where a line's text starts (after indentation and `- ` markers) and ends: what a finding located only by its line underlines. */
+export function lineColumns(line: string): { column: number; endColumn: number } | null {
+  const text = line.trimEnd();
+  if (text.trim() === '') return null;
+  const start = text.length - text.replace(/^[\s-]*/, '').length;
+  return { column: start + 1, endColumn: text.length + 1 };
+}

@@ -12,14 +12,14 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, suggest } from './config.js';
+import { ConfigError, readSettingsText, suggest } from './config.js';
 import { createTempBeside, isInside } from './files.js';
 import { findingPath, fingerprint, repositoryPath } from './fingerprint.js';
-import { ancestors, displayPath, repositoryRoot, type Notice } from './inputs.js';
+import { ancestors, displayPath, repositoryRoot, repositoryTop, type Notice } from './inputs.js';
 import { parseFile } from './parse.js';
 import type { AnyRule, Finding } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
-import { MAX_FILE_BYTES, readBounded, type BoundedRead } from './tree-files.js';
+import { MAX_FILE_BYTES } from './tree-files.js';
 import type { MapNode, TreeNode } from './tree.js';
 
 export const SUPPRESSIONS_NAME = 'probe-lint-suppressions.json';
@@ -119,9 +119,6 @@ function commonDir(a: string, b: string): string {
 }
 
 /** The top of the git repository holding `dir`, or null outside any. */
-function repositoryTop(dir: string): string | null {
-  return ancestors(dir).find((at) => fs.existsSync(path.join(at, '.git'))) ?? null;
-}
 
 /** Applies the suppressions file to the findings; with an update, rewrites it from them first. */
 export async function applyBaseline(input: BaselineInput): Promise<BaselineResult> {
@@ -138,7 +135,7 @@ export async function applyBaseline(input: BaselineInput): Promise<BaselineResul
   const shownAs = displayPath(input.cwd, target);
   const exists = fs.existsSync(target);
   if (!exists && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists ? readSuppressionsText(target, shownAs) : null;
+  const previousText = exists ? readSettingsText(target, shownAs, 'suppressions', MAX_FILE_BYTES) : null;
   const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   // Paths in the file are relative to the repository holding it (or its own directory outside one), wherever the run starts.
   const base = repositoryRoot(path.dirname(target));
@@ -401,16 +398,6 @@ function writeError(shownAs: string, error: unknown): ConfigError {
 }
 
 /** Bounded as every other read: a committed symlink to /dev/zero or a FIFO must not hang the run. */
-function readSuppressionsText(file: string, shownAs: string): string {
-  let read: BoundedRead;
-  try {
-    read = readBounded(file, MAX_FILE_BYTES);
-  } catch (error) {
-    throw new ConfigError(`${shownAs}: cannot read suppressions (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if ('skipped' in read) throw new ConfigError(`${shownAs}: cannot read suppressions: ${read.skipped}`);
-  return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
-}
 
 type Fail = (node: TreeNode, keyPath: string, problem: string) => never;
 

@@ -1,7 +1,7 @@
 // GitHub Actions workflow commands: one annotation per finding.
 import path from 'node:path';
 import type { Severity } from '../rule.js';
-import { variantsNote, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
+import { messageWithVariants, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -37,7 +37,7 @@ export function formatGithub(report: Report, options: GithubOptions = {}): strin
         `title=${escapeProperty(`probe-lint ${finding.ruleId}`)}`,
       ];
       // The annotation sits on the base line: say which overlays render it.
-      const message = [finding.message, variantsNote(finding)].filter(Boolean).join(' ');
+      const message = messageWithVariants(finding);
       return `::${COMMAND[finding.severity]} ${properties.join(',')}::${escapeData(message)}\n`;
     })
     .join('');

@@ -57,6 +57,11 @@ export function objectLabel(ref: ObjectRef | null, container: string | null, pro
   return parts.join(' › ');
 }
 
+/** The message with the renders it stands for after it, as one-line formats show it. */
+export function messageWithVariants(finding: Finding): string {
+  return [finding.message, variantsNote(finding)].filter(Boolean).join(' ');
+}
+
 /** The renders a merged finding stands for, as words after its object: `(in overlays a, b)`, `(in value sets dev, prod; not in staging)`; '' for others. */
 export function variantsNote(finding: Finding): string {
   const variants = finding.variants;

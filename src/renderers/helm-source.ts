@@ -12,9 +12,10 @@ import { setValue, type EditSet } from '../edit.js';
 import { displayPath } from '../inputs.js';
 import { parseFile } from '../parse.js';
 import type { FindingSource, Fix, ProposedFix } from '../rule.js';
-import { positionOf, type SourceFile } from '../source.js';
+import type { Home } from './renderer.js';
+import { lineColumns, positionOf, type SourceFile } from '../source.js';
 import { readTextFile, readTreeFile } from '../tree-files.js';
-import { asMap, asScalar, asSeq, entry, type MapNode, type Step, type TreeNode } from '../tree.js';
+import { asMap, asScalar, asSeq, entry, mapAt, type MapNode, type Step, type TreeNode } from '../tree.js';
 
 export interface ChartContext {
   dir: string;
@@ -28,8 +29,6 @@ interface ValuesRef {
   /** Dotted key, as deep as the file has it. */
   key: string;
   line: number;
-  /** The key the rendered value comes from, which may be deeper than the file has. */
-  wanted: string;
 }
 
 export interface HelmHomeInput {
@@ -45,11 +44,6 @@ export interface HelmHomeInput {
   cwd: string;
 }
 
-export interface HelmHome {
-  source: FindingSource;
-  /** The proposed fix as an edit of the values file or the template, shown and never applied; null when it cannot be carried over. */
-  fix: Fix | null;
-}
 
 /**
  * Where a rendered finding is written in its chart, and its fix expressed
@@ -58,7 +52,7 @@ export interface HelmHome {
  * added to the values map the rendered map comes from), onto the template line
  * that writes it literally, or added to a probe written literally in the template.
  */
-export function helmHome(input: HelmHomeInput): HelmHome | null {
+export function helmHome(input: HelmHomeInput): Home | null {
   const { template, steps, proposed, cwd } = input;
   const scope = scopeOf(input.chart, template, input.rendered);
   const walked = walkTemplate(scope, template, steps);
@@ -69,7 +63,7 @@ export function helmHome(input: HelmHomeInput): HelmHome | null {
     file: displayPath(cwd, walked.template.file),
     absPath: walked.template.file,
     line,
-    columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]!),
+    columns: walked.line === null ? null : lineColumns(walked.template.lines[walked.line]!.raw),
     values: values && { file: displayPath(cwd, values.file), key: values.key, line: values.line },
   };
   return { source, fix: proposed ? homeFix(scope, template, steps, proposed, cwd) : null };
@@ -586,7 +580,7 @@ function findValues(sources: ValuesSource[], key: string): FoundValues | null {
     }
     const depth = found.length - prefix.length;
     if (offset === null || depth <= 0) continue;
-    const ref = { file, key: found.join('.'), line: positionOf(tree.file, offset).line, wanted: [...prefix, ...parts].join('.') };
+    const ref = { file, key: found.join('.'), line: positionOf(tree.file, offset).line };
     const hit = { ref, node: node ?? null, found: depth };
     if (depth === parts.length) return hit;
     if (!best || depth > best.found) best = hit;
@@ -656,7 +650,7 @@ function definesIn(chartDir: string): Defines {
 function defineEnd(all: Line[], at: number): number {
   let depth = 0;
   for (let i = at; i < all.length; i++) {
-    for (const m of all[i]!.raw.matchAll(/\{\{-?\s*(if|with|range|define|block|end)\b/g)) {
+    for (const m of all[i]!.raw.matchAll(CONTROL)) {
       depth += m[1] === 'end' ? -1 : 1;
       if (depth === 0) return i;
     }
@@ -733,7 +727,7 @@ function valuesEdit(sources: ValuesSource[], key: string, one: OneNumber, sameMa
   const name = parts.pop()!;
   const maps = sources.flatMap(({ file, prefix }) => {
     const tree = readTreeFile(file);
-    const map = tree && mapAtPath(tree.roots[0] ?? null, [...prefix, ...parts]);
+    const map = tree && mapAt(asMap(tree.roots[0]), ...prefix, ...parts);
     return tree && map ? [{ file: tree.file, map, path: [...prefix, ...parts] }] : [];
   });
   // As helm merges the files: the last one that sets a key wins.
@@ -750,11 +744,6 @@ function valuesEdit(sources: ValuesSource[], key: string, one: OneNumber, sameMa
   return holder && edit ? { file: holder.file, key: [...holder.path, name].join('.'), edit } : null;
 }
 
-function mapAtPath(root: TreeNode | null, parts: string[]): MapNode | undefined {
-  let node: TreeNode | null | undefined = root;
-  for (const part of parts) node = entry(asMap(node), part)?.value;
-  return asMap(node);
-}
 
 /**
  * The template's lines `from`…`to` (exclusive) as a YAML file of their own,
@@ -800,9 +789,3 @@ function addToLiteralBlock(template: Template, at: number, key: string, one: One
 }
 
 /** Where a template line's text starts and ends: what a finding located only by its line underlines. */
-function lineColumns(line: Line): { column: number; endColumn: number } | null {
-  const text = line.raw.trimEnd();
-  if (text.trim() === '') return null;
-  const start = text.length - text.replace(/^[\s-]*/, '').length;
-  return { column: start + 1, endColumn: text.length + 1 };
-}

@@ -48,7 +48,7 @@ export async function renderAll(targets: RenderTargets, context: RenderContext, 
       outcome.failures.push(result.failure);
       // The finding can be switched off or suppressed; stderr still says what was not linted (SPEC §1).
       const asIs = result.failure.lintedAsIs ? '; its resources are linted as they are' : '';
-      outcome.notices.push({ file: displayPath(context.cwd, result.failure.dir), line: null, message: `${result.failure.noun} not rendered: ${result.failure.reason}${asIs}` });
+      outcome.notices.push({ file: result.failure.shown, line: null, message: `${result.failure.noun} not rendered: ${result.failure.reason}${asIs}` });
     }
   }
   return outcome;

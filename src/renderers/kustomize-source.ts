@@ -3,11 +3,13 @@
 // there when the rendered value is the file's own literal (SPEC §1). A value an
 // overlay patch changed is not the base's to fix: editing the base would not
 // change what that overlay renders, and would change what the others render.
-import path from 'node:path';
 import { editorFor, type Change, type EditSet, type Editor, type TextEdit } from '../edit.js';
 import type { ObjectRef } from '../model.js';
 import type { FindingSource, Fix, ProposedFix } from '../rule.js';
-import { lineText, positionOf, type SourceFile } from '../source.js';
+import type { Home } from './renderer.js';
+import { displayPath } from '../inputs.js';
+import { plain, sameData } from '../same-objects.js';
+import { lineColumns, lineText, positionOf, type SourceFile } from '../source.js';
 import { readTreeFile } from '../tree-files.js';
 import { asMap, child, entry, keyPathAt, mapAt, textOf, type MapNode, type Step, type TreeNode } from '../tree.js';
 
@@ -21,14 +23,14 @@ export interface KustomizeHomeInput {
   cwd: string;
 }
 
-export function kustomizeHome(input: KustomizeHomeInput): { source: FindingSource; fix: Fix | null } | null {
+export function kustomizeHome(input: KustomizeHomeInput): Home | null {
   const home = resourceObject(input.resources, input.ref);
   if (!home) return null;
   const { file, node } = home;
   const offset = deepestOffset(node, keyPathAt(input.rendered.root, input.rendered.offset));
   const line = positionOf(file, offset).line;
-  const shown = relativePath(input.cwd, file.absPath!);
-  const source: FindingSource = { file: shown, absPath: file.absPath, line, columns: lineColumns(file, line), values: null };
+  const shown = displayPath(input.cwd, file.absPath!);
+  const source: FindingSource = { file: shown, absPath: file.absPath, line, columns: lineColumns(lineText(file, line)), values: null };
   const edit = input.proposed && baseEdit(file, node, input.rendered.root, input.proposed.edit);
   const fix: Fix | null = edit && {
     description: input.proposed!.description,
@@ -38,11 +40,6 @@ export function kustomizeHome(input: KustomizeHomeInput): { source: FindingSourc
     target: { ...file, path: shown },
   };
   return { source, fix };
-}
-
-/** A path as findings show it (what inputs.ts's displayPath does; not imported, so this module needs only the tree and edit modules). */
-function relativePath(cwd: string, absPath: string): string {
-  return path.relative(cwd, absPath).split(path.sep).join('/') || '.';
 }
 
 /**
@@ -66,14 +63,6 @@ function resourceObject(resources: readonly string[], ref: ObjectRef): { file: S
     }
   }
   return best && { file: best.file, node: best.node };
-}
-
-/** Where a source line's text starts and ends: what a finding located only by its line underlines. */
-function lineColumns(file: SourceFile, line: number): { column: number; endColumn: number } | null {
-  const text = lineText(file, line).trimEnd();
-  if (text.trim() === '') return null;
-  const start = text.length - text.replace(/^[\s-]*/, '').length;
-  return { column: start + 1, endColumn: text.length + 1 };
 }
 
 /** The item of a sequence a step names: by its `name` when it has one (patches reorder nothing, but bases and renders may differ in length), else by index. */
@@ -133,22 +122,6 @@ function pathTo(root: TreeNode, target: TreeNode): Step[] | null {
     }
   }
   return null;
-}
-
-/** Plain data of a tree, to compare a rendered map with the one a file writes. */
-function plain(node: TreeNode | null | undefined): unknown {
-  if (!node) return null;
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map(plain);
-  return Object.fromEntries(node.entries.map((e) => [e.key, plain(e.value)]));
-}
-
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 /** What one edit of a proposed fix does to its map, read back from the edit the edit module made. */
