@@ -2,15 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { RULES } from '../rules/index.js';
 import { ACTION, HAS_KUBECTL, REPO, TOOLS, cli, tempDir } from './helpers.js';
+import { githubValidatorErrors, MULTITOOL, SARIF_SCHEMA, sarifSchemaValidator } from './sarif-check.js';
 
-const SCHEMA = path.resolve(REPO, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
-const MULTITOOL = path.join(REPO, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
 
 /** A new workspace holding samples/ as k8s/, plus `files` (path → content). */
 function newWorkspace(files: Record<string, string> = {}): string {
@@ -313,21 +310,8 @@ function sarifOf(run: { workspace: string }): any {
 }
 
 function schemaErrors(text: string): unknown[] {
-  if (!fs.existsSync(SCHEMA)) return [];
-  const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
-  addFormats.default(ajv);
-  const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
+  if (!fs.existsSync(SARIF_SCHEMA)) return [];
+  const validate = sarifSchemaValidator();
   return validate(JSON.parse(text)) ? [] : (validate.errors ?? []);
 }
 
-/** Errors Microsoft's validator finds with GitHub's ingestion rules; it exits 0 either way. */
-function githubValidatorErrors(text: string): string[] {
-  const dir = tempDir();
-  const input = path.join(dir, 'in.sarif');
-  const output = path.join(dir, 'out.sarif');
-  fs.writeFileSync(input, text);
-  const run = spawnSync(MULTITOOL, ['validate', input, '--rule-kind', 'Gh', '-o', output], { encoding: 'utf8' });
-  if (!fs.existsSync(output)) throw new Error(`validator wrote nothing: ${run.stderr || run.stdout}`);
-  const log = JSON.parse(fs.readFileSync(output, 'utf8'));
-  return log.runs.flatMap((r: any) => r.results ?? []).filter((r: any) => r.level === 'error').map((r: any) => `${r.ruleId} ${JSON.stringify(r.message)}`);
-}

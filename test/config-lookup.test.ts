@@ -1,11 +1,10 @@
 // SPEC §6: the nearest config to each file applies to it (no merging), `--config`
 // applies to all, `$schema` is allowed, and `--print-config FILE` shows which
 // config a file gets.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, FIXTURES, REPO, tempDir, tempTree, TOOLS, HAS_HELM } from './helpers.js';
+import { cli, FIXTURES, REPO, tempDir, tempTree, TOOLS, HAS_HELM } from './helpers.js';
 import { run } from '../src/run.js';
 
 const MANIFEST = fs.readFileSync(path.join(FIXTURES, 'probe-timeout-short', 'readiness-2s.yaml'), 'utf8');
@@ -14,11 +13,6 @@ const MANIFEST = fs.readFileSync(path.join(FIXTURES, 'probe-timeout-short', 'rea
 async function findings(cwd: string, extra: Partial<Parameters<typeof run>[0]> = {}): Promise<string[]> {
   const result = await run({ paths: ['.'], cwd, ...extra });
   return result.findings.map((f) => `${f.file.path} ${f.ruleId} ${f.severity}`);
-}
-
-function cli(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const out = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
 describe('a config in a subdirectory applies below it', () => {
@@ -115,8 +109,8 @@ describe.skipIf(!hasHelm)('a chart is rendered with the values its nearest confi
       'tuned/.probe-lint.yaml': 'helm:\n  values: ["values-ok.yaml"]\n',
     });
     const home = tempDir();
-    const env = { ...process.env, PATH: `${TOOLS}${path.delimiter}${process.env.PATH}`, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home };
-    const out = spawnSync(process.execPath, [CLI, '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env });
+    const env = { PATH: `${TOOLS}${path.delimiter}${process.env.PATH}`, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home };
+    const out = cli(['--format', 'json', '.'], { cwd: dir, env });
     const timeouts = (JSON.parse(out.stdout).findings as { ruleId: string; rendered: { from: string } }[]).filter((f) => f.ruleId === 'probe-timeout-short').map((f) => f.rendered.from);
     expect(timeouts).toEqual(['strict']);
   });
@@ -129,7 +123,7 @@ describe('$schema (SPEC §6: editors use it)', () => {
       ['.probe-lint.yaml', '$schema: ./node_modules/probe-lint/probe-lint.schema.json\nrules:\n  probe-timeout-short: error\n'],
     ]) {
       const dir = tempTree({ '.git/HEAD': '', [name!]: text!, 'api.yaml': MANIFEST });
-      const out = cli(dir, ['--format', 'json', '.']);
+      const out = cli(['--format', 'json', '.'], { cwd: dir });
       expect(out.stderr, name).toBe('');
       expect(out.status, name).toBe(1);
       expect(JSON.parse(out.stdout).findings.some((f: { ruleId: string; severity: string }) => f.ruleId === 'probe-timeout-short' && f.severity === 'error')).toBe(true);
@@ -138,13 +132,13 @@ describe('$schema (SPEC §6: editors use it)', () => {
 
   it('must be a string', () => {
     const dir = tempTree({ '.git/HEAD': '', '.probe-lint.json': '{ "$schema": 3 }\n', 'api.yaml': MANIFEST });
-    const out = cli(dir, ['.']);
+    const out = cli(['.'], { cwd: dir });
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/\.probe-lint\.json:1: \$schema: must be a string/);
   });
 
   it('is in the shipped schema, so that editors do not flag it', () => {
-    const schema = JSON.parse(fs.readFileSync(path.resolve(FIXTURES, '..', '..', 'probe-lint.schema.json'), 'utf8'));
+    const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'probe-lint.schema.json'), 'utf8'));
     expect(schema.properties.$schema.type).toBe('string');
   });
 });
@@ -159,7 +153,7 @@ describe('--print-config', () => {
     });
 
   it('shows the working directory\'s config with every rule\'s defaults filled in', () => {
-    const out = cli(dir(), ['--print-config']);
+    const out = cli(['--print-config'], { cwd: dir() });
     expect(out.status).toBe(0);
     const config = JSON.parse(out.stdout);
     expect(config.file).toBe('.probe-lint.yaml');
@@ -169,7 +163,7 @@ describe('--print-config', () => {
   });
 
   it('FILE shows which config applies to it', () => {
-    const out = cli(dir(), ['--print-config', 'team/api.yaml']);
+    const out = cli(['--print-config', 'team/api.yaml'], { cwd: dir() });
     expect(out.status).toBe(0);
     const config = JSON.parse(out.stdout);
     expect(config.file).toBe('team/.probe-lint.json');
@@ -180,11 +174,11 @@ describe('--print-config', () => {
 
   it('shows --rule and --kube-version over the file, and a bad config is exit 2', () => {
     const root = dir();
-    const out = cli(root, ['--print-config', 'team/api.yaml', '--rule', 'probe-timeout-short=off', '--kube-version', '1.31']);
+    const out = cli(['--print-config', 'team/api.yaml', '--rule', 'probe-timeout-short=off', '--kube-version', '1.31'], { cwd: root });
     expect(JSON.parse(out.stdout).rules['probe-timeout-short'].severity).toBe('off');
     expect(JSON.parse(out.stdout).kubernetesVersion).toBe('1.31');
     fs.writeFileSync(path.join(root, 'team', '.probe-lint.json'), '{ "rulez": {} }\n');
-    const bad = cli(root, ['--print-config', 'team/api.yaml']);
+    const bad = cli(['--print-config', 'team/api.yaml'], { cwd: root });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/team\/\.probe-lint\.json:1: rulez: unknown key; did you mean "rules"\?/);
   });
@@ -206,19 +200,19 @@ describe('the review of #11', () => {
   });
 
   it('a file renamed and then named alone with --context . (as the pre-commit hook does) keeps its suppressions', () => {
-    const storefront = fs.readFileSync(path.join(FIXTURES, '..', '..', 'samples', 'storefront.yaml'), 'utf8');
+    const storefront = fs.readFileSync(path.join(REPO, 'samples', 'storefront.yaml'), 'utf8');
     const dir = tempTree({ '.git/HEAD': '', 'k8s/old.yaml': storefront });
-    expect(cli(dir, ['--suppress-all', '.']).status).toBe(0);
+    expect(cli(['--suppress-all', '.'], { cwd: dir }).status).toBe(0);
     fs.renameSync(path.join(dir, 'k8s', 'old.yaml'), path.join(dir, 'k8s', 'new.yaml'));
-    expect(cli(dir, ['.']).status).toBe(0);
-    const hook = cli(dir, ['--context', '.', '--', 'k8s/new.yaml']);
+    expect(cli(['.'], { cwd: dir }).status).toBe(0);
+    const hook = cli(['--context', '.', '--', 'k8s/new.yaml'], { cwd: dir });
     expect(hook.stdout + hook.stderr).not.toContain('readiness-probe-missing');
     expect(hook.status).toBe(0);
   });
 
   it('--no-error-on-unmatched-pattern with a path through a file is a notice, not an internal error', () => {
     const dir = tempTree({ '.git/HEAD': '', 'api.yaml': MANIFEST });
-    const out = cli(dir, ['--no-error-on-unmatched-pattern', 'api.yaml/foo', 'api.yaml']);
+    const out = cli(['--no-error-on-unmatched-pattern', 'api.yaml/foo', 'api.yaml'], { cwd: dir });
     expect(out.stderr).not.toContain('internal error');
     expect(out.status).toBe(0);
   });

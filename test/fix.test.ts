@@ -10,7 +10,7 @@ import { replaceFile, type ReplaceFile } from '../src/fix-write.js';
 import { plain } from '../src/same-objects.js';
 import { defineRule, type AnyRule } from '../src/rule.js';
 import { commentsOf, parseFile } from '../src/parse.js';
-import { CLI, CORPUS, FIXTURES, HAS_KUBECTL, TOOLS, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+import { CLI, CORPUS, FIXTURES, HAS_KUBECTL, TOOLS, cli, tempDir, tempTree, withoutTools, FIXABLE_PATH, differences } from './helpers.js';
 
 const dir = path.join(FIXTURES, 'fixes');
 const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.endsWith('.fixed.yaml'));
@@ -143,26 +143,6 @@ describe('probe-lint --fix', () => {
   });
 });
 
-// Where fixes may change a manifest: probe fields, new probes and hooks, the pod's grace period.
-const FIXABLE_PATH = new RegExp(
-  [
-    String.raw`\.(containers|initContainers)\.\d+\.(readinessProbe|livenessProbe|startupProbe)(\.[^.]+)*$`,
-    String.raw`\.(containers|initContainers)\.\d+\.lifecycle(\.preStop(\..+)?)?$`,
-    String.raw`(^|\.)spec(\.template\.spec|\.jobTemplate\.spec\.template\.spec)?\.terminationGracePeriodSeconds$`,
-  ].join('|'),
-);
-
-function differences(a: unknown, b: unknown, at: string, out: string[]): string[] {
-  if (JSON.stringify(a) === JSON.stringify(b)) return out;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    out.push(at);
-    return out;
-  }
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`, out);
-  }
-  return out;
-}
 
 const present = fs.existsSync(CORPUS);
 describe.skipIf(!present)('--fix --unsafe-fixes over a copy of the corpus', () => {

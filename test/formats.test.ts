@@ -1,32 +1,17 @@
 // SARIF for code scanning and GitHub workflow commands.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, REPO, cli, tempDir, tempTree } from './helpers.js';
+import { CORPUS, REPO, cli, tempTree } from './helpers.js';
+import { githubValidatorErrors, MULTITOOL, SARIF_SCHEMA, sarifSchemaValidator } from './sarif-check.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden');
-const SCHEMA = path.resolve(REPO, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
-const MULTITOOL = path.join(REPO, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
 
 function sarif(args: string[], cwd = REPO): { log: any; text: string } {
   const result = cli(['-f', 'sarif', ...args], { cwd });
   return { log: JSON.parse(result.stdout), text: result.stdout };
 }
 
-/** Errors Microsoft's validator finds with GitHub's ingestion rules; it exits 0 either way. */
-function githubValidatorErrors(text: string): string[] {
-  const dir = tempDir();
-  const input = path.join(dir, 'in.sarif');
-  const output = path.join(dir, 'out.sarif');
-  fs.writeFileSync(input, text);
-  const run = spawnSync(MULTITOOL, ['validate', input, '--rule-kind', 'Gh', '-o', output], { encoding: 'utf8' });
-  if (!fs.existsSync(output)) throw new Error(`validator wrote nothing: ${run.stderr || run.stdout}`);
-  const log = JSON.parse(fs.readFileSync(output, 'utf8'));
-  return log.runs.flatMap((r: any) => r.results ?? []).filter((r: any) => r.level === 'error').map((r: any) => `${r.ruleId} ${JSON.stringify(r.message)}`);
-}
 
 describe('--format sarif', () => {
   const { log, text } = sarif(['samples/']);
@@ -37,10 +22,8 @@ describe('--format sarif', () => {
     await expect(JSON.stringify(log, null, 2) + '\n').toMatchFileSnapshot(path.join(GOLDEN, 'samples.sarif'));
   });
 
-  it.skipIf(!fs.existsSync(SCHEMA))('passes the official SARIF 2.1.0 schema', () => {
-    const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
+  it.skipIf(!fs.existsSync(SARIF_SCHEMA))('passes the official SARIF 2.1.0 schema', () => {
+    const validate = sarifSchemaValidator();
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors?.slice(0, 5))).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { diffLines, createTwoFilesPatch } from 'diff';
 import { isMap, isScalar, parseAllDocuments, stringify, visit } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, cli, tempDir, tempTree, withoutTools } from './helpers.js';
+import { CORPUS, cli, tempDir, tempTree, withoutTools, FIXABLE_PATH, differences } from './helpers.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129) >>> 0;
 
@@ -751,26 +751,6 @@ items:
 // ---------------------------------------------------------------------------------------------------------
 // The oracle: what a file --fix wrote must look like.
 
-// Where fixes may change a manifest (as in test/fix.test.ts): probe fields, new probes and hooks, the pod's grace period.
-const FIXABLE_PATH = new RegExp(
-  [
-    String.raw`\.(containers|initContainers)\.\d+\.(readinessProbe|livenessProbe|startupProbe)(\.[^.]+)*$`,
-    String.raw`\.(containers|initContainers)\.\d+\.lifecycle(\.preStop(\..+)?)?$`,
-    String.raw`(^|\.)spec(\.template\.spec|\.jobTemplate\.spec\.template\.spec)?\.terminationGracePeriodSeconds$`,
-  ].join('|'),
-);
-
-function differences(a: unknown, b: unknown, at: string, out: string[]): string[] {
-  if (JSON.stringify(a) === JSON.stringify(b)) return out;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
-    out.push(at);
-    return out;
-  }
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`, out);
-  }
-  return out;
-}
 
 /** A key of `keys` and its colon, quoted or plain (then followed by a space, the end or flow punctuation), where a key may start. */
 function keyColon(keys: readonly string[]): string {

@@ -84,3 +84,25 @@ export const HAS_HELM = fs.existsSync(path.join(TOOLS, 'helm'));
 export const HAS_KUBECTL = fs.existsSync(path.join(TOOLS, 'kubectl'));
 /** The real pre-commit (.ci/run installs it from Debian's packages). */
 export const HAS_PRE_COMMIT = spawnSync('pre-commit', ['--version']).status === 0;
+
+// Where fixes may change a manifest: probe fields, new probes and hooks, the pod's grace period.
+export const FIXABLE_PATH = new RegExp(
+  [
+    String.raw`\.(containers|initContainers)\.\d+\.(readinessProbe|livenessProbe|startupProbe)(\.[^.]+)*$`,
+    String.raw`\.(containers|initContainers)\.\d+\.lifecycle(\.preStop(\..+)?)?$`,
+    String.raw`(^|\.)spec(\.template\.spec|\.jobTemplate\.spec\.template\.spec)?\.terminationGracePeriodSeconds$`,
+  ].join('|'),
+);
+
+/** The dotted paths where two pieces of plain data differ, appended to `out`. */
+export function differences(a: unknown, b: unknown, at: string, out: string[]): string[] {
+  if (JSON.stringify(a) === JSON.stringify(b)) return out;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    out.push(at);
+    return out;
+  }
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    differences((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`, out);
+  }
+  return out;
+}

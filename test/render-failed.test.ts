@@ -4,12 +4,10 @@
 // (.tools/bin) for render errors.
 import fs from 'node:fs';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { REPO, cli, tempDir, tempTree, withoutTools, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
+import { cli, tempDir, tempTree, withoutTools, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
+import { sarifSchemaValidator } from './sarif-check.js';
 
-const SCHEMA = path.resolve(REPO, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
 const hasTools = HAS_HELM && HAS_KUBECTL;
 if (!hasTools) console.warn('skipping the render-failed tests with real tools: run scripts/fetch-tools.sh to get helm and kubectl into .tools/bin');
 
@@ -70,9 +68,7 @@ describe('without helm on PATH', () => {
     const sarifRun = cli(['--fail-on', 'warning', '--format', 'sarif', 'charts/api'], { cwd, env });
     expect(sarifRun.status).toBe(1);
     const sarif = JSON.parse(sarifRun.stdout);
-    const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
-    addFormats.default(ajv);
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(SCHEMA, 'utf8')));
+    const validate = sarifSchemaValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const [runOf] = sarif.runs;
     const rules = runOf.tool.driver.rules as { id: string; defaultConfiguration: { level: string }; help: { markdown: string } }[];

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, REPO, cli, tempDir, tempTree, withoutTools, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
+import { CORPUS, cli, tempDir, tempTree, withoutTools, TOOLS, HAS_HELM, HAS_KUBECTL } from './helpers.js';
 
 const hasTools = HAS_HELM && HAS_KUBECTL;
 const hasCorpus = fs.existsSync(CORPUS);
@@ -21,6 +21,7 @@ const bare = withoutTools();
 
 interface Finding {
   ruleId: string;
+  severity: string;
   file: string;
   line: number;
   container: string | null;

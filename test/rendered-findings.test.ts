@@ -1,7 +1,6 @@
 // Findings of rendered inputs as people act on them: one finding per base line
 // however many kustomize overlays render it, and committed `helm template`
 // bundles without their chart linted and fixed like any other file.
-import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixAll } from '../src/fix.js';
@@ -14,7 +13,7 @@ import { mergeRenders } from '../src/rendered-findings.js';
 import { RULES } from '../rules/index.js';
 import type { Finding, Severity } from '../src/rule.js';
 import { run } from '../src/run.js';
-import { REPO, tempTree, TOOLS, HAS_KUBECTL } from './helpers.js';
+import { tempTree, TOOLS, HAS_KUBECTL } from './helpers.js';
 
 const hasKubectl = HAS_KUBECTL;
 if (!hasKubectl) console.warn('skipping overlay merge tests: run scripts/fetch-tools.sh to get kubectl into .tools/bin');

@@ -13,6 +13,7 @@ const TEMPLATE = MANIFEST.replace("timeoutSeconds: 2 # the incident's value", 't
 
 interface JsonFinding {
   ruleId: string;
+  message: string;
   file: string;
   line: number;
   valueSets?: string[];
