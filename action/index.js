@@ -29624,8 +29624,8 @@ var RULES = [
 ];
 
 // src/config.ts
-import fs7 from "node:fs";
-import path5 from "node:path";
+import fs6 from "node:fs";
+import path3 from "node:path";
 
 // src/engine.ts
 function ruleSettingsFor(rule, settings) {
@@ -29719,7 +29719,7 @@ function byLocation(a, b) {
 
 // src/inputs.ts
 import { existsSync as existsSync2, readdirSync, realpathSync, statSync } from "node:fs";
-import path4 from "node:path";
+import path2 from "node:path";
 
 // node_modules/glob/dist/esm/index.min.js
 import { fileURLToPath as yn } from "node:url";
@@ -37206,455 +37206,14 @@ function readTreeFile(absPath, limit = MAX_FILE_BYTES) {
   return entry2.tree;
 }
 
-// src/suppressions-file.ts
-import fs6 from "node:fs";
-import fsp from "node:fs/promises";
-import path3 from "node:path";
-
-// src/fingerprint.ts
-import { createHash } from "node:crypto";
-import path2 from "node:path";
-function repositoryPath(file, root, stdinPath) {
-  if (file.rendered) return relativePath(root, file.rendered.entry);
-  if (file.absPath === null) return stdinPath === void 0 ? "stdin" : relativePath(root, stdinPath);
-  return relativePath(root, file.absPath);
-}
-function relativePath(root, absPath) {
-  return path2.relative(root, absPath).split(path2.sep).join("/");
-}
-function findingPath(finding, root, stdinPath) {
-  const source = finding.source?.absPath;
-  return source ? relativePath(root, source) : repositoryPath(finding.file, root, stdinPath);
-}
-function fingerprint(finding, file) {
-  const ref = finding.object;
-  const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
-  return createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
-}
-
-// src/source.ts
-var lineStartsCache = /* @__PURE__ */ new WeakMap();
-function lineStarts(file) {
-  let starts = lineStartsCache.get(file);
-  if (!starts) {
-    starts = [0];
-    const text2 = file.text;
-    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
-    lineStartsCache.set(file, starts);
-  }
-  return starts;
-}
-function positionOf(file, offset) {
-  const starts = lineStarts(file);
-  let lo = 0;
-  let hi2 = starts.length - 1;
-  while (lo < hi2) {
-    const mid = lo + hi2 + 1 >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi2 = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
-}
-function lineText(file, line) {
-  const starts = lineStarts(file);
-  const start = starts[line - 1];
-  if (start === void 0) return "";
-  const next = starts[line];
-  const end = next === void 0 ? file.text.length : next - 1;
-  return file.text.slice(start, end).replace(/\r$/, "");
-}
-function rangeOf(file, span) {
-  return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
-}
-function lineColumns(line) {
-  const text2 = line.trimEnd();
-  if (text2.trim() === "") return null;
-  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
-  return { column: start + 1, endColumn: text2.length + 1 };
-}
-
-// src/suppressions-file.ts
-var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
-var FORMAT_VERSION = 1;
-var TOP_KEYS = ["version", "suppressions"];
-var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
-function findSuppressions(dir) {
-  for (const at2 of ancestors(dir)) {
-    const candidate = path3.join(at2, SUPPRESSIONS_NAME);
-    if (fs6.existsSync(candidate)) return candidate;
-    if (fs6.existsSync(path3.join(at2, ".git"))) return null;
-  }
-  return null;
-}
-function lookupDir(input) {
-  const places = [
-    ...input.roots,
-    ...input.sources.flatMap((file) => file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path3.dirname(file.absPath)] : []),
-    ...input.stdinPath !== void 0 ? [path3.dirname(input.stdinPath)] : []
-  ];
-  if (places.length === 0) return input.cwd;
-  return places.reduce(commonDir);
-}
-function commonDir(a, b) {
-  let at2 = a;
-  while (!isInside(at2, b)) at2 = path3.dirname(at2);
-  return at2;
-}
-async function applyBaseline(input) {
-  const explicit = input.location !== void 0 ? path3.resolve(input.cwd, input.location) : null;
-  const from = lookupDir(input);
-  const found = explicit ?? findSuppressions(from);
-  const update = input.update;
-  if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
-  if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
-  const target = found ?? (update?.kind === "suppress" ? path3.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
-  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
-  const shownAs = displayPath(input.cwd, target);
-  const exists2 = fs6.existsSync(target);
-  if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
-  const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
-  const base = repositoryRoot(path3.dirname(target));
-  const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
-  const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));
-  const inScope = scopeOf(input, base, fileOf);
-  let entries = previous;
-  let written2 = null;
-  if (update) {
-    const first = match(previous, keyed, inScope);
-    const removed = update.kind === "prune" ? first.stale : 0;
-    entries = update.kind === "prune" ? pruned(previous, first.left, inScope) : rebuilt(previous, keyed, inScope, update.rules);
-    const text2 = serializeSuppressions(entries);
-    const changed = text2 !== previousText;
-    if (changed) await writeSuppressions(target, text2, shownAs);
-    written2 = { file: shownAs, suppressions: entries.reduce((n, e) => n + e.count, 0), removed, changed };
-  }
-  const { kept: unsuppressed, stale } = match(entries, keyed, inScope);
-  const left = new Set(unsuppressed);
-  const kept = input.findings.filter((f) => left.has(f));
-  const notices = stale > 0 ? [{ file: shownAs, line: null, message: `${stale} suppression${stale === 1 ? "" : "s"} for files linted here match${stale === 1 ? "es" : ""} nothing any more; run probe-lint --prune-suppressions to remove ${stale === 1 ? "it" : "them"}` }] : [];
-  return { findings: kept, suppressed: input.findings.length - kept.length, notices, written: written2 };
-}
-function checkRuleIds(ids, rules) {
-  const known = rules.map((r7) => r7.id);
-  for (const id of ids) {
-    if (!known.includes(id)) throw new ConfigError(`--suppress-rule ${id}: unknown rule${suggest(id, known)}`);
-  }
-}
-function keyedFindings(findings, fileOf) {
-  const byLine = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const finding of findings) {
-    const file = fileOf(finding);
-    const hash = fingerprint(finding, file);
-    const source = finding.source;
-    const line = source?.absPath && source.line !== null ? `${hash}\0${source.absPath}\0${source.line}` : null;
-    const same = line === null ? void 0 : byLine.get(line);
-    if (same) {
-      same.findings.push(finding);
-      continue;
-    }
-    const occurrence = { finding, findings: [finding], file, hash };
-    if (line !== null) byLine.set(line, occurrence);
-    out.push(occurrence);
-  }
-  return out;
-}
-function scopeOf(input, base, fileOf) {
-  const linted = new Set(input.sources.map(fileOf));
-  const renders = input.sources.flatMap((file) => file.rendered ? [file.rendered] : []);
-  const rendered = (abs) => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
-  return (file) => {
-    if (linted.has(file)) return true;
-    if (file === "stdin") return false;
-    const abs = path3.resolve(base, file);
-    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs6.existsSync(abs));
-  };
-}
-function match(entries, keyed, inScope) {
-  const left = entries.map((e) => e.count);
-  const byHash = /* @__PURE__ */ new Map();
-  entries.forEach((e, i) => byHash.set(e.fingerprint, [...byHash.get(e.fingerprint) ?? [], i]));
-  const suppressed = keyed.map(() => false);
-  const passes = [
-    (e, k2) => e.file === k2.file && e.message === k2.finding.message,
-    (e, k2) => e.file === k2.file,
-    (e) => inScope(e.file)
-  ];
-  for (const fits of passes) {
-    keyed.forEach((k2, i) => {
-      if (suppressed[i]) return;
-      const at2 = byHash.get(k2.hash)?.find((j2) => left[j2] > 0 && fits(entries[j2], k2));
-      if (at2 === void 0) return;
-      left[at2]--;
-      suppressed[i] = true;
-    });
-  }
-  keyed.forEach((k2, i) => {
-    if (suppressed[i] || !k2.finding.source?.absPath || !k2.finding.object) return;
-    const at2 = entries.findIndex((e, j2) => left[j2] > 0 && e.file !== k2.file && inScope(e.file) && e.rule === k2.finding.ruleId && fingerprint(k2.finding, e.file) === e.fingerprint);
-    if (at2 === -1) return;
-    left[at2]--;
-    suppressed[i] = true;
-  });
-  const stale = entries.reduce((n, e, j2) => n + (inScope(e.file) ? left[j2] : 0), 0);
-  const hidden = new Set(keyed.filter((_2, i) => suppressed[i]).flatMap((k2) => k2.findings));
-  return { kept: keyed.flatMap((k2) => k2.findings).filter((f) => !hidden.has(f)), left, stale };
-}
-function pruned(entries, left, inScope) {
-  return entries.map((e, j2) => inScope(e.file) ? { ...e, count: e.count - left[j2] } : e).filter((e) => e.count > 0);
-}
-function rebuilt(entries, keyed, inScope, rules) {
-  const chosen = (rule) => rules === null || rules.includes(rule);
-  const added = keyed.filter((k2) => chosen(k2.finding.ruleId)).map(entryOf);
-  const replaced = new Set(added.map((e) => `${e.file}\0${e.fingerprint}`));
-  const kept = entries.filter((e) => (!inScope(e.file) || !chosen(e.rule)) && !replaced.has(`${e.file}\0${e.fingerprint}`));
-  return [...kept, ...added];
-}
-function entryOf({ finding, file, hash }) {
-  const ref = finding.object;
-  return {
-    file,
-    // Rendered output keyed by its template or resource: the namespace is the render's (an overlay's), not the file's.
-    object: ref ? `${ref.kind} ${ref.namespace && !finding.source?.absPath ? `${ref.namespace}/` : ""}${ref.name ?? "(unnamed)"}` : null,
-    container: finding.container,
-    probe: finding.probe,
-    rule: finding.ruleId,
-    message: finding.message,
-    fingerprint: hash,
-    count: 1
-  };
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function normalized(entries) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const e of entries) {
-    const key = JSON.stringify([e.file, e.object, e.container, e.probe, e.rule, e.message, e.fingerprint]);
-    const same = byKey.get(key);
-    byKey.set(key, same ? { ...same, count: same.count + e.count } : { ...e });
-  }
-  return [...byKey.values()].sort(
-    (a, b) => compare(a.file, b.file) || compare(a.object ?? "", b.object ?? "") || compare(a.rule, b.rule) || compare(a.fingerprint, b.fingerprint) || compare(a.message ?? "", b.message ?? "") || compare(a.container ?? "", b.container ?? "") || compare(a.probe ?? "", b.probe ?? "")
-  );
-}
-function serializeSuppressions(entries) {
-  const suppressions = normalized(entries).map((e) => ({
-    file: e.file,
-    object: e.object,
-    container: e.container,
-    probe: e.probe,
-    rule: e.rule,
-    message: e.message,
-    fingerprint: e.fingerprint,
-    count: e.count
-  }));
-  return JSON.stringify({ version: FORMAT_VERSION, suppressions }, null, 2) + "\n";
-}
-async function writeSuppressions(target, text2, shownAs) {
-  const real = await fsp.realpath(target).catch(() => target);
-  const mode = await fsp.stat(real).then(
-    (stat2) => stat2.mode & 4095,
-    () => 420
-  );
-  let temp;
-  try {
-    temp = await createTempBeside(real, "probe-lint");
-  } catch (error2) {
-    throw writeError(shownAs, error2);
-  }
-  try {
-    try {
-      await temp.handle.writeFile(text2);
-      await temp.handle.chmod(mode);
-    } finally {
-      await temp.handle.close();
-    }
-    await fsp.rename(temp.path, real);
-  } catch (error2) {
-    await fsp.rm(temp.path, { force: true });
-    throw writeError(shownAs, error2);
-  }
-}
-function writeError(shownAs, error2) {
-  const code = error2.code ?? "error";
-  const why = {
-    ENOENT: "its directory does not exist; create it first",
-    ENOTDIR: "a part of its path is a file, not a directory",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    EROFS: "the file system is read-only",
-    ENOSPC: "no space left on the device"
-  };
-  return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
-}
-var REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
-function parseSuppressions(text2, absPath, shownAs) {
-  const source = { path: shownAs, absPath, text: text2, bom: false };
-  try {
-    JSON.parse(text2);
-  } catch (error2) {
-    const message = error2.message.replace(/, .* is not valid JSON$/s, "").replace(/( in JSON)? at position.*$/s, "");
-    const { line, column: column2 } = positionOf(source, jsonErrorOffset(text2));
-    throw new ConfigError(`${shownAs}:${line}:${column2}: not valid JSON: ${message}; ${REGENERATE}`);
-  }
-  const parsed = parseFile(source, true);
-  if (parsed.error) {
-    const { line, column: column2 } = positionOf(source, parsed.error.span.start);
-    throw new ConfigError(`${shownAs}:${line}:${column2}: ${parsed.error.message}; ${REGENERATE}`);
-  }
-  const fail = (node, keyPath, problem) => {
-    throw new ConfigError(`${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}: ${problem}`);
-  };
-  const root = parsed.documents[0]?.root ?? null;
-  if (root === null || root.kind !== "map") {
-    throw new ConfigError(`${shownAs}:1: expected {"version": ${FORMAT_VERSION}, "suppressions": [...]}; ${REGENERATE}`);
-  }
-  let version = null;
-  let list2 = null;
-  for (const e of root.entries) {
-    const value = e.value ?? fail(root, e.key, "has no value");
-    if (e.key === "version") version = value;
-    else if (e.key === "suppressions") list2 = value;
-    else fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
-  }
-  if (!version) fail(root, "version", `is missing (expected ${FORMAT_VERSION})`);
-  const v2 = version.kind === "scalar" ? version.value : null;
-  if (typeof v2 === "number" && v2 > FORMAT_VERSION) fail(version, "version", `is ${v2}: written by a newer probe-lint; upgrade probe-lint`);
-  if (v2 !== FORMAT_VERSION) fail(version, "version", `must be ${FORMAT_VERSION}, not ${JSON.stringify(v2)}`);
-  if (!list2) fail(root, "suppressions", "is missing");
-  if (list2.kind !== "seq") fail(list2, "suppressions", "must be a list");
-  return list2.items.map((item, i) => entryFrom(item, `suppressions[${i}]`, fail));
-}
-function jsonErrorOffset(text2) {
-  let at2 = 0;
-  const fail = () => {
-    throw at2;
-  };
-  const space = () => {
-    while (at2 < text2.length && " 	\n\r".includes(text2[at2])) at2++;
-  };
-  const literal = (word) => {
-    if (!text2.startsWith(word, at2)) fail();
-    at2 += word.length;
-  };
-  const string = () => {
-    at2++;
-    for (; ; ) {
-      const c = text2[at2];
-      if (c === void 0 || c < " ") fail();
-      if (c === '"') return void at2++;
-      if (c === "\\") {
-        at2++;
-        if (text2[at2] === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(at2 + 1, at2 + 5))) fail();
-          at2 += 4;
-        } else if (!'"\\/bfnrt'.includes(text2[at2] ?? "x")) fail();
-      }
-      at2++;
-    }
-  };
-  const number = () => {
-    const match2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(at2, at2 + 400));
-    if (!match2) fail();
-    at2 += match2[0].length;
-  };
-  const value = () => {
-    space();
-    const c = text2[at2];
-    if (c === "{") {
-      at2++;
-      space();
-      if (text2[at2] === "}") return void at2++;
-      for (; ; ) {
-        space();
-        if (text2[at2] !== '"') fail();
-        string();
-        space();
-        if (text2[at2] !== ":") fail();
-        at2++;
-        value();
-        space();
-        if (text2[at2] === "}") return void at2++;
-        if (text2[at2] !== ",") fail();
-        at2++;
-      }
-    }
-    if (c === "[") {
-      at2++;
-      space();
-      if (text2[at2] === "]") return void at2++;
-      for (; ; ) {
-        value();
-        space();
-        if (text2[at2] === "]") return void at2++;
-        if (text2[at2] !== ",") fail();
-        at2++;
-      }
-    }
-    if (c === '"') return string();
-    if (c === "t") return literal("true");
-    if (c === "f") return literal("false");
-    if (c === "n") return literal("null");
-    return number();
-  };
-  try {
-    value();
-    space();
-    return at2 < text2.length ? at2 : text2.length;
-  } catch (offset) {
-    return offset;
-  }
-}
-function entryFrom(node, keyPath, fail) {
-  if (node.kind !== "map") fail(node, keyPath, "must be an object");
-  const map2 = node;
-  const values = /* @__PURE__ */ new Map();
-  for (const e of map2.entries) {
-    if (!ENTRY_KEYS.includes(e.key)) fail(e.value ?? map2, `${keyPath}.${e.key}`, `unknown key${suggest(e.key, ENTRY_KEYS)}`);
-    values.set(e.key, e.value ?? fail(map2, `${keyPath}.${e.key}`, "has no value"));
-  }
-  const scalar = (key) => {
-    const value = values.get(key);
-    if (value === void 0) return void 0;
-    return value.kind === "scalar" ? value.value : fail(value, `${keyPath}.${key}`, "must be a string or a number, not a list or an object");
-  };
-  const text2 = (key) => {
-    const value = scalar(key);
-    if (value === void 0) fail(map2, `${keyPath}.${key}`, "is missing");
-    return typeof value === "string" && value !== "" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a non-empty string, not ${JSON.stringify(value)}`);
-  };
-  const optional = (key) => {
-    const value = scalar(key);
-    if (value === void 0 || value === null) return null;
-    return typeof value === "string" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a string or null, not ${JSON.stringify(value)}`);
-  };
-  const hash = text2("fingerprint");
-  if (!/^[0-9a-f]{32}$/.test(hash)) fail(values.get("fingerprint"), `${keyPath}.fingerprint`, `must be 32 lowercase hex digits, not ${JSON.stringify(hash)}`);
-  const count = scalar("count");
-  if (count === void 0) fail(map2, `${keyPath}.count`, "is missing");
-  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) fail(values.get("count"), `${keyPath}.count`, `must be a whole number \u2265 1, not ${JSON.stringify(count)}`);
-  return {
-    file: text2("file"),
-    object: optional("object"),
-    container: optional("container"),
-    probe: optional("probe"),
-    rule: text2("rule"),
-    message: optional("message"),
-    fingerprint: hash,
-    count
-  };
-}
-
 // src/inputs.ts
 var UsageError = class extends Error {
 };
 var YAML_FILE = /\.(ya?ml|json)$/i;
 var SKIPPED_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 function displayPath(cwd, absPath) {
-  const rel = path4.relative(cwd, absPath);
-  return (rel === "" ? "." : rel).split(path4.sep).join("/");
+  const rel = path2.relative(cwd, absPath);
+  return (rel === "" ? "." : rel).split(path2.sep).join("/");
 }
 async function collectInputs(args, options) {
   const { cwd } = options;
@@ -37667,6 +37226,7 @@ async function collectInputs(args, options) {
       ignored++;
     },
     kinds: options.kinds,
+    skipNames: new Set(options.skipNames),
     userIgnores: options.ignore.map(({ base, patterns: patterns2 }) => gitIgnore(base, patterns2)),
     configIgnores: configIgnoresOf(options.configIgnore),
     addFile: (abs) => {
@@ -37691,7 +37251,7 @@ async function collectInputs(args, options) {
       inputs.stdin = true;
       continue;
     }
-    const abs = path4.resolve(cwd, arg);
+    const abs = path2.resolve(cwd, arg);
     const stat2 = statOrNull(abs);
     const [metBefore, ignoredBefore] = [met, ignored];
     const isGlob = !stat2 && je(arg, { windowsPathsNoEscape: true });
@@ -37709,8 +37269,8 @@ async function collectInputs(args, options) {
   return inputs;
 }
 function addNamedFile(abs, sink) {
-  if (addOwnerOf(path4.dirname(abs), sink)) return;
-  addTargetsOf(path4.dirname(abs), sink, false);
+  if (addOwnerOf(path2.dirname(abs), sink)) return;
+  addTargetsOf(path2.dirname(abs), sink, false);
   if (readable(abs, sink)) sink.addFile(abs);
 }
 function addGlob(pattern, cwd, sink) {
@@ -37723,16 +37283,16 @@ function addGlob(pattern, cwd, sink) {
     const stat2 = statOrNull(real);
     if (stat2?.isDirectory()) walk(match2, sink, false);
     else if (YAML_FILE.test(match2)) {
-      if (addOwnerOf(path4.dirname(match2), sink)) continue;
+      if (addOwnerOf(path2.dirname(match2), sink)) continue;
       if (isIgnored(sink.userIgnores, match2, false) || configIgnoresOnTheWay(sink, start, match2)) sink.ignored();
       else if (readable(match2, sink)) sink.addFile(match2);
     }
   }
 }
 function configIgnoresOnTheWay(sink, root, match2) {
-  const below = ancestors(path4.dirname(match2)).filter((dir) => dir !== root && isInside(root, dir));
-  if (below.some((dir) => isIgnored(sink.configIgnores(path4.dirname(dir)), dir, true))) return true;
-  return isIgnored(sink.configIgnores(path4.dirname(match2)), match2, false);
+  const below = ancestors(path2.dirname(match2)).filter((dir) => dir !== root && isInside(root, dir));
+  if (below.some((dir) => isIgnored(sink.configIgnores(path2.dirname(dir)), dir, true))) return true;
+  return isIgnored(sink.configIgnores(path2.dirname(match2)), match2, false);
 }
 function globRoot(pattern, cwd) {
   const fixed = [];
@@ -37740,7 +37300,7 @@ function globRoot(pattern, cwd) {
     if (je(segment, { windowsPathsNoEscape: true }) || /[{}]/.test(segment)) break;
     fixed.push(segment);
   }
-  return path4.resolve(cwd, fixed.join("/"));
+  return path2.resolve(cwd, fixed.join("/"));
 }
 function readable(abs, sink) {
   let stat2;
@@ -37757,7 +37317,7 @@ function addTargetsOf(dir, sink, owning) {
   let claimed = false;
   for (const kind of sink.kinds.filter((k2) => k2.ownsTree === owning)) {
     for (const name of kind.entryNames) {
-      const file = path4.join(dir, name);
+      const file = path2.join(dir, name);
       const stat2 = statOrNull(file);
       if (!stat2 || stat2.isDirectory()) continue;
       const problem = fileProblem(stat2, kind.maxEntryBytes);
@@ -37773,7 +37333,7 @@ function addOwnerOf(start, sink) {
   if (!sink.kinds.some((k2) => k2.ownsTree)) return false;
   for (const dir of ancestors(start)) {
     if (addTargetsOf(dir, sink, true)) return true;
-    if (existsSync2(path4.join(dir, ".git"))) return false;
+    if (existsSync2(path2.join(dir, ".git"))) return false;
   }
   return false;
 }
@@ -37834,8 +37394,8 @@ function walk(root, sink, named) {
     const active = own ? [...ignores, own] : ignores;
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return entries.flatMap((e) => {
-      const abs = path4.join(dir, e.name);
-      let target = path4.join(real, e.name);
+      const abs = path2.join(dir, e.name);
+      let target = path2.join(real, e.name);
       let isDir = e.isDirectory();
       if (e.isSymbolicLink()) {
         const resolved = realpathOrNull(abs);
@@ -37844,7 +37404,7 @@ function walk(root, sink, named) {
         isDir = Boolean(statOrNull(resolved)?.isDirectory());
       }
       if (isDir && SKIPPED_DIRS.has(e.name)) return [];
-      if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
+      if (!isDir && (!YAML_FILE.test(e.name) || sink.skipNames.has(e.name))) return [];
       if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
         sink.ignored();
         return [];
@@ -37861,9 +37421,9 @@ function exempting(list2, dir) {
   return gitIgnore(list2.base, list2.patterns.filter((pattern) => !(0, import_ignore.default)().add(pattern).ignores(`${rel}/`)));
 }
 function relativeBelow(base, abs) {
-  const rel = path4.relative(base, abs);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${path4.sep}`) || path4.isAbsolute(rel)) return null;
-  return rel.split(path4.sep).join("/");
+  const rel = path2.relative(base, abs);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${path2.sep}`) || path2.isAbsolute(rel)) return null;
+  return rel.split(path2.sep).join("/");
 }
 function isIgnored(ignores, abs, dir) {
   return ignores.some(({ base, rules }) => {
@@ -37873,7 +37433,7 @@ function isIgnored(ignores, abs, dir) {
 }
 var MAX_GITIGNORE_BYTES = 4 * 1024 * 1024;
 function readGitignore(dir, sink) {
-  const file = path4.join(dir, ".gitignore");
+  const file = path2.join(dir, ".gitignore");
   let read2;
   try {
     read2 = readBounded(file, MAX_GITIGNORE_BYTES);
@@ -37888,23 +37448,23 @@ function readGitignore(dir, sink) {
 }
 function ancestorGitignores(root, sink) {
   const above = ancestors(root);
-  const top = above.findIndex((dir) => existsSync2(path4.join(dir, ".git")));
+  const top = above.findIndex((dir) => existsSync2(path2.join(dir, ".git")));
   if (top === -1) return [];
   const found = above.slice(1, top + 1).reverse().map((dir) => readGitignore(dir, sink));
   return found.filter((g) => g !== null);
 }
 function ancestors(dir) {
   const out = [];
-  for (let at2 = path4.resolve(dir); ; at2 = path4.dirname(at2)) {
+  for (let at2 = path2.resolve(dir); ; at2 = path2.dirname(at2)) {
     out.push(at2);
-    if (path4.dirname(at2) === at2) return out;
+    if (path2.dirname(at2) === at2) return out;
   }
 }
 function repositoryRoot(dir) {
-  return repositoryTop(dir) ?? path4.resolve(dir);
+  return repositoryTop(dir) ?? path2.resolve(dir);
 }
 function repositoryTop(dir) {
-  return ancestors(dir).find((at2) => existsSync2(path4.join(at2, ".git"))) ?? null;
+  return ancestors(dir).find((at2) => existsSync2(path2.join(at2, ".git"))) ?? null;
 }
 
 // src/renderers/helm-options.ts
@@ -37922,11 +37482,52 @@ function valuesFileProblem(file) {
   return file.includes(",") ? `${JSON.stringify(file)} cannot be a values file: helm splits values file names at a comma` : null;
 }
 
+// src/source.ts
+var lineStartsCache = /* @__PURE__ */ new WeakMap();
+function lineStarts(file) {
+  let starts = lineStartsCache.get(file);
+  if (!starts) {
+    starts = [0];
+    const text2 = file.text;
+    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
+    lineStartsCache.set(file, starts);
+  }
+  return starts;
+}
+function positionOf(file, offset) {
+  const starts = lineStarts(file);
+  let lo = 0;
+  let hi2 = starts.length - 1;
+  while (lo < hi2) {
+    const mid = lo + hi2 + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi2 = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+function lineText(file, line) {
+  const starts = lineStarts(file);
+  const start = starts[line - 1];
+  if (start === void 0) return "";
+  const next = starts[line];
+  const end = next === void 0 ? file.text.length : next - 1;
+  return file.text.slice(start, end).replace(/\r$/, "");
+}
+function rangeOf(file, span) {
+  return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
+}
+function lineColumns(line) {
+  const text2 = line.trimEnd();
+  if (text2.trim() === "") return null;
+  const start = text2.length - text2.replace(/^[\s-]*/, "").length;
+  return { column: start + 1, endColumn: text2.length + 1 };
+}
+
 // src/config.ts
 var CONFIG_NAMES = [".probe-lint.yaml", ".probe-lint.yml", ".probe-lint.json"];
 var DEFAULT_KUBERNETES_VERSION = "1.30";
 var SEVERITY_LEVELS = ["error", "warning", "info", "off"];
-var TOP_KEYS2 = ["$schema", "kubernetesVersion", "ignore", "rules", "helm"];
+var TOP_KEYS = ["$schema", "kubernetesVersion", "ignore", "rules", "helm"];
 var MAX_SECONDS = 2147483647;
 var MAX_CONFIG_BYTES = 1024 * 1024;
 var VALUE_SET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -37937,22 +37538,22 @@ function defaultConfig(cwd) {
 }
 function configIn(dir) {
   for (const name of CONFIG_NAMES) {
-    const candidate = path5.join(dir, name);
-    if (fs7.existsSync(candidate)) return candidate;
+    const candidate = path3.join(dir, name);
+    if (fs6.existsSync(candidate)) return candidate;
   }
   return null;
 }
 function parseValueSet(flag, cwd) {
   const match2 = /^([^=]+)=(.+)$/.exec(flag);
   if (!match2 || !VALUE_SET_NAME.test(match2[1])) throw new ConfigError(`--helm-values-set ${flag}: expected NAME=FILE[,FILE], e.g. --helm-values-set prod=values-prod.yaml (a name is letters, digits, "_", "." and "-")`);
-  return { name: match2[1], values: match2[2].split(",").filter(Boolean).map((file) => path5.resolve(cwd, file)) };
+  return { name: match2[1], values: match2[2].split(",").filter(Boolean).map((file) => path3.resolve(cwd, file)) };
 }
 var ConfigResolver = class {
   constructor(cwd, rules, overrides, configFile) {
     this.cwd = cwd;
     this.rules = rules;
     this.overrides = overrides;
-    this.fixed = configFile ? this.load(path5.resolve(cwd, configFile)) : null;
+    this.fixed = configFile ? this.load(path3.resolve(cwd, configFile)) : null;
     if (!this.fixed) this.load(null);
   }
   cwd;
@@ -37963,11 +37564,11 @@ var ConfigResolver = class {
   fixed;
   /** The config for files in `dir` (absolute). */
   forDir(dir) {
-    return this.fixed ?? this.load(this.nearest(path5.resolve(dir)));
+    return this.fixed ?? this.load(this.nearest(path3.resolve(dir)));
   }
   /** The config for a file (absolute), or for the working directory when it has no path (stdin). */
   forFile(absPath) {
-    return this.forDir(absPath === null ? this.cwd : path5.dirname(absPath));
+    return this.forDir(absPath === null ? this.cwd : path3.dirname(absPath));
   }
   /**
    * The nearest config file from `dir` upwards, stopping at the repository top
@@ -37978,8 +37579,8 @@ var ConfigResolver = class {
   nearest(dir) {
     const known = this.fileOf.get(dir);
     if (known !== void 0) return known;
-    const parent = path5.dirname(dir);
-    const found = configIn(dir) ?? (fs7.existsSync(path5.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
+    const parent = path3.dirname(dir);
+    const found = configIn(dir) ?? (fs6.existsSync(path3.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
     this.fileOf.set(dir, found);
     return found;
   }
@@ -37994,7 +37595,7 @@ var ConfigResolver = class {
       config.kubernetesVersion = version;
     }
     const helm2 = this.overrides.helm;
-    if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v2) => path5.resolve(this.cwd, v2));
+    if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v2) => path3.resolve(this.cwd, v2));
     if (helm2?.releaseName !== void 0) config.helm.releaseName = helm2.releaseName;
     if (helm2?.namespace !== void 0) config.helm.namespace = helm2.namespace;
     if (helm2?.valueSets && helm2.valueSets.length > 0) {
@@ -38028,7 +37629,7 @@ function loadConfig(file, rules, shownAs = file) {
     const { line, column: column2 } = positionOf(source, parsed.error.span.start);
     throw new ConfigError(`${shownAs}:${line}:${column2}: cannot parse config: ${parsed.error.message}`);
   }
-  const config = defaultConfig(path5.dirname(file));
+  const config = defaultConfig(path3.dirname(file));
   config.file = file;
   const root = parsed.documents[0]?.root ?? null;
   if (root === null) return config;
@@ -38052,13 +37653,13 @@ function loadConfig(file, rules, shownAs = file) {
         }
         break;
       case "helm":
-        config.helm = helmConfig(value, path5.dirname(file), fail);
+        config.helm = helmConfig(value, path3.dirname(file), fail);
         break;
       case "$schema":
         if (value.kind !== "scalar" || typeof value.value !== "string") fail(value, e.key, "must be a string (the path or URL of probe-lint.schema.json)");
         break;
       default:
-        fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS2)}`);
+        fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS)}`);
     }
   }
   return config;
@@ -38071,7 +37672,7 @@ function helmConfig(node, configDir2, fail) {
     if (h.key === "values") {
       const list2 = at2.kind === "seq" ? at2.items : [];
       helm2.values = stringList(at2, keyPath, fail).map((v2, i) => {
-        const file = path5.resolve(configDir2, v2);
+        const file = path3.resolve(configDir2, v2);
         const problem = valuesFileProblem(file);
         return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
       });
@@ -38090,7 +37691,7 @@ function helmConfig(node, configDir2, fail) {
         return {
           name: set2.key,
           values: stringList(value, setPath, fail).map((v2, i) => {
-            const file = path5.resolve(configDir2, v2);
+            const file = path3.resolve(configDir2, v2);
             const problem = valuesFileProblem(file);
             return problem ? fail(items[i] ?? value, `${setPath}[${i}]`, problem) : file;
           })
@@ -38204,7 +37805,7 @@ function distance(a, b) {
 }
 
 // src/format/github.ts
-import path6 from "node:path";
+import path4 from "node:path";
 
 // src/format/report.ts
 function toReport(result2, version, options = {}) {
@@ -38268,7 +37869,7 @@ var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "
 function formatGithub(report, options = {}) {
   const fromRoot = (at2) => (
     // Stdin has no place on disk: its name is all there is.
-    options.root !== void 0 && at2.absPath !== null ? path6.relative(options.root, at2.absPath).split(path6.sep).join("/") : at2.path
+    options.root !== void 0 && at2.absPath !== null ? path4.relative(options.root, at2.absPath).split(path4.sep).join("/") : at2.path
   );
   return report.findings.map((located) => {
     const { finding } = located;
@@ -38287,6 +37888,27 @@ function formatGithub(report, options = {}) {
     return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
 `;
   }).join("");
+}
+
+// src/fingerprint.ts
+import { createHash } from "node:crypto";
+import path5 from "node:path";
+function repositoryPath(file, root, stdinPath) {
+  if (file.rendered) return relativePath(root, file.rendered.entry);
+  if (file.absPath === null) return stdinPath === void 0 ? "stdin" : relativePath(root, stdinPath);
+  return relativePath(root, file.absPath);
+}
+function relativePath(root, absPath) {
+  return path5.relative(root, absPath).split(path5.sep).join("/");
+}
+function findingPath(finding, root, stdinPath) {
+  const source = finding.source?.absPath;
+  return source ? relativePath(root, source) : repositoryPath(finding.file, root, stdinPath);
+}
+function fingerprint(finding, file) {
+  const ref = finding.object;
+  const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
+  return createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
 }
 
 // package.json
@@ -38907,6 +38529,383 @@ function unused(all, input) {
     findings.push(toFinding(rule, own.configured, subject, { span: d.span, message: `unused ${what}: ${problems.join("; ")}` }));
   }
   return findings;
+}
+
+// src/suppressions-file.ts
+import fs7 from "node:fs";
+import fsp from "node:fs/promises";
+import path6 from "node:path";
+var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
+var FORMAT_VERSION = 1;
+var TOP_KEYS2 = ["version", "suppressions"];
+var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
+function findSuppressions(dir) {
+  for (const at2 of ancestors(dir)) {
+    const candidate = path6.join(at2, SUPPRESSIONS_NAME);
+    if (fs7.existsSync(candidate)) return candidate;
+    if (fs7.existsSync(path6.join(at2, ".git"))) return null;
+  }
+  return null;
+}
+function lookupDir(input) {
+  const places = [
+    ...input.roots,
+    ...input.sources.flatMap((file) => file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path6.dirname(file.absPath)] : []),
+    ...input.stdinPath !== void 0 ? [path6.dirname(input.stdinPath)] : []
+  ];
+  if (places.length === 0) return input.cwd;
+  return places.reduce(commonDir);
+}
+function commonDir(a, b) {
+  let at2 = a;
+  while (!isInside(at2, b)) at2 = path6.dirname(at2);
+  return at2;
+}
+async function applyBaseline(input) {
+  const explicit = input.location !== void 0 ? path6.resolve(input.cwd, input.location) : null;
+  const from = lookupDir(input);
+  const found = explicit ?? findSuppressions(from);
+  const update = input.update;
+  if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
+  if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
+  const target = found ?? (update?.kind === "suppress" ? path6.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
+  if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
+  const shownAs = displayPath(input.cwd, target);
+  const exists2 = fs7.existsSync(target);
+  if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
+  const previousText = exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
+  const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
+  const base = repositoryRoot(path6.dirname(target));
+  const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
+  const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));
+  const inScope = scopeOf(input, base, fileOf);
+  let entries = previous;
+  let written2 = null;
+  if (update) {
+    const first = match(previous, keyed, inScope);
+    const removed = update.kind === "prune" ? first.stale : 0;
+    entries = update.kind === "prune" ? pruned(previous, first.left, inScope) : rebuilt(previous, keyed, inScope, update.rules);
+    const text2 = serializeSuppressions(entries);
+    const changed = text2 !== previousText;
+    if (changed) await writeSuppressions(target, text2, shownAs);
+    written2 = { file: shownAs, suppressions: entries.reduce((n, e) => n + e.count, 0), removed, changed };
+  }
+  const { kept: unsuppressed, stale } = match(entries, keyed, inScope);
+  const left = new Set(unsuppressed);
+  const kept = input.findings.filter((f) => left.has(f));
+  const notices = stale > 0 ? [{ file: shownAs, line: null, message: `${stale} suppression${stale === 1 ? "" : "s"} for files linted here match${stale === 1 ? "es" : ""} nothing any more; run probe-lint --prune-suppressions to remove ${stale === 1 ? "it" : "them"}` }] : [];
+  return { findings: kept, suppressed: input.findings.length - kept.length, notices, written: written2 };
+}
+function checkRuleIds(ids, rules) {
+  const known = rules.map((r7) => r7.id);
+  for (const id of ids) {
+    if (!known.includes(id)) throw new ConfigError(`--suppress-rule ${id}: unknown rule${suggest(id, known)}`);
+  }
+}
+function keyedFindings(findings, fileOf) {
+  const byLine = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const finding of findings) {
+    const file = fileOf(finding);
+    const hash = fingerprint(finding, file);
+    const source = finding.source;
+    const line = source?.absPath && source.line !== null ? `${hash}\0${source.absPath}\0${source.line}` : null;
+    const same = line === null ? void 0 : byLine.get(line);
+    if (same) {
+      same.findings.push(finding);
+      continue;
+    }
+    const occurrence = { finding, findings: [finding], file, hash };
+    if (line !== null) byLine.set(line, occurrence);
+    out.push(occurrence);
+  }
+  return out;
+}
+function scopeOf(input, base, fileOf) {
+  const linted = new Set(input.sources.map(fileOf));
+  const renders = input.sources.flatMap((file) => file.rendered ? [file.rendered] : []);
+  const rendered = (abs) => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
+  return (file) => {
+    if (linted.has(file)) return true;
+    if (file === "stdin") return false;
+    const abs = path6.resolve(base, file);
+    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs7.existsSync(abs));
+  };
+}
+function match(entries, keyed, inScope) {
+  const left = entries.map((e) => e.count);
+  const byHash = /* @__PURE__ */ new Map();
+  entries.forEach((e, i) => byHash.set(e.fingerprint, [...byHash.get(e.fingerprint) ?? [], i]));
+  const suppressed = keyed.map(() => false);
+  const passes = [
+    (e, k2) => e.file === k2.file && e.message === k2.finding.message,
+    (e, k2) => e.file === k2.file,
+    (e) => inScope(e.file)
+  ];
+  for (const fits of passes) {
+    keyed.forEach((k2, i) => {
+      if (suppressed[i]) return;
+      const at2 = byHash.get(k2.hash)?.find((j2) => left[j2] > 0 && fits(entries[j2], k2));
+      if (at2 === void 0) return;
+      left[at2]--;
+      suppressed[i] = true;
+    });
+  }
+  keyed.forEach((k2, i) => {
+    if (suppressed[i] || !k2.finding.source?.absPath || !k2.finding.object) return;
+    const at2 = entries.findIndex((e, j2) => left[j2] > 0 && e.file !== k2.file && inScope(e.file) && e.rule === k2.finding.ruleId && fingerprint(k2.finding, e.file) === e.fingerprint);
+    if (at2 === -1) return;
+    left[at2]--;
+    suppressed[i] = true;
+  });
+  const stale = entries.reduce((n, e, j2) => n + (inScope(e.file) ? left[j2] : 0), 0);
+  const hidden = new Set(keyed.filter((_2, i) => suppressed[i]).flatMap((k2) => k2.findings));
+  return { kept: keyed.flatMap((k2) => k2.findings).filter((f) => !hidden.has(f)), left, stale };
+}
+function pruned(entries, left, inScope) {
+  return entries.map((e, j2) => inScope(e.file) ? { ...e, count: e.count - left[j2] } : e).filter((e) => e.count > 0);
+}
+function rebuilt(entries, keyed, inScope, rules) {
+  const chosen = (rule) => rules === null || rules.includes(rule);
+  const added = keyed.filter((k2) => chosen(k2.finding.ruleId)).map(entryOf);
+  const replaced = new Set(added.map((e) => `${e.file}\0${e.fingerprint}`));
+  const kept = entries.filter((e) => (!inScope(e.file) || !chosen(e.rule)) && !replaced.has(`${e.file}\0${e.fingerprint}`));
+  return [...kept, ...added];
+}
+function entryOf({ finding, file, hash }) {
+  const ref = finding.object;
+  return {
+    file,
+    // Rendered output keyed by its template or resource: the namespace is the render's (an overlay's), not the file's.
+    object: ref ? `${ref.kind} ${ref.namespace && !finding.source?.absPath ? `${ref.namespace}/` : ""}${ref.name ?? "(unnamed)"}` : null,
+    container: finding.container,
+    probe: finding.probe,
+    rule: finding.ruleId,
+    message: finding.message,
+    fingerprint: hash,
+    count: 1
+  };
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function normalized(entries) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const e of entries) {
+    const key = JSON.stringify([e.file, e.object, e.container, e.probe, e.rule, e.message, e.fingerprint]);
+    const same = byKey.get(key);
+    byKey.set(key, same ? { ...same, count: same.count + e.count } : { ...e });
+  }
+  return [...byKey.values()].sort(
+    (a, b) => compare(a.file, b.file) || compare(a.object ?? "", b.object ?? "") || compare(a.rule, b.rule) || compare(a.fingerprint, b.fingerprint) || compare(a.message ?? "", b.message ?? "") || compare(a.container ?? "", b.container ?? "") || compare(a.probe ?? "", b.probe ?? "")
+  );
+}
+function serializeSuppressions(entries) {
+  const suppressions = normalized(entries).map((e) => ({
+    file: e.file,
+    object: e.object,
+    container: e.container,
+    probe: e.probe,
+    rule: e.rule,
+    message: e.message,
+    fingerprint: e.fingerprint,
+    count: e.count
+  }));
+  return JSON.stringify({ version: FORMAT_VERSION, suppressions }, null, 2) + "\n";
+}
+async function writeSuppressions(target, text2, shownAs) {
+  const real = await fsp.realpath(target).catch(() => target);
+  const mode = await fsp.stat(real).then(
+    (stat2) => stat2.mode & 4095,
+    () => 420
+  );
+  let temp;
+  try {
+    temp = await createTempBeside(real, "probe-lint");
+  } catch (error2) {
+    throw writeError(shownAs, error2);
+  }
+  try {
+    try {
+      await temp.handle.writeFile(text2);
+      await temp.handle.chmod(mode);
+    } finally {
+      await temp.handle.close();
+    }
+    await fsp.rename(temp.path, real);
+  } catch (error2) {
+    await fsp.rm(temp.path, { force: true });
+    throw writeError(shownAs, error2);
+  }
+}
+function writeError(shownAs, error2) {
+  const code = error2.code ?? "error";
+  const why = {
+    ENOENT: "its directory does not exist; create it first",
+    ENOTDIR: "a part of its path is a file, not a directory",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "the file system is read-only",
+    ENOSPC: "no space left on the device"
+  };
+  return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
+}
+var REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
+function parseSuppressions(text2, absPath, shownAs) {
+  const source = { path: shownAs, absPath, text: text2, bom: false };
+  try {
+    JSON.parse(text2);
+  } catch (error2) {
+    const message = error2.message.replace(/, .* is not valid JSON$/s, "").replace(/( in JSON)? at position.*$/s, "");
+    const { line, column: column2 } = positionOf(source, jsonErrorOffset(text2));
+    throw new ConfigError(`${shownAs}:${line}:${column2}: not valid JSON: ${message}; ${REGENERATE}`);
+  }
+  const parsed = parseFile(source, true);
+  if (parsed.error) {
+    const { line, column: column2 } = positionOf(source, parsed.error.span.start);
+    throw new ConfigError(`${shownAs}:${line}:${column2}: ${parsed.error.message}; ${REGENERATE}`);
+  }
+  const fail = (node, keyPath, problem) => {
+    throw new ConfigError(`${shownAs}:${positionOf(source, node.span.start).line}: ${keyPath}: ${problem}`);
+  };
+  const root = parsed.documents[0]?.root ?? null;
+  if (root === null || root.kind !== "map") {
+    throw new ConfigError(`${shownAs}:1: expected {"version": ${FORMAT_VERSION}, "suppressions": [...]}; ${REGENERATE}`);
+  }
+  let version = null;
+  let list2 = null;
+  for (const e of root.entries) {
+    const value = e.value ?? fail(root, e.key, "has no value");
+    if (e.key === "version") version = value;
+    else if (e.key === "suppressions") list2 = value;
+    else fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS2)}`);
+  }
+  if (!version) fail(root, "version", `is missing (expected ${FORMAT_VERSION})`);
+  const v2 = version.kind === "scalar" ? version.value : null;
+  if (typeof v2 === "number" && v2 > FORMAT_VERSION) fail(version, "version", `is ${v2}: written by a newer probe-lint; upgrade probe-lint`);
+  if (v2 !== FORMAT_VERSION) fail(version, "version", `must be ${FORMAT_VERSION}, not ${JSON.stringify(v2)}`);
+  if (!list2) fail(root, "suppressions", "is missing");
+  if (list2.kind !== "seq") fail(list2, "suppressions", "must be a list");
+  return list2.items.map((item, i) => entryFrom(item, `suppressions[${i}]`, fail));
+}
+function jsonErrorOffset(text2) {
+  let at2 = 0;
+  const fail = () => {
+    throw at2;
+  };
+  const space = () => {
+    while (at2 < text2.length && " 	\n\r".includes(text2[at2])) at2++;
+  };
+  const literal = (word) => {
+    if (!text2.startsWith(word, at2)) fail();
+    at2 += word.length;
+  };
+  const string = () => {
+    at2++;
+    for (; ; ) {
+      const c = text2[at2];
+      if (c === void 0 || c < " ") fail();
+      if (c === '"') return void at2++;
+      if (c === "\\") {
+        at2++;
+        if (text2[at2] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(at2 + 1, at2 + 5))) fail();
+          at2 += 4;
+        } else if (!'"\\/bfnrt'.includes(text2[at2] ?? "x")) fail();
+      }
+      at2++;
+    }
+  };
+  const number = () => {
+    const match2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(at2, at2 + 400));
+    if (!match2) fail();
+    at2 += match2[0].length;
+  };
+  const value = () => {
+    space();
+    const c = text2[at2];
+    if (c === "{") {
+      at2++;
+      space();
+      if (text2[at2] === "}") return void at2++;
+      for (; ; ) {
+        space();
+        if (text2[at2] !== '"') fail();
+        string();
+        space();
+        if (text2[at2] !== ":") fail();
+        at2++;
+        value();
+        space();
+        if (text2[at2] === "}") return void at2++;
+        if (text2[at2] !== ",") fail();
+        at2++;
+      }
+    }
+    if (c === "[") {
+      at2++;
+      space();
+      if (text2[at2] === "]") return void at2++;
+      for (; ; ) {
+        value();
+        space();
+        if (text2[at2] === "]") return void at2++;
+        if (text2[at2] !== ",") fail();
+        at2++;
+      }
+    }
+    if (c === '"') return string();
+    if (c === "t") return literal("true");
+    if (c === "f") return literal("false");
+    if (c === "n") return literal("null");
+    return number();
+  };
+  try {
+    value();
+    space();
+    return at2 < text2.length ? at2 : text2.length;
+  } catch (offset) {
+    return offset;
+  }
+}
+function entryFrom(node, keyPath, fail) {
+  if (node.kind !== "map") fail(node, keyPath, "must be an object");
+  const map2 = node;
+  const values = /* @__PURE__ */ new Map();
+  for (const e of map2.entries) {
+    if (!ENTRY_KEYS.includes(e.key)) fail(e.value ?? map2, `${keyPath}.${e.key}`, `unknown key${suggest(e.key, ENTRY_KEYS)}`);
+    values.set(e.key, e.value ?? fail(map2, `${keyPath}.${e.key}`, "has no value"));
+  }
+  const scalar = (key) => {
+    const value = values.get(key);
+    if (value === void 0) return void 0;
+    return value.kind === "scalar" ? value.value : fail(value, `${keyPath}.${key}`, "must be a string or a number, not a list or an object");
+  };
+  const text2 = (key) => {
+    const value = scalar(key);
+    if (value === void 0) fail(map2, `${keyPath}.${key}`, "is missing");
+    return typeof value === "string" && value !== "" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a non-empty string, not ${JSON.stringify(value)}`);
+  };
+  const optional = (key) => {
+    const value = scalar(key);
+    if (value === void 0 || value === null) return null;
+    return typeof value === "string" ? value : fail(values.get(key), `${keyPath}.${key}`, `must be a string or null, not ${JSON.stringify(value)}`);
+  };
+  const hash = text2("fingerprint");
+  if (!/^[0-9a-f]{32}$/.test(hash)) fail(values.get("fingerprint"), `${keyPath}.fingerprint`, `must be 32 lowercase hex digits, not ${JSON.stringify(hash)}`);
+  const count = scalar("count");
+  if (count === void 0) fail(map2, `${keyPath}.count`, "is missing");
+  if (typeof count !== "number" || !Number.isSafeInteger(count) || count < 1) fail(values.get("count"), `${keyPath}.count`, `must be a whole number \u2265 1, not ${JSON.stringify(count)}`);
+  return {
+    file: text2("file"),
+    object: optional("object"),
+    container: optional("container"),
+    probe: optional("probe"),
+    rule: text2("rule"),
+    message: optional("message"),
+    fingerprint: hash,
+    count
+  };
 }
 
 // src/renderers/helm.ts
@@ -39995,6 +39994,7 @@ function unrenderedNotice(failures) {
 }
 
 // src/run.ts
+var OWN_FILES = [...CONFIG_NAMES, SUPPRESSIONS_NAME];
 async function run(options) {
   const rules = options.rules ?? RULES;
   const configs = configResolver(options, rules);
@@ -40006,7 +40006,7 @@ async function run(options) {
     if (!list2) ignoreLists.set(applies, list2 = { base: applies.ignoreBase, patterns: applies.ignore });
     return list2;
   };
-  const collect = (paths) => collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS });
+  const collect = (paths) => collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
   const inputs = await collect(options.paths);
   const unmatched = unmatchedNotices(inputs.unmatched, options);
   const tools = toolRunner({ cwd: options.cwd, seconds: options.renderSeconds, cache: options.renderCache });
@@ -40103,10 +40103,15 @@ function unmatchedNotices(unmatched, options) {
 }
 function fileSettings(configs, options) {
   const made = /* @__PURE__ */ new Map();
+  const ofFile = /* @__PURE__ */ new WeakMap();
+  const stdin = stdinDir(options);
   return (file) => {
-    const config = configs.forDir(configDir(file, stdinDir(options)));
+    const known = ofFile.get(file);
+    if (known) return known;
+    const config = configs.forDir(configDir(file, stdin));
     let settings = made.get(config);
     if (!settings) made.set(config, settings = { rules: new Map([...config.rules, ...options.settings ?? []]), kubernetesVersion: config.kubernetesVersion });
+    ofFile.set(file, settings);
     return settings;
   };
 }

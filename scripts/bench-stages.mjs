@@ -15,7 +15,7 @@ const { collectInputs } = await import('../dist/src/inputs.js');
 const { parseFile } = await import('../dist/src/parse.js');
 const { RENDERERS } = await import('../dist/src/renderers/index.js');
 const { buildRouting } = await import('../dist/src/routing.js');
-const { configResolver } = await import('../dist/src/run.js');
+const { configResolver, OWN_FILES } = await import('../dist/src/run.js');
 const { suppress } = await import('../dist/src/suppress.js');
 const { MAX_FILE_BYTES, readBounded } = await import('../dist/src/tree-files.js');
 const { VERSION } = await import('../dist/src/version.js');
@@ -35,7 +35,7 @@ const configIgnore = (dir) => {
   const config = configs.forDir(dir);
   return { base: config.ignoreBase, patterns: config.ignore };
 };
-const inputs = stage('walk', await collectInputs(['.'], { cwd, ignore: [], configIgnore, kinds: RENDERERS }));
+const inputs = stage('walk', await collectInputs(['.'], { cwd, ignore: [], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES }));
 
 // As run()'s readOne: bounded read, strict UTF-8 (lenient on failure), BOM dropped.
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

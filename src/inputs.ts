@@ -12,9 +12,6 @@ import { globSync, hasMagic } from 'glob';
 import ignore, { type Ignore } from 'ignore';
 import { fileProblem, MAX_FILE_BYTES, readBounded } from './tree-files.js';
 import { isInside } from './files.js';
-// probe-lint's own config and suppressions files are not manifests: a walk passes them by.
-import { CONFIG_NAMES } from './config.js';
-import { SUPPRESSIONS_NAME } from './suppressions-file.js';
 
 export interface InputFile {
   absPath: string;
@@ -70,6 +67,8 @@ export interface CollectOptions {
   configIgnore(dir: string): IgnoreList;
   /** What is rendered rather than read. */
   kinds: readonly RenderedInputKind[];
+  /** File names a walk passes by: probe-lint's own settings files, which are YAML or JSON but not manifests. */
+  skipNames: readonly string[];
 }
 
 const YAML_FILE = /\.(ya?ml|json)$/i;
@@ -100,6 +99,7 @@ export async function collectInputs(args: string[], options: CollectOptions): Pr
       ignored++;
     },
     kinds: options.kinds,
+    skipNames: new Set(options.skipNames),
     userIgnores: options.ignore.map(({ base, patterns }) => gitIgnore(base, patterns)),
     configIgnores: configIgnoresOf(options.configIgnore),
     addFile: (abs) => {
@@ -269,6 +269,7 @@ interface WalkSink {
   configIgnores(dir: string): GitIgnore[];
   addFile(abs: string): void;
   kinds: readonly RenderedInputKind[];
+  skipNames: ReadonlySet<string>;
   addTarget(kind: RenderedInputKind, dir: string): void;
   notice(abs: string, message: string): void;
 }
@@ -345,7 +346,7 @@ function walk(root: string, sink: WalkSink, named: boolean): void {
       }
       if (isDir && SKIPPED_DIRS.has(e.name)) return [];
       // Whatever else has a manifest's name is looked at, so that a FIFO or a device under one gets a notice.
-      if (!isDir && (!YAML_FILE.test(e.name) || CONFIG_NAMES.includes(e.name) || e.name === SUPPRESSIONS_NAME)) return [];
+      if (!isDir && (!YAML_FILE.test(e.name) || sink.skipNames.has(e.name))) return [];
       if (isIgnored(active, abs, isDir) || isIgnored(user, abs, isDir) || isIgnored(configured(dir), abs, isDir)) {
         sink.ignored();
         return [];

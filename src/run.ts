@@ -5,7 +5,7 @@ import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
 import { lint, type FileSettings, type RuleSettings } from './engine.js';
-import { ConfigResolver, type Config } from './config.js';
+import { CONFIG_NAMES, ConfigResolver, type Config } from './config.js';
 import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Inputs, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
@@ -13,13 +13,16 @@ import type { AnyRule, Finding, UnrenderedTarget } from './rule.js';
 import { buildRouting } from './routing.js';
 import type { SourceFile } from './source.js';
 import { suppress } from './suppress.js';
-import { applyBaseline, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
+import { applyBaseline, SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { mergeRenders } from './rendered-findings.js';
 import { RENDERERS, renderAll, renderedSources, sendHome, settle, type RenderContext, type RenderTargets, type Unrendered } from './renderers/index.js';
 import { findTool, toolRunner } from './renderers/tools.js';
 import type { ToolResult } from './renderers/renderer.js';
 import { readRoutingContext, withContext } from './routing-context.js';
 import { MAX_FILE_BYTES, readBounded } from './tree-files.js';
+
+/** probe-lint's own settings files: YAML or JSON, never manifests, so a walk passes them by. */
+export const OWN_FILES = [...CONFIG_NAMES, SUPPRESSIONS_NAME];
 
 export interface RunOptions {
   paths: string[];
@@ -94,7 +97,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     return list;
   };
   const collect = (paths: string[]): Promise<Inputs> =>
-    collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS });
+    collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
   const inputs = await collect(options.paths);
   // Before any rendering: a mistyped path should not wait for helm.
   const unmatched = unmatchedNotices(inputs.unmatched, options);
@@ -219,10 +222,16 @@ function unmatchedNotices(unmatched: Notice[], options: RunOptions): Notice[] {
 /** Each file's settings: its config's, with the programmatic overrides over them; one object per config. */
 function fileSettings(configs: ConfigResolver, options: RunOptions): (file: SourceFile) => FileSettings {
   const made = new Map<Config, FileSettings>();
+  // Asked once per rule and subject: each file's answer is kept, and stdin's directory resolved once.
+  const ofFile = new WeakMap<SourceFile, FileSettings>();
+  const stdin = stdinDir(options);
   return (file) => {
-    const config = configs.forDir(configDir(file, stdinDir(options)));
+    const known = ofFile.get(file);
+    if (known) return known;
+    const config = configs.forDir(configDir(file, stdin));
     let settings = made.get(config);
     if (!settings) made.set(config, (settings = { rules: new Map([...config.rules, ...(options.settings ?? [])]), kubernetesVersion: config.kubernetesVersion }));
+    ofFile.set(file, settings);
     return settings;
   };
 }
