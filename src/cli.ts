@@ -160,7 +160,8 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
     const code = await report(unwritten.length > 0 ? await run(options) : outcome.result, flags);
     return failed ?? code;
   }
-  const result = await run(options);
+  // Only findings are reported: each file's trees can go once its findings are made.
+  const result = await run({ ...options, release: true });
   if (result.suppressionsWritten) process.stderr.write(suppressionsLine(result.suppressionsWritten));
   return report(result, flags);
 }

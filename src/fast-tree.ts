@@ -50,17 +50,47 @@ function bail(): never {
 
 // Text the fast path never sees, found before parsing: `...` and `%` directives at the start of a line, lone
 // CRs (yaml and js-yaml count lines differently around them), merge keys, and a BOM (js-yaml strips it,
-// which would shift every offset).
-const UNSUPPORTED = /^(?:\.\.\.|%)|\r(?!\n)|<<|^\uFEFF/m;
+// which would shift every offset). Substring checks first: this runs on every document of every file.
+function unsupported(text: string): boolean {
+  if (text.includes('<<') || (text.includes('\uFEFF') && /^\uFEFF/m.test(text))) return true;
+  if ((text.startsWith('...') || text.includes('\n...')) && /^\.\.\./m.test(text)) return true;
+  if (text.startsWith('%') || text.includes('\n%')) return true;
+  return text.includes('\r') && /\r(?!\n)/.test(text);
+}
+
+/** One document text as js-yaml read it: its values, and the trees `yaml` would build, when this file can tell. */
+export interface ChunkRead {
+  /** The documents' values as js-yaml's default schema loads them: what decides which documents matter. */
+  values: unknown[];
+  /** The non-empty documents with their trees, spans offset by `base`; null when the text must go to `yaml`. */
+  trees(base: number): FastDocument[] | null;
+}
 
 /**
- * The non-empty documents of a text with their trees, spans offset by `base`; null when the text must go
- * to `yaml` (see the top of this file).
+ * Reads a document text once: js-yaml's values and, from the same parse, one frame per node, from which
+ * `trees` builds positions only if asked (most documents are never asked). Null when js-yaml refuses the text.
  */
+export function readChunk(text: string): ChunkRead | null {
+  if (unsupported(text)) {
+    try {
+      return { values: jsYaml.loadAll(text), trees: () => null };
+    } catch {
+      return null;
+    }
+  }
+  const read = framesOf(text);
+  if (read === null) return null;
+  const { values, roots } = read;
+  return { values, trees: (base) => (roots === null ? null : documentsOf(text, base, roots)) };
+}
+
+/** The non-empty documents of a text with their trees, spans offset by `base`; null when the text must go to `yaml`. */
 export function fastDocuments(text: string, base: number): FastDocument[] | null {
-  if (UNSUPPORTED.test(text)) return null;
-  const roots = framesOf(text);
-  if (roots === null || roots.length > 1) return null;
+  return readChunk(text)?.trees(base) ?? null;
+}
+
+function documentsOf(text: string, base: number, roots: Frame[]): FastDocument[] | null {
+  if (roots.length > 1) return null;
   try {
     const docs: FastDocument[] = [];
     for (const frame of roots) {
@@ -83,10 +113,14 @@ export function fastDocuments(text: string, base: number): FastDocument[] | null
   }
 }
 
-function framesOf(text: string): Frame[] | null {
+/**
+ * js-yaml's values and its frames: null when it refuses the text; frames null when a node has an anchor, an
+ * alias or a tag written in the text (js-yaml reports a plain scalar it resolved with the type's tag too).
+ */
+function framesOf(text: string): { values: unknown[]; roots: Frame[] | null } | null {
   const roots: Frame[] = [];
   const stack: Frame[] = [];
-  let anchored = false;
+  let marked = false;
   const listener = (event: jsYaml.EventType, loaderState: jsYaml.State): void => {
     const state = loaderState as ListenerState;
     if (event === 'open') {
@@ -105,16 +139,28 @@ function framesOf(text: string): Frame[] | null {
     frame.tag = state.tag;
     frame.anchor = state.anchor;
     // Anchors and aliases (an alias needs an anchor) and tags, even on nodes that read nothing (`!` alone).
-    if (state.anchor !== null || (state.tag !== null && state.tag !== '?')) anchored = true;
+    if (state.anchor !== null || (!marked && state.tag !== null && state.tag !== '?' && tagWrittenAt(text, frame.open))) marked = true;
   };
+  let values: unknown[];
   try {
-    // FAILSAFE: every scalar stays the string it was written as; values are resolved here with YAML 1.2 core
-    // rules, as `yaml` reads them (js-yaml's default schema would make Dates, binary and signed octals).
-    jsYaml.loadAll(text, undefined, { listener, schema: jsYaml.FAILSAFE_SCHEMA });
+    // The default schema, as every other reader of values here: the pre-scan's answer is unchanged. Trees
+    // resolve plain scalars themselves (resolvePlain), from the text as written.
+    values = jsYaml.loadAll(text, undefined, { listener });
   } catch {
     return null;
   }
-  return anchored ? null : roots;
+  return { values, roots: marked ? null : roots };
+}
+
+/** Whether the node opening at `at` starts with a tag (`!`), past white space, line breaks and comment lines. */
+function tagWrittenAt(text: string, at: number): boolean {
+  let i = at;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (isBreakOrBlank(c)) i++;
+    else if (c === HASH) i = lineEnd(text, i);
+    else return c === 0x21;
+  }
 }
 
 /**
@@ -286,12 +332,22 @@ class Builder {
   }
 
   /**
+   * A plain scalar as written, which `resolvePlain` reads as `yaml` does: js-yaml's own string when it left
+   * the scalar one (`?`), else the text, when on one line (a folded number or date is left to `yaml`).
+   */
+  private plainText(f: Frame, start: number, end: number): string {
+    if (f.tag === '?') return f.result as string;
+    const written = this.text.slice(start, end);
+    if (written.includes('\n') || written.includes('\r')) bail();
+    return written;
+  }
+
+  /**
    * `within`: the start of the block collection the node is an entry or item of, ROOT at the top, IN_FLOW
    * inside a flow collection (whose lines were checked as a whole).
    */
   private build(outer: Frame, within: number): Built {
     const f = unwrap(outer);
-    if (f.tag !== null && f.tag !== '?') bail();
     const text = this.text;
     const start = skipToContent(text, f.open);
     const c = text.charCodeAt(start);
@@ -305,11 +361,12 @@ class Builder {
   private scalar(f: Frame, start: number, c: number, within: number): Built {
     const text = this.text;
     const value = f.result;
-    if (typeof value !== 'string') bail();
-    if (f.tag === '?') {
+    // A tag here is `?` or the type js-yaml resolved a plain scalar to: written tags never reach the builder.
+    if (f.tag !== null) {
       const end = trimEnd(text, start, f.close);
-      return this.inline({ kind: 'scalar', span: this.span(start, end), shared: false, value: resolvePlain(value), quoted: false }, end);
+      return this.inline({ kind: 'scalar', span: this.span(start, end), shared: false, value: resolvePlain(this.plainText(f, start, end)), quoted: false }, end);
     }
+    if (typeof value !== 'string') bail();
     if (c === 0x22 || c === 0x27 /* quotes */) {
       this.continuation(start, f.close, within, false);
       if (c === 0x22) this.escapedBreaks(start, f.close);
@@ -375,17 +432,16 @@ class Builder {
   /** A key: a plain or quoted scalar on one line, as js-yaml reads implicit keys. */
   private key(k: Frame): { value: string | number | boolean | null; start: number; end: number } {
     const text = this.text;
-    if (k.kind !== 'scalar' || k.children !== null || typeof k.result !== 'string') bail();
-    if (k.tag !== null && k.tag !== '?') bail();
+    const plain = k.tag !== null;
+    if (k.kind !== 'scalar' || k.children !== null || (!plain && typeof k.result !== 'string')) bail();
     const start = k.open;
     const c = text.charCodeAt(start);
     // An explicit `? key` opens after the `?` and its space; aliases as keys are left to `yaml` too.
     if (isBreakOrBlank(c) || c === 0x2a || c === 0x3f || c === 0x7c || c === 0x3e) bail();
-    const plain = k.tag === '?';
     const end = plain ? trimEnd(text, start, k.close) : k.close;
     // `yaml` refuses implicit keys longer than 1,024 characters; js-yaml takes them.
     if (end - start > 1000) bail();
-    return { value: plain ? resolvePlain(k.result) : k.result, start, end };
+    return { value: plain ? resolvePlain(this.plainText(k, start, end)) : (k.result as string), start, end };
   }
 
   /** The `:` after a key, on the key's line. */
@@ -475,7 +531,7 @@ class Builder {
       const k = children[i]!;
       this.notExplicit(k.open);
       // The key has a value when a `:` follows it on its own line.
-      const after = skipBlanks(text, k.tag === '?' ? trimEnd(text, k.open, k.close) : k.close);
+      const after = skipBlanks(text, k.tag !== null ? trimEnd(text, k.open, k.close) : k.close);
       const paired = text.charCodeAt(after) === 0x3a;
       this.entry(k, paired ? children[i + 1] : undefined, seen, entries, IN_FLOW);
       if (paired && children[i + 1] === undefined) bail();

@@ -73,3 +73,38 @@ export function holdsRoutingObject(value: unknown): boolean {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+const ROUTING_KINDS = ['Service', 'Ingress', 'HTTPRoute', 'GRPCRoute'];
+// Double-quoted escapes that can spell a letter (`\x53`, `\u0053`) or join two lines into one word.
+const SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
+
+/**
+ * Whether a document's text can hold a Service, Ingress or route, judged on the text alone so that the
+ * routing pass (run.ts) parses only the few that can: one of the kinds written as a whole scalar (plain,
+ * quoted, in flow, on a line of its own as a block scalar's, after a tag or anchor), or an escape that could
+ * spell one. False only when no YAML reading of the text has such a kind.
+ */
+export function mayHoldRoutingObject(text: string): boolean {
+  for (const kind of ROUTING_KINDS) {
+    for (let at = text.indexOf(kind); at !== -1; at = text.indexOf(kind, at + 1)) {
+      if (wholeScalarAt(text, at, kind.length)) return true;
+    }
+  }
+  return text.includes('\\') && SPELLING_ESCAPE.test(text);
+}
+
+/** Whether text[at, at + length) stands alone as a scalar: after `:`, `-`, `?`, `,`, `[`, `{`, a property or a line start, and before a line end, comment, `,`, `]` or `}`, quotes and blanks around it allowed. */
+function wholeScalarAt(text: string, at: number, length: number): boolean {
+  let after = at + length;
+  if (text[after] === '"' || text[after] === "'") after++;
+  while (text[after] === ' ' || text[after] === '\t' || text[after] === '\r') after++;
+  if (after < text.length && !'\n#,]}'.includes(text[after]!)) return false;
+  let before = at - 1;
+  if (text[before] === '"' || text[before] === "'") before--;
+  while (text[before] === ' ' || text[before] === '\t') before--;
+  if (before < 0 || ':-?,[{\n|>'.includes(text[before]!)) return true;
+  // A tag or anchor (`!!str Service`, `&kind Service`) just before it.
+  let word = before;
+  while (word >= 0 && !' \t\n'.includes(text[word]!)) word--;
+  return text[word + 1] === '!' || text[word + 1] === '&';
+}

@@ -17,9 +17,13 @@ export interface IgnoreAnnotation {
   span: Span;
 }
 
-export interface K8sObject {
+/** Which object, in which file: all that routing (Services and the Ingresses and routes in front) reads of one. */
+export interface ObjectOrigin {
   ref: ObjectRef;
   file: SourceFile;
+}
+
+export interface K8sObject extends ObjectOrigin {
   document: ParsedDocument;
   node: MapNode;
   annotations: Record<string, string>;
@@ -165,7 +169,7 @@ export interface ServicePort {
 }
 
 export interface Service {
-  object: K8sObject;
+  object: ObjectOrigin;
   /** null when the Service selects no pods (no or empty selector, ExternalName). */
   selector: Record<string, string> | null;
   ports: ServicePort[];
@@ -177,7 +181,7 @@ export interface Service {
 
 /** An Ingress, HTTPRoute or GRPCRoute naming a Service as its backend. */
 export interface Backend {
-  object: K8sObject;
+  object: ObjectOrigin;
   namespace: string | null;
   service: string;
   /** The Service port it sends to: a number (`port`) or a name; null when unset (any port). */

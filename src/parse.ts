@@ -2,7 +2,6 @@
 // documents: the ones a rule can care about become trees with positions, built from js-yaml's events
 // (fast-tree.ts) or, for what that path leaves alone and for every error, by the `yaml` parse; the rest
 // (CRDs, RBAC, ConfigMaps…) only get js-yaml's cheap check that they parse, as no finding can land there.
-import jsYaml from 'js-yaml';
 import {
   Alias,
   Lexer,
@@ -15,7 +14,7 @@ import {
   type Document,
   type Node as YamlNode,
 } from 'yaml';
-import { fastDocuments } from './fast-tree.js';
+import { readChunk, type FastDocument } from './fast-tree.js';
 import { headerOf, holdsRelevantObject, isList, type ObjectHeader } from './kinds.js';
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
@@ -58,15 +57,24 @@ const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
  * parse decides, on the values themselves, which documents hold an object a rule reads (kinds.ts says which):
  * only those pay for positions, and no spelling of a key (`"\u0063ontainers"`) or a `kind:` line inside a string
  * can hide a workload. `relevant` narrows what gets a tree: routing context needs only Services, Ingresses and routes.
+ * `mayHold` passes over document texts without parsing them at all, errors included: the routing pass reads only
+ * the texts that can name a routing kind (kinds.ts), and the lint that follows reports every document.
  */
-export function parseFile(file: SourceFile, everything = false, relevant: (value: unknown) => boolean = holdsRelevantObject): ParsedFile {
+export function parseFile(
+  file: SourceFile,
+  everything = false,
+  relevant: (value: unknown) => boolean = holdsRelevantObject,
+  mayHold: (text: string) => boolean = () => true,
+): ParsedFile {
   const result: ParsedFile = { file, documents: [], error: null };
   for (const chunk of documentChunks(file.text)) {
     const text = file.text.slice(chunk.start, chunk.end);
-    const values = everything ? null : loadCheap(text);
-    if (values === null) parseFull(result, text, chunk.start);
-    else if (values.some(relevant)) parseFast(result, text, chunk.start);
-    else addCheap(result, values, text, chunk.start);
+    if (!mayHold(text)) continue;
+    // One js-yaml parse gives both the values that decide and the frames a tree is built from.
+    const read = everything ? null : readChunk(text);
+    if (read === null) parseFull(result, text, chunk.start);
+    else if (read.values.some(relevant)) parseFast(result, read.trees(chunk.start), text, chunk.start);
+    else addCheap(result, read.values, text, chunk.start);
   }
   return result;
 }
@@ -87,6 +95,8 @@ const DOCUMENT_END_LINE = /^\.\.\.(?=[ \t]|\r?$)/;
 
 /** Where the next document begins within the text before its `---`: at the directives that come last, if any. */
 function directivesStart(before: string): number {
+  // Directives are rare: most texts have no line that starts with `%`.
+  if (before.charCodeAt(0) !== 0x25 && !before.includes('\n%')) return before.length;
   let open = true; // at the top of the file, or after `...`: directives may follow
   let first: number | null = null;
   let offset = 0;
@@ -106,7 +116,7 @@ function directivesStart(before: string): number {
 }
 
 function generatedFromOf(text: string): string | null {
-  return SOURCE_COMMENT.exec(text)?.[1] ?? null;
+  return text.includes('Source:') ? (SOURCE_COMMENT.exec(text)?.[1] ?? null) : null;
 }
 
 function addDocument(result: ParsedFile, doc: Omit<ParsedDocument, 'index'>): void {
@@ -117,15 +127,6 @@ function addError(result: ParsedFile, error: ParseError): void {
   // The parser runs out of stack on absurd nesting; say what that means.
   if (/call stack/i.test(error.message)) error = { ...error, message: 'nested too deeply to parse' };
   if (!result.error || error.span.start < result.error.span.start) result.error = error;
-}
-
-/** The documents' values, or null when js-yaml refuses them (it is stricter in places: the position-keeping parser decides). */
-function loadCheap(text: string): unknown[] | null {
-  try {
-    return jsYaml.loadAll(text);
-  } catch {
-    return null;
-  }
 }
 
 function addCheap(result: ParsedFile, values: unknown[], text: string, base: number): void {
@@ -149,8 +150,7 @@ function countObjects(value: unknown): number {
 }
 
 /** Trees from js-yaml's events, about 8× cheaper than `yaml`'s and the same node for node; `yaml` takes what they leave. */
-function parseFast(result: ParsedFile, text: string, base: number): void {
-  const docs = fastDocuments(text, base);
+function parseFast(result: ParsedFile, docs: FastDocument[] | null, text: string, base: number): void {
   if (docs === null) {
     parseFull(result, text, base);
     return;

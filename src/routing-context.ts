@@ -6,11 +6,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hasMagic } from 'glob';
-import { buildModel } from './build-model.js';
 import { UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
-import { holdsRoutingObject } from './kinds.js';
 import type { Backend, Model, Service } from './model.js';
-import { parseFile } from './parse.js';
+import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
 import { renderedSources, type Renderer, type RenderOutcome, type RenderTargets, type Unrendered } from './renderers/index.js';
 import type { SourceFile } from './source.js';
 
@@ -31,7 +29,8 @@ export interface ContextRequest {
   collect(paths: string[]): Promise<Inputs>;
   /** Renders targets, planning with all of them but rendering none of `skip`. */
   render(targets: RenderTargets, skip: ReadonlySet<string>): Promise<RenderOutcome>;
-  read(files: InputFile[]): SourceFile[];
+  /** A file's text, or null when it cannot be read (the run's own read says why if it lints the file). */
+  read(file: InputFile): SourceFile | null;
 }
 
 export async function readRoutingContext(request: ContextRequest): Promise<RoutingContext> {
@@ -47,12 +46,13 @@ export async function readRoutingContext(request: ContextRequest): Promise<Routi
   const rendering = await request.render(targets, skip);
   const linted = new Set(request.linted.files.map((f) => f.absPath));
   const files = found.files.filter((f) => !linted.has(f.absPath) && !request.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
-  const sources: SourceFile[] = [
-    ...renderedSources(rendering, request.cwd),
-    ...request.read(files),
-  ];
-  // Documents without a Service, Ingress or route get only js-yaml's cheap parse: workloads here cost no tree.
-  const model = buildModel(sources.map((source) => parseFile(source, false, holdsRoutingObject)));
+  // Documents without a Service, Ingress or route get no parse at all, and no text is kept (routing-objects.ts).
+  const parts = renderedSources(rendering, request.cwd).map(routingObjectsOf);
+  for (const file of files) {
+    const source = request.read(file);
+    if (source) parts.push(routingObjectsOf(source));
+  }
+  const model = joinRoutingObjects(parts);
   return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
 }
 

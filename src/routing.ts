@@ -47,7 +47,10 @@ export function isMetricsPort(port: ContainerPort): boolean {
 
 const NOTHING: ContainerRouting = { routes: [], exposures: [], serves: false, certain: false, sleeper: false };
 
-export function buildRouting(model: Model): Routing {
+/** The Services, Ingresses and routes of a run: what routing is decided on, whichever files hold the workloads. */
+export type RoutingObjects = Pick<Model, 'services' | 'backends'>;
+
+export function buildRouting(model: RoutingObjects): Routing {
   // A Service is filed under one of its selector pairs; a pod finds it through
   // the same pair among its labels and then checks the rest of the selector.
   const byLabel = new Map<string, Service[]>();
@@ -67,13 +70,16 @@ export function buildRouting(model: Model): Routing {
     return targets;
   };
 
-  const found = new Map<Container, ContainerRouting>();
-  const entry = (container: Container): ContainerRouting => {
-    let routing = found.get(container);
-    if (!routing) found.set(container, (routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) }));
-    return routing;
-  };
-  for (const workload of model.workloads) {
+  // Decided per workload when one of its containers is first asked about: a run lints its files one at a
+  // time (run.ts), each against every Service of the run, and keeps nothing of the workloads it let go.
+  const decided = new WeakMap<Workload, Map<Container, ContainerRouting>>();
+  const decide = (workload: Workload): Map<Container, ContainerRouting> => {
+    const found = new Map<Container, ContainerRouting>();
+    const entry = (container: Container): ContainerRouting => {
+      let routing = found.get(container);
+      if (!routing) found.set(container, (routing = { routes: [], exposures: [], serves: false, certain: false, sleeper: isSleeper(container.argv) }));
+      return routing;
+    };
     for (const service of selectingServices(workload, byLabel)) {
       if (service.publishNotReadyAddresses) continue;
       const scrape = service.ports.length > 0 && service.ports.every((port) => isMetricsServicePort(workload, port));
@@ -94,12 +100,19 @@ export function buildRouting(model: Model): Routing {
         }
       }
     }
-  }
-  for (const routing of found.values()) {
-    routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
-    routing.certain = routing.serves && trafficRoutes(routing).some((r) => r.containerPort !== null);
-  }
-  return { of: (container) => found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) } };
+    for (const routing of found.values()) {
+      routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
+      routing.certain = routing.serves && trafficRoutes(routing).some((r) => r.containerPort !== null);
+    }
+    return found;
+  };
+  return {
+    of: (container) => {
+      let found = decided.get(container.workload);
+      if (!found) decided.set(container.workload, (found = decide(container.workload)));
+      return found.get(container) ?? { ...NOTHING, sleeper: isSleeper(container.argv) };
+    },
+  };
 }
 
 /** Every route traffic takes to a container: through its Services, and through the Ingresses and Gateway routes in front of them. */

@@ -4,22 +4,23 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
-import { lint, type FileSettings, type RuleSettings } from './engine.js';
+import { byLocation, lint, type FileSettings, type RuleSettings } from './engine.js';
 import { CONFIG_NAMES, ConfigResolver, type Config } from './config.js';
 import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Inputs, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
 import { parseFile, type ParsedFile } from './parse.js';
-import type { AnyRule, Finding, UnrenderedTarget } from './rule.js';
+import { decode, fromText, InputTexts, readOne } from './read-inputs.js';
+import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
-import type { SourceFile } from './source.js';
+import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
+import { excerpt, withoutText, type SourceFile } from './source.js';
 import { suppress } from './suppress.js';
 import { applyBaseline, SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { mergeRenders } from './rendered-findings.js';
 import { RENDERERS, renderAll, renderedSources, sendHome, settle, type RenderContext, type RenderTargets, type Unrendered } from './renderers/index.js';
 import { findTool, toolRunner } from './renderers/tools.js';
 import type { ToolResult } from './renderers/renderer.js';
-import { readRoutingContext, withContext } from './routing-context.js';
-import { MAX_FILE_BYTES, readBounded } from './tree-files.js';
+import { readRoutingContext } from './routing-context.js';
 
 /** probe-lint's own settings files: YAML or JSON, never manifests, so a walk passes them by. */
 export const OWN_FILES = [...CONFIG_NAMES, SUPPRESSIONS_NAME];
@@ -63,6 +64,12 @@ export interface RunOptions {
   suppressionsLocation?: string;
   /** --suppress-all, --suppress-rule, --prune-suppressions: rewrite the suppressions file from this run's findings first. */
   updateSuppressions?: SuppressionsUpdate;
+  /**
+   * Let each file's trees go once its findings are made (the CLI's and the Action's lint): memory then grows
+   * with the findings, not with what is read (SPEC §8). Findings keep their file's text but no `owner`, and
+   * `files` stays empty. Without it every parse is kept, for callers that edit them (the fixer) or read them.
+   */
+  release?: boolean;
 }
 
 export interface Summary {
@@ -75,6 +82,7 @@ export interface Summary {
 }
 
 export interface RunResult {
+  /** Every linted file's parse; none with `release`. */
   files: ParsedFile[];
   findings: Finding[];
   notices: Notice[];
@@ -105,19 +113,30 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const renderContext: RenderContext = { cwd: options.cwd, configFor: (dir) => configs.forDir(dir), findTool, runTool: tools.run };
   const rendering = await renderAll(targetsOf(inputs), renderContext);
   const notices = [...inputs.notices, ...unmatched, ...rendering.notices];
-  const sources: SourceFile[] = renderedSources(rendering, options.cwd);
+  // Rendered streams and stdin are text already held: linted together, as one batch.
+  const held: SourceFile[] = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text = options.readStdin ? await options.readStdin() : '';
     const name = options.stdinFilename === undefined ? '<stdin>' : displayPath(options.cwd, path.resolve(options.cwd, options.stdinFilename));
-    sources.push(decode(name, null, Buffer.from(text, 'utf8')));
+    held.push(decode(name, null, Buffer.from(text, 'utf8')));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
-  for (const read of readAll(files, options.overrides)) {
-    if ('source' in read) sources.push(read.source);
-    else notices.push(read.notice);
+
+  // Pass one: every Service, Ingress and route, in the order one model of everything would hold them.
+  const texts = new InputTexts(options.overrides);
+  const routingParts = held.map(routingObjectsOf);
+  const readable: InputFile[] = [];
+  const linted: SourceFile[] = [...held];
+  for (const file of files) {
+    const read = texts.first(file);
+    if ('notice' in read) {
+      notices.push(read.notice);
+      continue;
+    }
+    readable.push(file);
+    linted.push(withoutText(read.source));
+    routingParts.push(routingObjectsOf(read.source));
   }
-  const parsed: ParsedFile[] = settle(sources.map((source) => parseFile(source)), options.cwd);
-  const model = buildModel(parsed);
   const context =
     options.context && options.context.length > 0
       ? await readRoutingContext({
@@ -127,42 +146,73 @@ export async function run(options: RunOptions): Promise<RunResult> {
           excluded: rendering.excluded,
           collect,
           render: (targets, skip) => renderAll(targets, renderContext, skip),
-          read: (files) => readAll(files, undefined).flatMap((read) => ('source' in read ? [read.source] : [])),
+          read: (file) => {
+            const read = readOne(file, undefined);
+            return 'source' in read ? read.source : null;
+          },
         })
       : null;
-  if (context) notices.push(...context.notices);
-  const routing = buildRouting(withContext(model, context));
+  if (context) {
+    notices.push(...context.notices);
+    routingParts.push(context);
+  }
+  const routing = buildRouting(joinRoutingObjects(routingParts));
+
+  // Pass two: each batch through parse, model, rules and suppression; what is kept of it is its findings.
   const settingsFor = fileSettings(configs, options);
-  const unrendered = unrenderedTargets(rendering.failures, sources, options);
-  const linted = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: unrendered.targets });
+  const unrendered = new Map<string, Unrendered[]>();
+  for (const failure of rendering.failures) unrendered.set(failure.entry, [...(unrendered.get(failure.entry) ?? []), failure]);
+  const found: Finding[] = [];
+  const kept: ParsedFile[] = [];
+  const summary: Summary = { files: held.length + readable.length, documents: 0, objects: 0, containers: 0, suppressed: 0 };
+  const lintBatch = (sources: SourceFile[], entries: ParsedFile[] = []): void => {
+    const parsed = settle(sources.map((source) => parseFile(source)), options.cwd);
+    const model = buildModel(parsed);
+    // A chart or overlay that did not render is reported on its entry file: with that file's batch, whose comments can silence it.
+    const targets = [...parsed, ...entries].flatMap(({ file }) => (file.absPath === null ? [] : (unrendered.get(file.absPath) ?? []).map((u) => ({ unrendered: u, file }))));
+    for (const target of targets) unrendered.delete(target.unrendered.entry);
+    const findings = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: targets });
+    const result = suppress({ findings, files: [...parsed, ...entries], model, rules, settingsFor });
+    const home = sendHome(result.findings, options.cwd);
+    found.push(...(options.release ? home.map(released) : home));
+    if (!options.release) kept.push(...parsed);
+    summary.documents += parsed.reduce((n, p) => n + p.documents.length, 0);
+    summary.objects += model.objects.length + parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
+    summary.containers += model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0);
+    summary.suppressed += result.suppressed;
+  };
+  if (held.length > 0) lintBatch(held);
+  for (const file of readable) {
+    const read = texts.again(file);
+    if ('source' in read) lintBatch([read.source]);
+  }
   // Entry files read only for render-failed take part in suppression: a comment there can silence it.
-  const { findings: kept, suppressed } = suppress({ findings: linted, files: [...parsed, ...unrendered.entries], model, rules, settingsFor });
+  for (const entry of [...unrendered.keys()]) {
+    const shown = displayPath(options.cwd, entry);
+    const read = readOne({ absPath: entry, path: shown }, options.overrides?.get(entry));
+    const file = 'source' in read ? read.source : fromText(shown, entry, '');
+    lintBatch([], [{ file, documents: [], error: null }]);
+  }
+  found.sort(byLocation);
   // Fingerprints are taken of the findings as reported: one entry for a line that several overlays render.
   const baseline = await applyBaseline({
     cwd: options.cwd,
     location: options.suppressionsLocation,
     update: options.updateSuppressions,
-    findings: mergeRenders(sendHome(kept, options.cwd), sources),
-    sources,
+    findings: mergeRenders(found, held),
+    sources: linted,
     stdinPath: options.stdinFilename === undefined ? undefined : path.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
     rules,
   });
-  const findings = baseline.findings;
   notices.push(...baseline.notices);
-  const cheapObjects = parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
+  summary.suppressed += baseline.suppressed;
   return {
-    files: parsed,
-    findings,
+    files: kept,
+    findings: baseline.findings,
     notices,
     config,
-    summary: {
-      files: sources.length,
-      documents: parsed.reduce((n, p) => n + p.documents.length, 0),
-      objects: model.objects.length + cheapObjects,
-      containers: model.workloads.reduce((n, w) => n + w.containers.filter(isLongRunning).length, 0),
-      suppressed: suppressed + baseline.suppressed,
-    },
+    summary,
     ...(baseline.written ? { suppressionsWritten: baseline.written } : {}),
   };
 }
@@ -236,78 +286,19 @@ function fileSettings(configs: ConfigResolver, options: RunOptions): (file: Sour
   };
 }
 
+
 /**
- * The Chart.yaml or kustomization file of each chart or kustomization not rendered, as render-failed reports on
- * it: the run's own copy when it lints that file, else read now (`entries`); one that cannot be read is empty.
+ * What a finding keeps once its file is let go (RunOptions.release): of its file, the lines it shows (an
+ * excerpt: positions, its code frame and its fix's diff read them), and the rest as fresh plain data. Not
+ * its owner, nor the tree nodes its fix's changes name (only the fixer reads those, and it keeps every
+ * parse); and strings are copied, because a string sliced from a file's text keeps that whole text alive.
  */
-function unrenderedTargets(failures: readonly Unrendered[], sources: readonly SourceFile[], options: RunOptions): { targets: UnrenderedTarget[]; entries: ParsedFile[] } {
-  const byPath = new Map(sources.flatMap((source) => (source.absPath === null ? [] : [[source.absPath, source] as const])));
-  const entries: ParsedFile[] = [];
-  const targets = failures.map((unrendered) => {
-    let file = byPath.get(unrendered.entry);
-    if (!file) {
-      const shown = displayPath(options.cwd, unrendered.entry);
-      const read = readOne({ absPath: unrendered.entry, path: shown }, options.overrides?.get(unrendered.entry));
-      file = 'source' in read ? read.source : fromText(shown, unrendered.entry, '');
-      byPath.set(unrendered.entry, file);
-      entries.push({ file, documents: [], error: null });
-    }
-    return { unrendered, file };
-  });
-  return { targets, entries };
-}
-
-type ReadResult = { source: SourceFile } | { notice: Notice };
-
-/** Reads are synchronous and bounded (readBounded): a worker pool around them would only add overhead. */
-function readAll(files: InputFile[], overrides: ReadonlyMap<string, string> | undefined): ReadResult[] {
-  return files.map((file) => readOne(file, overrides?.get(file.absPath)));
-}
-
-function readOne(file: InputFile, override: string | undefined): ReadResult {
-  // Already text (the fixer's passes): no round trip through bytes.
-  if (override !== undefined) return { source: fromText(file.path, file.absPath, override) };
-  let bytes: Buffer;
-  try {
-    // Checked again at the read: the file may have become a FIFO or grown since the walk saw it.
-    const read = readBounded(file.absPath, MAX_FILE_BYTES);
-    if ('skipped' in read) return { notice: { file: file.path, line: null, message: `${read.skipped}; skipped` } };
-    bytes = read.bytes;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { notice: { file: file.path, line: null, message: `cannot read file (${code}); skipped` } };
-  }
-  if (bytes.includes(0)) return { notice: { file: file.path, line: null, message: 'binary file skipped' } };
-  return { source: decode(file.path, file.absPath, bytes) };
-}
-
-/** UTF-8 that throws on bytes that are not: what tells a file --fix may rewrite from one it may not. */
-export const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
-// Files whose bytes were not all UTF-8: their text holds U+FFFD where those bytes were.
-const lossy = new WeakSet<SourceFile>();
-
-/** Whether writing a file's text back would not give its bytes back: some were not UTF-8 and read as U+FFFD. */
-export function decodedLossily(file: SourceFile): boolean {
-  return lossy.has(file);
-}
-
-function decode(displayPath: string, absPath: string | null, bytes: Buffer): SourceFile {
-  let text: string;
-  let exact = true;
-  try {
-    text = strictUtf8.decode(bytes);
-  } catch {
-    // Still linted, with U+FFFD for what is not text; only --fix must know.
-    text = lenient.decode(bytes);
-    exact = false;
-  }
-  const source = fromText(displayPath, absPath, text);
-  if (!exact) lossy.add(source);
-  return source;
-}
-
-function fromText(displayPath: string, absPath: string | null, text: string): SourceFile {
-  const bom = text.charCodeAt(0) === 0xfeff;
-  return { path: displayPath, absPath, text: bom ? text.slice(1) : text, bom };
+function released(finding: Finding): Finding {
+  const { file: whole, owner: _owner, fix, proposed, ...data } = finding;
+  const own = structuredClone(data);
+  const edited = fix && !fix.target ? fix.edits : [];
+  const file = excerpt(whole, Math.min(finding.span.start, ...edited.map((e) => e.offset)), Math.max(finding.span.end, ...edited.map((e) => e.offset + e.length)));
+  if (!fix) return { ...own, file, owner: null, fix: null, proposed };
+  const { target, changes: _changes, ...fixData } = fix;
+  return { ...own, file, owner: null, fix: { ...structuredClone(fixData), changes: [], ...(target ? { target } : {}) }, proposed };
 }

@@ -11,6 +11,17 @@ export interface SourceFile {
   bom: boolean;
   /** Output of `helm template` or `kubectl kustomize` run on a directory; `path` is that directory. */
   rendered?: RenderedFrom;
+  /**
+   * Set when `text` holds only some whole lines of the file, the ones a finding shows (see `excerpt`):
+   * offsets still count into the whole file, and positionOf, lineText and linesAround read them.
+   */
+  window?: TextWindow;
+}
+
+/** Where an excerpt's text starts in the whole file: its offset and 1-based line. */
+export interface TextWindow {
+  start: number;
+  line: number;
 }
 
 export interface RenderedFrom {
@@ -50,6 +61,10 @@ function lineStarts(file: SourceFile): number[] {
 
 /** 1-based line and column (UTF-16 code units) of an offset. */
 export function positionOf(file: SourceFile, offset: number): Position {
+  if (file.window) {
+    const { line, column } = positionOf({ ...file, window: undefined }, offset - file.window.start);
+    return { line: line + file.window.line - 1, column };
+  }
   const starts = lineStarts(file);
   let lo = 0;
   let hi = starts.length - 1;
@@ -63,6 +78,7 @@ export function positionOf(file: SourceFile, offset: number): Position {
 
 /** The text of a 1-based line without its line ending. */
 export function lineText(file: SourceFile, line: number): string {
+  if (file.window) line -= file.window.line - 1;
   const starts = lineStarts(file);
   const start = starts[line - 1];
   if (start === undefined) return '';
@@ -86,4 +102,38 @@ export function lineColumns(line: string): { column: number; endColumn: number }
   if (text.trim() === '') return null;
   const start = text.length - text.replace(/^[\s-]*/, '').length;
   return { column: start + 1, endColumn: text.length + 1 };
+}
+
+/**
+ * The file's name and origin without its text, for what outlives the pass that read it: the routing pass's
+ * Services and routes name their file (routing.ts compares paths), and a run lets the text go. No offset
+ * into it can be resolved again: nothing reports on such an object.
+ */
+export function withoutText(file: SourceFile): SourceFile {
+  return { ...file, text: '' };
+}
+
+/**
+ * The whole lines holding offsets `from` to `to` (a line that `to` ends with its break included), and the
+ * offset where they start: what a diff of an edit there shows.
+ */
+export function linesAround(file: SourceFile, from: number, to: number): { start: number; text: string } {
+  const base = file.window?.start ?? 0;
+  const text = file.text;
+  const first = text.lastIndexOf('\n', from - base - 1) + 1;
+  const last = to - base;
+  const end = text.indexOf('\n', last > first && text[last - 1] === '\n' ? last - 1 : last);
+  return { start: base + first, text: text.slice(first, end === -1 ? text.length : end + 1) };
+}
+
+/**
+ * The file with only the lines from the one before `from` through the one holding `to` (with its line
+ * break): what a finding let go of its file keeps to be shown (a code frame, a fix's diff).
+ */
+export function excerpt(file: SourceFile, from: number, to: number): SourceFile {
+  const { line } = positionOf(file, from);
+  const before = line > 1 ? file.text.lastIndexOf('\n', file.text.lastIndexOf('\n', from - 1) - 1) + 1 : 0;
+  const { text } = linesAround(file, before, to);
+  // A copy: a slice of the text would keep the whole text alive.
+  return { ...file, text: structuredClone(text), window: { start: before, line: Math.max(1, line - 1) } };
 }

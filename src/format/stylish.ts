@@ -6,7 +6,7 @@ import { diffLines } from 'diff';
 import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
-import { lineText } from '../source.js';
+import { lineText, linesAround } from '../source.js';
 import { objectLabel, variantsNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
@@ -124,13 +124,8 @@ function expandTabs(text: string): string {
 /** The fix as the lines it removes and adds. */
 function fixDiff(finding: Finding): Line[] {
   const fix = finding.fix!;
-  const text = (fix.target ?? finding.file).text;
-  const from = text.lastIndexOf('\n', Math.min(...fix.edits.map((e) => e.offset)) - 1) + 1;
-  const last = Math.max(...fix.edits.map((e) => e.offset + e.length));
-  const lineEnd = text.indexOf('\n', last > from && text[last - 1] === '\n' ? last - 1 : last);
-  const to = lineEnd === -1 ? text.length : lineEnd + 1;
-  const before = text.slice(from, to);
-  const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - from })));
+  const { start, text: before } = linesAround(fix.target ?? finding.file, Math.min(...fix.edits.map((e) => e.offset)), Math.max(...fix.edits.map((e) => e.offset + e.length)));
+  const after = applyEdits(before, fix.edits.map((e) => ({ ...e, offset: e.offset - start })));
   const lines: Line[] = [['    ', paint.dim(fix.shownOnly ? 'change in the chart:' : fix.safe ? 'fix:' : 'suggestion:'), ` ${fix.description}`]];
   for (const part of diffLines(before, after)) {
     if (!part.added && !part.removed) continue;
