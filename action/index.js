@@ -28225,6 +28225,25 @@ function failureWindow(probe) {
 function windowText(w) {
   return `${w.threshold} \xD7 ${w.interval}s = ${w.seconds}s`;
 }
+function windowWith(probe, threshold) {
+  const { interval } = failureWindow(probe);
+  return { threshold, interval, seconds: threshold * interval };
+}
+function thresholdFor(probe, seconds) {
+  return Math.ceil(seconds / failureWindow(probe).interval);
+}
+function startDeadline(probe) {
+  const delay = probe.initialDelaySeconds.value;
+  const window = failureWindow(probe);
+  return { delay, window, seconds: delay + window.seconds };
+}
+function deadlineText(d) {
+  return d.delay === 0 ? windowText(d.window) : `${d.delay}s + ${d.window.threshold} \xD7 ${d.window.interval}s = ${d.seconds}s`;
+}
+function shutdownSchedule(container) {
+  const sleep = preStopSleep(container);
+  return { sleep, sigterm: sleep ?? 0, sigkill: container.workload.terminationGracePeriodSeconds.value };
+}
 function probeHandler(probe) {
   const only = probe.handlers.length === 1 ? probe.handlers[0] : null;
   return only?.node ? only : null;
@@ -28275,8 +28294,7 @@ function preStopSleep(container) {
 }
 function raiseThreshold(edits, probe, threshold) {
   const edit = probe.node && edits.set(probe.node, "failureThreshold", String(threshold));
-  const interval = failureWindow(probe).interval;
-  return proposeFix(`set failureThreshold to ${threshold} (${threshold} \xD7 ${interval}s = ${threshold * interval}s)`, edit, true);
+  return proposeFix(`set failureThreshold to ${threshold} (${windowText(windowWith(probe, threshold))})`, edit, true);
 }
 function canAct(probe) {
   const handler = probeHandler(probe);
@@ -28365,6 +28383,69 @@ livenessProbe:
   }
 });
 
+// src/timeline/lanes.ts
+var DEFAULT_PROPAGATION_SECONDS = 3;
+function loadLane(container, routing, focus = "") {
+  const events = [];
+  const notes = [];
+  const readiness = container.probes.readiness;
+  const liveness = container.probes.liveness;
+  const services = routing.serves ? servicesText(routing) : null;
+  const out = services ? `out of ${services.text}` : "not-ready";
+  for (const [probe, kind, what, label] of [
+    [readiness, "not-ready", services ? `readiness takes the pod ${out}` : "readiness marks the pod not-ready", out],
+    [liveness, "restart", "liveness restarts the container", "restart"]
+  ]) {
+    if (!probe) continue;
+    const handler = probeHandler(probe);
+    if (!handler || !canAct(probe)) {
+      notes.push(`${probe.type} probe never acts: ${handler ? "its named port is not declared" : "it has no valid handler"}`);
+      continue;
+    }
+    const window = failureWindow(probe);
+    events.push({ kind, at: window.seconds, how: `${windowText(window)}, timeout ${probe.timeoutSeconds.value}s`, what, label });
+    if (handler.kind === "tcpSocket") notes.push(`${probe.type} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
+  }
+  if (!readiness) notes.push("no readiness probe: the pod stays in rotation however slowly it answers");
+  if (!liveness) notes.push("no liveness probe: nothing restarts a wedged container");
+  return { lane: "load", origin: `${checkedText(readiness, liveness)} starts answering slower than its timeout`, events: byTime(events), notes, focus };
+}
+function checkedText(...probes) {
+  const checks = [...new Set(probes.flatMap((p) => p && probeHandler(p) ? [describeHandler(probeHandler(p))] : []))];
+  return checks.length === 1 ? checks[0] : "the health check";
+}
+function startLane(container, focus = "") {
+  const events = [];
+  const notes = [];
+  const startup = container.probes.startup;
+  const liveness = container.probes.liveness;
+  const probe = startup ?? liveness;
+  if (probe && probeHandler(probe) && canAct(probe)) {
+    const deadline = startDeadline(probe);
+    events.push(
+      probe.type === "startup" ? { kind: "startup-gives-up", at: deadline.seconds, how: deadlineText(deadline), what: "the startup probe gives up and restarts a container that is not up yet", label: "startup gives up" } : { kind: "restart", at: deadline.seconds, how: deadlineText(deadline), what: "liveness restarts a container that is not up yet", label: "restart" }
+    );
+  } else if (probe) notes.push(`${probe.type} probe never acts on a slow start`);
+  return { lane: "start", origin: "the container starts", events, notes, focus };
+}
+function shutdownLane(container, routing, focus = "", propagationSeconds = DEFAULT_PROPAGATION_SECONDS) {
+  const schedule = shutdownSchedule(container);
+  const grace = container.workload.terminationGracePeriodSeconds;
+  const events = [];
+  const notes = [];
+  if (routing.serves) {
+    events.push({ kind: "routes-caught-up", at: propagationSeconds, how: `${propagationSeconds}s, assumed`, what: "routes have caught up, no new requests arrive", label: "routes caught up" });
+  }
+  const hook = !container.preStop ? "no preStop hook" : schedule.sleep === null ? "a preStop hook of unknown length" : `preStop sleeps ${schedule.sleep}s`;
+  if (container.preStop && schedule.sleep === null) notes.push("the preStop hook does not sleep a known time: SIGTERM comes when it ends");
+  events.push({ kind: "sigterm", at: schedule.sigterm, how: hook, what: "SIGTERM, when the preStop hook ends", label: "SIGTERM" });
+  events.push({ kind: "sigkill", at: schedule.sigkill, how: grace.entry ? `terminationGracePeriodSeconds: ${grace.value}` : `terminationGracePeriodSeconds unset, default ${grace.value}s`, what: "SIGKILL, at the grace period", label: "SIGKILL" });
+  return { lane: "shutdown", origin: "the pod is deleted: endpoint removal and the preStop hook start together", events: byTime(events), notes, focus };
+}
+function byTime(events) {
+  return [...events].sort((a, b) => a.at - b.at);
+}
+
 // rules/liveness-equals-readiness.ts
 var liveness_equals_readiness_default = defineRule({
   id: "liveness-equals-readiness",
@@ -28402,7 +28483,9 @@ livenessProbe:
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
     if (!live || !ready || live.kind === "tcpSocket" || checkIdentity(live) !== checkIdentity(ready)) return;
-    const serves = ctx.routing.of(container).serves;
+    const routing = ctx.routing.of(container);
+    const serves = routing.serves;
+    const timeline = loadLane(container, routing, "restart");
     const liveWindow = failureWindow(liveness);
     const readyWindow = failureWindow(readiness);
     const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
@@ -28411,6 +28494,7 @@ livenessProbe:
         span: liveness.entry.keySpan,
         probe: "liveness",
         severity: "warning",
+        timeline,
         message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted ${serves ? "as it is taken out of rotation" : "as soon as it is marked not-ready"}, not given time to recover`
       });
       return;
@@ -28419,6 +28503,7 @@ livenessProbe:
       span: liveness.entry.keySpan,
       probe: "liveness",
       severity: "info",
+      timeline,
       message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness ${serves ? "takes it out of rotation" : "marks it not-ready"} (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`
     });
   }
@@ -28523,9 +28608,10 @@ livenessProbe:
     const ready = failureWindow(readiness);
     if (live.seconds >= ready.seconds) return;
     ctx.report({
-      fix: raiseThreshold(ctx.edits, liveness, Math.ceil(ready.seconds / live.interval)),
+      fix: raiseThreshold(ctx.edits, liveness, thresholdFor(liveness, ready.seconds)),
       span: settingSpan(liveness.failureThreshold, liveness),
       probe: "liveness",
+      timeline: loadLane(container, ctx.routing.of(container), "restart"),
       message: `liveness probe of container "${container.name}" restarts it after ${windowText(live)} of failed checks, before its readiness probe takes it out of rotation after ${windowText(ready)}: under load the container is killed with its in-flight requests instead of being given time to catch up`
     });
   }
@@ -28781,7 +28867,8 @@ lifecycle:
     ctx.report({
       fix: preStopSleep2(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(workload.terminationGracePeriodSeconds.value)} keeps it serving until routes catch up`
+      timeline: shutdownLane(container, routing, "sigterm"),
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(shutdownSchedule(container).sigkill)} keeps it serving until routes catch up`
     });
   }
 });
@@ -28812,7 +28899,7 @@ function preStopSleep2(edits, container, sleepAction) {
   const hook = sleepAction ? ["sleep:", `  seconds: ${SLEEP_SECONDS}`] : ["exec:", `  command: ["sleep", "${SLEEP_SECONDS}"]`];
   const addHook = container.lifecycle ? edits.add(container.lifecycle, "preStop", hook) : edits.add(container.node, "lifecycle", ["preStop:", ...hook.map((line) => `  ${line}`)]);
   const how = sleepAction ? "a sleep action" : "exec sleep; the image needs a sleep binary";
-  const grace = container.workload.terminationGracePeriodSeconds.value;
+  const grace = shutdownSchedule(container).sigkill;
   const needed = SLEEP_SECONDS + DRAIN_SECONDS;
   if (grace >= needed) return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, addHook, false);
   const raise = edits.set(container.workload.podSpec, "terminationGracePeriodSeconds", String(needed));
@@ -28860,14 +28947,16 @@ readinessProbe:
       const window = failureWindow(probe);
       const single = window.threshold === 1;
       if (!single && (window.seconds >= needed || handler.kind === "tcpSocket")) continue;
-      const services = servicesText(ctx.routing.of(container))?.text;
+      const routing = ctx.routing.of(container);
+      const services = servicesText(routing)?.text;
       const giveUp = single ? `gives up after a single failed check` : `gives up after ${windowText(window)} of failed checks`;
       const consequence = type2 === "readiness" ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ""}` : "a short stall under load restarts a container that was only busy";
-      const threshold = Math.max(2, handler.kind === "tcpSocket" ? 2 : Math.ceil(needed / window.interval));
+      const threshold = Math.max(2, handler.kind === "tcpSocket" ? 2 : thresholdFor(probe, needed));
       ctx.report({
         fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type2,
+        timeline: loadLane(container, routing, type2 === "readiness" ? "not-ready" : "restart"),
         message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler.kind === "tcpSocket", window, needed)}): ${consequence}`
       });
     }
@@ -29298,7 +29387,8 @@ readinessProbe:
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
       const fix = raiseTimeout(ctx.edits, probe, ctx.options.fixSeconds);
-      const services = servicesText(ctx.routing.of(container))?.text;
+      const routing = ctx.routing.of(container);
+      const services = servicesText(routing)?.text;
       const window = failureWindow(probe);
       const long = window.seconds >= ctx.options.longWindowSeconds;
       const consequence = type2 === "readiness" ? `when ${describeHandler(handler)} answers slower under load, the healthy pod is marked not-ready${services ? ` and dropped from ${services}` : ""}` : `when ${describeHandler(handler)} answers slower under load, that counts toward restarting a healthy container`;
@@ -29307,6 +29397,7 @@ readinessProbe:
         probe: type2,
         fix,
         severity: long ? "info" : "warning",
+        timeline: loadLane(container, routing, type2 === "readiness" ? "not-ready" : "restart"),
         message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText("timeoutSeconds", timeout)}; need \u2265 ${ctx.options.minSeconds}s): ${consequence}${long ? `, though only after ${windowText(window)} of slow checks in a row` : ""}`
       });
     }
@@ -29516,6 +29607,7 @@ livenessProbe:
       fix: startupProbe(ctx.edits, liveness, delay.entry),
       span: entrySpan(delay.entry),
       probe: "liveness",
+      timeline: startLane(container, "restart"),
       message: `liveness probe of container "${container.name}" waits a fixed ${delay.value}s before its first check: a slower start is killed in a restart loop, and a hang right after a fast start goes unnoticed for ${delay.value}s; a startup probe waits exactly as long as the app needs`
     });
   }
@@ -29525,7 +29617,7 @@ function startupProbe(edits, liveness, delay) {
   const container = liveness.container;
   if (!handler || !liveness.node || liveness.node.flow || holdsShared(handler.entry.value)) return null;
   const period = liveness.periodSeconds.value;
-  const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
+  const allowed = startDeadline(liveness).seconds;
   const threshold = Math.ceil(allowed / period);
   const keyIndent = " ".repeat(edits.column(liveness.entry.keySpan.start));
   const childIndent = " ".repeat(edits.column(liveness.node.span.start));
@@ -29568,16 +29660,17 @@ var termination_grace_too_short_default = defineRule({
     )
   },
   checkContainer(container, ctx) {
-    const sleep = preStopSleep(container);
+    const { sleep, sigterm, sigkill } = shutdownSchedule(container);
     const grace = container.workload.terminationGracePeriodSeconds;
-    if (sleep === null || !container.preStop || grace.value > sleep) return;
+    if (sleep === null || !container.preStop || sigkill > sigterm) return;
     const graceText = grace.entry ? `terminationGracePeriodSeconds is ${grace.value}` : `terminationGracePeriodSeconds is unset (${grace.value}s)`;
     const raised = Math.ceil(sleep) + DRAIN_SECONDS2;
     const edit = ctx.edits.set(container.workload.podSpec, "terminationGracePeriodSeconds", String(raised));
     ctx.report({
       fix: proposeFix(`set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS2}s to drain)`, edit, false),
       span: grace.entry ? entrySpan(grace.entry) : container.preStop.entry.keySpan,
-      message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${grace.value < sleep ? `${sleep - grace.value}s before the sleep ends` : "as the sleep ends"}, before the app can drain its in-flight requests`
+      timeline: shutdownLane(container, ctx.routing.of(container), "sigkill"),
+      message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${sigkill < sigterm ? `${sigterm - sigkill}s before the sleep ends` : "as the sleep ends"}, before the app can drain its in-flight requests`
     });
   }
 });
@@ -29714,7 +29807,8 @@ function toFinding(rule, configured, subject, report) {
     probe: report.probe ?? null,
     source: null,
     fix,
-    proposed: rendered && !subject.broken ? report.fix ?? null : null
+    proposed: rendered && !subject.broken ? report.fix ?? null : null,
+    ...report.timeline ? { timeline: report.timeline } : {}
   };
 }
 function defaultOptions(rule) {

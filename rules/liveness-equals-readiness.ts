@@ -2,6 +2,7 @@ import { deployment } from '../src/doc-examples.js';
 import { describeHandler, failureWindow, normalPath, probeHandler, windowText } from '../src/facts.js';
 import type { ProbeHandler } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
+import { loadLane } from '../src/timeline/lanes.js';
 
 export default defineRule({
   id: 'liveness-equals-readiness',
@@ -43,7 +44,9 @@ livenessProbe:
     // A TCP connect fails only when nothing accepts connections (the kernel accepts them while the app stalls):
     // load does not make it fail, so the same TCP check for both is not the restart-under-load trap.
     if (!live || !ready || live.kind === 'tcpSocket' || checkIdentity(live) !== checkIdentity(ready)) return;
-    const serves = ctx.routing.of(container).serves;
+    const routing = ctx.routing.of(container);
+    const serves = routing.serves;
+    const timeline = loadLane(container, routing, 'restart');
     const liveWindow = failureWindow(liveness);
     const readyWindow = failureWindow(readiness);
     const same = `liveness probe of container "${container.name}" runs the same check as its readiness probe (${describeHandler(live)})`;
@@ -52,6 +55,7 @@ livenessProbe:
         span: liveness.entry.keySpan,
         probe: 'liveness',
         severity: 'warning',
+        timeline,
         message: `${same} and gives up no later (${windowText(liveWindow)}, readiness ${windowText(readyWindow)}): when that check fails under load the container is restarted ${serves ? 'as it is taken out of rotation' : 'as soon as it is marked not-ready'}, not given time to recover`,
       });
       return;
@@ -60,6 +64,7 @@ livenessProbe:
       span: liveness.entry.keySpan,
       probe: 'liveness',
       severity: 'info',
+      timeline,
       message: `${same}; liveness restarts it ${liveWindow.seconds - readyWindow.seconds}s after readiness ${serves ? 'takes it out of rotation' : 'marks it not-ready'} (${windowText(liveWindow)} vs ${windowText(readyWindow)}), which is only safe if that check looks at nothing outside the process: a database or upstream outage would restart every pod`,
     });
   },

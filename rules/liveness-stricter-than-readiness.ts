@@ -1,6 +1,7 @@
 import { deployment } from '../src/doc-examples.js';
-import { canAct, failureWindow, raiseThreshold, settingSpan, windowText } from '../src/facts.js';
+import { canAct, failureWindow, raiseThreshold, settingSpan, thresholdFor, windowText } from '../src/facts.js';
 import { defineRule } from '../src/rule.js';
+import { loadLane } from '../src/timeline/lanes.js';
 
 export default defineRule({
   id: 'liveness-stricter-than-readiness',
@@ -47,9 +48,10 @@ livenessProbe:
     const ready = failureWindow(readiness);
     if (live.seconds >= ready.seconds) return;
     ctx.report({
-      fix: raiseThreshold(ctx.edits, liveness, Math.ceil(ready.seconds / live.interval)),
+      fix: raiseThreshold(ctx.edits, liveness, thresholdFor(liveness, ready.seconds)),
       span: settingSpan(liveness.failureThreshold, liveness),
       probe: 'liveness',
+      timeline: loadLane(container, ctx.routing.of(container), 'restart'),
       message: `liveness probe of container "${container.name}" restarts it after ${windowText(live)} of failed checks, before its readiness probe takes it out of rotation after ${windowText(ready)}: under load the container is killed with its in-flight requests instead of being given time to catch up`,
     });
   },

@@ -1,9 +1,10 @@
 import { deployment, SERVICE } from '../src/doc-examples.js';
-import { servicesText } from '../src/facts.js';
+import { servicesText, shutdownSchedule } from '../src/facts.js';
 import { merge, type Editor } from '../src/edit.js';
 import { isLongRunning, type Container, type Workload } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
 import { frontNames, type ContainerRouting } from '../src/routing.js';
+import { shutdownLane } from '../src/timeline/lanes.js';
 
 export default defineRule({
   id: 'prestop-hook-missing',
@@ -51,7 +52,8 @@ lifecycle:
     ctx.report({
       fix: preStopSleep(ctx.edits, container, sleepAction),
       span: container.span,
-      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(workload.terminationGracePeriodSeconds.value)} keeps it serving until routes catch up`,
+      timeline: shutdownLane(container, routing, 'sigterm'),
+      message: `container "${container.name}" has no preStop hook: on every rollout and scale-down it gets SIGTERM while ${senders(routing)} may still send it new requests, and those requests fail; ${hook}${graceNote(shutdownSchedule(container).sigkill)} keeps it serving until routes catch up`,
     });
   },
 });
@@ -103,7 +105,7 @@ function preStopSleep(edits: Editor, container: Container, sleepAction: boolean)
     ? edits.add(container.lifecycle, 'preStop', hook)
     : edits.add(container.node, 'lifecycle', ['preStop:', ...hook.map((line) => `  ${line}`)]);
   const how = sleepAction ? 'a sleep action' : 'exec sleep; the image needs a sleep binary';
-  const grace = container.workload.terminationGracePeriodSeconds.value;
+  const grace = shutdownSchedule(container).sigkill;
   const needed = SLEEP_SECONDS + DRAIN_SECONDS;
   if (grace >= needed) return proposeFix(`add a preStop hook that waits ${SLEEP_SECONDS}s (${how})`, addHook, false);
   const raise = edits.set(container.workload.podSpec, 'terminationGracePeriodSeconds', String(needed));

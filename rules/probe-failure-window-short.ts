@@ -1,7 +1,8 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, failureWindow, type FailureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, windowText } from '../src/facts.js';
+import { describeProbe, failureWindow, type FailureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, thresholdFor, windowText } from '../src/facts.js';
 import type { ProbeType } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
+import { loadLane } from '../src/timeline/lanes.js';
 
 export default defineRule<{ readinessMinSeconds: number; livenessMinSeconds: number }>({
   id: 'probe-failure-window-short',
@@ -45,7 +46,8 @@ readinessProbe:
       const window = failureWindow(probe);
       const single = window.threshold === 1;
       if (!single && (window.seconds >= needed || handler.kind === 'tcpSocket')) continue;
-      const services = servicesText(ctx.routing.of(container))?.text;
+      const routing = ctx.routing.of(container);
+      const services = servicesText(routing)?.text;
       const giveUp = single
         ? `gives up after a single failed check`
         : `gives up after ${windowText(window)} of failed checks`;
@@ -53,11 +55,12 @@ readinessProbe:
         type === 'readiness'
           ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
           : 'a short stall under load restarts a container that was only busy';
-      const threshold = Math.max(2, handler.kind === 'tcpSocket' ? 2 : Math.ceil(needed / window.interval));
+      const threshold = Math.max(2, handler.kind === 'tcpSocket' ? 2 : thresholdFor(probe, needed));
       ctx.report({
         fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type,
+        timeline: loadLane(container, routing, type === 'readiness' ? 'not-ready' : 'restart'),
         message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler.kind === 'tcpSocket', window, needed)}): ${consequence}`,
       });
     }

@@ -2,6 +2,7 @@ import { describeHandler, describeProbe, failureWindow, probeHandler, servicesTe
 import type { Probe, ProbeType } from '../src/model.js';
 import { merge, type Editor } from '../src/edit.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
+import { loadLane } from '../src/timeline/lanes.js';
 import { deployment } from '../src/doc-examples.js';
 
 const CHECKED: readonly ProbeType[] = ['readiness', 'liveness'];
@@ -45,7 +46,8 @@ readinessProbe:
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
       const fix = raiseTimeout(ctx.edits, probe, ctx.options.fixSeconds);
-      const services = servicesText(ctx.routing.of(container))?.text;
+      const routing = ctx.routing.of(container);
+      const services = servicesText(routing)?.text;
       const window = failureWindow(probe);
       const long = window.seconds >= ctx.options.longWindowSeconds;
       const consequence =
@@ -57,6 +59,7 @@ readinessProbe:
         probe: type,
         fix,
         severity: long ? 'info' : 'warning',
+        timeline: loadLane(container, routing, type === 'readiness' ? 'not-ready' : 'restart'),
         message: `${describeProbe(probe)} fails any check slower than ${timeout.value}s (${settingText('timeoutSeconds', timeout)}; need ≥ ${ctx.options.minSeconds}s): ${consequence}${long ? `, though only after ${windowText(window)} of slow checks in a row` : ''}`,
       });
     }

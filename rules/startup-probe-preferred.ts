@@ -1,8 +1,9 @@
 import { deployment } from '../src/doc-examples.js';
 import { merge, type Editor } from '../src/edit.js';
-import { failureWindow, probeHandler } from '../src/facts.js';
+import { probeHandler, startDeadline } from '../src/facts.js';
 import { PROBE_DEFAULTS, type Probe } from '../src/model.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
+import { startLane } from '../src/timeline/lanes.js';
 import { entrySpan, holdsShared, type MapEntry } from '../src/tree.js';
 
 export default defineRule<{ minDelaySeconds: number }>({
@@ -43,6 +44,7 @@ livenessProbe:
       fix: startupProbe(ctx.edits, liveness, delay.entry),
       span: entrySpan(delay.entry),
       probe: 'liveness',
+      timeline: startLane(container, 'restart'),
       message: `liveness probe of container "${container.name}" waits a fixed ${delay.value}s before its first check: a slower start is killed in a restart loop, and a hang right after a fast start goes unnoticed for ${delay.value}s; a startup probe waits exactly as long as the app needs`,
     });
   },
@@ -58,7 +60,7 @@ function startupProbe(edits: Editor, liveness: Probe, delay: MapEntry): Proposed
   // The handler's text is copied above the liveness probe: an alias in it would come before its anchor.
   if (!handler || !liveness.node || liveness.node.flow || holdsShared(handler.entry.value)) return null;
   const period = liveness.periodSeconds.value;
-  const allowed = liveness.initialDelaySeconds.value + failureWindow(liveness).seconds;
+  const allowed = startDeadline(liveness).seconds;
   const threshold = Math.ceil(allowed / period);
   const keyIndent = ' '.repeat(edits.column(liveness.entry.keySpan.start));
   const childIndent = ' '.repeat(edits.column(liveness.node.span.start));

@@ -1,7 +1,8 @@
 import { deployment } from '../src/doc-examples.js';
-import { preStopSleep } from '../src/facts.js';
+import { shutdownSchedule } from '../src/facts.js';
 import { defineRule, proposeFix } from '../src/rule.js';
 import { entrySpan } from '../src/tree.js';
+import { shutdownLane } from '../src/timeline/lanes.js';
 
 /** Time left after the sleep for the app to finish in-flight work: the default grace period. */
 const DRAIN_SECONDS = 30;
@@ -33,9 +34,9 @@ export default defineRule({
     ),
   },
   checkContainer(container, ctx) {
-    const sleep = preStopSleep(container);
+    const { sleep, sigterm, sigkill } = shutdownSchedule(container);
     const grace = container.workload.terminationGracePeriodSeconds;
-    if (sleep === null || !container.preStop || grace.value > sleep) return;
+    if (sleep === null || !container.preStop || sigkill > sigterm) return;
     const graceText = grace.entry ? `terminationGracePeriodSeconds is ${grace.value}` : `terminationGracePeriodSeconds is unset (${grace.value}s)`;
     const raised = Math.ceil(sleep) + DRAIN_SECONDS;
     // A pod-level change: it lengthens every shutdown of the pod, so it is a suggestion (§4).
@@ -43,7 +44,8 @@ export default defineRule({
     ctx.report({
       fix: proposeFix(`set terminationGracePeriodSeconds to ${raised} (the ${sleep}s sleep + ${DRAIN_SECONDS}s to drain)`, edit, false),
       span: grace.entry ? entrySpan(grace.entry) : container.preStop.entry.keySpan,
-      message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${grace.value < sleep ? `${sleep - grace.value}s before the sleep ends` : 'as the sleep ends'}, before the app can drain its in-flight requests`,
+      timeline: shutdownLane(container, ctx.routing.of(container), 'sigkill'),
+      message: `container "${container.name}" sleeps ${sleep}s in its preStop hook, but the pod's ${graceText}: SIGKILL lands ${sigkill < sigterm ? `${sigterm - sigkill}s before the sleep ends` : 'as the sleep ends'}, before the app can drain its in-flight requests`,
     });
   },
 });

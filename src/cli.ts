@@ -325,6 +325,21 @@ function program(): Command {
       if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}${suggest(id, RULES.map((r) => r.id)) || '; run probe-lint rules for the list'}`);
       process.stdout.write(ruleMarkdown(rule));
     });
+  cli
+    .command('timeline')
+    .description('draw what the probes and shutdown of each serving container do over time, before and after its fixes (nothing is written)')
+    .argument('[paths...]', 'files, directories or globs; - reads stdin', [])
+    .option('--container <name>', 'draw the containers of this name, serving or not')
+    .option('--ascii', 'plain ASCII, for logs')
+    .option('--propagation-seconds <seconds>', 'seconds routes take to stop sending to a deleted pod (default 3)', positiveSeconds)
+    .action(async (paths: string[], flags: { container?: string; ascii?: boolean; propagationSeconds?: number }) => {
+      // Loaded only here, as lsp is: a lint does not start the timeline's machinery.
+      const { timelines } = await import('./timeline/command.js');
+      const run = { paths, cwd: process.cwd(), readStdin };
+      const drawn = await timelines({ run, container: flags.container, ascii: Boolean(flags.ascii), color: useColor(false), propagationSeconds: flags.propagationSeconds });
+      for (const notice of drawn.notices) process.stderr.write(formatNotice(notice));
+      process.stdout.write(drawn.text);
+    });
   return cli;
 }
 

@@ -138,6 +138,7 @@ export function toFinding(rule: AnyRule, configured: SeverityLevel | undefined, 
     source: null,
     fix,
     proposed: rendered && !subject.broken ? (report.fix ?? null) : null,
+    ...(report.timeline ? { timeline: report.timeline } : {}),
   };
 }
 

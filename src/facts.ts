@@ -24,6 +24,51 @@ export function windowText(w: FailureWindow): string {
   return `${w.threshold} × ${w.interval}s = ${w.seconds}s`;
 }
 
+/** The window the probe would have with another failureThreshold: the interval stays as kubelet keeps it. */
+export function windowWith(probe: Probe, threshold: number): FailureWindow {
+  const { interval } = failureWindow(probe);
+  return { threshold, interval, seconds: threshold * interval };
+}
+
+/** The smallest failureThreshold whose window reaches `seconds`. */
+export function thresholdFor(probe: Probe, seconds: number): number {
+  return Math.ceil(seconds / failureWindow(probe).interval);
+}
+
+export interface StartDeadline {
+  delay: number;
+  window: FailureWindow;
+  /** Seconds after the container starts: the delay, then the failure window. */
+  seconds: number;
+}
+
+/** When a probe gives up on a container that never answers from its start: it waits `initialDelaySeconds`, then fails for its window. */
+export function startDeadline(probe: Probe): StartDeadline {
+  const delay = probe.initialDelaySeconds.value;
+  const window = failureWindow(probe);
+  return { delay, window, seconds: delay + window.seconds };
+}
+
+/** `10s + 3 × 10s = 40s`; the window alone when there is no delay. */
+export function deadlineText(d: StartDeadline): string {
+  return d.delay === 0 ? windowText(d.window) : `${d.delay}s + ${d.window.threshold} × ${d.window.interval}s = ${d.seconds}s`;
+}
+
+export interface ShutdownSchedule {
+  /** What the preStop hook sleeps, when that can be read; null without a hook or when its length is unknown. */
+  sleep: number | null;
+  /** Seconds after deletion: the preStop hook runs first, and SIGTERM follows when it ends. */
+  sigterm: number;
+  /** Seconds after deletion: the grace period counts from deletion, not from SIGTERM. */
+  sigkill: number;
+}
+
+/** A pod's shutdown from its deletion (t = 0), when endpoint removal and the preStop hook start together. */
+export function shutdownSchedule(container: Container): ShutdownSchedule {
+  const sleep = preStopSleep(container);
+  return { sleep, sigterm: sleep ?? 0, sigkill: container.workload.terminationGracePeriodSeconds.value };
+}
+
 /** The probe's one well-formed handler; null for probes that probe-invalid reports instead. */
 export function probeHandler(probe: Probe): ProbeHandler | null {
   const only = probe.handlers.length === 1 ? probe.handlers[0]! : null;
@@ -96,8 +141,7 @@ export function preStopSleep(container: Container): number | null {
 /** The fix that sets a probe's failureThreshold, saying what window it gives. */
 export function raiseThreshold(edits: Editor, probe: Probe, threshold: number): ProposedFix | null {
   const edit = probe.node && edits.set(probe.node, 'failureThreshold', String(threshold));
-  const interval = failureWindow(probe).interval;
-  return proposeFix(`set failureThreshold to ${threshold} (${threshold} × ${interval}s = ${threshold * interval}s)`, edit, true);
+  return proposeFix(`set failureThreshold to ${threshold} (${windowText(windowWith(probe, threshold))})`, edit, true);
 }
 
 /** Whether a probe can act at all: a named port the container does not declare makes kubelet discard every result. */

@@ -6,6 +6,7 @@ import type { SourceFile } from './source.js';
 import type { Change, EditSet, Editor, TextEdit } from './edit.js';
 import type { Span } from './tree.js';
 import type { Unrendered } from './renderers/renderer.js';
+import type { TimelineFacts } from './timeline/lanes.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeverityLevel = Severity | 'off';
@@ -58,6 +59,8 @@ export interface Report {
   severity?: Severity;
   /** Left out when the edit could not be built (anchored nodes, odd layout): the finding stands without a fix. */
   fix?: ProposedFix | null;
+  /** What the timing rules' findings show over time (SPEC §10), as plain data: the stylish one-liner and the Action's summary draw it. */
+  timeline?: TimelineFacts;
 }
 
 /** A fix as findings carry it: safe ones are applied by --fix, the others only with --unsafe-fixes. */
@@ -136,6 +139,8 @@ export interface Finding {
   fix: Fix | null;
   /** A fix proposed on rendered output, for its renderer to express in the files people edit. */
   proposed: ProposedFix | null;
+  /** The report's timeline, for the terminal and the job summary only: JSON, SARIF, github and compact leave it out. */
+  timeline?: TimelineFacts;
 }
 
 export interface FindingSource {

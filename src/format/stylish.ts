@@ -7,6 +7,7 @@ import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText, linesAround } from '../source.js';
+import { drawLine } from '../timeline/draw.js';
 import { objectLabel, variantsNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
@@ -65,6 +66,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
       }
       out.push(...codeFrame(f));
       if (finding.fix) out.push(...fixDiff(finding));
+      if (finding.timeline) out.push(['    ', paint.dim('timeline'), ' ', drawLine(finding.timeline, { ascii: false, color: false })]);
     }
   }
   const { summary } = report;

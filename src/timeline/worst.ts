@@ -1,0 +1,25 @@
+// The timelines of the worst findings, as text for the Action's job summary
+// (SPEC §7, §10): errors first, then the shortest time until it hurts.
+import { objectLabel } from '../format/report.js';
+import type { Finding, Severity } from '../rule.js';
+import { rangeOf } from '../source.js';
+import { drawLine, terminalText, type DrawOptions } from './draw.js';
+import { focusSeconds } from './lanes.js';
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Two lines for each of the `n` worst findings that carry a timeline: where and what it is, then the
+ * one-line picture. Preformatted text without colour: put it in a `<pre>` block, escaped for HTML.
+ */
+export function worstTimelines(findings: readonly Finding[], n = 5, options: Partial<DrawOptions> = {}): string[] {
+  const draw: DrawOptions = { ascii: options.ascii ?? false, color: options.color ?? false };
+  const timed = findings.filter((f) => f.timeline);
+  // Array.prototype.sort is stable: equal findings keep the report's order.
+  const worst = [...timed].sort((a, b) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline!) - focusSeconds(b.timeline!)).slice(0, n);
+  return worst.flatMap((finding) => {
+    const { line } = rangeOf(finding.file, finding.span).start;
+    const label = objectLabel(finding.object, finding.container, finding.probe);
+    return [terminalText(`${finding.file.path}:${line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline!, draw)}`];
+  });
+}
