@@ -1,5 +1,5 @@
-// The GitHub Action: inputs in, one run(), then annotations, a job summary,
-// the SARIF file, outputs, and the step's verdict. Everything it prints or
+// The GitHub Action: inputs in, one run(), then annotations, suggestions on
+// the pull request, a job summary, the SARIF file, outputs, and the step's verdict. Everything it prints or
 // writes may hold file names and values from the repository under review:
 // log lines cannot start a workflow command, the summary cannot inject markup,
 // and the SARIF file is written only as a new file inside the workspace.
@@ -9,11 +9,14 @@ import path from 'node:path';
 import { createTempBeside, isInside } from './files.js';
 import { pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
+import { context } from '@actions/github';
 import { RULES } from '../rules/index.js';
 import { ConfigError } from './config.js';
 import { formatGithub } from './format/github.js';
 import { FAIL_ON, fails, printable, repositoryLocation, toReport, type FailOn, type Report } from './format/report.js';
 import { formatSarif } from './format/sarif.js';
+import { nothingPosted, suggestOnPullRequest, type ReviewOutcome } from './github-review.js';
+import { fixesSection, reviewParagraph, summaryText, timelinesSection } from './github-summary.js';
 import { repositoryRoot, type Notice } from './inputs.js';
 import { run } from './run.js';
 import { DOCS_URL, VERSION } from './version.js';
@@ -39,8 +42,10 @@ async function main(): Promise<void> {
   const sarifOptions = { rules: RULES, root: repositoryRoot(cwd) };
   let report: Report;
   let failOn: FailOn;
+  let suggestions: boolean;
   try {
     failOn = failOnInput();
+    suggestions = booleanInput('suggestions', true);
     const paths = list('paths');
     const result = await run({
       paths: paths.length > 0 ? paths : ['.'],
@@ -75,7 +80,8 @@ async function main(): Promise<void> {
   await writeWorkspaceFile(cwd, sarifFile, formatSarif(report, sarifOptions));
 
   if (core.getBooleanInput('annotations', { required: false }) !== false) process.stdout.write(formatGithub(report));
-  await writeSummary(report, failOn);
+  const review = suggestions ? await reviewPullRequest(report, sarifOptions.root) : null;
+  await writeSummary(report, failOn, review);
 
   core.setOutput('sarif-file', sarifFile);
   core.setOutput('errors', report.summary.error);
@@ -86,6 +92,39 @@ async function main(): Promise<void> {
 
 /** A bad input of the Action itself: the step fails with its message, like a bad config. */
 class InputError extends Error {}
+
+/** A true/false input (YAML 1.2 core schema, as core.getBooleanInput reads it); unset means its default. */
+function booleanInput(name: string, unset: boolean): boolean {
+  if (core.getInput(name) === '') return unset;
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    throw new InputError(`${name} must be true or false, not ${JSON.stringify(core.getInput(name))}`);
+  }
+}
+
+/**
+ * On a pull request, the fixes of findings on its changed lines as one review of suggestions
+ * (SPEC §7); null on other events. What goes wrong with GitHub is a warning, never the step's result.
+ */
+async function reviewPullRequest(report: Report, root: string): Promise<ReviewOutcome | null> {
+  const pull = context.payload.pull_request;
+  if (!['pull_request', 'pull_request_target'].includes(context.eventName) || !pull) return null;
+  const token = core.getInput('github-token');
+  const headSha = typeof pull.head?.sha === 'string' ? pull.head.sha : null;
+  let outcome: ReviewOutcome;
+  try {
+    outcome = token
+      ? await suggestOnPullRequest(report, { token, root, pull: { ...context.repo, number: pull.number, headSha } })
+      : nothingPosted(report, 'no token', `could not post suggestions on pull request #${pull.number}: the github-token input is empty`);
+  } catch (error) {
+    // The suggestions are an extra: whatever stops them, the findings' verdict stands.
+    outcome = nothingPosted(report, 'suggesting failed', `could not suggest fixes on pull request #${pull.number}: ${actionMessage(error)}`);
+  }
+  if (outcome.problem) core.warning(printable(`probe-lint: ${outcome.problem}`));
+  else if (outcome.reviewUrl) core.info(printable(`probe-lint: posted ${counted(outcome.posted, 'suggestion')} on pull request #${pull.number}: ${outcome.reviewUrl}`));
+  return outcome;
+}
 
 function failOnInput(): FailOn {
   const failOn = core.getInput('fail-on') || 'error';
@@ -119,7 +158,7 @@ interface RuleRow {
   files: Set<string>;
 }
 
-async function writeSummary(report: Report, failOn: FailOn): Promise<void> {
+async function writeSummary(report: Report, failOn: FailOn, review: ReviewOutcome | null): Promise<void> {
   const { summary } = report;
   // Each finding counts at its own severity: one rule can report an error for a routed container and a warning for a guessed one.
   const byRule = new Map<string, RuleRow>();
@@ -165,6 +204,9 @@ async function writeSummary(report: Report, failOn: FailOn): Promise<void> {
       ...[...byFile].sort((a, b) => b[1] - a[1]).map(([file, count]) => [summaryText(file), String(count)]),
     ]);
   }
+  core.summary.addRaw(timelinesSection(report));
+  if (review) core.summary.addRaw(reviewParagraph(review), true);
+  core.summary.addRaw(fixesSection(report, review));
   await core.summary.write();
 }
 
@@ -181,14 +223,8 @@ export function noticeLine(notice: Notice): string {
   return printable(`probe-lint: ${notice.file ? `${notice.file}: ` : ''}${notice.message}`);
 }
 
-/**
- * Text for the job summary, which is Markdown with HTML in it: `<`, `>` and
- * `&` cannot open markup, `|` cannot end a table cell, a backtick cannot open
- * code, and no newline can end the HTML block, as character references.
- */
-export function summaryText(text: string): string {
-  return printable(text).replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+// The summary's escaping lives with the summary's fix pieces (github-summary.ts); the hardening tests import it from here.
+export { summaryText };
 
 /**
  * Writes a file the Action produces (the SARIF log) at a path relative to the

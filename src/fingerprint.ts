@@ -63,3 +63,17 @@ export function fingerprint(finding: Finding, file: string): string {
       : ['file', finding.ruleId, file];
   return createHash('sha256').update(identity.join('\n')).digest('hex').slice(0, 32);
 }
+
+/**
+ * Each finding's identity as SARIF (`partialFingerprints`) and pull-request comments carry it: the hash of
+ * what it is about and which of the findings with that hash it is, in report order (`hash:n`).
+ */
+export function occurrenceFingerprints(findings: readonly Finding[], root: string, stdinPath?: string): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const hash = fingerprint(finding, findingPath(finding, root, stdinPath));
+    const occurrence = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, occurrence);
+    return `${hash}:${occurrence}`;
+  });
+}

@@ -63,6 +63,10 @@ describe('the GitHub Action', () => {
     expect(run.summary).toContain('<b>1</b> error, <b>7</b> warnings, <b>1</b> info in 6 files');
     expect(run.summary).toContain('<a href="https://github.com/probe-lint/probe-lint/blob/main/rules/probe-timeout-short.md">probe-timeout-short</a>');
     expect(run.summary).toContain('<td>k8s/incident-api.yaml</td><td>5</td>');
+    // The five worst timing findings with their one-line pictures, text escaped inside <pre>.
+    const timelines = run.summary.slice(run.summary.indexOf('<h3>Timelines</h3>'));
+    expect(timelines.match(/(^|<pre>)k8s\/\S+:\d+  (error|warning|info)  /gm)).toHaveLength(5);
+    expect(timelines).toContain('R 15s out of service &#34;api&#34;');
   });
 
   it('passes with fail-on never, and annotates nothing when told not to', () => {
@@ -242,7 +246,7 @@ describe('the GitHub Action', () => {
     const yml = fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8');
     expect(yml).toContain('using: node24');
     expect(yml).toContain('main: action/index.js');
-    for (const name of ['paths', 'config', 'fail-on', 'sarif-file', 'helm-values', 'kube-version', 'ignore', 'rules', 'suppressions', 'annotations', 'errors', 'warnings', 'findings']) {
+    for (const name of ['paths', 'config', 'fail-on', 'sarif-file', 'helm-values', 'kube-version', 'ignore', 'rules', 'suppressions', 'annotations', 'suggestions', 'github-token', 'errors', 'warnings', 'findings']) {
       expect(yml).toContain(`  ${name}:\n`);
     }
     // The advice sits where people set the input: both outputs show every finding.

@@ -2,7 +2,7 @@
 // repository-relative locations, fingerprints that survive line moves, fixes
 // as replacements.
 import type * as Sarif from 'sarif';
-import { findingPath, fingerprint, relativePath } from '../fingerprint.js';
+import { occurrenceFingerprints, relativePath } from '../fingerprint.js';
 import type { Notice } from '../inputs.js';
 import type { AnyRule, Finding, Severity } from '../rule.js';
 import { ruleDocsUrl, ruleMarkdown, ruleTitle } from '../rule-docs.js';
@@ -30,7 +30,7 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'er
 /** Only the version, findings and notices are read: a run that failed before linting passes none of the rest. */
 export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notices' | 'stdinPath'>, options: SarifOptions): string {
   const index = new Map(options.rules.map((r, i) => [r.id, i]));
-  const seen = new Map<string, number>();
+  const ids = occurrenceFingerprints(report.findings.map((f) => f.finding), options.root, report.stdinPath);
   const log: Sarif.Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -48,7 +48,7 @@ export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notic
         automationDetails: { id: `${options.category ?? 'probe-lint'}/` },
         columnKind: 'utf16CodeUnits',
         invocations: [invocation(report.notices, options.failure)],
-        results: report.findings.map((f) => result(f, index, options.root, seen, report.stdinPath)),
+        results: report.findings.map((f, i) => result(f, index, options.root, ids[i]!, report.stdinPath)),
       },
     ],
   };
@@ -86,18 +86,8 @@ function relativeUri(root: string, absPath: string): string {
   return uriReference(relativePath(root, absPath));
 }
 
-/** The hash of what the finding is about and which of the findings with that hash it is, in report order. */
-function occurrenceFingerprint(finding: Finding, file: string, seen: Map<string, number>): string {
-  const hash = fingerprint(finding, file);
-  const occurrence = (seen.get(hash) ?? 0) + 1;
-  seen.set(hash, occurrence);
-  return `${hash}:${occurrence}`;
-}
-
-function result(located: LocatedFinding, index: Map<string, number>, root: string, seen: Map<string, number>, stdinPath: string | undefined): Sarif.Result {
+function result(located: LocatedFinding, index: Map<string, number>, root: string, id: string, stdinPath: string | undefined): Sarif.Result {
   const { finding } = located;
-  // A path, not a URI: fingerprints must not change with the encoding. Keyed as the suppressions file keys it.
-  const id = occurrenceFingerprint(finding, findingPath(finding, root, stdinPath), seen);
   const at = repositoryLocation(located, stdinPath);
   // Stdin is where --stdin-filename says it is, else nowhere on disk.
   const file = at.absPath ? relativePath(root, at.absPath) : 'stdin';

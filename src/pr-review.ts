@@ -1,0 +1,277 @@
+// Which fixes a pull request review can suggest, and the comments that carry
+// them (SPEC §7 "Pull requests"). Pure: the report, the workspace texts of the
+// files the fixes edit, the pull request's diff and the fingerprints already
+// posted come in; comments and the reason for each fix left out come back.
+// GitHub takes a suggestion only on lines of the diff's hunks (RIGHT side), and
+// one suggestion replaces whole lines, so each fix becomes the lines it touches
+// and their text with its edits applied.
+import { applyEdits } from './edit.js';
+import { occurrenceFingerprints, relativePath } from './fingerprint.js';
+import { printable, type LocatedFinding, type Report } from './format/report.js';
+import type { Finding } from './rule.js';
+import { DOCS_URL } from './version.js';
+
+/** The lines of one hunk on the RIGHT side (the pull request's head): `text[i]` is line `first + i`. */
+export interface DiffHunk {
+  first: number;
+  text: string[];
+}
+
+/**
+ * The RIGHT-side hunks of a file's `patch` as GitHub's pull request files list
+ * gives it (unified diff hunks, no file header): context and added lines, with
+ * their line numbers in the head version.
+ */
+export function parsePatch(patch: string): DiffHunk[] {
+  const hunks: DiffHunk[] = [];
+  let open: DiffHunk | null = null;
+  for (const line of patch.split('\n')) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (header) {
+      open = { first: Number(header[1]), text: [] };
+      hunks.push(open);
+    } else if (open && (line.startsWith(' ') || line.startsWith('+'))) {
+      open.text.push(withoutCr(line.slice(1)));
+    }
+    // `-` lines exist only on the LEFT side; `\ No newline at end of file` is no line at all.
+  }
+  return hunks.filter((h) => h.text.length > 0);
+}
+
+/** A review comment as POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews takes it. */
+export interface ReviewComment {
+  path: string;
+  body: string;
+  line: number;
+  side: 'RIGHT';
+  start_line?: number;
+  start_side?: 'RIGHT';
+}
+
+export interface Suggestion {
+  /** Index of the finding in the report. */
+  index: number;
+  fingerprint: string;
+  comment: ReviewComment;
+}
+
+export interface ReviewPlan {
+  /** New comments, in report order. */
+  suggestions: Suggestion[];
+  /** Findings whose suggestion an earlier run already posted (its marker is on the pull request). */
+  posted: number[];
+  /** Findings with a fix that no comment can carry, and why. */
+  left: { index: number; reason: string }[];
+}
+
+export interface PlanInput {
+  report: Report;
+  /** The repository's top: paths in the diff and in fingerprints are relative to it. */
+  root: string;
+  /** The text (without a BOM) on disk of each file a fix edits, by absolute path; missing when it could not be read. */
+  texts: ReadonlyMap<string, string>;
+  /** The pull request's hunks by repository path; a file missing here is not in the pull request. */
+  diff: ReadonlyMap<string, readonly DiffHunk[]>;
+  /** Fingerprints whose marker is already in a review comment of the pull request. */
+  existing: ReadonlySet<string>;
+}
+
+const OUTSIDE_DIFF = 'its lines are outside the pull request’s diff';
+
+export function planReview(input: PlanInput): ReviewPlan {
+  const plan: ReviewPlan = { suggestions: [], posted: [], left: [] };
+  const ids = occurrenceFingerprints(input.report.findings.map((f) => f.finding), input.root, input.report.stdinPath);
+  // Many fixes can edit one large file: its lines are split once.
+  const layouts = new Map<string, Layout>();
+  const layoutOf = (file: string, text: string): Layout => {
+    let layout = layouts.get(file);
+    if (!layout) layouts.set(file, (layout = { text, starts: lineStarts(text), lines: splitLines(text) }));
+    return layout;
+  };
+  for (const [index, located] of input.report.findings.entries()) {
+    const fix = located.finding.fix;
+    if (!fix) continue;
+    const id = ids[index]!;
+    if (input.existing.has(id)) {
+      plan.posted.push(index);
+      continue;
+    }
+    const target = fix.target ?? located.finding.file;
+    if (target.absPath === null || target.rendered) {
+      plan.left.push({ index, reason: 'it edits rendered output, which is not a file of the pull request' });
+      continue;
+    }
+    const text = input.texts.get(target.absPath);
+    // Offsets count into the text the lint read: on a file that has changed since, they would land elsewhere.
+    if (text !== target.text) {
+      plan.left.push({ index, reason: 'the file on disk is not the one linted' });
+      continue;
+    }
+    const path = relativePath(input.root, target.absPath);
+    const hunks = input.diff.get(path) ?? [];
+    const layout = layoutOf(target.absPath, text);
+    const lines = replacedLines(layout, fix.edits).find((r) => fitsHunk(r, hunks, layout.lines));
+    if (!lines) {
+      plan.left.push({ index, reason: OUTSIDE_DIFF });
+      continue;
+    }
+    plan.suggestions.push({ index, fingerprint: id, comment: comment(path, lines, commentBody(located, id, lines.after)) });
+  }
+  return plan;
+}
+
+const MARKER = /<!-- probe-lint:([0-9a-f]{32}:\d+) -->/g;
+
+/** The fingerprints whose hidden marker a comment body holds. */
+export function markersIn(body: string): string[] {
+  return [...body.matchAll(MARKER)].map((m) => m[1]!);
+}
+
+/** A file's text with where its lines start (offsets) and its lines without line breaks. */
+interface Layout {
+  text: string;
+  starts: number[];
+  lines: string[];
+}
+
+/** Lines `first`..`last` (1-based) of a file, and what they read with a fix applied. */
+interface ReplacedLines {
+  first: number;
+  last: number;
+  after: string[];
+}
+
+/**
+ * The whole lines a fix's edits touch, as one or two candidate ranges. An
+ * insertion at the start of a line adds lines between two others: it can be
+ * the line before with the new lines after it, or the line after with the new
+ * lines before it. The line before comes first (it is usually the changed line
+ * the insertion completes, and at the end of a file there is no line after).
+ */
+function replacedLines({ text, starts }: Layout, edits: readonly { offset: number; length: number; text: string }[]): ReplacedLines[] {
+  const lineAt = (offset: number): number => upperBound(starts, offset);
+  const atLineStart = (offset: number): boolean => offset > 0 && text[offset - 1] === '\n';
+  const range = (attachBefore: boolean): ReplacedLines => {
+    let first = Infinity;
+    let last = 0;
+    for (const e of edits) {
+      const end = e.offset + e.length;
+      const insertion = e.length === 0 && atLineStart(e.offset);
+      // A replacement that ends at a line start ends with the line break of the line before it.
+      const startLine = insertion && attachBefore ? lineAt(e.offset - 1) : lineAt(e.offset);
+      const endLine = (e.length > 0 && atLineStart(end)) || (insertion && attachBefore) ? lineAt(end - 1) : lineAt(end);
+      first = Math.min(first, startLine);
+      last = Math.max(last, endLine);
+    }
+    const from = starts[first - 1]!;
+    const to = starts[last] ?? text.length;
+    const before = text.slice(from, to);
+    const after = applyEdits(before, edits.map((e) => ({ ...e, offset: e.offset - from })));
+    return { first, last, after: splitLines(after) };
+  };
+  const ranges = [range(true), range(false)];
+  return ranges[0]!.first === ranges[1]!.first && ranges[0]!.last === ranges[1]!.last ? [ranges[0]!] : ranges;
+}
+
+/** Whether the lines lie in one hunk whose text is the workspace's: the checkout may not be the pull request's head. */
+function fitsHunk(lines: ReplacedLines, hunks: readonly DiffHunk[], workspace: readonly string[]): boolean {
+  const hunk = hunks.find((h) => h.first <= lines.first && lines.last < h.first + h.text.length);
+  if (!hunk) return false;
+  for (let line = lines.first; line <= lines.last; line++) {
+    if (workspace[line - 1] !== hunk.text[line - hunk.first]) return false;
+  }
+  return true;
+}
+
+function comment(path: string, lines: ReplacedLines, body: string): ReviewComment {
+  if (lines.first === lines.last) return { path, body, line: lines.last, side: 'RIGHT' };
+  return { path, body, start_line: lines.first, start_side: 'RIGHT', line: lines.last, side: 'RIGHT' };
+}
+
+/**
+ * What one comment says: the hidden marker, whether the fix is safe or a
+ * suggestion to review and why, the finding (severity, rule with its doc,
+ * message), then the suggestion block.
+ */
+function commentBody(located: LocatedFinding, id: string, after: string[]): string {
+  const { finding } = located;
+  const fix = finding.fix!;
+  const kind = fix.safe
+    ? '**Safe fix** — it only changes or adds a number of an existing probe, so it can be committed as it is:'
+    : '**Suggestion to review** — it changes more than the numbers of an existing probe, so check that it suits the application before committing it:';
+  return [
+    `<!-- probe-lint:${id} -->`,
+    `${kind} ${markdownText(fix.description)}.`,
+    '',
+    `${finding.severity} [\`${finding.ruleId}\`](${ruleDocs(finding)}): ${markdownText(finding.message)}`,
+    '',
+    suggestionBlock(after),
+  ].join('\n');
+}
+
+function ruleDocs(finding: Finding): string {
+  return `${DOCS_URL}/blob/main/rules/${finding.ruleId}.md`;
+}
+
+/** A ```suggestion block holding the lines. */
+function suggestionBlock(lines: string[]): string {
+  const fence = fenceFor(lines);
+  return [`${fence}suggestion`, ...lines, fence].join('\n');
+}
+
+/** A code fence longer than any run of backticks in the lines, so that no line can close it. */
+export function fenceFor(lines: readonly string[]): string {
+  const longest = Math.max(0, ...lines.map((l) => Math.max(0, ...[...l.matchAll(/`+/g)].map((m) => m[0].length))));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * Text from the repository (names, values, paths in messages) as Markdown that
+ * shows it as it is: no markup, links, HTML, math or line breaks of its own.
+ * The characters that open them are escaped with a backslash (a link or an
+ * image needs a `[`, a table a line of its own), and `@` and `#`
+ * get a zero-width space so that a name cannot mention a person or a team or
+ * reference an issue (the way Renovate keeps release notes quiet).
+ */
+export function markdownText(text: string): string {
+  return printable(text)
+    .replace(/[\\`*_[\]<>|~$&]/g, (c) => `\\${c}`)
+    .replace(/[@#]/g, (c) => `${c}&#8203;`);
+}
+
+/** The review's own text, above its comments. */
+export function reviewBody(plan: ReviewPlan, report: Report): string {
+  const safe = plan.suggestions.filter((s) => report.findings[s.index]!.finding.fix!.safe).length;
+  const toReview = plan.suggestions.length - safe;
+  const parts = [safe > 0 ? `${safe} safe ${safe === 1 ? 'fix' : 'fixes'}` : '', toReview > 0 ? `${toReview} ${toReview === 1 ? 'suggestion' : 'suggestions'} to review` : ''];
+  return `probe-lint suggests ${parts.filter(Boolean).join(' and ')} for findings on lines this pull request changes. Each comment says why; commit a suggestion to apply it.`;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 1-based line holding `offset`: how many line starts are at or before it. */
+function upperBound(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The lines of a text without their line breaks (LF or CRLF); a final line break ends the last line, it starts none. */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n').map(withoutCr);
+  if (text.endsWith('\n')) lines.pop();
+  return lines;
+}
+
+function withoutCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
