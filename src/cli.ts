@@ -340,6 +340,17 @@ function program(): Command {
       for (const notice of drawn.notices) process.stderr.write(formatNotice(notice));
       process.stdout.write(drawn.text);
     });
+  cli
+    .command('lsp')
+    .description('run the language server for editors (LSP over standard input and output)')
+    .option('--stdio', 'talk over standard input and output (the default, and the only way; clients often pass it)')
+    // Clients add flags of their own (--clientProcessId): the server has nothing to take from them.
+    .allowUnknownOption()
+    .action(async () => {
+      // Loaded only here: a lint never pays for the language server's libraries at start-up.
+      const { serve } = await import('./lsp/server.js');
+      serve();
+    });
   return cli;
 }
 

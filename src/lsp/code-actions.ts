@@ -1,0 +1,115 @@
+// Fixes as code actions: a quick fix per finding that carries one (safe fixes
+// preferred, suggestions named as such), and "fix all safe problems" as the
+// `source.fixAll.probe-lint` action, made in passes as --fix makes them.
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { applyEdits, type TextEdit } from '../edit.js';
+import { parseFile } from '../parse.js';
+import type { Finding, Fix } from '../rule.js';
+import { lspPosition, type EditorText } from './text.js';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.probe-lint`;
+export const FIX_ALL_TITLE = 'Fix all safe problems (probe-lint)';
+const MAX_PASSES = 10;
+
+/** Where a workspace edit goes: the document and the version its offsets were counted in. */
+export interface Target {
+  uri: string;
+  version: number;
+  /** The client takes `documentChanges` (which carry the version, so a stale edit is refused). */
+  versioned: boolean;
+}
+
+export function workspaceEdit(target: Target, edits: LspTextEdit[]): WorkspaceEdit {
+  if (target.versioned) return { documentChanges: [{ textDocument: { uri: target.uri, version: target.version }, edits }] };
+  return { changes: { [target.uri]: edits } };
+}
+
+export function lspEdits(at: EditorText, edits: readonly TextEdit[]): LspTextEdit[] {
+  return edits.map((e) => ({ range: { start: lspPosition(at, e.offset), end: lspPosition(at, e.offset + e.length) }, newText: e.text }));
+}
+
+/**
+ * A quick fix for each finding with a fix whose diagnostic touches the range or is among those the client
+ * names (editors send the cursor's position with the diagnostics of its line).
+ */
+export function quickFixes(findings: readonly Finding[], diagnostics: readonly Diagnostic[], request: { range: Range; diagnostics: readonly Diagnostic[] }, at: EditorText, target: Target): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const named = (d: Diagnostic): boolean => request.diagnostics.some((n) => n.code === d.code && n.message === d.message && samePosition(n.range.start, d.range.start));
+  findings.forEach((finding, i) => {
+    const diagnostic = diagnostics[i]!;
+    if (!finding.fix || finding.fix.shownOnly || !(touches(diagnostic.range, request.range) || named(diagnostic))) return;
+    actions.push({
+      title: fixTitle(finding.fix),
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: finding.fix.safe,
+      edit: workspaceEdit(target, lspEdits(at, finding.fix.edits)),
+    });
+  });
+  return actions;
+}
+
+export function fixTitle(fix: Fix): string {
+  // A suggestion adds a probe or a hook: worth a look before it is taken, as --fix leaves it to --unsafe-fixes.
+  return fix.safe ? fix.description : `Suggestion: ${fix.description}`;
+}
+
+export function hasSafeFix(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.fix?.safe && !f.fix.shownOnly);
+}
+
+/**
+ * The text with the fixes `fixesOf` proposes applied (every safe one, for fix
+ * all): in passes (a fix can make another, as a higher readiness threshold
+ * makes a liveness one too low), each pass linting the text the last one left
+ * and taking the fixes that do not touch each other, until none is left or
+ * after ten. A pass that would break the text ends it there.
+ */
+export async function fixText(text: string, fixesOf: (text: string) => Promise<Fix[]>): Promise<string> {
+  let current = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const fixes = apart(await fixesOf(current));
+    if (fixes.length === 0) break;
+    const next = applyEdits(current, fixes.flatMap((f) => f.edits));
+    if (parseFile({ path: '', absPath: null, text: next, bom: false }, true).error) break;
+    current = next;
+  }
+  return current;
+}
+
+/** One edit that turns `before` into `after`: the span between their common start and end. */
+export function wholeEdit(before: string, after: string): TextEdit | null {
+  if (before === after) return null;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  return { offset: start, length: before.length - start - end, text: after.slice(start, after.length - end) };
+}
+
+/** Fixes in order of their first edit, leaving out any that touches text an earlier one edits (the next pass proposes it again). */
+function apart(fixes: readonly Fix[]): Fix[] {
+  const taken: TextEdit[] = [];
+  const first = (fix: Fix): number => Math.min(...fix.edits.map((e) => e.offset));
+  const accepted: Fix[] = [];
+  for (const fix of [...fixes].sort((a, b) => first(a) - first(b))) {
+    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
+    taken.push(...fix.edits);
+    accepted.push(fix);
+  }
+  return accepted;
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  // Two inserts at one place clash too: which goes first is for the next pass to say.
+  return a.offset < b.offset + Math.max(b.length, 1) && b.offset < a.offset + Math.max(a.length, 1);
+}
+
+function samePosition(a: Range['start'], b: Range['start']): boolean {
+  return a.line === b.line && a.character === b.character;
+}
+
+function touches(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']): boolean => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
