@@ -34688,20 +34688,22 @@ function ruleSettingsFor(rule, settings) {
   if ((own.severity ?? rule.severity) === "off") return null;
   return { configured: own.severity, options: { ...defaultOptions(rule), ...own.options } };
 }
+var applied = /* @__PURE__ */ new WeakMap();
+function appliedSettings(rule, settings) {
+  let byRule = applied.get(settings);
+  if (!byRule) applied.set(settings, byRule = /* @__PURE__ */ new Map());
+  if (!byRule.has(rule)) {
+    const resolved = ruleSettingsFor(rule, settings);
+    const [major, minor] = settings.kubernetesVersion.split(".").map(Number);
+    byRule.set(rule, resolved && { ...resolved, kubernetesVersion: { major, minor } });
+  }
+  return byRule.get(rule);
+}
 function lint(input) {
   const findings = [];
   const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
-    const perConfig = /* @__PURE__ */ new Map();
-    const settingsOf = (file) => {
-      const settings = input.settingsFor(file);
-      if (!perConfig.has(settings)) {
-        const resolved = ruleSettingsFor(rule, settings);
-        const [major, minor] = settings.kubernetesVersion.split(".").map(Number);
-        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
-      }
-      return perConfig.get(settings);
-    };
+    const settingsOf = (file) => appliedSettings(rule, input.settingsFor(file));
     const check = (subject, run2) => {
       const settings = settingsOf(subject.file);
       if (!settings) return;
@@ -42254,7 +42256,7 @@ function fileProblem(stat2, limit) {
   if (stat2.size > limit) return `larger than ${mebibytes(limit)} (${mebibytes(stat2.size)})`;
   return null;
 }
-function readBounded(absPath, limit) {
+function readBounded(absPath, limit, scratch2) {
   const before = fileProblem(fs5.statSync(absPath), limit);
   if (before) return { skipped: before };
   const fd = fs5.openSync(absPath, OPEN_FLAGS);
@@ -42262,7 +42264,8 @@ function readBounded(absPath, limit) {
     const stat2 = fs5.fstatSync(fd);
     const problem = fileProblem(stat2, limit);
     if (problem) return { skipped: problem };
-    let buffer = Buffer.allocUnsafe(Math.min(stat2.size, limit) + 1);
+    const room = Math.min(stat2.size, limit) + 1;
+    let buffer = scratch2 && scratch2.length >= room ? scratch2 : Buffer.allocUnsafe(room);
     let total = 0;
     for (; ; ) {
       if (total === buffer.length) {
@@ -42591,39 +42594,49 @@ function valuesFileProblem(file) {
 
 // src/source.ts
 var lineStartsCache = /* @__PURE__ */ new WeakMap();
-function lineStarts(file) {
-  let starts = lineStartsCache.get(file);
+function lineStarts(key, text2) {
+  let starts = lineStartsCache.get(key);
   if (!starts) {
     starts = [0];
-    const text2 = file.text;
     for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
-    lineStartsCache.set(file, starts);
+    lineStartsCache.set(key, starts);
   }
   return starts;
 }
-function positionOf(file, offset) {
-  if (file.window) {
-    const { line, column: column2 } = positionOf({ ...file, window: void 0 }, offset - file.window.start);
-    return { line: line + file.window.line - 1, column: column2 };
+var whole = /* @__PURE__ */ new WeakMap();
+function linesOf(file, offset, line) {
+  if (file.windows) {
+    const found = file.windows.find(
+      (w) => line === void 0 ? w.start <= offset && offset <= w.start + w.text.length : w.line <= line && line < w.line + lineStarts(w, w.text).length
+    );
+    if (!found) throw new Error(`${file.path}: ${line === void 0 ? `offset ${offset}` : `line ${line}`} is not in the lines kept of it`);
+    return found;
   }
-  const starts = lineStarts(file);
+  let lines = whole.get(file);
+  if (!lines) whole.set(file, lines = { text: file.text, start: 0, line: 1 });
+  return lines;
+}
+function positionOf(file, offset) {
+  const lines = linesOf(file, offset);
+  const starts = lineStarts(lines, lines.text);
+  const at2 = offset - lines.start;
   let lo = 0;
   let hi2 = starts.length - 1;
   while (lo < hi2) {
     const mid = lo + hi2 + 1 >> 1;
-    if (starts[mid] <= offset) lo = mid;
+    if (starts[mid] <= at2) lo = mid;
     else hi2 = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo] + 1 };
+  return { line: lines.line + lo, column: at2 - starts[lo] + 1 };
 }
 function lineText(file, line) {
-  if (file.window) line -= file.window.line - 1;
-  const starts = lineStarts(file);
-  const start = starts[line - 1];
+  const lines = linesOf(file, 0, line);
+  const starts = lineStarts(lines, lines.text);
+  const start = starts[line - lines.line];
   if (start === void 0) return "";
-  const next = starts[line];
-  const end = next === void 0 ? file.text.length : next - 1;
-  return file.text.slice(start, end).replace(/\r$/, "");
+  const next = starts[line - lines.line + 1];
+  const end = next === void 0 ? lines.text.length : next - 1;
+  return lines.text.slice(start, end).replace(/\r$/, "");
 }
 function rangeOf(file, span) {
   return { start: positionOf(file, span.start), end: positionOf(file, span.end) };
@@ -42638,18 +42651,27 @@ function withoutText(file) {
   return { ...file, text: "" };
 }
 function linesAround(file, from, to) {
-  const base = file.window?.start ?? 0;
-  const text2 = file.text;
+  const { text: text2, start: base } = linesOf(file, from);
   const first = text2.lastIndexOf("\n", from - base - 1) + 1;
   const last = to - base;
   const end = text2.indexOf("\n", last > first && text2[last - 1] === "\n" ? last - 1 : last);
   return { start: base + first, text: text2.slice(first, end === -1 ? text2.length : end + 1) };
 }
-function excerpt(file, from, to) {
-  const { line } = positionOf(file, from);
-  const before = line > 1 ? file.text.lastIndexOf("\n", file.text.lastIndexOf("\n", from - 1) - 1) + 1 : 0;
-  const { text: text2 } = linesAround(file, before, to);
-  return { ...file, text: structuredClone(text2), window: { start: before, line: Math.max(1, line - 1) } };
+function excerpt(file, spans) {
+  const ranges = spans.map((span) => {
+    const { line } = positionOf(file, span.start);
+    const from = line > 1 ? file.text.lastIndexOf("\n", file.text.lastIndexOf("\n", span.start - 1) - 1) + 1 : 0;
+    const { start, text: text2 } = linesAround(file, from, span.end);
+    return { start, end: start + text2.length, line: Math.max(1, line - 1) };
+  }).sort((a, b) => a.start - b.start);
+  const merged = [];
+  for (const range of ranges) {
+    const last = merged.at(-1);
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + " ").slice(0, -1) }));
+  return { ...file, text: "", windows };
 }
 
 // src/config.ts
@@ -43178,9 +43200,37 @@ function ruleTitle(rule) {
   return text2;
 }
 
+// src/format/json-pieces.ts
+var ITEMS = "\0probe-lint items\0";
+function itemsSlot(count) {
+  return count > 0 ? [ITEMS] : [];
+}
+function* jsonPieces(value, items, item) {
+  const text2 = JSON.stringify(value, null, 2) + "\n";
+  const placeholder = JSON.stringify(ITEMS);
+  const at2 = text2.indexOf(placeholder);
+  if (at2 === -1) {
+    yield text2;
+    return;
+  }
+  const lineStart2 = text2.lastIndexOf("\n", at2) + 1;
+  const indent = text2.slice(lineStart2, at2);
+  yield text2.slice(0, lineStart2);
+  for (const [index, each] of items.entries()) {
+    const laidOut = JSON.stringify(item(each, index), null, 2).replace(/\n/g, `
+${indent}`);
+    yield `${indent}${laidOut}${index < items.length - 1 ? "," : ""}
+`;
+  }
+  yield text2.slice(at2 + placeholder.length + 1);
+}
+
 // src/format/sarif.ts
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 function formatSarif(report, options) {
+  return [...sarifChunks(report, options)].join("");
+}
+function sarifChunks(report, options) {
   const index = new Map(options.rules.map((r7, i) => [r7.id, i]));
   const ids = occurrenceFingerprints(report.findings.map((f) => f.finding), options.root, report.stdinPath);
   const log = {
@@ -43200,11 +43250,11 @@ function formatSarif(report, options) {
         automationDetails: { id: `${options.category ?? "probe-lint"}/` },
         columnKind: "utf16CodeUnits",
         invocations: [invocation(report.notices, options.failure)],
-        results: report.findings.map((f, i) => result(f, index, options.root, ids[i], report.stdinPath))
+        results: itemsSlot(report.findings.length)
       }
     ]
   };
-  return JSON.stringify(log, null, 2) + "\n";
+  return jsonPieces(log, report.findings, (f, i) => result(f, index, options.root, ids[i], report.stdinPath));
 }
 function ruleDescriptor(rule) {
   const off = rule.severity === "off";
@@ -44329,11 +44379,12 @@ var InputTexts = class {
     return { source: kept };
   }
 };
+var scratch = Buffer.allocUnsafe(1024 * 1024);
 function readOne(file, override) {
   if (override !== void 0) return { source: fromText(file.path, file.absPath, override) };
   let bytes;
   try {
-    const read2 = readBounded(file.absPath, MAX_FILE_BYTES);
+    const read2 = readBounded(file.absPath, MAX_FILE_BYTES, scratch);
     if ("skipped" in read2) return { notice: { file: file.path, line: null, message: `${read2.skipped}; skipped` } };
     bytes = read2.bytes;
   } catch (error2) {
@@ -45942,13 +45993,7 @@ async function run(options) {
   const rules = options.rules ?? RULES;
   const configs = configResolver(options, rules);
   const config = configs.forDir(options.cwd);
-  const ignoreLists = /* @__PURE__ */ new Map();
-  const configIgnore = (dir) => {
-    const applies = configs.forDir(dir);
-    let list2 = ignoreLists.get(applies);
-    if (!list2) ignoreLists.set(applies, list2 = { base: applies.ignoreBase, patterns: applies.ignore });
-    return list2;
-  };
+  const configIgnore = configIgnores(configs);
   const collect = (paths) => collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
   const inputs = await collect(options.paths);
   const unmatched = unmatchedNotices(inputs.unmatched, options);
@@ -46008,7 +46053,7 @@ async function run(options) {
     const findings = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: targets });
     const result2 = suppress({ findings, files: [...parsed, ...entries], model, rules, settingsFor });
     const home = sendHome(result2.findings, options.cwd);
-    found.push(...options.release ? home.map(released) : home);
+    found.push(...options.release ? releaseAll(home) : home);
     if (!options.release) kept.push(...parsed);
     summary2.documents += parsed.reduce((n, p) => n + p.documents.length, 0);
     summary2.objects += model.objects.length + parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
@@ -46080,6 +46125,15 @@ function unmatchedNotices(unmatched, options) {
   }
   return unmatched;
 }
+function configIgnores(configs) {
+  const lists = /* @__PURE__ */ new Map();
+  return (dir) => {
+    const applies = configs.forDir(dir);
+    let list2 = lists.get(applies);
+    if (!list2) lists.set(applies, list2 = { base: applies.ignoreBase, patterns: applies.ignore });
+    return list2;
+  };
+}
 function fileSettings(configs, options) {
   const made = /* @__PURE__ */ new Map();
   const ofFile = /* @__PURE__ */ new WeakMap();
@@ -46094,14 +46148,31 @@ function fileSettings(configs, options) {
     return settings;
   };
 }
-function released(finding) {
-  const { file: whole, owner: _owner, fix, proposed, ...data } = finding;
-  const own = structuredClone(data);
-  const edited = fix && !fix.target ? fix.edits : [];
-  const file = excerpt(whole, Math.min(finding.span.start, ...edited.map((e) => e.offset)), Math.max(finding.span.end, ...edited.map((e) => e.offset + e.length)));
-  if (!fix) return { ...own, file, owner: null, fix: null, proposed };
+function releaseAll(findings) {
+  const shown2 = /* @__PURE__ */ new Map();
+  for (const finding of findings) shown2.set(finding.file, [...shown2.get(finding.file) ?? [], ...shownSpans(finding)]);
+  const excerpts = new Map([...shown2].map(([file, spans]) => [file, excerpt(file, spans)]));
+  return findings.map((finding) => released(finding, excerpts.get(finding.file)));
+}
+function shownSpans(finding) {
+  const edits = finding.fix && !finding.fix.target ? finding.fix.edits : [];
+  if (edits.length === 0) return [finding.span];
+  return [finding.span, { start: Math.min(...edits.map((e) => e.offset)), end: Math.max(...edits.map((e) => e.offset + e.length)) }];
+}
+function released(finding, file) {
+  const { file: _file, owner: _owner, fix, proposed: _proposed, ...data } = finding;
+  const kept = { ...ownCopy(data), file, owner: null, fix: null, proposed: null };
+  if (!fix) return kept;
   const { target, changes: _changes, ...fixData } = fix;
-  return { ...own, file, owner: null, fix: { ...structuredClone(fixData), changes: [], ...target ? { target } : {} }, proposed };
+  return { ...kept, fix: { ...ownCopy(fixData), changes: [], ...target ? { target } : {} } };
+}
+function ownCopy(value) {
+  if (typeof value === "string") return value.length < 13 ? value : (value + " ").slice(0, -1);
+  if (Array.isArray(value)) return value.map(ownCopy);
+  if (value === null || typeof value !== "object") return value;
+  const copy = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
+  return copy;
 }
 
 // src/action.ts

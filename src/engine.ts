@@ -53,21 +53,28 @@ export interface Subject {
   generatedFrom: string | null;
 }
 
+type Applied = (ResolvedRule & { kubernetesVersion: { major: number; minor: number } }) | null;
+
+// One rule's settings per config, not per subject, and not per call either: a run lints its files one at a
+// time (run.ts) under few configs.
+const applied = new WeakMap<FileSettings, Map<AnyRule, Applied>>();
+
+function appliedSettings(rule: AnyRule, settings: FileSettings): Applied {
+  let byRule = applied.get(settings);
+  if (!byRule) applied.set(settings, (byRule = new Map()));
+  if (!byRule.has(rule)) {
+    const resolved = ruleSettingsFor(rule, settings);
+    const [major, minor] = settings.kubernetesVersion.split('.').map(Number) as [number, number];
+    byRule.set(rule, resolved && { ...resolved, kubernetesVersion: { major, minor } });
+  }
+  return byRule.get(rule)!;
+}
+
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
   const broken = new Set(input.files.filter((f) => f.error).map((f) => f.file));
   for (const rule of input.rules) {
-    // One rule's settings per config, not per subject: a run has few configs and many containers.
-    const perConfig = new Map<FileSettings, (ResolvedRule & { kubernetesVersion: { major: number; minor: number } }) | null>();
-    const settingsOf = (file: SourceFile) => {
-      const settings = input.settingsFor(file);
-      if (!perConfig.has(settings)) {
-        const resolved = ruleSettingsFor(rule, settings);
-        const [major, minor] = settings.kubernetesVersion.split('.').map(Number) as [number, number];
-        perConfig.set(settings, resolved && { ...resolved, kubernetesVersion: { major, minor } });
-      }
-      return perConfig.get(settings)!;
-    };
+    const settingsOf = (file: SourceFile): Applied => appliedSettings(rule, input.settingsFor(file));
     const check = (subject: Subject, run: (context: RuleContext<unknown>) => void): void => {
       const settings = settingsOf(subject.file);
       if (!settings) return;

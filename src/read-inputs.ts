@@ -36,6 +36,10 @@ export class InputTexts {
   }
 }
 
+// Bytes are decoded as soon as they are read: one buffer serves every read of ordinary size, so that a run
+// of thousands of files leaves no trail of buffers for the collector.
+const scratch = Buffer.allocUnsafe(1024 * 1024);
+
 /** Reads are synchronous and bounded (readBounded): a worker pool around them would only add overhead. */
 export function readOne(file: InputFile, override: string | undefined): ReadResult {
   // Already text (the fixer's passes): no round trip through bytes.
@@ -43,7 +47,7 @@ export function readOne(file: InputFile, override: string | undefined): ReadResu
   let bytes: Buffer;
   try {
     // Checked again at the read: the file may have become a FIFO or grown since the walk saw it.
-    const read = readBounded(file.absPath, MAX_FILE_BYTES);
+    const read = readBounded(file.absPath, MAX_FILE_BYTES, scratch);
     if ('skipped' in read) return { notice: { file: file.path, line: null, message: `${read.skipped}; skipped` } };
     bytes = read.bytes;
   } catch (error) {

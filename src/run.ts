@@ -14,6 +14,7 @@ import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
 import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
 import { excerpt, withoutText, type SourceFile } from './source.js';
+import type { Span } from './tree.js';
 import { suppress } from './suppress.js';
 import { applyBaseline, SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { mergeRenders } from './rendered-findings.js';
@@ -97,13 +98,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const rules = options.rules ?? RULES;
   const configs = configResolver(options, rules);
   const config = configs.forDir(options.cwd);
-  const ignoreLists = new Map<Config, IgnoreList>();
-  const configIgnore = (dir: string): IgnoreList => {
-    const applies = configs.forDir(dir);
-    let list = ignoreLists.get(applies);
-    if (!list) ignoreLists.set(applies, (list = { base: applies.ignoreBase, patterns: applies.ignore }));
-    return list;
-  };
+  const configIgnore = configIgnores(configs);
   const collect = (paths: string[]): Promise<Inputs> =>
     collectInputs(paths, { cwd: options.cwd, ignore: [{ base: options.cwd, patterns: options.ignore ?? [] }], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
   const inputs = await collect(options.paths);
@@ -174,7 +169,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     const findings = lint({ files: parsed, model, routing, rules, settingsFor, unrendered: targets });
     const result = suppress({ findings, files: [...parsed, ...entries], model, rules, settingsFor });
     const home = sendHome(result.findings, options.cwd);
-    found.push(...(options.release ? home.map(released) : home));
+    found.push(...(options.release ? releaseAll(home) : home));
     if (!options.release) kept.push(...parsed);
     summary.documents += parsed.reduce((n, p) => n + p.documents.length, 0);
     summary.objects += model.objects.length + parsed.reduce((n, p) => n + p.documents.reduce((m, d) => m + d.objectCount, 0), 0);
@@ -256,7 +251,7 @@ function configDir(file: SourceFile, stdin: string): string {
 }
 
 /** Where stdin is, for its config: the directory of the name --stdin-filename gives it, else the working directory. */
-function stdinDir(options: RunOptions): string {
+function stdinDir(options: Pick<RunOptions, 'cwd' | 'stdinFilename'>): string {
   return options.stdinFilename === undefined ? options.cwd : path.dirname(path.resolve(options.cwd, options.stdinFilename));
 }
 
@@ -269,8 +264,22 @@ function unmatchedNotices(unmatched: Notice[], options: RunOptions): Notice[] {
   return unmatched;
 }
 
-/** Each file's settings: its config's, with the programmatic overrides over them; one object per config. */
-function fileSettings(configs: ConfigResolver, options: RunOptions): (file: SourceFile) => FileSettings {
+/** The ignore list of the config that applies in a directory (CollectOptions.configIgnore): one object per config. */
+export function configIgnores(configs: ConfigResolver): (dir: string) => IgnoreList {
+  const lists = new Map<Config, IgnoreList>();
+  return (dir) => {
+    const applies = configs.forDir(dir);
+    let list = lists.get(applies);
+    if (!list) lists.set(applies, (list = { base: applies.ignoreBase, patterns: applies.ignore }));
+    return list;
+  };
+}
+
+/**
+ * Each file's settings: its config's (a rendered stream's is its chart's or overlay's, stdin's its
+ * --stdin-filename directory's), with the programmatic overrides over them; one object per config.
+ */
+export function fileSettings(configs: ConfigResolver, options: Pick<RunOptions, 'cwd' | 'stdinFilename' | 'settings'>): (file: SourceFile) => FileSettings {
   const made = new Map<Config, FileSettings>();
   // Asked once per rule and subject: each file's answer is kept, and stdin's directory resolved once.
   const ofFile = new WeakMap<SourceFile, FileSettings>();
@@ -287,18 +296,45 @@ function fileSettings(configs: ConfigResolver, options: RunOptions): (file: Sour
 }
 
 
+/** The findings of a batch as they are kept once its files are let go: each file's findings share one excerpt of it. */
+function releaseAll(findings: readonly Finding[]): Finding[] {
+  const shown = new Map<SourceFile, Span[]>();
+  for (const finding of findings) shown.set(finding.file, [...(shown.get(finding.file) ?? []), ...shownSpans(finding)]);
+  const excerpts = new Map([...shown].map(([file, spans]) => [file, excerpt(file, spans)]));
+  return findings.map((finding) => released(finding, excerpts.get(finding.file)!));
+}
+
+/** What a finding shows of its file: where it is, and the lines its fix edits there, as one diff shows them (a fix of another file shows that one). */
+function shownSpans(finding: Finding): Span[] {
+  const edits = finding.fix && !finding.fix.target ? finding.fix.edits : [];
+  if (edits.length === 0) return [finding.span];
+  return [finding.span, { start: Math.min(...edits.map((e) => e.offset)), end: Math.max(...edits.map((e) => e.offset + e.length)) }];
+}
+
 /**
- * What a finding keeps once its file is let go (RunOptions.release): of its file, the lines it shows (an
- * excerpt: positions, its code frame and its fix's diff read them), and the rest as fresh plain data. Not
- * its owner, nor the tree nodes its fix's changes name (only the fixer reads those, and it keeps every
- * parse); and strings are copied, because a string sliced from a file's text keeps that whole text alive.
+ * What a finding keeps once its file is let go (RunOptions.release): of its file, the excerpt of the lines
+ * its file's findings show, and the rest as its own plain data. Not its owner, nor the tree nodes its fix's
+ * changes name (only the fixer reads those, and it keeps every parse), nor a fix proposed on rendered output
+ * (its renderer has expressed it by now: sendHome).
  */
-function released(finding: Finding): Finding {
-  const { file: whole, owner: _owner, fix, proposed, ...data } = finding;
-  const own = structuredClone(data);
-  const edited = fix && !fix.target ? fix.edits : [];
-  const file = excerpt(whole, Math.min(finding.span.start, ...edited.map((e) => e.offset)), Math.max(finding.span.end, ...edited.map((e) => e.offset + e.length)));
-  if (!fix) return { ...own, file, owner: null, fix: null, proposed };
+function released(finding: Finding, file: SourceFile): Finding {
+  const { file: _file, owner: _owner, fix, proposed: _proposed, ...data } = finding;
+  const kept: Finding = { ...ownCopy(data), file, owner: null, fix: null, proposed: null };
+  if (!fix) return kept;
   const { target, changes: _changes, ...fixData } = fix;
-  return { ...own, file, owner: null, fix: { ...structuredClone(fixData), changes: [], ...(target ? { target } : {}) }, proposed };
+  return { ...kept, fix: { ...ownCopy(fixData), changes: [], ...(target ? { target } : {}) } };
+}
+
+/**
+ * Plain data with every string copied: a string read from a file is often a slice of its text (and a message
+ * built from one holds the slice), and would keep the whole text alive. Concatenating and cutting makes the
+ * engine flatten a copy; strings of under 13 characters are never slices.
+ */
+function ownCopy<T>(value: T): T {
+  if (typeof value === 'string') return (value.length < 13 ? value : (value + ' ').slice(0, -1)) as T;
+  if (Array.isArray(value)) return value.map(ownCopy) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
+  return copy as T;
 }

@@ -12,16 +12,18 @@ export interface SourceFile {
   /** Output of `helm template` or `kubectl kustomize` run on a directory; `path` is that directory. */
   rendered?: RenderedFrom;
   /**
-   * Set when `text` holds only some whole lines of the file, the ones a finding shows (see `excerpt`):
-   * offsets still count into the whole file, and positionOf, lineText and linesAround read them.
+   * Set when only some whole lines of the file are kept, the ones its findings show (see `excerpt`): `text`
+   * is then empty, offsets still count into the whole file, and positionOf, lineText and linesAround read
+   * these.
    */
-  window?: TextWindow;
+  windows?: readonly TextWindow[];
 }
 
-/** Where an excerpt's text starts in the whole file: its offset and 1-based line. */
+/** Whole lines of a file: their text, and the offset and 1-based line where they start. */
 export interface TextWindow {
   start: number;
   line: number;
+  text: string;
 }
 
 export interface RenderedFrom {
@@ -46,45 +48,66 @@ export interface Position {
   column: number;
 }
 
-const lineStartsCache = new WeakMap<SourceFile, number[]>();
+/** A text with where it sits in its file: the file itself, or one window of an excerpt. */
+interface Lines {
+  text: string;
+  start: number;
+  line: number;
+}
 
-function lineStarts(file: SourceFile): number[] {
-  let starts = lineStartsCache.get(file);
+const lineStartsCache = new WeakMap<object, number[]>();
+
+function lineStarts(key: object, text: string): number[] {
+  let starts = lineStartsCache.get(key);
   if (!starts) {
     starts = [0];
-    const text = file.text;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStartsCache.set(file, starts);
+    lineStartsCache.set(key, starts);
   }
   return starts;
 }
 
+const whole = new WeakMap<SourceFile, Lines>();
+
+/** The lines that hold `offset` (or `line`, when given): the file's text, or the window of an excerpt that has it. */
+function linesOf(file: SourceFile, offset: number, line?: number): Lines {
+  if (file.windows) {
+    const found = file.windows.find((w) =>
+      line === undefined ? w.start <= offset && offset <= w.start + w.text.length : w.line <= line && line < w.line + lineStarts(w, w.text).length,
+    );
+    // An excerpt keeps every line its findings show: anything else asked of it is a bug, not a place to guess.
+    if (!found) throw new Error(`${file.path}: ${line === undefined ? `offset ${offset}` : `line ${line}`} is not in the lines kept of it`);
+    return found;
+  }
+  let lines = whole.get(file);
+  if (!lines) whole.set(file, (lines = { text: file.text, start: 0, line: 1 }));
+  return lines;
+}
+
 /** 1-based line and column (UTF-16 code units) of an offset. */
 export function positionOf(file: SourceFile, offset: number): Position {
-  if (file.window) {
-    const { line, column } = positionOf({ ...file, window: undefined }, offset - file.window.start);
-    return { line: line + file.window.line - 1, column };
-  }
-  const starts = lineStarts(file);
+  const lines = linesOf(file, offset);
+  const starts = lineStarts(lines, lines.text);
+  const at = offset - lines.start;
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
+    if (starts[mid]! <= at) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo + 1, column: offset - starts[lo]! + 1 };
+  return { line: lines.line + lo, column: at - starts[lo]! + 1 };
 }
 
 /** The text of a 1-based line without its line ending. */
 export function lineText(file: SourceFile, line: number): string {
-  if (file.window) line -= file.window.line - 1;
-  const starts = lineStarts(file);
-  const start = starts[line - 1];
+  const lines = linesOf(file, 0, line);
+  const starts = lineStarts(lines, lines.text);
+  const start = starts[line - lines.line];
   if (start === undefined) return '';
-  const next = starts[line];
-  const end = next === undefined ? file.text.length : next - 1;
-  return file.text.slice(start, end).replace(/\r$/, '');
+  const next = starts[line - lines.line + 1];
+  const end = next === undefined ? lines.text.length : next - 1;
+  return lines.text.slice(start, end).replace(/\r$/, '');
 }
 
 export interface Range {
@@ -118,8 +141,7 @@ export function withoutText(file: SourceFile): SourceFile {
  * offset where they start: what a diff of an edit there shows.
  */
 export function linesAround(file: SourceFile, from: number, to: number): { start: number; text: string } {
-  const base = file.window?.start ?? 0;
-  const text = file.text;
+  const { text, start: base } = linesOf(file, from);
   const first = text.lastIndexOf('\n', from - base - 1) + 1;
   const last = to - base;
   const end = text.indexOf('\n', last > first && text[last - 1] === '\n' ? last - 1 : last);
@@ -127,13 +149,26 @@ export function linesAround(file: SourceFile, from: number, to: number): { start
 }
 
 /**
- * The file with only the lines from the one before `from` through the one holding `to` (with its line
- * break): what a finding let go of its file keeps to be shown (a code frame, a fix's diff).
+ * The file with only the lines its findings show: for each span, from the line before it through the line
+ * that holds its end (line break included), spans that touch merged into one window. What findings keep of
+ * a file that is let go: their positions, code frames and fix diffs read these lines.
  */
-export function excerpt(file: SourceFile, from: number, to: number): SourceFile {
-  const { line } = positionOf(file, from);
-  const before = line > 1 ? file.text.lastIndexOf('\n', file.text.lastIndexOf('\n', from - 1) - 1) + 1 : 0;
-  const { text } = linesAround(file, before, to);
-  // A copy: a slice of the text would keep the whole text alive.
-  return { ...file, text: structuredClone(text), window: { start: before, line: Math.max(1, line - 1) } };
+export function excerpt(file: SourceFile, spans: readonly Span[]): SourceFile {
+  const ranges = spans
+    .map((span) => {
+      const { line } = positionOf(file, span.start);
+      const from = line > 1 ? file.text.lastIndexOf('\n', file.text.lastIndexOf('\n', span.start - 1) - 1) + 1 : 0;
+      const { start, text } = linesAround(file, from, span.end);
+      return { start, end: start + text.length, line: Math.max(1, line - 1) };
+    })
+    .sort((a, b) => a.start - b.start);
+  const merged: typeof ranges = [];
+  for (const range of ranges) {
+    const last = merged.at(-1);
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ ...range });
+  }
+  // Copies: a slice of the text would keep the whole text alive.
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + ' ').slice(0, -1) }));
+  return { ...file, text: '', windows };
 }

@@ -44,7 +44,7 @@ export function fileProblem(stat: fs.Stats, limit: number): string | null {
  * and the read stops past the limit even if the file grows meanwhile. Throws
  * what fs throws for a missing or unreadable file.
  */
-export function readBounded(absPath: string, limit: number): BoundedRead {
+export function readBounded(absPath: string, limit: number, scratch?: Buffer): BoundedRead {
   const before = fileProblem(fs.statSync(absPath), limit);
   if (before) return { skipped: before };
   const fd = fs.openSync(absPath, OPEN_FLAGS);
@@ -52,7 +52,8 @@ export function readBounded(absPath: string, limit: number): BoundedRead {
     const stat = fs.fstatSync(fd);
     const problem = fileProblem(stat, limit);
     if (problem) return { skipped: problem };
-    let buffer = Buffer.allocUnsafe(Math.min(stat.size, limit) + 1);
+    const room = Math.min(stat.size, limit) + 1;
+    let buffer = scratch && scratch.length >= room ? scratch : Buffer.allocUnsafe(room);
     let total = 0;
     for (;;) {
       if (total === buffer.length) {

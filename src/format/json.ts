@@ -1,10 +1,28 @@
+import { itemsSlot, jsonPieces } from './json-pieces.js';
 import { reportedPlace, type Report } from './report.js';
 
 /** The JSON report of SPEC §5: fields may be added, never renamed. */
 export function formatJson(report: Report): string {
-  const findings = report.findings.map((located) => {
-    const { finding } = located;
-    return {
+  return [...jsonChunks(report)].join('');
+}
+
+/**
+ * The JSON report as pieces whose concatenation is formatJson's text, one finding at a time (json-pieces.ts).
+ */
+export function jsonChunks(report: Report): Generator<string> {
+  const body = {
+    version: 1,
+    tool: { name: 'probe-lint', version: report.version },
+    findings: itemsSlot(report.findings.length),
+    notices: report.notices,
+    summary: report.summary,
+  };
+  return jsonPieces(body, report.findings, jsonFinding);
+}
+
+function jsonFinding(located: Report['findings'][number]) {
+  const { finding } = located;
+  return {
       ruleId: finding.ruleId,
       severity: finding.severity,
       message: finding.message,
@@ -27,14 +45,5 @@ export function formatJson(report: Report): string {
             edits: finding.fix.edits.map((e) => ({ file: (finding.fix!.target ?? finding.file).path, offset: e.offset, length: e.length, text: e.text })),
           }
         : null,
-    };
-  });
-  const body = {
-    version: 1,
-    tool: { name: 'probe-lint', version: report.version },
-    findings,
-    notices: report.notices,
-    summary: report.summary,
   };
-  return JSON.stringify(body, null, 2) + '\n';
 }

@@ -7,6 +7,7 @@ import type { Notice } from '../inputs.js';
 import type { AnyRule, Finding, Severity } from '../rule.js';
 import { ruleDocsUrl, ruleMarkdown, ruleTitle } from '../rule-docs.js';
 import { DOCS_URL } from '../version.js';
+import { itemsSlot, jsonPieces } from './json-pieces.js';
 import { repositoryLocation, type LocatedFinding, type Report } from './report.js';
 
 export interface SarifOptions {
@@ -29,6 +30,11 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'er
 
 /** Only the version, findings and notices are read: a run that failed before linting passes none of the rest. */
 export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notices' | 'stdinPath'>, options: SarifOptions): string {
+  return [...sarifChunks(report, options)].join('');
+}
+
+/** The SARIF log as pieces whose concatenation is formatSarif's text, one result at a time (json-pieces.ts). */
+export function sarifChunks(report: Pick<Report, 'version' | 'findings' | 'notices' | 'stdinPath'>, options: SarifOptions): Generator<string> {
   const index = new Map(options.rules.map((r, i) => [r.id, i]));
   const ids = occurrenceFingerprints(report.findings.map((f) => f.finding), options.root, report.stdinPath);
   const log: Sarif.Log = {
@@ -48,11 +54,11 @@ export function formatSarif(report: Pick<Report, 'version' | 'findings' | 'notic
         automationDetails: { id: `${options.category ?? 'probe-lint'}/` },
         columnKind: 'utf16CodeUnits',
         invocations: [invocation(report.notices, options.failure)],
-        results: report.findings.map((f, i) => result(f, index, options.root, ids[i]!, report.stdinPath)),
+        results: itemsSlot(report.findings.length),
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return jsonPieces(log, report.findings, (f, i) => result(f, index, options.root, ids[i]!, report.stdinPath));
 }
 
 function ruleDescriptor(rule: AnyRule): Sarif.ReportingDescriptor {

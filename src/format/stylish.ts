@@ -41,6 +41,11 @@ function render(lines: Line[], color: boolean): string {
 }
 
 export function formatStylish(report: Report, options: StylishOptions): string {
+  return [...stylishChunks(report, options)].join('');
+}
+
+/** The report as pieces whose concatenation is formatStylish's text, one file at a time: never one string of it all (SPEC §8). */
+export function* stylishChunks(report: Report, options: StylishOptions): Generator<string> {
   const severityColor: Record<Severity, Paint> = { error: paint.red, warning: paint.yellow, info: paint.blue };
   const byFile = new Map<string, LocatedFinding[]>();
   for (const f of report.findings) {
@@ -48,7 +53,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
     list.push(f);
     byFile.set(f.finding.file.path, list);
   }
-  const out: Line[] = [];
+  let out: Line[] = [];
   for (const [file, findings] of byFile) {
     const rendered = findings[0]!.finding.file.rendered;
     const how = rendered ? [paint.dim(` (rendered with ${rendered.command})`)] : [];
@@ -68,6 +73,8 @@ export function formatStylish(report: Report, options: StylishOptions): string {
       if (finding.fix) out.push(...fixDiff(finding));
       if (finding.timeline) out.push(['    ', paint.dim('timeline'), ' ', drawLine(finding.timeline, { ascii: false, color: false })]);
     }
+    yield `${render(out, options.color)}\n`;
+    out = [];
   }
   const { summary } = report;
   const { counts, scanned } = summaryLine(summary);
@@ -82,7 +89,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
     out.push([`  ${safe} fixable with --fix${suggested > 0 ? `, ${suggested} more with --fix --unsafe-fixes` : ''} (--fix-dry-run shows the diff)`]);
   }
   out.push([]);
-  return render(out, options.color);
+  yield render(out, options.color);
 }
 
 /** A notice as the one line the terminal shows on stderr (`probe-lint: file:line: message`), made printable like the report. */
