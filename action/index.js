@@ -43341,18 +43341,23 @@ function parsePatch(patch) {
   for (const line of patch.split("\n")) {
     const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
     if (header) {
-      open2 = { first: Number(header[1]), text: [] };
+      open2 = { first: Number(header[1]), text: [], added: [] };
       hunks.push(open2);
     } else if (open2 && (line.startsWith(" ") || line.startsWith("+"))) {
+      if (line.startsWith("+")) open2.added.push(open2.first + open2.text.length);
       open2.text.push(withoutCr(line.slice(1)));
     }
   }
   return hunks.filter((h) => h.text.length > 0);
 }
 var OUTSIDE_DIFF = "its lines are outside the pull request\u2019s diff";
+var UNCHANGED = "the pull request did not change its line or the lines its fix replaces";
+var CRLF = "the file has CRLF line endings";
+var overlapping = (ruleId) => `its lines overlap those of the suggestion for ${ruleId}; once that one is committed, a later run can suggest this one`;
 function planReview(input) {
   const plan = { suggestions: [], posted: [], left: [] };
   const ids = occurrenceFingerprints(input.report.findings.map((f) => f.finding), input.root, input.report.stdinPath);
+  const planned = /* @__PURE__ */ new Map();
   const layouts = /* @__PURE__ */ new Map();
   const layoutOf = (file, text2) => {
     let layout = layouts.get(file);
@@ -43377,21 +43382,42 @@ function planReview(input) {
       plan.left.push({ index, reason: "the file on disk is not the one linted" });
       continue;
     }
+    if (text2.includes("\r\n")) {
+      plan.left.push({ index, reason: CRLF });
+      continue;
+    }
     const path15 = relativePath(input.root, target.absPath);
     const hunks = input.diff.get(path15) ?? [];
     const layout = layoutOf(target.absPath, text2);
-    const lines = replacedLines(layout, fix.edits).find((r7) => fitsHunk(r7, hunks, layout.lines));
+    const own = repositoryLocation(located, input.report.stdinPath);
+    const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
+    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path15 ? layout.lines : null);
+    const fitting = replacedLines(layout, fix.edits).filter((r7) => fitsHunk(r7, hunks, layout.lines));
+    const changed = fitting.filter((r7) => ownLineChanged || linesOf2(r7).some((line) => isAdded(hunks, line, null)));
+    const taken = planned.get(path15) ?? [];
+    const lines = changed.find((r7) => !taken.some((t) => t.first <= r7.last && r7.first <= t.last));
     if (!lines) {
-      plan.left.push({ index, reason: OUTSIDE_DIFF });
+      const first = changed[0];
+      const blocker = first && taken.find((t) => t.first <= first.last && first.first <= t.last);
+      plan.left.push({ index, reason: blocker ? overlapping(blocker.ruleId) : fitting.length > 0 ? UNCHANGED : OUTSIDE_DIFF });
       continue;
     }
+    planned.set(path15, [...taken, { first: lines.first, last: lines.last, ruleId: located.finding.ruleId }]);
     plan.suggestions.push({ index, fingerprint: id, comment: comment(path15, lines, commentBody(located, id, lines.after)) });
   }
   return plan;
 }
-var MARKER = /<!-- probe-lint:([0-9a-f]{32}:\d+) -->/g;
+function isAdded(hunks, line, workspace) {
+  const hunk = hunks.find((h) => h.added.includes(line));
+  return hunk !== void 0 && (workspace === null || workspace[line - 1] === hunk.text[line - hunk.first]);
+}
+function linesOf2(lines) {
+  return Array.from({ length: lines.last - lines.first + 1 }, (_2, i) => lines.first + i);
+}
+var MARKER = /^<!-- probe-lint:([0-9a-f]{32}:\d+) -->(?:\r?\n|$)/;
 function markersIn(body) {
-  return [...body.matchAll(MARKER)].map((m) => m[1]);
+  const marker = MARKER.exec(body);
+  return marker ? [marker[1]] : [];
 }
 function replacedLines({ text: text2, starts }, edits) {
   const lineAt = (offset) => upperBound(starts, offset);
@@ -43453,7 +43479,7 @@ function fenceFor(lines) {
   return "`".repeat(Math.max(3, longest + 1));
 }
 function markdownText(text2) {
-  return printable(text2).replace(/[\\`*_[\]<>|~$&]/g, (c) => `\\${c}`).replace(/[@#]/g, (c) => `${c}&#8203;`);
+  return printable(text2).replace(/[\\`*_[\]<>|~$&]/g, (c) => `\\${c}`).replace(/[@#]/g, (c) => `${c}&#8203;`).replace(/:\/\/|www\./gi, (c) => `${c}&#8203;`);
 }
 function reviewBody(plan, report) {
   const safe = plan.suggestions.filter((s) => report.findings[s.index].finding.fix.safe).length;
@@ -45941,9 +45967,13 @@ function toolRunner(options) {
     }
   };
 }
+function toolEnvironment(env = process.env) {
+  const secret = (name) => /^INPUT_/i.test(name) || ["GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"].includes(name.toUpperCase());
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret(name)));
+}
 function execute(tool, args, cwd, seconds2) {
   return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: seconds2 * 1e3 }, (error2, stdout, stderr) => {
+    execFile(tool, args, { cwd, env: toolEnvironment(), maxBuffer: 256 * 1024 * 1024, timeout: seconds2 * 1e3 }, (error2, stdout, stderr) => {
       if (!error2) return resolve({ text: String(stdout) });
       if (error2.killed) return resolve({ error: `did not finish within ${seconds2} s (--render-timeout)` });
       resolve({ error: lastWords(String(stderr)) ?? error2.message });
@@ -46241,7 +46271,7 @@ function booleanInput(name, unset) {
 }
 async function reviewPullRequest(report, root) {
   const pull = context2.payload.pull_request;
-  if (!["pull_request", "pull_request_target"].includes(context2.eventName) || !pull) return null;
+  if (context2.eventName !== "pull_request" || !pull) return null;
   const token = getInput("github-token");
   const headSha = typeof pull.head?.sha === "string" ? pull.head.sha : null;
   let outcome;

@@ -106,10 +106,13 @@ function booleanInput(name: string, unset: boolean): boolean {
 /**
  * On a pull request, the fixes of findings on its changed lines as one review of suggestions
  * (SPEC §7); null on other events. What goes wrong with GitHub is a warning, never the step's result.
+ * Only `pull_request` events (SPEC §7): `pull_request_target` runs with a token that can write to the base
+ * repository while the workspace may hold code the pull request's author controls (helm and kubectl run on it),
+ * so it is no pull request here, nor is any other event that carries one.
  */
 async function reviewPullRequest(report: Report, root: string): Promise<ReviewOutcome | null> {
   const pull = context.payload.pull_request;
-  if (!['pull_request', 'pull_request_target'].includes(context.eventName) || !pull) return null;
+  if (context.eventName !== 'pull_request' || !pull) return null;
   const token = core.getInput('github-token');
   const headSha = typeof pull.head?.sha === 'string' ? pull.head.sha : null;
   let outcome: ReviewOutcome;

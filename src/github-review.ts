@@ -1,6 +1,6 @@
 // The GitHub side of suggestions on pull requests: read the pull request's
-// diff and the markers of the comments already on it, post one review of the
-// new suggestions. Nothing here fails the step: a read-only token (pull
+// diff and the markers that start the comments already on it (whoever wrote
+// them: see markersIn), post one review of the new suggestions. Nothing here fails the step: a read-only token (pull
 // requests from forks), a missing permission or any API error becomes the
 // outcome's `problem`, and the fixes stay in the job summary.
 import fs from 'node:fs/promises';

@@ -2,12 +2,15 @@
 // them (SPEC §7 "Pull requests"). Pure: the report, the workspace texts of the
 // files the fixes edit, the pull request's diff and the fingerprints already
 // posted come in; comments and the reason for each fix left out come back.
-// GitHub takes a suggestion only on lines of the diff's hunks (RIGHT side), and
-// one suggestion replaces whole lines, so each fix becomes the lines it touches
-// and their text with its edits applied.
+// GitHub takes a suggestion only on lines of one of the diff's hunks (RIGHT
+// side), and one suggestion replaces whole lines, so each fix becomes the lines
+// it touches and their text with its edits applied. A fix is suggested only
+// where the pull request changed something (its finding's line, or a line it
+// replaces, was added), at most one suggestion per line, and never in a file
+// with CRLF line endings.
 import { applyEdits } from './edit.js';
 import { occurrenceFingerprints, relativePath } from './fingerprint.js';
-import { printable, type LocatedFinding, type Report } from './format/report.js';
+import { printable, repositoryLocation, type LocatedFinding, type Report } from './format/report.js';
 import type { Finding } from './rule.js';
 import { DOCS_URL } from './version.js';
 
@@ -15,12 +18,14 @@ import { DOCS_URL } from './version.js';
 export interface DiffHunk {
   first: number;
   text: string[];
+  /** The lines of the hunk the pull request added or changed (`+` lines), ascending; the others are context. */
+  added: number[];
 }
 
 /**
  * The RIGHT-side hunks of a file's `patch` as GitHub's pull request files list
  * gives it (unified diff hunks, no file header): context and added lines, with
- * their line numbers in the head version.
+ * their line numbers in the head version, and which of them were added.
  */
 export function parsePatch(patch: string): DiffHunk[] {
   const hunks: DiffHunk[] = [];
@@ -28,9 +33,10 @@ export function parsePatch(patch: string): DiffHunk[] {
   for (const line of patch.split('\n')) {
     const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
     if (header) {
-      open = { first: Number(header[1]), text: [] };
+      open = { first: Number(header[1]), text: [], added: [] };
       hunks.push(open);
     } else if (open && (line.startsWith(' ') || line.startsWith('+'))) {
+      if (line.startsWith('+')) open.added.push(open.first + open.text.length);
       open.text.push(withoutCr(line.slice(1)));
     }
     // `-` lines exist only on the LEFT side; `\ No newline at end of file` is no line at all.
@@ -77,10 +83,15 @@ export interface PlanInput {
 }
 
 const OUTSIDE_DIFF = 'its lines are outside the pull request’s diff';
+const UNCHANGED = 'the pull request did not change its line or the lines its fix replaces';
+const CRLF = 'the file has CRLF line endings';
+const overlapping = (ruleId: string): string => `its lines overlap those of the suggestion for ${ruleId}; once that one is committed, a later run can suggest this one`;
 
 export function planReview(input: PlanInput): ReviewPlan {
   const plan: ReviewPlan = { suggestions: [], posted: [], left: [] };
   const ids = occurrenceFingerprints(input.report.findings.map((f) => f.finding), input.root, input.report.stdinPath);
+  // The lines already suggested, by repository path: two suggestions on one line would undo each other when both are committed.
+  const planned = new Map<string, { first: number; last: number; ruleId: string }[]>();
   // Many fixes can edit one large file: its lines are split once.
   const layouts = new Map<string, Layout>();
   const layoutOf = (file: string, text: string): Layout => {
@@ -107,24 +118,57 @@ export function planReview(input: PlanInput): ReviewPlan {
       plan.left.push({ index, reason: 'the file on disk is not the one linted' });
       continue;
     }
+    // A suggestion's lines are written with LF; whether committing it keeps the file's CRLF is GitHub's to decide.
+    if (text.includes('\r\n')) {
+      plan.left.push({ index, reason: CRLF });
+      continue;
+    }
     const path = relativePath(input.root, target.absPath);
     const hunks = input.diff.get(path) ?? [];
     const layout = layoutOf(target.absPath, text);
-    const lines = replacedLines(layout, fix.edits).find((r) => fitsHunk(r, hunks, layout.lines));
+    const own = repositoryLocation(located, input.report.stdinPath);
+    const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
+    // The finding's own line, when the pull request added it (and, in the fix's file, it reads there as in the workspace).
+    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path ? layout.lines : null);
+    const fitting = replacedLines(layout, fix.edits).filter((r) => fitsHunk(r, hunks, layout.lines));
+    const changed = fitting.filter((r) => ownLineChanged || linesOf(r).some((line) => isAdded(hunks, line, null)));
+    const taken = planned.get(path) ?? [];
+    const lines = changed.find((r) => !taken.some((t) => t.first <= r.last && r.first <= t.last));
     if (!lines) {
-      plan.left.push({ index, reason: OUTSIDE_DIFF });
+      const first = changed[0];
+      const blocker = first && taken.find((t) => t.first <= first.last && first.first <= t.last);
+      plan.left.push({ index, reason: blocker ? overlapping(blocker.ruleId) : fitting.length > 0 ? UNCHANGED : OUTSIDE_DIFF });
       continue;
     }
+    planned.set(path, [...taken, { first: lines.first, last: lines.last, ruleId: located.finding.ruleId }]);
     plan.suggestions.push({ index, fingerprint: id, comment: comment(path, lines, commentBody(located, id, lines.after)) });
   }
   return plan;
 }
 
-const MARKER = /<!-- probe-lint:([0-9a-f]{32}:\d+) -->/g;
+/** Whether the pull request added `line` (a `+` line of a hunk), reading as `workspace` has it when given. */
+function isAdded(hunks: readonly DiffHunk[], line: number, workspace: readonly string[] | null): boolean {
+  const hunk = hunks.find((h) => h.added.includes(line));
+  return hunk !== undefined && (workspace === null || workspace[line - 1] === hunk.text[line - hunk.first]);
+}
 
-/** The fingerprints whose hidden marker a comment body holds. */
+function linesOf(lines: ReplacedLines): number[] {
+  return Array.from({ length: lines.last - lines.first + 1 }, (_, i) => lines.first + i);
+}
+
+/**
+ * The marker a probe-lint comment starts with, alone on its first line. A
+ * comment counts as the suggestion of that fingerprint whoever posted it (the
+ * token may be a bot's, an app's or a person's): one that starts with the
+ * exact marker is a probe-lint comment. A marker quoted anywhere else (a
+ * question about the markers, a quote of a comment) is not.
+ */
+const MARKER = /^<!-- probe-lint:([0-9a-f]{32}:\d+) -->(?:\r?\n|$)/;
+
+/** The fingerprint whose hidden marker starts a comment body: none, or one. */
 export function markersIn(body: string): string[] {
-  return [...body.matchAll(MARKER)].map((m) => m[1]!);
+  const marker = MARKER.exec(body);
+  return marker ? [marker[1]!] : [];
 }
 
 /** A file's text with where its lines start (offsets) and its lines without line breaks. */
@@ -231,12 +275,15 @@ export function fenceFor(lines: readonly string[]): string {
  * The characters that open them are escaped with a backslash (a link or an
  * image needs a `[`, a table a line of its own), and `@` and `#`
  * get a zero-width space so that a name cannot mention a person or a team or
- * reference an issue (the way Renovate keeps release notes quiet).
+ * reference an issue (the way Renovate keeps release notes quiet); so do
+ * `://` and `www.`, so that a URL or a host name is not made a link (GFM's
+ * autolinks), last, after the references that hold a `#` are written.
  */
 export function markdownText(text: string): string {
   return printable(text)
     .replace(/[\\`*_[\]<>|~$&]/g, (c) => `\\${c}`)
-    .replace(/[@#]/g, (c) => `${c}&#8203;`);
+    .replace(/[@#]/g, (c) => `${c}&#8203;`)
+    .replace(/:\/\/|www\./gi, (c) => `${c}&#8203;`);
 }
 
 /** The review's own text, above its comments. */

@@ -5,8 +5,11 @@
 // (@octokit/openapi): an operation it does not describe, a parameter it does
 // not declare, a body its schema does not allow (with no property it does not
 // name) is a violation. So is a review comment GitHub would refuse (a line
-// outside the diff's hunks), and an answer of the fake itself that GitHub's
-// description does not allow. Tests assert `violations` is empty.
+// outside the diff's hunks, or a review whose commit_id is not the pull
+// request's head), and an answer of the fake itself that GitHub's description
+// does not allow. Tests assert `violations` is empty. Before any review, the
+// pull request holds comments by another user (FakeOptions.foreignComments),
+// so that the Action always reads comments that are not its own.
 import http from 'node:http';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +38,17 @@ export interface FakeOptions {
   pageSize?: number;
   /** Answer every POST with 403, as GitHub answers a read-only token (pull requests from forks). */
   readOnly?: boolean;
+  /**
+   * Bodies of review comments another user wrote on the pull request before
+   * the Action ran, on the first line of its first file's first hunk. By
+   * default one that quotes a marker in its text, as a person asking about
+   * the hidden markers would.
+   */
+  foreignComments?: string[];
 }
+
+/** Another user's comment that holds text like a marker, not at its start: it is not a probe-lint comment. */
+export const FOREIGN_COMMENT = 'Why do the bot\'s comments hide `<!-- probe-lint:0123456789abcdef0123456789abcdef:1 -->` in them?';
 
 export interface RecordedRequest {
   method: string;
@@ -175,6 +188,27 @@ const USER = {
   site_admin: false,
 };
 
+const OTHER_USER = {
+  login: 'octocat',
+  id: 583231,
+  node_id: 'MDQ6VXNlcjU4MzIzMQ==',
+  avatar_url: 'https://avatars.githubusercontent.com/u/583231?v=4',
+  gravatar_id: '',
+  url: 'https://api.github.com/users/octocat',
+  html_url: 'https://github.com/octocat',
+  followers_url: 'https://api.github.com/users/octocat/followers',
+  following_url: 'https://api.github.com/users/octocat/following{/other_user}',
+  gists_url: 'https://api.github.com/users/octocat/gists{/gist_id}',
+  starred_url: 'https://api.github.com/users/octocat/starred{/owner}{/repo}',
+  subscriptions_url: 'https://api.github.com/users/octocat/subscriptions',
+  organizations_url: 'https://api.github.com/users/octocat/orgs',
+  repos_url: 'https://api.github.com/users/octocat/repos',
+  events_url: 'https://api.github.com/users/octocat/events{/privacy}',
+  received_events_url: 'https://api.github.com/users/octocat/received_events',
+  type: 'User',
+  site_admin: false,
+};
+
 export async function startFakeGithub(pull: FakePullRequest, options: FakeOptions): Promise<FakeGithub> {
   const { spec, ajv } = openapi();
   const files = changedFiles(pull);
@@ -186,6 +220,12 @@ export async function startFakeGithub(pull: FakePullRequest, options: FakeOption
   const repoPath = `/repos/${pull.owner}/${pull.repo}`;
   const web = `https://github.com/${pull.owner}/${pull.repo}/pull/${pull.number}`;
   const api = `https://api.github.com${repoPath}/pulls/${pull.number}`;
+  const firstFile = files.find((f) => f.status !== 'removed');
+  for (const text of options.foreignComments ?? [FOREIGN_COMMENT]) {
+    if (!firstFile) break;
+    const reviewId = nextId++;
+    comments.push(storedComment({ path: firstFile.filename, body: text, line: firstFile.hunks[0]!.newStart, side: 'RIGHT' }, nextId++, reviewId, OTHER_USER));
+  }
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -287,13 +327,15 @@ export async function startFakeGithub(pull: FakePullRequest, options: FakeOption
         const review = body as { body?: string; event?: string; commit_id?: string; comments?: any[] };
         // GitHub's own rules beyond the schema: a COMMENT review has a body, and each comment sits on lines of one hunk of its file.
         if (review.event === 'COMMENT' && !review.body) return refuse(422, 'a COMMENT review needs a body');
+        // The lines are the head's: the Action names that commit (GitHub would take a missing one as whatever the head is by then).
+        if (review.commit_id !== pull.headSha) return refuse(422, `commit_id ${review.commit_id} is not the pull request's head ${pull.headSha}`);
         for (const c of review.comments ?? []) {
           const problem = placementProblem(files, c);
           if (problem) return refuse(422, `comment on ${c.path}: ${problem}`);
         }
         reviews.push(body);
         const reviewId = nextId++;
-        for (const c of review.comments ?? []) comments.push(storedComment(c, nextId++, reviewId));
+        for (const c of review.comments ?? []) comments.push(storedComment(c, nextId++, reviewId, USER));
         return answer(200, {
           id: reviewId,
           node_id: `PRR_${reviewId}`,
@@ -313,7 +355,7 @@ export async function startFakeGithub(pull: FakePullRequest, options: FakeOption
   });
 
   /** A review comment as GitHub lists it, from what was posted. */
-  function storedComment(c: any, id: number, reviewId: number): Record<string, Json> {
+  function storedComment(c: any, id: number, reviewId: number, user: typeof USER): Record<string, Json> {
     return {
       url: `https://api.github.com${repoPath}/pulls/comments/${id}`,
       pull_request_review_id: reviewId,
@@ -323,7 +365,7 @@ export async function startFakeGithub(pull: FakePullRequest, options: FakeOption
       path: c.path,
       commit_id: pull.headSha,
       original_commit_id: pull.headSha,
-      user: USER,
+      user,
       body: c.body,
       created_at: '2026-11-30T02:00:00Z',
       updated_at: '2026-11-30T02:00:00Z',

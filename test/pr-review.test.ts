@@ -50,8 +50,8 @@ interface ActionRun {
   workspace: string;
 }
 
-/** Runs the Action bundle on a pull_request event, as a runner does, against the fake GitHub. Asynchronous: the fake answers from this process. */
-function runAction(fake: FakeGithub, inputs: Record<string, string> = {}, workspace = checkout(), event = EVENT): Promise<ActionRun> {
+/** Runs the Action bundle on a pull_request event (or `eventName`), as a runner does, against the fake GitHub. Asynchronous: the fake answers from this process. */
+function runAction(fake: FakeGithub, inputs: Record<string, string> = {}, workspace = checkout(), event = EVENT, eventName = 'pull_request'): Promise<ActionRun> {
   const summaryFile = path.join(tempDir(), 'summary');
   const outputFile = path.join(tempDir(), 'output');
   fs.writeFileSync(summaryFile, '');
@@ -62,7 +62,7 @@ function runAction(fake: FakeGithub, inputs: Record<string, string> = {}, worksp
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: tempDir(),
-    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: event,
     GITHUB_REPOSITORY: `${PULL.owner}/${PULL.repo}`,
     GITHUB_API_URL: fake.url,
@@ -81,9 +81,9 @@ function runAction(fake: FakeGithub, inputs: Record<string, string> = {}, worksp
 }
 
 let fakes: FakeGithub[] = [];
-async function fakeGithub(options: { readOnly?: boolean } = {}): Promise<FakeGithub> {
+async function fakeGithub(options: { readOnly?: boolean; foreignComments?: string[] } = {}, pull = PULL): Promise<FakeGithub> {
   // Pages of two make the Action follow `Link: rel="next"` for both lists.
-  const fake = await startFakeGithub(PULL, { token: TOKEN, pageSize: 2, ...options });
+  const fake = await startFakeGithub(pull, { token: TOKEN, pageSize: 2, ...options });
   fakes.push(fake);
   return fake;
 }
@@ -193,8 +193,8 @@ describe('suggestions on a pull request, from the Action', () => {
     expect(fake.violations).toEqual([]);
     expect(fake.reviews).toHaveLength(1);
     const second = fake.requests.slice(4).map((r) => `${r.method} ${r.path.replace('/repos/shop/deploy/pulls/7/', '')} ${r.query.page ?? 1}`);
-    // Four comments are two pages now.
-    expect(second).toEqual(['GET files 1', 'GET files 2', 'GET comments 1', 'GET comments 2']);
+    // Four comments and another user's are three pages now.
+    expect(second).toEqual(['GET files 1', 'GET files 2', 'GET comments 1', 'GET comments 2', 'GET comments 3']);
     expect(again.summary).toContain('<p>Suggestions: no new suggestion posted on the pull request; 4 posted by an earlier run.</p>');
     expect(again.stdout).not.toContain('posted');
     expect(summaryFixes(again.summary)).toHaveLength(4);
@@ -235,6 +235,92 @@ describe('suggestions on a pull request, from the Action', () => {
     expect(run.stdout).toContain('::error::probe-lint: suggestions must be true or false, not "sometimes"');
     expect(fake.requests).toEqual([]);
   });
+
+  it('counts a comment as posted only when it starts with the exact marker, whoever wrote it', async () => {
+    const dir = checkout();
+    const r = toReport(await lint(['k8s'], dir), '0.0.0');
+    const ids = occurrenceFingerprints(r.findings.map((f) => f.finding), dir, r.stdinPath);
+    const at = (rule: string, line: number): string => ids[r.findings.findIndex((f) => f.finding.ruleId === rule && f.finding.file.path === 'k8s/api.yaml' && f.line === line)]!;
+    const fake = await fakeGithub({
+      foreignComments: [
+        // Someone posted a probe-lint comment by hand (or with another token): it is one, and counts.
+        `<!-- probe-lint:${at('probe-failure-window-short', 32)} -->\n**Safe fix** — posted by hand.`,
+        // Someone quotes a marker in a question: not a probe-lint comment.
+        `Why does the bot write \`<!-- probe-lint:${at('probe-timeout-short', 31)} -->\` in its comments?`,
+      ],
+    });
+    const run = await runAction(fake, {}, dir);
+    expect(fake.violations).toEqual([]);
+    const lines = fake.reviews[0].comments.map((c: any) => `${c.path}:${c.line}`);
+    expect(lines).toContain('k8s/api.yaml:31');
+    expect(lines).not.toContain('k8s/api.yaml:32');
+    expect(run.summary).toMatch(/3 suggestions posted<\/a> on the pull request; 1 posted by an earlier run\.<\/p>/);
+    expect(markersIn(`<!-- probe-lint:${ids[0]} -->\nx`)).toEqual([ids[0]]);
+    expect(markersIn(`<!-- probe-lint:${ids[0]} -->`)).toEqual([ids[0]]);
+    expect(markersIn(`x <!-- probe-lint:${ids[0]} --> y`)).toEqual([]);
+    expect(markersIn(` <!-- probe-lint:${ids[0]} -->\nx`)).toEqual([]);
+  });
+
+  it('posts nothing on pull_request_target, which runs with a write token on the pull request\'s code', async () => {
+    const fake = await fakeGithub();
+    const run = await runAction(fake, {}, checkout(), EVENT, 'pull_request_target');
+    expect(fake.requests).toEqual([]);
+    expect(run.summary).not.toContain('Suggestions:');
+    expect(summaryFixes(run.summary)).toHaveLength(8);
+    expect(run.summary).not.toContain('not suggested on the pull request');
+  });
+});
+
+describe('which lines carry a suggestion', () => {
+  // A pull request that changes one line of a Deployment (the readiness probe's path, line 23): the fake's patch (computed
+  // from base and head, as GitHub's) has one hunk, lines 20–26, and four findings that were there before have fixes in it
+  // or next to it; two of those fixes insert right after the changed line.
+  const ONE_LINE = path.join(PR, 'one-line');
+  const pull: FakePullRequest = { ...PULL, base: tree(path.join(ONE_LINE, 'base')), head: tree(path.join(ONE_LINE, 'head')) };
+  const workspace = (head = pull.head): string => {
+    const dir = tempDir();
+    for (const [file, text] of Object.entries(head)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    fs.mkdirSync(path.join(dir, '.git'));
+    return dir;
+  };
+
+  it('suggests only fixes that replace a changed line or whose finding is on one, and one suggestion per line', async () => {
+    const fake = await fakeGithub({}, pull);
+    const run = await runAction(fake, {}, workspace());
+    expect(fake.violations).toEqual([]);
+    expect(fake.reviews).toHaveLength(1);
+    const { comments } = fake.reviews[0];
+    // The readiness failure window and the readiness timeout both insert after line 23, the changed line: the first in
+    // report order gets it. The liveness timeout (line 26) and the preStop hook (after line 26) are context only.
+    expect(comments.map((c: any) => ({ ...c, body: undefined }))).toEqual([{ path: 'k8s/shop.yaml', line: 23, side: 'RIGHT', body: undefined }]);
+    expect(suggested(comments[0].body)).toEqual(['              path: /ready', '            failureThreshold: 4']);
+    expect(comments[0].body).toContain('[`probe-failure-window-short`]');
+    expect(fake.reviews[0].body).toMatch(/^probe-lint suggests 1 safe fix for findings on lines this pull request changes\./);
+    expect(summaryFixes(run.summary)).toEqual(['k8s/shop.yaml:14 prestop-hook-missing', 'k8s/shop.yaml:19 probe-timeout-short', 'k8s/shop.yaml:26 probe-timeout-short']);
+    const reasons = [...run.summary.matchAll(/\(not suggested on the pull request: ([^)]*)\)<\/p>/g)].map((m) => m[1]);
+    expect(reasons).toEqual([
+      'the pull request did not change its line or the lines its fix replaces',
+      'its lines overlap those of the suggestion for probe-failure-window-short; once that one is committed, a later run can suggest this one',
+      'the pull request did not change its line or the lines its fix replaces',
+    ]);
+  });
+
+  it('suggests nothing in a file with CRLF line endings: its fixes stay in the summary as diffs, with the reason', async () => {
+    const crlf = (files: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(files).map(([f, t]) => [f, t.replace(/\n/g, '\r\n')]));
+    const windows = { ...pull, base: crlf(pull.base), head: crlf(pull.head) };
+    const fake = await fakeGithub({}, windows);
+    const run = await runAction(fake, {}, workspace(windows.head));
+    expect(fake.violations).toEqual([]);
+    expect(fake.reviews).toEqual([]);
+    expect(fake.requests.map((r) => r.method)).not.toContain('POST');
+    expect(summaryFixes(run.summary)).toHaveLength(4);
+    const reasons = [...run.summary.matchAll(/\(not suggested on the pull request: ([^)]*)\)<\/p>/g)].map((m) => m[1]);
+    expect(reasons).toEqual(Array(4).fill('the file has CRLF line endings'));
+    expect(run.summary).toContain('<p>Suggestions: no new suggestion posted on the pull request.</p>');
+  });
 });
 
 describe('the fake GitHub', () => {
@@ -243,6 +329,11 @@ describe('the fake GitHub', () => {
     const call = (method: string, url: string, body?: unknown): Promise<number> =>
       fetch(`${fake.url}${url}`, { method, headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.status);
     const reviews = '/repos/shop/deploy/pulls/7/reviews';
+    // Before any review, the pull request holds another user's comment that looks like it carries a marker.
+    const listed = await (await fetch(`${fake.url}/repos/shop/deploy/pulls/7/comments`, { headers: { authorization: `token ${TOKEN}` } })).json();
+    expect(listed.map((c: any) => c.user.login)).toEqual(['octocat']);
+    expect(listed[0].body).toMatch(/<!-- probe-lint:[0-9a-f]{32}:\d+ -->/);
+    expect(markersIn(listed[0].body)).toEqual([]);
     expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', startLine: 30, line: 31 }] })).toBe(422);
     expect(await call('POST', reviews, { event: 'COMMENTED', body: 'x' })).toBe(422);
     expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', line: '31' }] })).toBe(422);
@@ -250,15 +341,29 @@ describe('the fake GitHub', () => {
     expect(await call('GET', '/repos/shop/deploy/pulls/7/files?perPage=100')).toBe(422);
     expect(await call('PATCH', '/repos/shop/deploy/pulls/7/files')).toBe(404);
     // Valid for the description, refused by GitHub: a line outside the hunks, a range across two lines of which one is outside.
-    expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', line: 41, side: 'RIGHT' }] })).toBe(422);
-    expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', start_line: 20, start_side: 'RIGHT', line: 31, side: 'RIGHT' }] })).toBe(422);
-    expect(fake.violations).toHaveLength(8);
+    const head = PULL.headSha;
+    expect(await call('POST', reviews, { commit_id: head, event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', line: 41, side: 'RIGHT' }] })).toBe(422);
+    expect(await call('POST', reviews, { commit_id: head, event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', start_line: 20, start_side: 'RIGHT', line: 31, side: 'RIGHT' }] })).toBe(422);
+    // Comments placed on another commit's lines, or on whatever the head is by the time the request arrives.
+    const ok = [{ path: 'k8s/api.yaml', body: 'x', line: 31, side: 'RIGHT' }];
+    expect(await call('POST', reviews, { commit_id: 'ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091', event: 'COMMENT', body: 'x', comments: ok })).toBe(422);
+    expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: ok })).toBe(422);
+    expect(fake.violations).toHaveLength(10);
     expect(fake.violations[0]).toMatch(/body: \/comments\/0 must NOT have additional properties \(startLine\)/);
+    expect(fake.violations.slice(8)).toEqual([
+      `POST /repos/shop/deploy/pulls/7/reviews: commit_id ecdd80bb57125d7ba9641ffaa4d7d2c19d3f3091 is not the pull request's head ${head}`,
+      `POST /repos/shop/deploy/pulls/7/reviews: commit_id undefined is not the pull request's head ${head}`,
+    ]);
     // And takes what it allows.
-    expect(await call('POST', reviews, { event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', start_line: 30, start_side: 'RIGHT', line: 31, side: 'RIGHT' }] })).toBe(200);
-    expect(fake.violations).toHaveLength(8);
+    expect(await call('POST', reviews, { commit_id: head, event: 'COMMENT', body: 'x', comments: [{ path: 'k8s/api.yaml', body: 'x', start_line: 30, start_side: 'RIGHT', line: 31, side: 'RIGHT' }] })).toBe(200);
+    expect(fake.violations).toHaveLength(10);
   });
 });
+
+/** Line numbers first..last. */
+function lineNumbers(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
 
 describe('deciding the suggestions', () => {
   const headFiles = (): string => {
@@ -275,13 +380,13 @@ describe('deciding the suggestions', () => {
     return new Map(r.findings.map(({ finding }) => [finding.file.absPath!, finding.file.text]));
   }
 
-  it('reads the RIGHT side of a patch: context and added lines with their numbers, not removed ones', () => {
+  it('reads the RIGHT side of a patch: context and added lines with their numbers, which of them were added, not removed ones', () => {
     const patch = ['@@ -1,3 +1,4 @@', ' a', '-b', '+B', '+C', ' d', '@@ -10 +11,2 @@ spec:', ' x', '+y', '\\ No newline at end of file'].join('\n');
     expect(parsePatch(patch)).toEqual<DiffHunk[]>([
-      { first: 1, text: ['a', 'B', 'C', 'd'] },
-      { first: 11, text: ['x', 'y'] },
+      { first: 1, text: ['a', 'B', 'C', 'd'], added: [2, 3] },
+      { first: 11, text: ['x', 'y'], added: [12] },
     ]);
-    expect(parsePatch('@@ -0,0 +1 @@\n+only\r')).toEqual([{ first: 1, text: ['only'] }]);
+    expect(parsePatch('@@ -0,0 +1 @@\n+only\r')).toEqual([{ first: 1, text: ['only'], added: [1] }]);
   });
 
   it('suggests an insertion after a line as that line plus the new ones, or before the next line when only that one is in the diff', async () => {
@@ -289,7 +394,8 @@ describe('deciding the suggestions', () => {
     const r = await report(dir);
     const liveness = r.findings.findIndex((f) => f.finding.ruleId === 'probe-timeout-short' && f.finding.probe === 'liveness' && f.finding.file.path === 'k8s/api.yaml');
     const text = PULL.head['k8s/api.yaml']!.split('\n');
-    const hunk = (first: number, last: number): DiffHunk => ({ first, text: text.slice(first - 1, last) });
+    // Every line of these hunks counts as added: what is tested here is where an insertion goes.
+    const hunk = (first: number, last: number): DiffHunk => ({ first, text: text.slice(first - 1, last), added: lineNumbers(first, last) });
     const plan = (hunks: DiffHunk[]) => planReview({ report: r, root: dir, texts: texts(r), diff: new Map([['k8s/api.yaml', hunks]]), existing: new Set() }).suggestions.find((s) => s.index === liveness);
     // `timeoutSeconds: 5` goes after line 37 (initialDelaySeconds: 10), before line 38 (resources:).
     const after37 = plan([hunk(30, 37)])!;
@@ -306,10 +412,10 @@ describe('deciding the suggestions', () => {
     const dir = headFiles();
     const r = await report(dir);
     const text = PULL.head['k8s/api.yaml']!.split('\n');
-    const whole: DiffHunk = { first: 1, text };
+    const whole: DiffHunk = { first: 1, text, added: lineNumbers(1, text.length) };
     const input = { report: r, root: dir, texts: texts(r), diff: new Map([['k8s/api.yaml', [whole]]]), existing: new Set<string>() };
     expect(planReview(input).suggestions.map((s) => s.comment.line)).toEqual([41, 31, 32, 37]);
-    const moved: DiffHunk = { first: 1, text: ['# a line the base added', ...text] };
+    const moved: DiffHunk = { first: 1, text: ['# a line the base added', ...text], added: lineNumbers(1, text.length + 1) };
     expect(planReview({ ...input, diff: new Map([['k8s/api.yaml', [moved]]]) }).suggestions).toEqual([]);
     const edited = new Map([...texts(r)].map(([file, t]) => [file, t.replace('timeoutSeconds: 2', 'timeoutSeconds: 3')]));
     const plan = planReview({ ...input, texts: edited });
@@ -321,13 +427,14 @@ describe('deciding the suggestions', () => {
     const dir = headFiles();
     const r = await report(dir);
     const ids = occurrenceFingerprints(r.findings.map((f) => f.finding), dir, r.stdinPath);
-    const diff = new Map([['k8s/api.yaml', [{ first: 1, text: PULL.head['k8s/api.yaml']!.split('\n') }]]]);
+    const text = PULL.head['k8s/api.yaml']!.split('\n');
+    const diff = new Map([['k8s/api.yaml', [{ first: 1, text, added: lineNumbers(1, text.length) }]]]);
     const first = planReview({ report: r, root: dir, texts: texts(r), diff, existing: new Set() });
     const posted = new Set(first.suggestions.slice(0, 2).map((s) => s.fingerprint));
     const again = planReview({ report: r, root: dir, texts: texts(r), diff, existing: posted });
     expect(again.suggestions.map((s) => s.fingerprint)).toEqual(first.suggestions.slice(2).map((s) => s.fingerprint));
     expect(again.posted.map((i) => ids[i])).toEqual([...posted]);
-    expect(markersIn(`x <!-- probe-lint:${ids[0]} --> y`)).toEqual([ids[0]]);
+    expect(markersIn(`<!-- probe-lint:${ids[0]} -->\nx`)).toEqual([ids[0]]);
   });
 
   it('writes repository text into a comment as plain text: no markup, mention, reference, HTML or fake marker', () => {
@@ -337,5 +444,15 @@ describe('deciding the suggestions', () => {
     expect(text).toContain('@&#8203;admin');
     expect(text).toContain('#&#8203;12');
     expect(text).not.toContain('\n');
+  });
+
+  it('writes URLs and www. names so that GitHub does not make them links', () => {
+    const text = markdownText('probe GET http://evil.example/login, https://x.example and www.evil.example (also WWW.Evil.example, ftp://files.example)');
+    expect(text).toContain('http://&#8203;evil.example/login');
+    expect(text).toContain('https://&#8203;x.example');
+    expect(text).toContain('ftp://&#8203;files.example');
+    expect(text).toContain('www.&#8203;evil.example');
+    expect(text).toContain('WWW.&#8203;Evil.example');
+    expect(text).not.toMatch(/:\/\/(?!&#8203;)|www\.(?!&#8203;)/i);
   });
 });

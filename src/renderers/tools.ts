@@ -61,9 +61,22 @@ export function toolRunner(options: { cwd: string; seconds?: number; cache?: Map
   };
 }
 
+/**
+ * The environment a tool runs with: this process's, without the credentials a
+ * GitHub runner gives the Action. A step's inputs (`INPUT_GITHUB-TOKEN`, a
+ * token with `pull-requests: write`), GITHUB_TOKEN and the runner's own
+ * tokens are nothing helm or kubectl needs, and a chart's or overlay's plugins
+ * run with what the tool has.
+ */
+export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const secret = (name: string): boolean =>
+    /^INPUT_/i.test(name) || ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'].includes(name.toUpperCase());
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret(name)));
+}
+
 function execute(tool: string, args: string[], cwd: string, seconds: number): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(tool, args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: seconds * 1000 }, (error, stdout, stderr) => {
+    execFile(tool, args, { cwd, env: toolEnvironment(), maxBuffer: 256 * 1024 * 1024, timeout: seconds * 1000 }, (error, stdout, stderr) => {
       if (!error) return resolve({ text: String(stdout) });
       // Killed at the time limit: stderr then holds whatever the tool had said so far, not why it stopped.
       if (error.killed) return resolve({ error: `did not finish within ${seconds} s (--render-timeout)` });
