@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { RULES } from '../rules/index.js';
-import { ACTION, HAS_KUBECTL, REPO, TOOLS, cli, tempDir } from './helpers.js';
+import { ACTION, actionEnvironment, HAS_KUBECTL, REPO, TOOLS, cli, tempDir } from './helpers.js';
 import { githubValidatorErrors, MULTITOOL, SARIF_SCHEMA, sarifSchemaValidator } from './sarif-check.js';
 
 
@@ -27,20 +27,8 @@ function runAction(
   workspace = newWorkspace(files),
   extraEnv: Record<string, string> = {},
 ): { status: number | null; stdout: string; outputs: Record<string, string>; summary: string; workspace: string } {
-  const outputFile = path.join(tempDir(), 'output');
-  const summaryFile = path.join(tempDir(), 'summary');
-  fs.writeFileSync(outputFile, '');
-  fs.writeFileSync(summaryFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: tempDir(),
-    ...extraEnv,
-  };
   const defaults = { paths: '.', config: '', 'fail-on': 'error', 'sarif-file': 'probe-lint.sarif', 'helm-values': '', annotations: 'true' };
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  const { env, outputFile, summaryFile } = actionEnvironment(workspace, { ...defaults, ...inputs }, extraEnv);
   const result = spawnSync(process.execPath, [ACTION], { cwd: workspace, env, encoding: 'utf8' });
   // name<<ghadelimiter_…\nvalue\nghadelimiter_…
   const outputs: Record<string, string> = {};

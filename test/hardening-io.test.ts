@@ -14,7 +14,7 @@ import { formatNotice, formatStylish } from '../src/format/stylish.js';
 import type { Notice } from '../src/inputs.js';
 import { run, type RunResult } from '../src/run.js';
 import { readTextFile, readTreeFile } from '../src/tree-files.js';
-import { ACTION, tempDir, tempTree } from './helpers.js';
+import { ACTION, actionEnvironment, tempDir, tempTree } from './helpers.js';
 
 /** A Pod with one finding (probe-timeout-short, fixable) on line 11. */
 const POD = `apiVersion: v1
@@ -254,11 +254,7 @@ describe('the Action writes its SARIF only inside the workspace', () => {
     const outside = tempDir();
     fs.writeFileSync(path.join(outside, 'target'), 'original');
     fs.symlinkSync(path.join(outside, 'target'), path.join(workspace, 'probe-lint.sarif'));
-    const files = tempDir();
-    for (const name of ['output', 'summary']) fs.writeFileSync(path.join(files, name), '');
-    const inputs = { paths: 'k8s', config: '', 'fail-on': 'never', 'sarif-file': 'probe-lint.sarif', 'helm-values': '', annotations: 'true' };
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: path.join(files, 'output'), GITHUB_STEP_SUMMARY: path.join(files, 'summary'), RUNNER_TEMP: tempDir() };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const { env } = actionEnvironment(workspace, { paths: 'k8s', config: '', 'fail-on': 'never', 'sarif-file': 'probe-lint.sarif', 'helm-values': '', annotations: 'true' });
     const result = spawnSync(process.execPath, [action], { cwd: workspace, env, encoding: 'utf8', timeout: 14_000 });
     expect(result.stdout).not.toMatch(/^::stop-commands::/m);
     expect(result.stdout).toMatch(/^::error::probe-lint: .*probe-lint\.sarif.*symlink/m);

@@ -106,3 +106,14 @@ export function differences(a: unknown, b: unknown, at: string, out: string[]): 
   }
   return out;
 }
+
+/** A runner's environment for the Action in `workspace`: INPUT_* for `inputs`, fresh output and summary files, `extra` over all. */
+export function actionEnvironment(workspace: string, inputs: Record<string, string>, extra: Record<string, string> = {}): { env: Record<string, string>; outputFile: string; summaryFile: string } {
+  const outputFile = path.join(tempDir(), 'output');
+  const summaryFile = path.join(tempDir(), 'summary');
+  fs.writeFileSync(outputFile, '');
+  fs.writeFileSync(summaryFile, '');
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: tempDir() };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return { env: { ...env, ...extra }, outputFile, summaryFile };
+}

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toReport, type Report } from '../src/format/report.js';
 import { markdownText, markersIn, parsePatch, planReview, type DiffHunk } from '../src/pr-review.js';
 import { occurrenceFingerprints } from '../src/fingerprint.js';
-import { ACTION, FIXTURES, lint, tempDir } from './helpers.js';
+import { ACTION, actionEnvironment, FIXTURES, lint, tempDir } from './helpers.js';
 import { startFakeGithub, type FakeGithub, type FakePullRequest } from './fake-github.js';
 
 const PR = path.join(FIXTURES, 'pr');
@@ -52,24 +52,14 @@ interface ActionRun {
 
 /** Runs the Action bundle on a pull_request event (or `eventName`), as a runner does, against the fake GitHub. Asynchronous: the fake answers from this process. */
 function runAction(fake: FakeGithub, inputs: Record<string, string> = {}, workspace = checkout(), event = EVENT, eventName = 'pull_request'): Promise<ActionRun> {
-  const summaryFile = path.join(tempDir(), 'summary');
-  const outputFile = path.join(tempDir(), 'output');
-  fs.writeFileSync(summaryFile, '');
-  fs.writeFileSync(outputFile, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_WORKSPACE: workspace,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: tempDir(),
+  const defaults = { paths: 'k8s', 'fail-on': 'warning', 'sarif-file': 'probe-lint.sarif', annotations: 'true', suggestions: 'true', 'github-token': TOKEN };
+  const { env, summaryFile } = actionEnvironment(workspace, { ...defaults, ...inputs }, {
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: event,
     GITHUB_REPOSITORY: `${PULL.owner}/${PULL.repo}`,
     GITHUB_API_URL: fake.url,
     GITHUB_TOKEN: TOKEN,
-  };
-  const defaults = { paths: 'k8s', 'fail-on': 'warning', 'sarif-file': 'probe-lint.sarif', annotations: 'true', suggestions: 'true', 'github-token': TOKEN };
-  for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+  });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ACTION], { cwd: workspace, env });
     let stdout = '';

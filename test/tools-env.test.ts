@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACTION, tempDir, tempTree } from './helpers.js';
+import { ACTION, actionEnvironment, tempDir, tempTree } from './helpers.js';
 
 const TOKEN = 'ghs_secret_token_a_chart_must_not_see';
 
@@ -29,26 +29,14 @@ describe('the tools a render runs', () => {
       'charts/app/templates/deployment.yaml': 'kind: Deployment\n',
     });
     fs.mkdirSync(path.join(workspace, '.git'));
-    const summary = path.join(tempDir(), 'summary');
-    const output = path.join(tempDir(), 'output');
-    fs.writeFileSync(summary, '');
-    fs.writeFileSync(output, '');
-    const env: Record<string, string> = {
+    const inputs = { 'github-token': TOKEN, paths: 'charts', 'fail-on': 'never', 'sarif-file': 'probe-lint.sarif', suggestions: 'true', annotations: 'true' };
+    const { env, outputFile: output } = actionEnvironment(workspace, inputs, {
       PATH: `${fakeHelm(out)}${path.delimiter}/usr/bin${path.delimiter}/bin`,
       HELM_CACHE_HOME: path.join(workspace, '.helm'),
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_OUTPUT: output,
       GITHUB_EVENT_NAME: 'push',
       GITHUB_TOKEN: TOKEN,
-      'INPUT_GITHUB-TOKEN': TOKEN,
       ACTIONS_RUNTIME_TOKEN: TOKEN,
-      INPUT_PATHS: 'charts',
-      'INPUT_FAIL-ON': 'never',
-      'INPUT_SARIF-FILE': 'probe-lint.sarif',
-      INPUT_SUGGESTIONS: 'true',
-      INPUT_ANNOTATIONS: 'true',
-    };
+    });
     const run = spawnSync(process.execPath, [ACTION], { cwd: workspace, env, encoding: 'utf8' });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const seen = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, string>;

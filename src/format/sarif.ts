@@ -4,7 +4,7 @@
 import type * as Sarif from 'sarif';
 import { occurrenceFingerprints, relativePath } from '../fingerprint.js';
 import type { Notice } from '../inputs.js';
-import type { AnyRule, Finding, Severity } from '../rule.js';
+import type { AnyRule, Severity } from '../rule.js';
 import { ruleDocsUrl, ruleMarkdown, ruleTitle } from '../rule-docs.js';
 import { DOCS_URL } from '../version.js';
 import { itemsSlot, jsonPieces } from './json-pieces.js';
