@@ -42607,7 +42607,7 @@ var whole = /* @__PURE__ */ new WeakMap();
 function linesOf(file, offset, line) {
   if (file.windows) {
     const found = file.windows.find(
-      (w) => line === void 0 ? w.start <= offset && offset <= w.start + w.text.length : w.line <= line && line < w.line + lineStarts(w, w.text).length
+      (w) => line === void 0 ? w.start <= offset && (offset <= w.start + w.text.length || w.last) : w.line <= line && (line < w.line + lineStarts(w, w.text).length || w.last)
     );
     if (!found) throw new Error(`${file.path}: ${line === void 0 ? `offset ${offset}` : `line ${line}`} is not in the lines kept of it`);
     return found;
@@ -42670,7 +42670,7 @@ function excerpt(file, spans) {
     if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
     else merged.push({ ...range });
   }
-  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + " ").slice(0, -1) }));
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + " ").slice(0, -1), last: end >= file.text.length }));
   return { ...file, text: "", windows };
 }
 

@@ -24,6 +24,8 @@ export interface TextWindow {
   start: number;
   line: number;
   text: string;
+  /** They run to the end of the file: an offset or line past it reads as it would in the whole text. */
+  last: boolean;
 }
 
 export interface RenderedFrom {
@@ -73,7 +75,9 @@ const whole = new WeakMap<SourceFile, Lines>();
 function linesOf(file: SourceFile, offset: number, line?: number): Lines {
   if (file.windows) {
     const found = file.windows.find((w) =>
-      line === undefined ? w.start <= offset && offset <= w.start + w.text.length : w.line <= line && line < w.line + lineStarts(w, w.text).length,
+      line === undefined
+        ? w.start <= offset && (offset <= w.start + w.text.length || w.last)
+        : w.line <= line && (line < w.line + lineStarts(w, w.text).length || w.last),
     );
     // An excerpt keeps every line its findings show: anything else asked of it is a bug, not a place to guess.
     if (!found) throw new Error(`${file.path}: ${line === undefined ? `offset ${offset}` : `line ${line}`} is not in the lines kept of it`);
@@ -169,6 +173,6 @@ export function excerpt(file: SourceFile, spans: readonly Span[]): SourceFile {
     else merged.push({ ...range });
   }
   // Copies: a slice of the text would keep the whole text alive.
-  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + ' ').slice(0, -1) }));
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + ' ').slice(0, -1), last: end >= file.text.length }));
   return { ...file, text: '', windows };
 }
