@@ -33182,7 +33182,13 @@ function deadlineText(d) {
 }
 function shutdownSchedule(container) {
   const sleep = preStopSleep(container);
-  return { sleep, sigterm: sleep ?? 0, sigkill: container.workload.terminationGracePeriodSeconds.value };
+  const grace = container.workload.terminationGracePeriodSeconds.value;
+  const rejected = container.preStop?.handler?.kind === "sleep" && sleep !== null && sleep > grace;
+  return { sleep, rejected, sigterm: sleep ?? 0, sigkill: grace };
+}
+function failsOnSlowness(probe) {
+  const handler2 = probeHandler(probe);
+  return handler2 !== null && handler2.kind !== "tcpSocket";
 }
 function probeHandler(probe) {
   const only = probe.handlers.length === 1 ? probe.handlers[0] : null;
@@ -33342,9 +33348,12 @@ function loadLane(container, routing, focus = "") {
       notes.push(`${probe.type} probe never acts: ${handler2 ? "its named port is not declared" : "it has no valid handler"}`);
       continue;
     }
+    if (!failsOnSlowness(probe)) {
+      notes.push(`${probe.type} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
+      continue;
+    }
     const window = failureWindow(probe);
     events.push({ kind, at: window.seconds, how: `${windowText(window)}, timeout ${probe.timeoutSeconds.value}s`, what, label });
-    if (handler2.kind === "tcpSocket") notes.push(`${probe.type} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
   }
   if (!readiness) notes.push("no readiness probe: the pod stays in rotation however slowly it answers");
   if (!liveness) notes.push("no liveness probe: nothing restarts a wedged container");
@@ -33373,6 +33382,11 @@ function shutdownLane(container, routing, focus = "", propagationSeconds = DEFAU
   const grace = container.workload.terminationGracePeriodSeconds;
   const events = [];
   const notes = [];
+  const origin = "the pod is deleted: endpoint removal and the preStop hook start together";
+  if (schedule.rejected) {
+    notes.push(`the API server rejects this pod: its preStop sleep of ${schedule.sleep}s is longer than its grace period of ${grace.value}s`);
+    return { lane: "shutdown", origin, events, notes, focus };
+  }
   if (routing.serves) {
     events.push({ kind: "routes-caught-up", at: propagationSeconds, how: `${propagationSeconds}s, assumed`, what: "routes have caught up, no new requests arrive", label: "routes caught up" });
   }
@@ -33380,7 +33394,7 @@ function shutdownLane(container, routing, focus = "", propagationSeconds = DEFAU
   if (container.preStop && schedule.sleep === null) notes.push("the preStop hook does not sleep a known time: SIGTERM comes when it ends");
   events.push({ kind: "sigterm", at: schedule.sigterm, how: hook2, what: "SIGTERM, when the preStop hook ends", label: "SIGTERM" });
   events.push({ kind: "sigkill", at: schedule.sigkill, how: grace.entry ? `terminationGracePeriodSeconds: ${grace.value}` : `terminationGracePeriodSeconds unset, default ${grace.value}s`, what: "SIGKILL, at the grace period", label: "SIGKILL" });
-  return { lane: "shutdown", origin: "the pod is deleted: endpoint removal and the preStop hook start together", events: byTime(events), notes, focus };
+  return { lane: "shutdown", origin, events: byTime(events), notes, focus };
 }
 function focusSeconds(facts) {
   return facts.events.find((e) => e.kind === facts.focus)?.at ?? Infinity;
@@ -33425,7 +33439,7 @@ livenessProbe:
     if (!liveness || !readiness) return;
     const live = probeHandler(liveness);
     const ready = probeHandler(readiness);
-    if (!live || !ready || live.kind === "tcpSocket" || checkIdentity(live) !== checkIdentity(ready)) return;
+    if (!live || !ready || !failsOnSlowness(liveness) || checkIdentity(live) !== checkIdentity(ready)) return;
     const routing = ctx.routing.of(container);
     const serves = routing.serves;
     const timeline = loadLane(container, routing, "restart");
@@ -33900,18 +33914,19 @@ readinessProbe:
       if (!probe || !handler2) continue;
       const window = failureWindow(probe);
       const single = window.threshold === 1;
-      if (!single && (window.seconds >= needed || handler2.kind === "tcpSocket")) continue;
+      const slow = failsOnSlowness(probe);
+      if (!single && (window.seconds >= needed || !slow)) continue;
       const routing = ctx.routing.of(container);
       const services = servicesText(routing)?.text;
       const giveUp = single ? `gives up after a single failed check` : `gives up after ${windowText(window)} of failed checks`;
       const consequence = type2 === "readiness" ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ""}` : "a short stall under load restarts a container that was only busy";
-      const threshold = Math.max(2, handler2.kind === "tcpSocket" ? 2 : thresholdFor(probe, needed));
+      const threshold = Math.max(2, slow ? thresholdFor(probe, needed) : 2);
       ctx.report({
         fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type2,
         timeline: loadLane(container, routing, type2 === "readiness" ? "not-ready" : "restart"),
-        message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler2.kind === "tcpSocket", window, needed)}): ${consequence}`
+        message: `${describeProbe(probe)} ${giveUp} (${needs(single, !slow, window, needed)}): ${consequence}`
       });
     }
   }
@@ -34337,7 +34352,7 @@ readinessProbe:
     for (const type2 of CHECKED) {
       const probe = container.probes[type2];
       const handler2 = probe && probeHandler(probe);
-      if (!probe || !handler2 || handler2.kind === "tcpSocket") continue;
+      if (!probe || !handler2 || !failsOnSlowness(probe)) continue;
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
       const fix = raiseTimeout(ctx.edits, probe, ctx.options.fixSeconds);
@@ -43936,7 +43951,8 @@ function hunksOf(changes, context3) {
 // src/timeline/draw.ts
 var UNICODE = { start: "\u251C", segment: { live: "\u2501", out: "\u2504", danger: "\u2573", drain: "\u2500" } };
 var ASCII = { start: "|", segment: { live: "=", out: ".", danger: "x", drain: "-" } };
-var SEGMENT_SGR = { live: null, out: [33, 39], danger: [31, 39], drain: [2, 22] };
+var SGR = { bold: [1, 22], yellow: [33, 39], red: [31, 39], dim: [2, 22] };
+var SEGMENT_STYLE = { live: null, out: "yellow", danger: "red", drain: "dim" };
 var MARK = {
   "not-ready": "R",
   restart: "L",
@@ -43945,6 +43961,7 @@ var MARK = {
   sigterm: "T",
   sigkill: "K"
 };
+var TITLE = { load: "under load", start: "start", shutdown: "shutdown" };
 var SINCE = { load: "from the first slow answer", start: "from the container start", shutdown: "from deletion" };
 var LINE_WIDTH = 30;
 function scaleFor(seconds2, width) {
@@ -43983,25 +44000,27 @@ function laneCells(facts, scale, width, glyphs) {
   const cells = [];
   for (let column2 = 0; column2 <= end; column2++) {
     const mark = marks.get(column2);
-    if (mark) cells.push({ text: MARK[mark], sgr: [1, 22], segment: null });
-    else if (column2 === 0) cells.push({ text: glyphs.start, sgr: null, segment: null });
+    if (mark) cells.push({ text: MARK[mark], style: "bold", segment: null });
+    else if (column2 === 0) cells.push({ text: glyphs.start, style: null, segment: null });
     else {
       const segment = segmentAt(facts, (column2 - 0.5) * scale);
-      cells.push({ text: glyphs.segment[segment], sgr: SEGMENT_SGR[segment], segment });
+      cells.push({ text: glyphs.segment[segment], style: SEGMENT_STYLE[segment], segment });
     }
   }
   return cells;
 }
-function paintCells(cells, color) {
-  if (!color) return cells.map((c) => c.text).join("");
-  let out = "";
+function runs(cells) {
+  const out = [];
   for (let i = 0; i < cells.length; ) {
-    const sgr = cells[i].sgr;
-    let run2 = "";
-    for (; i < cells.length && cells[i].sgr === sgr; i++) run2 += cells[i].text;
-    out += sgr ? `\x1B[${sgr[0]}m${run2}\x1B[${sgr[1]}m` : run2;
+    const style = cells[i].style;
+    let text2 = "";
+    for (; i < cells.length && cells[i].style === style; i++) text2 += cells[i].text;
+    out.push({ text: text2, style });
   }
   return out;
+}
+function paintParts(parts, color) {
+  return parts.map(({ text: text2, style }) => color && style ? `\x1B[${SGR[style][0]}m${text2}\x1B[${SGR[style][1]}m` : text2).join("");
 }
 function seconds(n) {
   return `${Number.isInteger(n) ? n : n.toFixed(1)}s`;
@@ -44013,10 +44032,20 @@ function terminalText(text2, options) {
   return safe.replace(/[^\x20-\x7e]/g, (c) => words2[c] ?? "?");
 }
 function drawLine(facts, options) {
+  return paintParts(lineParts(facts, options), options.color);
+}
+function lineParts(facts, options) {
+  const events = shown(facts);
+  const note = facts.notes[0];
+  if (events.length === 0 && note !== void 0) return [{ text: terminalText(`${TITLE[facts.lane]}: ${note}`, options), style: null }];
   const glyphs = options.ascii ? ASCII : UNICODE;
   const scale = scaleFor(Math.max(0, ...facts.events.map((e) => e.at)), LINE_WIDTH);
-  const marks = shown(facts).map((e) => `${MARK[e.kind]} ${seconds(e.at)} ${e.label}`).join(" \xB7 ");
-  return terminalText(`${SINCE[facts.lane]}: `, options) + paintCells(laneCells(facts, scale, LINE_WIDTH, glyphs), options.color) + terminalText(`  ${marks || "nothing happens"}`, options);
+  const marks = events.map((e) => `${MARK[e.kind]} ${seconds(e.at)} ${e.label}`).join(" \xB7 ");
+  return [
+    { text: terminalText(`${SINCE[facts.lane]}: `, options), style: null },
+    ...runs(laneCells(facts, scale, LINE_WIDTH, glyphs)),
+    { text: terminalText(`  ${marks || "nothing happens"}`, options), style: null }
+  ];
 }
 
 // src/timeline/worst.ts
@@ -44026,9 +44055,10 @@ function worstTimelines(findings, n = 5, options = {}) {
   const timed = findings.filter((f) => f.timeline);
   const worst = [...timed].sort((a, b) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline) - focusSeconds(b.timeline)).slice(0, n);
   return worst.flatMap((finding) => {
-    const { line } = rangeOf(finding.file, finding.span).start;
+    const { start, end } = rangeOf(finding.file, finding.span);
+    const at2 = repositoryLocation({ finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
     const label = objectLabel(finding.object, finding.container, finding.probe);
-    return [terminalText(`${finding.file.path}:${line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline, draw)}`];
+    return [terminalText(`${at2.path}:${at2.line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline, draw)}`];
   });
 }
 

@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeHandler, failureWindow, normalPath, probeHandler, windowText } from '../src/facts.js';
+import { describeHandler, failsOnSlowness, failureWindow, normalPath, probeHandler, windowText } from '../src/facts.js';
 import type { ProbeHandler } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 import { loadLane } from '../src/timeline/lanes.js';
@@ -43,7 +43,7 @@ livenessProbe:
     const ready = probeHandler(readiness);
     // A TCP connect fails only when nothing accepts connections (the kernel accepts them while the app stalls):
     // load does not make it fail, so the same TCP check for both is not the restart-under-load trap.
-    if (!live || !ready || live.kind === 'tcpSocket' || checkIdentity(live) !== checkIdentity(ready)) return;
+    if (!live || !ready || !failsOnSlowness(liveness) || checkIdentity(live) !== checkIdentity(ready)) return;
     const routing = ctx.routing.of(container);
     const serves = routing.serves;
     const timeline = loadLane(container, routing, 'restart');

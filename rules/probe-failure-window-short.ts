@@ -1,5 +1,5 @@
 import { deployment } from '../src/doc-examples.js';
-import { describeProbe, failureWindow, type FailureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, thresholdFor, windowText } from '../src/facts.js';
+import { describeProbe, failsOnSlowness, failureWindow, type FailureWindow, probeHandler, raiseThreshold, servicesText, settingSpan, thresholdFor, windowText } from '../src/facts.js';
 import type { ProbeType } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 import { loadLane } from '../src/timeline/lanes.js';
@@ -45,7 +45,9 @@ readinessProbe:
       if (!probe || !handler) continue;
       const window = failureWindow(probe);
       const single = window.threshold === 1;
-      if (!single && (window.seconds >= needed || handler.kind === 'tcpSocket')) continue;
+      // Slowness does not fail a TCP connect: its short window is no problem, a single check still is.
+      const slow = failsOnSlowness(probe);
+      if (!single && (window.seconds >= needed || !slow)) continue;
       const routing = ctx.routing.of(container);
       const services = servicesText(routing)?.text;
       const giveUp = single
@@ -55,13 +57,13 @@ readinessProbe:
         type === 'readiness'
           ? `a short stall under load marks the healthy pod not-ready${services ? ` and drops it from ${services}` : ''}`
           : 'a short stall under load restarts a container that was only busy';
-      const threshold = Math.max(2, handler.kind === 'tcpSocket' ? 2 : thresholdFor(probe, needed));
+      const threshold = Math.max(2, slow ? thresholdFor(probe, needed) : 2);
       ctx.report({
         fix: raiseThreshold(ctx.edits, probe, threshold),
         span: settingSpan(probe.failureThreshold, probe),
         probe: type,
         timeline: loadLane(container, routing, type === 'readiness' ? 'not-ready' : 'restart'),
-        message: `${describeProbe(probe)} ${giveUp} (${needs(single, handler.kind === 'tcpSocket', window, needed)}): ${consequence}`,
+        message: `${describeProbe(probe)} ${giveUp} (${needs(single, !slow, window, needed)}): ${consequence}`,
       });
     }
   },

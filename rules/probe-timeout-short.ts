@@ -1,4 +1,4 @@
-import { describeHandler, describeProbe, failureWindow, probeHandler, servicesText, settingSpan, settingText, windowText } from '../src/facts.js';
+import { describeHandler, describeProbe, failsOnSlowness, failureWindow, probeHandler, servicesText, settingSpan, settingText, windowText } from '../src/facts.js';
 import type { Probe, ProbeType } from '../src/model.js';
 import { merge, type Editor } from '../src/edit.js';
 import { defineRule, proposeFix, type ProposedFix } from '../src/rule.js';
@@ -42,7 +42,7 @@ readinessProbe:
     for (const type of CHECKED) {
       const probe = container.probes[type];
       const handler = probe && probeHandler(probe);
-      if (!probe || !handler || handler.kind === 'tcpSocket') continue;
+      if (!probe || !handler || !failsOnSlowness(probe)) continue;
       const timeout = probe.timeoutSeconds;
       if (timeout.value >= ctx.options.minSeconds) continue;
       const fix = raiseTimeout(ctx.edits, probe, ctx.options.fixSeconds);

@@ -57,6 +57,11 @@ export function deadlineText(d: StartDeadline): string {
 export interface ShutdownSchedule {
   /** What the preStop hook sleeps, when that can be read; null without a hook or when its length is unknown. */
   sleep: number | null;
+  /**
+   * A `sleep` action longer than the grace period: the API server rejects the pod (§2), so it never runs
+   * and is never shut down; `sigterm` and `sigkill` are then what the manifest says, not what happens.
+   */
+  rejected: boolean;
   /** Seconds after deletion: the preStop hook runs first, and SIGTERM follows when it ends. */
   sigterm: number;
   /** Seconds after deletion: the grace period counts from deletion, not from SIGTERM. */
@@ -66,7 +71,20 @@ export interface ShutdownSchedule {
 /** A pod's shutdown from its deletion (t = 0), when endpoint removal and the preStop hook start together. */
 export function shutdownSchedule(container: Container): ShutdownSchedule {
   const sleep = preStopSleep(container);
-  return { sleep, sigterm: sleep ?? 0, sigkill: container.workload.terminationGracePeriodSeconds.value };
+  const grace = container.workload.terminationGracePeriodSeconds.value;
+  // Only the sleep action is checked by the API server: a `sleep N` in an exec command runs and is cut short.
+  const rejected = container.preStop?.handler?.kind === 'sleep' && sleep !== null && sleep > grace;
+  return { sleep, rejected, sigterm: sleep ?? 0, sigkill: grace };
+}
+
+/**
+ * Whether slow answers make the probe fail: a check slower than its timeout counts as a failure. Not so for a
+ * TCP connect, which fails only when nothing accepts connections: the kernel accepts them while the app stalls.
+ * False for a probe without a well-formed handler (it checks nothing).
+ */
+export function failsOnSlowness(probe: Probe): boolean {
+  const handler = probeHandler(probe);
+  return handler !== null && handler.kind !== 'tcpSocket';
 }
 
 /** The probe's one well-formed handler; null for probes that probe-invalid reports instead. */

@@ -75,42 +75,27 @@ export async function fixAll(options: RunOptions, unsafe: boolean, write?: Repla
   const real = await realFiles(result, options);
   // What the first lint proposes for files the lint reads through a tool: what the JSON report carries.
   const first = gatherElsewhere(result, unsafe);
+  const passes: Passes<{ result: RunResult }> = {
+    fixes: (linted) => fixesByFile(linted.result, unsafe),
+    admit: (file) => {
+      const absPath = file.absPath!;
+      if (refused.has(absPath) || skipped.has(absPath) || !isFixedName(real, absPath)) return false;
+      const why = whyNotFixable(file, real);
+      if (why) skipped.set(absPath, { path: file.path, reason: why });
+      return why === null;
+    },
+    skip: (file, reason) => void skipped.set(file.absPath!, { path: file.path, reason }),
+    refuse: (file, reason) => refuse(originals.get(file.absPath!) ?? file, reason),
+    applied: (file, fixes) => {
+      const absPath = file.absPath!;
+      if (!originals.has(absPath)) originals.set(absPath, file);
+      counts.set(absPath, (counts.get(absPath) ?? 0) + fixes.length);
+    },
+    lint: async () => ({ result: await run({ ...options, overrides: underEveryName(texts, real) }) }),
+  };
   /** Ordinary passes over the files the lint reads itself, until nothing applicable is left (at most 10). */
   const settlePasses = async (): Promise<void> => {
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      let appliedThisPass = 0;
-      const parsedOf = new Map(result.files.map((p) => [p.file, p]));
-      for (const [file, fixes] of fixesByFile(result, unsafe)) {
-        const absPath = file.absPath!;
-        if (refused.has(absPath) || skipped.has(absPath) || !isFixedName(real, absPath)) continue;
-        const why = whyNotFixable(file, real);
-        if (why) {
-          skipped.set(absPath, { path: file.path, reason: why });
-          continue;
-        }
-        const accepted = nonOverlapping(fixes);
-        if (accepted.length === 0) continue;
-        // The lint reads documents that hold no workload with js-yaml only, which accepts a little more than
-        // YAML 1.2: the fixer's checks need every document, so such a file is left as it is, not reported as a bug.
-        const whole = wholeTrees(parsedOf.get(file)!);
-        if (whole.error) {
-          const { line } = positionOf(file, whole.error.span.start);
-          skipped.set(absPath, { path: file.path, reason: `line ${line} does not parse as YAML 1.2 (${whole.error.message})` });
-          continue;
-        }
-        if (!originals.has(absPath)) originals.set(absPath, file);
-        const applied = applyPass(parsedOf.get(file)!, whole, accepted);
-        if (typeof applied !== 'string') {
-          refuse(originals.get(absPath)!, applied.refused);
-          continue;
-        }
-        texts.set(absPath, applied);
-        counts.set(absPath, (counts.get(absPath) ?? 0) + accepted.length);
-        appliedThisPass += accepted.length;
-      }
-      if (appliedThisPass === 0) return;
-      result = await run({ ...options, overrides: underEveryName(texts, real) });
-    }
+    result = (await fixInPasses({ result }, texts, passes)).result;
   };
   await settlePasses();
   const written = new Map<string, FixedFile>();
@@ -358,12 +343,70 @@ function shownFiles(gathered: ReadonlyMap<string, ElsewhereFile>): FixedFile[] {
   return shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** What passes of fixes ask of their caller: which fixes to try, which files to leave alone, how to lint the new texts. */
+export interface Passes<L extends { result: RunResult }> {
+  /** The fixes to try after this lint, by file (absolute path set): in the order the lint found them. */
+  fixes(linted: L): Map<SourceFile, Fix[]>;
+  /** Whether to fix this file in this pass; the caller notes why not. */
+  admit(file: SourceFile): boolean;
+  /** The file is left as it is for a reason of its own (a document the fixer cannot check). */
+  skip(file: SourceFile, reason: string): void;
+  /** A fix would break the file or change more than it claims, a bug: the file is back to its text on disk. */
+  refuse(file: SourceFile, reason: string): void;
+  /** These fixes were applied to the file (`parsed` by the lint, whose nodes their changes name). */
+  applied(file: SourceFile, fixes: readonly Fix[], parsed: ParsedFile): void;
+  /** The run linted again, with `texts` (by absolute path) in place of the files. */
+  lint(texts: ReadonlyMap<string, string>): Promise<L>;
+}
+
+/**
+ * Fixes applied to file texts in memory, pass after pass, until a lint proposes nothing applicable (at
+ * most 10 passes): each pass takes, per file, the fixes that do not overlap in the order of their first
+ * edit (the rest wait for the next lint, which proposes them again against the new text), checks the new
+ * text, and lints the run again. `texts` holds the fixed texts by absolute path, and is updated. The one
+ * implementation of --fix's passes, which the timeline's "after" (SPEC §10) uses too.
+ */
+export async function fixInPasses<L extends { result: RunResult }>(first: L, texts: Map<string, string>, passes: Passes<L>): Promise<L> {
+  let linted = first;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let appliedThisPass = 0;
+    const parsedOf = new Map(linted.result.files.map((p) => [p.file, p]));
+    for (const [file, fixes] of passes.fixes(linted)) {
+      const absPath = file.absPath!;
+      if (!passes.admit(file)) continue;
+      const accepted = nonOverlapping(fixes);
+      if (accepted.length === 0) continue;
+      const parsed = parsedOf.get(file)!;
+      // The lint reads documents that hold no workload with js-yaml only, which accepts a little more than
+      // YAML 1.2: the fixer's checks need every document, so such a file is left as it is, not reported as a bug.
+      const whole = wholeTrees(parsed);
+      if (whole.error) {
+        const { line } = positionOf(file, whole.error.span.start);
+        passes.skip(file, `line ${line} does not parse as YAML 1.2 (${whole.error.message})`);
+        continue;
+      }
+      const applied = applyPass(parsed, whole, accepted);
+      if (typeof applied !== 'string') {
+        texts.delete(absPath);
+        passes.refuse(file, applied.refused);
+        continue;
+      }
+      texts.set(absPath, applied);
+      passes.applied(file, accepted, parsed);
+      appliedThisPass += accepted.length;
+    }
+    if (appliedThisPass === 0) return linted;
+    linted = await passes.lint(texts);
+  }
+  return linted;
+}
+
 /**
  * One pass of fixes on one file (`parsed` by the lint, whose nodes the fixes name; `whole` with a tree for every document): the new text, or why the file must be left alone (the fixes break it,
  * or change its objects beyond the fields they claim). Checking every pass against the text before it
  * holds the sum of the passes to the sum of their claims, and needs no parse the pass does not make anyway.
  */
-function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[]): string | { refused: string } {
+export function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[]): string | { refused: string } {
   const file = parsed.file;
   const after = applyEdits(file.text, fixes.flatMap((f) => f.edits));
   const reparsed = parseFile({ ...file, text: after }, true);
@@ -375,7 +418,7 @@ function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[])
 }
 
 /** The file with a tree for every document: the lint's own parse when it made one for each, else a new one. */
-function wholeTrees(parsed: ParsedFile): ParsedFile {
+export function wholeTrees(parsed: ParsedFile): ParsedFile {
   const complete = parsed.error === null && parsed.documents.every((d) => d.root !== null);
   return complete ? parsed : parseFile(parsed.file, true);
 }
@@ -453,7 +496,7 @@ function underEveryName(texts: ReadonlyMap<string, string>, real: RealFiles): Ma
 }
 
 /** Fixes whose edits touch nothing an earlier fix touches; the rest wait for the next pass. */
-function nonOverlapping(fixes: Fix[]): Fix[] {
+export function nonOverlapping(fixes: Fix[]): Fix[] {
   // Edits taken so far, sorted by offset; they never overlap one another, so the neighbours of a place tell whether it is free.
   const taken: TextEdit[] = [];
   const firstAtOrAfter = (offset: number): number => {

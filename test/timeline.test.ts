@@ -5,15 +5,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixAll } from '../src/fix.js';
+import { toReport } from '../src/format/report.js';
+import { formatStylish } from '../src/format/stylish.js';
 import { run } from '../src/run.js';
 import type { Finding } from '../src/rule.js';
 import { timelines, type TimelineOptions } from '../src/timeline/command.js';
 import { drawLine } from '../src/timeline/draw.js';
 import { worstTimelines } from '../src/timeline/worst.js';
-import { cli, FIXTURES, REPO, tempTree } from './helpers.js';
+import { cli, FIXTURES, HAS_HELM, REPO, tempTree, TOOLS } from './helpers.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden', 'timeline');
 const OWN = path.join(FIXTURES, 'timeline');
+/** Fixes that wait for later passes; TCP probes; a preStop sleep the API server rejects. */
+const PASSES = 'test/fixtures/timeline/fixes-in-passes.yaml';
+const TCP = 'test/fixtures/timeline/tcp-probes.yaml';
+const REJECTED = 'test/fixtures/timeline/shutdown-rejected.yaml';
 const TIMING_RULES = [
   'probe-timeout-short',
   'probe-failure-window-short',
@@ -58,6 +64,7 @@ interface Lane {
   before: Map<string, number>;
   after: Map<string, number>;
   legend: Map<string, string>;
+  notes: string[];
 }
 
 function parseDrawing(text: string): Map<string, Map<string, Lane>> {
@@ -69,8 +76,10 @@ function parseDrawing(text: string): Map<string, Map<string, Lane>> {
     const title = /^ {2}(under load|start|shutdown) · /.exec(line);
     const times = /^ {4}(before|after) +\S+ {3,}((?:[A-Z] [\d.]+s *)+)$/.exec(line);
     const legend = /^ {4}([A-Z]) {2}(.*)$/.exec(line);
+    const note = /^ {4}note: (.*)$/.exec(line);
     if (header) containers.set(header[1]!, (lanes = new Map()));
-    else if (title) lanes.set(title[1]!, (lane = { before: new Map(), after: new Map(), legend: new Map() }));
+    else if (title) lanes.set(title[1]!, (lane = { before: new Map(), after: new Map(), legend: new Map(), notes: [] }));
+    else if (note && lane) lane.notes.push(note[1]!);
     else if (times && lane) for (const [, mark, at] of times[2]!.matchAll(/([A-Z]) ([\d.]+)s/g)) lane[times[1] as 'before' | 'after'].set(mark!, Number(at));
     else if (legend && lane) lane.legend.set(legend[1]!, legend[2]!);
   }
@@ -78,8 +87,13 @@ function parseDrawing(text: string): Map<string, Map<string, Lane>> {
 }
 
 /** `3 × 5s = 15s` → 15, for every such window in a text. */
-function windows(text: string): { text: string; seconds: number }[] {
-  return [...text.matchAll(/(\d+) × (\d+)s = (\d+)s/g)].map((m) => ({ text: m[0], seconds: Number(m[3]) }));
+function windows(text: string): { text: string; interval: number; seconds: number }[] {
+  return [...text.matchAll(/(\d+) × (\d+)s = (\d+)s/g)].map((m) => ({ text: m[0], interval: Number(m[2]), seconds: Number(m[3]) }));
+}
+
+/** Whether the lane says that this probe is a TCP connect, which slow answers never fail: it then has no mark under load. */
+function tcpNote(lane: Lane, probe: string): boolean {
+  return lane.notes.some((n) => n.replace(/^(before|after): /, '') === `${probe} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
 }
 
 /** The legend's arithmetic before the fixes: the part left of `→`. */
@@ -99,10 +113,25 @@ function checkAgainstMessage(finding: Finding, lanes: Map<string, Lane>): void {
   const shutdown = lanes.get('shutdown')!;
   const message = finding.message;
   const mark = finding.probe === 'readiness' ? 'R' : 'L';
+  // A TCP connect does not fail on slow answers: no mark under load, and a note that says why.
+  if (load.before.get(mark) === undefined && finding.timeline!.lane === 'load') {
+    expect(tcpNote(load, finding.probe!), `${finding.ruleId}: ${mark} drawn or a TCP note`).toBe(true);
+    return;
+  }
   switch (finding.ruleId) {
-    case 'probe-timeout-short':
-      expect(legendBefore(load, mark)).toContain(`timeout ${number(message, /slower than (\d+)s/)}s`);
+    case 'probe-timeout-short': {
+      const timeout = number(message, /slower than (\d+)s/);
+      const legend = legendBefore(load, mark);
+      expect(legend).toContain(`timeout ${timeout}s`);
+      // The mark comes when the window the legend states ends; a check slower than the timeout stretches it (§2).
+      const [window] = windows(legend);
+      expect(load.before.get(mark)).toBe(window!.seconds);
+      expect(window!.interval).toBeGreaterThanOrEqual(timeout);
+      // A long window is named in the message: the same one.
+      const [said] = windows(message);
+      if (said) expect([said.text, said.seconds]).toEqual([window!.text, load.before.get(mark)]);
       break;
+    }
     case 'probe-failure-window-short': {
       const [window] = windows(message);
       expect(legendBefore(load, mark)).toContain(window!.text);
@@ -129,10 +158,18 @@ function checkAgainstMessage(finding: Finding, lanes: Map<string, Lane>): void {
       if (raised) expect([shutdown.before.get('K'), shutdown.after.get('K')]).toEqual([Number(raised[1]), Number(raised[2])]);
       break;
     }
-    case 'termination-grace-too-short':
-      expect(legendBefore(shutdown, 'T')).toContain(`sleeps ${number(message, /sleeps (\d+)s/)}s`);
-      expect(shutdown.before.get('K')).toBe(number(message, /terminationGracePeriodSeconds is (?:unset \()?(\d+)/));
+    case 'termination-grace-too-short': {
+      const sleep = number(message, /sleeps (\d+)s/);
+      const grace = number(message, /terminationGracePeriodSeconds is (?:unset \()?(\d+)/);
+      if (sleep > grace && shutdown.before.size === 0) {
+        // A sleep action longer than the grace period: the API server rejects the pod (§2), nothing is drawn.
+        expect(shutdown.notes).toContain(`before: the API server rejects this pod: its preStop sleep of ${sleep}s is longer than its grace period of ${grace}s`);
+        break;
+      }
+      expect(legendBefore(shutdown, 'T')).toContain(`sleeps ${sleep}s`);
+      expect(shutdown.before.get('K')).toBe(grace);
       break;
+    }
     default:
       throw new Error(`not a timing rule: ${finding.ruleId}`);
   }
@@ -141,6 +178,9 @@ function checkAgainstMessage(finding: Finding, lanes: Map<string, Lane>): void {
 describe('the numbers of a drawing are the numbers of the rules', () => {
   const manifests = [
     ...CASES.map((c) => c.file),
+    PASSES,
+    TCP,
+    REJECTED,
     ...TIMING_RULES.flatMap((id) =>
       fs
         .readdirSync(path.join(FIXTURES, id))
@@ -189,6 +229,56 @@ describe('after', () => {
     expect(lines(fixed, 'after')).toEqual(lines(fixed, 'before'));
   });
 
+  for (const file of ['samples/incident-api.yaml', PASSES, TCP, REJECTED]) {
+    it(`has the numbers of what --fix-dry-run --unsafe-fixes makes of ${file}`, async () => {
+      const outcome = await fixAll({ paths: [file], cwd: REPO }, true);
+      expect(outcome.refused).toEqual([]);
+      const name = path.basename(file);
+      const dir = tempTree({ [name]: outcome.files[0]!.after });
+      const original = parseDrawing(await draw([file], REPO));
+      const fixed = parseDrawing(await draw([name], dir));
+      expect([...fixed.keys()]).toEqual([...original.keys()]);
+      for (const [label, lanes] of original) {
+        for (const [title, lane] of lanes) {
+          // A lane with nothing to show in either state is left out.
+          const now = fixed.get(label)!.get(title) ?? { before: new Map(), after: new Map() };
+          expect(now.before, `${label}, ${title}`).toEqual(lane.after);
+          expect(now.after, `${label}, ${title}: nothing left to fix`).toEqual(now.before);
+        }
+      }
+    });
+  }
+
+  it('names each field once, with the fix that gives its last value', async () => {
+    const text = await draw([PASSES], REPO);
+    const block = text.split('\n\n').find((b) => b.includes('› container twice\n'))!;
+    const header = block.split('\n')[1]!;
+    // Raised to 10 in the first pass and to 15 in the second, once the timeouts have stretched readiness's window.
+    expect(header.match(/liveness: set failureThreshold/g)).toHaveLength(1);
+    expect(header).toContain('liveness: set failureThreshold to 15 (15 × 5s = 75s)');
+  });
+
+  it.skipIf(!HAS_HELM)('renders a chart once, however many passes the other files take', async () => {
+    // A helm that counts its runs, in front of the real one.
+    const bin = tempTree({});
+    const log = path.join(bin, 'runs.log');
+    fs.writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${path.join(TOOLS, 'helm')}' "$@"\n`, { mode: 0o755 });
+    const saved = process.env.PATH;
+    process.env.PATH = `${bin}${path.delimiter}${TOOLS}${path.delimiter}${saved}`;
+    try {
+      const paths = ['test/fixtures/charts/toyaml-probes', PASSES];
+      await run({ paths, cwd: REPO });
+      const once = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+      fs.rmSync(log);
+      const text = await draw(paths, REPO);
+      // The manifest's fixes take passes: each lints the chart again, from the first lint's render.
+      expect(text).toContain('liveness: set failureThreshold to 15');
+      expect(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)).toHaveLength(once);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
   it('leaves the files as they were', async () => {
     const text = fs.readFileSync(path.join(OWN, 'shutdown-without-prestop.yaml'), 'utf8');
     const dir = tempTree({ 'web.yaml': text });
@@ -205,6 +295,54 @@ describe('after', () => {
     expect(text).toContain('container web');
     expect(text).not.toContain('container other');
     expect(text).toContain('add a preStop hook');
+  });
+});
+
+describe('TCP probes', () => {
+  const loadOf = async (container: string): Promise<Lane> => parseDrawing(await draw([TCP], REPO)).get(`Deployment ${container} › container ${container}`)!.get('under load')!;
+
+  it('do not fail on slow answers: nothing happens under load, and a note says why', async () => {
+    const load = await loadOf('tcp');
+    expect(load.before).toEqual(new Map());
+    expect(load.after).toEqual(new Map());
+    expect(tcpNote(load, 'readiness') && tcpNote(load, 'liveness')).toBe(true);
+  });
+
+  it('added by a fix do not fail on slow answers either', async () => {
+    const load = await loadOf('no-readiness');
+    expect(load.after).toEqual(new Map([['L', 60]]));
+    expect(load.notes).toContain('after: readiness probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers');
+  });
+
+  it('give their findings a one-line picture with the note', async () => {
+    const result = await run({ paths: [TCP], cwd: REPO });
+    const finding = result.findings.find((f) => f.ruleId === 'probe-failure-window-short')!;
+    expect(drawLine(finding.timeline!, { ascii: false, color: false })).toBe(
+      'under load: readiness probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers',
+    );
+  });
+});
+
+describe('shutdown', () => {
+  it('of a pod whose preStop sleep action outlasts its grace period is not drawn: the API server rejects the pod', async () => {
+    const text = await draw([REJECTED], REPO);
+    const shutdown = parseDrawing(text).get('Deployment sleepy › container sleepy')!.get('shutdown')!;
+    expect(shutdown.before).toEqual(new Map());
+    expect(shutdown.after).toEqual(new Map([['E', 3], ['T', 40], ['K', 70]]));
+    expect(shutdown.notes).toEqual(['before: the API server rejects this pod: its preStop sleep of 40s is longer than its grace period of 30s']);
+    const result = await run({ paths: [REJECTED], cwd: REPO });
+    const finding = result.findings.find((f) => f.ruleId === 'termination-grace-too-short')!;
+    expect(drawLine(finding.timeline!, { ascii: false, color: false })).toBe('shutdown: the API server rejects this pod: its preStop sleep of 40s is longer than its grace period of 30s');
+  });
+
+  it('calls only a signal "never sent"', async () => {
+    const text = await draw([REJECTED], REPO);
+    const quick = parseDrawing(text).get('Deployment quick › container quick')!.get('shutdown')!;
+    // SIGKILL at 2s, before routes catch up at 3s.
+    expect(quick.before).toEqual(new Map([['T', 0], ['K', 2]]));
+    expect(quick.legend.get('E')).toBe('routes have caught up, no new requests arrive: 3s, assumed (after SIGKILL, not drawn) → 3s, assumed');
+    const sleepy = parseDrawing(await draw(['test/fixtures/timeline/shutdown-with-prestop.yaml'], REPO)).get('Deployment gateway › container gateway')!.get('shutdown')!;
+    expect(sleepy.legend.get('T')).toContain('(never sent: SIGKILL comes no later)');
   });
 });
 
@@ -300,6 +438,14 @@ describe('findings', () => {
     }
   });
 
+  it('draw the stylish one-liner in colour when stylish is in colour, in Unicode either way', async () => {
+    const report = toReport(await run({ paths: ['samples/incident-api.yaml'], cwd: REPO }), '0.0.0');
+    const line = (color: boolean): string => formatStylish(report, { color }).split('\n').find((l) => l.includes('from the first slow answer'))!;
+    expect(line(false)).toContain('timeline from the first slow answer: ├━━━━━━━━━━━━━━R┄┄┄┄┄┄┄┄┄┄┄┄┄┄L  R 15s');
+    expect(line(true)).toContain('\u001b[1mR\u001b[22m\u001b[33m┄┄┄┄┄┄┄┄┄┄┄┄┄┄\u001b[39m\u001b[1mL\u001b[22m');
+    expect(line(true).replace(/\u001b\[\d+m/g, '')).toBe(line(false));
+  });
+
   it('only of the timing rules', async () => {
     const result = await run({ paths: ['samples/', 'test/fixtures/'], cwd: REPO });
     const timed = new Set(result.findings.filter((f) => f.timeline).map((f) => f.ruleId));
@@ -315,11 +461,27 @@ describe('worstTimelines', () => {
     const lines = worstTimelines(result.findings, 3);
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^test\/fixtures\/timeline\/shutdown-with-prestop\.yaml:17 {2}error {2}termination-grace-too-short {2}Deployment gateway › container gateway$/);
+    // A pod the API server rejects has no shutdown to time: last among the errors, with the reason.
+    expect(lines[2]).toMatch(/^test\/fixtures\/timeline\/shutdown-rejected\.yaml:18 {2}error {2}termination-grace-too-short {2}Deployment sleepy › container sleepy$/);
+    expect(lines[3]).toBe('  shutdown: the API server rejects this pod: its preStop sleep of 40s is longer than its grace period of 30s');
     // Then the warnings by when their event comes: SIGTERM at 0s without a preStop hook, before any probe acts.
-    expect(lines[2]).toMatch(/warning {2}prestop-hook-missing/);
-    expect(lines[3]).toMatch(/^ {2}from deletion: T/);
+    expect(lines[4]).toMatch(/warning {2}prestop-hook-missing/);
+    expect(lines[5]).toMatch(/^ {2}from deletion: T/);
     expect(worstTimelines(result.findings, 100).length).toBe(2 * result.findings.filter((f) => f.timeline).length);
     expect(worstTimelines(result.findings, 5, { ascii: true }).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it.skipIf(!HAS_HELM)("points at a chart's template, as the rest of the summary does", async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = `${TOOLS}${path.delimiter}${saved}`;
+    try {
+      const result = await run({ paths: ['test/fixtures/charts/toyaml-probes'], cwd: REPO });
+      const heads = worstTimelines(result.findings, 5).filter((_, i) => i % 2 === 0);
+      expect(heads).toHaveLength(5);
+      for (const head of heads) expect(head).toMatch(/^test\/fixtures\/charts\/toyaml-probes\/templates\/deployment\.yaml:(21|22|38) {2}/);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('shows the incident as the Action summary will', async () => {

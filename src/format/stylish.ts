@@ -7,7 +7,7 @@ import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
 import { lineText, linesAround } from '../source.js';
-import { drawLine } from '../timeline/draw.js';
+import { lineParts } from '../timeline/draw.js';
 import { objectLabel, variantsNote, printable, summaryLine, type LocatedFinding, type Report } from './report.js';
 
 export interface StylishOptions {
@@ -71,7 +71,7 @@ export function* stylishChunks(report: Report, options: StylishOptions): Generat
       }
       out.push(...codeFrame(f));
       if (finding.fix) out.push(...fixDiff(finding));
-      if (finding.timeline) out.push(['    ', paint.dim('timeline'), ' ', drawLine(finding.timeline, { ascii: false, color: false })]);
+      if (finding.timeline) out.push(['    ', paint.dim('timeline'), ' ', ...timelineParts(finding)]);
     }
     yield `${render(out, options.color)}\n`;
     out = [];
@@ -90,6 +90,11 @@ export function* stylishChunks(report: Report, options: StylishOptions): Generat
   }
   out.push([]);
   yield render(out, options.color);
+}
+
+/** The one-line timeline in stylish's own styles (the drawing's names are stylish's): coloured, or not, with the rest of the report. */
+function timelineParts(finding: Finding): Part[] {
+  return finding.timeline ? lineParts(finding.timeline, { ascii: false }).map(({ text, style }) => (style ? paint[style](text) : text)) : [];
 }
 
 /** A notice as the one line the terminal shows on stderr (`probe-lint: file:line: message`), made printable like the report. */

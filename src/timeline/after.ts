@@ -1,16 +1,17 @@
 // The manifest as it would be with every fix of a container applied
-// (suggestions included), in memory: fixes are applied to the file texts and
-// the run is linted again with those texts as overrides, pass after pass as
-// --fix does, until that container has no fix left. Nothing is written.
+// (suggestions included), in memory: --fix's own passes (fixInPasses) apply
+// that container's fixes to the file texts and lint the run again with those
+// texts as overrides, until it has no fix left. Nothing is written.
 import { buildModel } from '../build-model.js';
-import { applyEdits, type TextEdit } from '../edit.js';
+import { fixInPasses } from '../fix.js';
 import type { Container, Model, Workload } from '../model.js';
+import { decodedLossily } from '../read-inputs.js';
 import type { Finding, Fix } from '../rule.js';
+import { locator } from '../same-objects.js';
+import type { SourceFile } from '../source.js';
 import type { MapNode } from '../tree.js';
 import { buildRouting, type ContainerRouting, type Routing } from '../routing.js';
 import { run, type RunOptions, type RunResult } from '../run.js';
-
-const MAX_PASSES = 10;
 
 export interface Linted {
   result: RunResult;
@@ -29,7 +30,7 @@ export interface Fixed {
   /** The container in the fixed manifest; null when the fixes left it unreadable (a bug the fixer would refuse). */
   container: Container | null;
   routing: ContainerRouting | null;
-  /** What was applied, in order, each with the probe it is about. */
+  /** What was applied, in order, each with the probe it is about; of fixes that set one field in several passes, the last. */
   applied: string[];
   /** Fixes that are shown elsewhere and not applied here: a chart's templates and values, a Kustomize base. */
   elsewhere: string[];
@@ -45,40 +46,77 @@ export async function afterFixes(options: RunOptions, first: Linted, chosen: rea
   const elsewhere = elsewhereFixes(findingsOf(first, new Map(chosen.map((c) => [firstKeys.get(c)!, c]))));
   for (const round of rounds(chosen)) {
     const wanted = new Map(round.map((c) => [firstKeys.get(c)!, c]));
-    const applied = new Map<string, string[]>();
-    const texts = new Map<string, string>();
-    let current = first;
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const byFile = new Map<string, { text: string; fixes: { key: string; fix: Fix; said: string }[] }>();
-      for (const { key, finding } of findingsOf(current, wanted)) {
-        const fix = finding.fix;
-        if (!fix || fix.target || finding.file.absPath === null) continue;
-        const entry = byFile.get(finding.file.absPath) ?? { text: finding.file.text, fixes: [] };
-        entry.fixes.push({ key, fix, said: finding.probe ? `${finding.probe}: ${fix.description}` : fix.description });
-        byFile.set(finding.file.absPath, entry);
-      }
-      if (byFile.size === 0) break;
-      for (const [absPath, { text, fixes }] of byFile) {
-        // What waits for the next pass is proposed again by the next lint.
-        const accepted = nonOverlapping(fixes.map((f) => f.fix));
-        for (const { key, fix, said } of fixes) if (accepted.includes(fix)) applied.set(key, [...(applied.get(key) ?? []), said]);
-        texts.set(absPath, applyEdits(text, accepted.flatMap((f) => f.edits)));
-      }
-      current = await lintWithModel({ ...options, overrides: texts });
-    }
+    const applied = new Map<string, Applied[]>();
+    /** The container and words of each fix the last lint proposed. */
+    let proposed = new Map<Fix, { key: string; said: string; index: number }>();
+    const refused = new Set<string>();
+    const current = await fixInPasses(first, new Map(), {
+      fixes: (linted) => {
+        proposed = new Map();
+        const byFile = new Map<SourceFile, Fix[]>();
+        for (const { key, finding } of findingsOf(linted, wanted)) {
+          const fix = finding.fix;
+          // A chart's or a Kustomize base's fixes are shown against those files: listed apart, not applied.
+          if (!fix || fix.target || finding.file.absPath === null) continue;
+          proposed.set(fix, { key, said: finding.probe ? `${finding.probe}: ${fix.description}` : fix.description, index: proposed.size });
+          const list = byFile.get(finding.file) ?? [];
+          if (list.length === 0) byFile.set(finding.file, list);
+          list.push(fix);
+        }
+        return byFile;
+      },
+      // --fix leaves a file whose bytes are not all UTF-8 as it is.
+      admit: (file) => !decodedLossily(file) && !refused.has(file.absPath!),
+      skip: () => {},
+      refuse: (file) => void refused.add(file.absPath!),
+      applied: (file, fixes, parsed) => {
+        const where = locator(parsed);
+        // Said in the order the lint reported them, not the order of their edits in the file.
+        for (const fix of [...fixes].sort((a, b) => proposed.get(a)!.index - proposed.get(b)!.index)) {
+          const { key, said } = proposed.get(fix)!;
+          const fields = fix.changes.map((c) => JSON.stringify([file.absPath, where(c.map, c.key)]));
+          applied.set(key, [...(applied.get(key) ?? []), { said, fields }]);
+        }
+      },
+      lint: (texts) => lintWithModel({ ...options, overrides: new Map(texts) }),
+    });
     const keys = containerKeys(current.model);
     const byKey = new Map([...keys].map(([container, key]) => [key, container]));
     for (const [key, container] of wanted) {
-      const now = byKey.get(key) ?? null;
+      // A fix the fixer refuses (a bug) leaves the file as it was: the container is not shown as fixed.
+      const now = refused.has(container.workload.object.file.absPath ?? '') ? null : (byKey.get(key) ?? null);
       fixed.set(container, {
         container: now,
         routing: now && current.routing.of(now),
-        applied: applied.get(key) ?? [],
+        applied: lastPerField(applied.get(key) ?? []),
         elsewhere: elsewhere.get(key) ?? [],
       });
     }
   }
   return fixed;
+}
+
+/** A fix applied to a container: its words, and the fields it set (file, document and path of each). */
+interface Applied {
+  said: string;
+  fields: string[];
+}
+
+/**
+ * The words of the fixes applied, in order, leaving out a fix whose every field a later one set again
+ * (`set failureThreshold to 10`, then `to 15` once another fix stretched the interval: only the last says
+ * what the manifest ends with), and words said twice.
+ */
+function lastPerField(applied: readonly Applied[]): string[] {
+  const setLater = new Set<string>();
+  const kept: string[] = [];
+  for (let i = applied.length - 1; i >= 0; i--) {
+    const { said, fields } = applied[i]!;
+    if (fields.length > 0 && fields.every((f) => setLater.has(f))) continue;
+    for (const f of fields) setLater.add(f);
+    kept.push(said);
+  }
+  return [...new Set(kept.reverse())];
 }
 
 /** The findings of the wanted containers in a lint, with the container's key. */
@@ -133,15 +171,3 @@ function rounds(chosen: readonly Container[]): Container[][] {
   return out;
 }
 
-/** Fixes whose edits touch nothing an earlier one touches (edits at one offset clash too: their order would be a guess); the rest wait for the next pass. */
-function nonOverlapping(fixes: readonly Fix[]): Fix[] {
-  const taken: TextEdit[] = [];
-  const clash = (a: TextEdit, b: TextEdit): boolean => a.offset === b.offset || (a.offset < b.offset + b.length && b.offset < a.offset + a.length);
-  const accepted: Fix[] = [];
-  for (const fix of fixes) {
-    if (fix.edits.some((e) => taken.some((t) => clash(e, t)))) continue;
-    taken.push(...fix.edits);
-    accepted.push(fix);
-  }
-  return accepted;
-}

@@ -27,10 +27,13 @@ export interface Timelines {
 
 /** The drawings, one block per container; a container name that is not there is a usage error. */
 export async function timelines(options: TimelineOptions): Promise<Timelines> {
-  // Every pass lints again, and stdin can be read once: the later passes get what the first read.
+  // Every pass lints again, and stdin can be read once: the later passes get what the first read. Charts
+  // and overlays are rendered once too: a pass changes the texts of files the lint reads itself, never
+  // what helm or kubectl read from disk, so every pass shares the first lint's renders.
   const read = options.run.readStdin;
   let stdin: Promise<string> | undefined;
-  const run: RunOptions = read ? { ...options.run, readStdin: () => (stdin ??= read()) } : options.run;
+  const shared: RunOptions = { ...options.run, renderCache: options.run.renderCache ?? new Map() };
+  const run: RunOptions = read ? { ...shared, readStdin: () => (stdin ??= read()) } : shared;
   const first = await lintWithModel(run);
   const candidates = first.model.workloads.flatMap((w) => w.containers.filter(isLongRunning));
   const chosen = candidates.filter((c) => (options.container === undefined ? first.routing.of(c).serves : c.name === options.container));

@@ -22,8 +22,14 @@ interface Glyphs {
 const UNICODE: Glyphs = { start: '├', segment: { live: '━', out: '┄', danger: '╳', drain: '─' } };
 const ASCII: Glyphs = { start: '|', segment: { live: '=', out: '.', danger: 'x', drain: '-' } };
 
-/** SGR colour of each segment; markers are bold. */
-const SEGMENT_SGR: Record<Segment, [number, number] | null> = { live: null, out: [33, 39], danger: [31, 39], drain: [2, 22] };
+/** The styles a drawing uses: the stylish formatter has the same names, and paints them itself. */
+export type CellStyle = 'bold' | 'yellow' | 'red' | 'dim';
+
+/** SGR codes that open and close each style. */
+const SGR: Record<CellStyle, [number, number]> = { bold: [1, 22], yellow: [33, 39], red: [31, 39], dim: [2, 22] };
+
+/** Style of each segment; markers are bold. */
+const SEGMENT_STYLE: Record<Segment, CellStyle | null> = { live: null, out: 'yellow', danger: 'red', drain: 'dim' };
 
 const MARK: Record<EventKind, string> = {
   'not-ready': 'R',
@@ -80,7 +86,7 @@ function segmentAt(facts: TimelineFacts, t: number): Segment {
 
 interface Cell {
   text: string;
-  sgr: [number, number] | null;
+  style: CellStyle | null;
   /** The stretch it draws; null for marks and the start. */
   segment: Segment | null;
 }
@@ -102,27 +108,41 @@ function laneCells(facts: TimelineFacts, scale: number, width: number, glyphs: G
   const cells: Cell[] = [];
   for (let column = 0; column <= end; column++) {
     const mark = marks.get(column);
-    if (mark) cells.push({ text: MARK[mark], sgr: [1, 22], segment: null });
-    else if (column === 0) cells.push({ text: glyphs.start, sgr: null, segment: null });
+    if (mark) cells.push({ text: MARK[mark], style: 'bold', segment: null });
+    else if (column === 0) cells.push({ text: glyphs.start, style: null, segment: null });
     else {
       const segment = segmentAt(facts, (column - 0.5) * scale);
-      cells.push({ text: glyphs.segment[segment], sgr: SEGMENT_SGR[segment], segment });
+      cells.push({ text: glyphs.segment[segment], style: SEGMENT_STYLE[segment], segment });
     }
   }
   return cells;
 }
 
-/** The cells as text; with colour, each run of one style opened and closed once. */
-function paintCells(cells: Cell[], color: boolean): string {
-  if (!color) return cells.map((c) => c.text).join('');
-  let out = '';
+/** A stretch of a drawn line in one style (null: plain). */
+export interface LinePart {
+  text: string;
+  style: CellStyle | null;
+}
+
+/** The cells as runs of one style each. */
+function runs(cells: readonly Cell[]): LinePart[] {
+  const out: LinePart[] = [];
   for (let i = 0; i < cells.length; ) {
-    const sgr = cells[i]!.sgr;
-    let run = '';
-    for (; i < cells.length && cells[i]!.sgr === sgr; i++) run += cells[i]!.text;
-    out += sgr ? `\u001b[${sgr[0]}m${run}\u001b[${sgr[1]}m` : run;
+    const style = cells[i]!.style;
+    let text = '';
+    for (; i < cells.length && cells[i]!.style === style; i++) text += cells[i]!.text;
+    out.push({ text, style });
   }
   return out;
+}
+
+/** Parts as text; with colour, each run of one style opened and closed once. */
+function paintParts(parts: readonly LinePart[], color: boolean): string {
+  return parts.map(({ text, style }) => (color && style ? `\u001b[${SGR[style][0]}m${text}\u001b[${SGR[style][1]}m` : text)).join('');
+}
+
+function paintCells(cells: Cell[], color: boolean): string {
+  return paintParts(runs(cells), color);
 }
 
 function seconds(n: number): string {
@@ -165,24 +185,23 @@ export function drawPair(pair: LanePair, options: DrawOptions): string[] {
   const width = Math.max(before.length, after.length);
   const line = (label: string, cells: Cell[], facts: TimelineFacts): string =>
     `    ${label.padEnd(10)}${paintCells(cells, options.color)}${' '.repeat(width - cells.length + 3)}${times(facts)}`.trimEnd();
-  const lines = [
-    terminalText(`  ${TITLE[pair.before.lane]} · t = 0: ${pair.before.origin}`, options),
-    `              ${axis(scale, width)}`,
-    line('before', before, pair.before),
-    line('after', after, pair.after),
-  ];
+  const title = terminalText(`  ${TITLE[pair.before.lane]} · t = 0: ${pair.before.origin}`, options);
+  // Nothing happens in either state (TCP probes under load): no picture, only the notes that say why.
+  const lines = all.length === 0 ? [title] : [title, `              ${axis(scale, width)}`, line('before', before, pair.before), line('after', after, pair.after)];
   const kinds = [...new Set(all.map((e) => e.kind))];
   for (const kind of kinds) {
     const was = pair.before.events.find((e) => e.kind === kind);
     const is = pair.after.events.find((e) => e.kind === kind);
-    const how = (e: TimelineEvent | undefined, facts: TimelineFacts): string => (!e ? '—' : shown(facts).includes(e) ? e.how : `${e.how} (never sent: SIGKILL comes no later)`);
+    // Only a signal can be "never sent"; anything else after SIGKILL simply does not concern the pod any more.
+    const after = (e: TimelineEvent): string => (e.kind === 'sigterm' ? '(never sent: SIGKILL comes no later)' : '(after SIGKILL, not drawn)');
+    const how = (e: TimelineEvent | undefined, facts: TimelineFacts): string => (!e ? '—' : shown(facts).includes(e) ? e.how : `${e.how} ${after(e)}`);
     const change = how(was, pair.before) === how(is, pair.after) ? how(was, pair.before) : `${how(was, pair.before)} → ${how(is, pair.after)}`;
     lines.push(terminalText(`    ${MARK[kind]}  ${(was ?? is)!.what}: ${change}`, options));
   }
   const drawn = new Set([...before, ...after].flatMap((c) => (c.segment ? [c.segment] : [])));
   const key = (Object.keys(MEANING[pair.before.lane]) as Segment[]).filter((s) => drawn.has(s));
   if (key.length > 0) {
-    const words = key.map((s) => `${paintCells([{ text: glyphs.segment[s], sgr: SEGMENT_SGR[s], segment: s }], options.color)} ${MEANING[pair.before.lane][s]}`);
+    const words = key.map((s) => `${paintCells([{ text: glyphs.segment[s], style: SEGMENT_STYLE[s], segment: s }], options.color)} ${MEANING[pair.before.lane][s]}`);
     lines.push(`    ${terminalText('key:', options)} ${words.join(terminalText(' · ', options))}`);
   }
   for (const note of [...new Set([...pair.before.notes, ...pair.after.notes])]) {
@@ -194,10 +213,23 @@ export function drawPair(pair: LanePair, options: DrawOptions): string[] {
 
 /** The one-line version a finding ends with: the lane as it is, its marks, and their times. */
 export function drawLine(facts: TimelineFacts, options: DrawOptions): string {
+  return paintParts(lineParts(facts, options), options.color);
+}
+
+/**
+ * The one-line version as styled parts, for a formatter that paints them itself (stylish). A lane with
+ * nothing to show and a note (a pod the API server rejects, probes that slowness does not fail) is its note.
+ */
+export function lineParts(facts: TimelineFacts, options: Pick<DrawOptions, 'ascii'>): LinePart[] {
+  const events = shown(facts);
+  const note = facts.notes[0];
+  if (events.length === 0 && note !== undefined) return [{ text: terminalText(`${TITLE[facts.lane]}: ${note}`, options), style: null }];
   const glyphs = options.ascii ? ASCII : UNICODE;
   const scale = scaleFor(Math.max(0, ...facts.events.map((e) => e.at)), LINE_WIDTH);
-  const marks = shown(facts)
-    .map((e) => `${MARK[e.kind]} ${seconds(e.at)} ${e.label}`)
-    .join(' · ');
-  return terminalText(`${SINCE[facts.lane]}: `, options) + paintCells(laneCells(facts, scale, LINE_WIDTH, glyphs), options.color) + terminalText(`  ${marks || 'nothing happens'}`, options);
+  const marks = events.map((e) => `${MARK[e.kind]} ${seconds(e.at)} ${e.label}`).join(' · ');
+  return [
+    { text: terminalText(`${SINCE[facts.lane]}: `, options), style: null },
+    ...runs(laneCells(facts, scale, LINE_WIDTH, glyphs)),
+    { text: terminalText(`  ${marks || 'nothing happens'}`, options), style: null },
+  ];
 }

@@ -6,6 +6,7 @@ import {
   canAct,
   deadlineText,
   describeHandler,
+  failsOnSlowness,
   failureWindow,
   probeHandler,
   servicesText,
@@ -66,10 +67,13 @@ export function loadLane(container: Container, routing: ContainerRouting, focus:
       notes.push(`${probe.type} probe never acts: ${handler ? 'its named port is not declared' : 'it has no valid handler'}`);
       continue;
     }
+    // The kernel accepts connections while the app stalls: slowness alone never fails a TCP check.
+    if (!failsOnSlowness(probe)) {
+      notes.push(`${probe.type} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
+      continue;
+    }
     const window = failureWindow(probe);
     events.push({ kind, at: window.seconds, how: `${windowText(window)}, timeout ${probe.timeoutSeconds.value}s`, what, label });
-    // The kernel accepts connections while the app stalls: slowness alone never fails a TCP check.
-    if (handler.kind === 'tcpSocket') notes.push(`${probe.type} probe is a TCP connect: it fails only when nothing accepts connections, not on slow answers`);
   }
   if (!readiness) notes.push('no readiness probe: the pod stays in rotation however slowly it answers');
   if (!liveness) notes.push('no liveness probe: nothing restarts a wedged container');
@@ -101,7 +105,10 @@ export function startLane(container: Container, focus: EventKind | '' = ''): Tim
   return { lane: 'start', origin: 'the container starts', events, notes, focus };
 }
 
-/** Deletion: endpoint removal and preStop start at t = 0; routes catch up; SIGTERM when preStop ends; SIGKILL at the grace period. */
+/**
+ * Deletion: endpoint removal and preStop start at t = 0; routes catch up; SIGTERM when preStop ends; SIGKILL at the grace period.
+ * A pod the API server rejects (a sleep action longer than its grace period) is never deleted: a note says so instead.
+ */
 export function shutdownLane(
   container: Container,
   routing: ContainerRouting,
@@ -112,6 +119,11 @@ export function shutdownLane(
   const grace = container.workload.terminationGracePeriodSeconds;
   const events: TimelineEvent[] = [];
   const notes: string[] = [];
+  const origin = 'the pod is deleted: endpoint removal and the preStop hook start together';
+  if (schedule.rejected) {
+    notes.push(`the API server rejects this pod: its preStop sleep of ${schedule.sleep}s is longer than its grace period of ${grace.value}s`);
+    return { lane: 'shutdown', origin, events, notes, focus };
+  }
   if (routing.serves) {
     events.push({ kind: 'routes-caught-up', at: propagationSeconds, how: `${propagationSeconds}s, assumed`, what: 'routes have caught up, no new requests arrive', label: 'routes caught up' });
   }
@@ -119,7 +131,7 @@ export function shutdownLane(
   if (container.preStop && schedule.sleep === null) notes.push('the preStop hook does not sleep a known time: SIGTERM comes when it ends');
   events.push({ kind: 'sigterm', at: schedule.sigterm, how: hook, what: 'SIGTERM, when the preStop hook ends', label: 'SIGTERM' });
   events.push({ kind: 'sigkill', at: schedule.sigkill, how: grace.entry ? `terminationGracePeriodSeconds: ${grace.value}` : `terminationGracePeriodSeconds unset, default ${grace.value}s`, what: 'SIGKILL, at the grace period', label: 'SIGKILL' });
-  return { lane: 'shutdown', origin: 'the pod is deleted: endpoint removal and the preStop hook start together', events: byTime(events), notes, focus };
+  return { lane: 'shutdown', origin, events: byTime(events), notes, focus };
 }
 
 /** Every lane of a container, for the timeline command. */

@@ -1,6 +1,6 @@
 // The timelines of the worst findings, as text for the Action's job summary
 // (SPEC §7, §10): errors first, then the shortest time until it hurts.
-import { objectLabel } from '../format/report.js';
+import { objectLabel, repositoryLocation } from '../format/report.js';
 import type { Finding, Severity } from '../rule.js';
 import { rangeOf } from '../source.js';
 import { drawLine, terminalText, type DrawOptions } from './draw.js';
@@ -18,8 +18,10 @@ export function worstTimelines(findings: readonly Finding[], n = 5, options: Par
   // Array.prototype.sort is stable: equal findings keep the report's order.
   const worst = [...timed].sort((a, b) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline!) - focusSeconds(b.timeline!)).slice(0, n);
   return worst.flatMap((finding) => {
-    const { line } = rangeOf(finding.file, finding.span).start;
+    // Where the rest of the summary puts it: for a chart or an overlay, the template or resource people edit.
+    const { start, end } = rangeOf(finding.file, finding.span);
+    const at = repositoryLocation({ finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
     const label = objectLabel(finding.object, finding.container, finding.probe);
-    return [terminalText(`${finding.file.path}:${line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline!, draw)}`];
+    return [terminalText(`${at.path}:${at.line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline!, draw)}`];
   });
 }
