@@ -44617,17 +44617,18 @@ function commonDir(a, b) {
 async function applyBaseline(input) {
   const explicit = input.location !== void 0 ? path6.resolve(input.cwd, input.location) : null;
   const from = lookupDir(input);
-  const found = explicit ?? findSuppressions(from);
+  const given = input.update ? void 0 : input.read;
+  const found = given !== void 0 ? given?.target ?? null : explicit ?? findSuppressions(from);
   const update = input.update;
   if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
   if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
   const target = found ?? (update?.kind === "suppress" ? path6.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
   if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
-  const exists2 = fs8.existsSync(target);
+  const exists2 = given ? true : fs8.existsSync(target);
   if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
-  const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
+  const previousText = given ? given.text : exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
+  const previous = given ? given.entries : previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   const base = repositoryRoot(path6.dirname(target));
   const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
   const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));

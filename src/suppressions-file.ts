@@ -61,6 +61,24 @@ export interface BaselineInput {
   /** Directories this run walked (absolute): an entry for a file that is gone from below one of them is judged too. */
   roots: readonly string[];
   rules: readonly AnyRule[];
+  /** The file as readSuppressions read it (null: there is none), for a lint without `update`: no lookup and no read. */
+  read?: ReadSuppressions | null;
+}
+
+/** A suppressions file read and parsed once, for many lints of one folder (the language server's). */
+export interface ReadSuppressions {
+  target: string;
+  text: string;
+  entries: SuppressionEntry[];
+}
+
+/** The suppressions file a run in `cwd` finds from `from` upwards, parsed; null when there is none. Throws ConfigError for a broken one. */
+export function readSuppressions(cwd: string, from: string): ReadSuppressions | null {
+  const target = findSuppressions(from);
+  if (!target) return null;
+  const shownAs = displayPath(cwd, target);
+  const text = readSettingsText(target, shownAs, 'suppressions', MAX_FILE_BYTES);
+  return { target, text, entries: parseSuppressions(text, target, shownAs) };
 }
 
 export interface BaselineWrite {
@@ -124,7 +142,8 @@ function commonDir(a: string, b: string): string {
 export async function applyBaseline(input: BaselineInput): Promise<BaselineResult> {
   const explicit = input.location !== undefined ? path.resolve(input.cwd, input.location) : null;
   const from = lookupDir(input);
-  const found = explicit ?? findSuppressions(from);
+  const given = input.update ? undefined : input.read;
+  const found = given !== undefined ? (given?.target ?? null) : (explicit ?? findSuppressions(from));
   const update = input.update;
   if (update?.kind === 'suppress' && update.rules) checkRuleIds(update.rules, input.rules);
   if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
@@ -133,10 +152,10 @@ export async function applyBaseline(input: BaselineInput): Promise<BaselineResul
   const target = found ?? (update?.kind === 'suppress' ? path.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
   if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
-  const exists = fs.existsSync(target);
+  const exists = given ? true : fs.existsSync(target);
   if (!exists && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
-  const previousText = exists ? readSettingsText(target, shownAs, 'suppressions', MAX_FILE_BYTES) : null;
-  const previous = previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
+  const previousText = given ? given.text : exists ? readSettingsText(target, shownAs, 'suppressions', MAX_FILE_BYTES) : null;
+  const previous = given ? given.entries : previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
   // Paths in the file are relative to the repository holding it (or its own directory outside one), wherever the run starts.
   const base = repositoryRoot(path.dirname(target));
   const fileOf = (file: SourceFile): string => repositoryPath(file, base, input.stdinPath);

@@ -225,6 +225,7 @@ const world = {
   opened: new EventEmitter<Document>(),
   closed: new EventEmitter<Document>(),
   changed: new EventEmitter<{ document: Document; contentChanges: { range: Range; rangeOffset: number; rangeLength: number; text: string }[]; reason: undefined }>(),
+  saved: new EventEmitter<Document>(),
   providers: new Map<string, Record<string, (...args: unknown[]) => Promise<unknown>>>(),
   diagnostics: new Map<string, Diagnostic[]>(),
   published: new EventEmitter<string>(),
@@ -317,7 +318,7 @@ const vscode: Record<string, unknown> = {
     onDidOpenTextDocument: world.opened.event,
     onDidCloseTextDocument: world.closed.event,
     onDidChangeTextDocument: world.changed.event,
-    onDidSaveTextDocument: noEvent,
+    onDidSaveTextDocument: world.saved.event,
     onWillSaveTextDocument: noEvent,
     onDidChangeConfiguration: noEvent,
     onDidChangeWorkspaceFolders: noEvent,
@@ -432,11 +433,15 @@ afterEach(async () => {
   world.reset();
 });
 
-/** A copy of test/fixtures/lsp (and of more fixture directories) as the workspace folder, and a started client on it. */
-async function startIn(more: string[] = [], env?: Record<string, string>): Promise<string> {
+/**
+ * A copy of test/fixtures/lsp (and of more fixture directories) as the workspace folder, made ready by
+ * `prepare` before the server sees it, and a started client on it.
+ */
+async function startIn(more: string[] = [], env?: Record<string, string>, prepare?: (folder: string) => void): Promise<string> {
   const folder = tempDir();
   fs.cpSync(path.join(FIXTURES, 'lsp'), folder, { recursive: true });
   for (const dir of more) fs.cpSync(path.join(FIXTURES, dir), path.join(folder, path.basename(dir)), { recursive: true });
+  prepare?.(folder);
   world.folders.push({ uri: Uri.file(folder), name: 'fixtures', index: 0 });
   const server = { command: process.execPath, args: [CLI, 'lsp'], transport: TransportKind.stdio, options: env ? { env } : undefined };
   client = new LanguageClient('probe-lint', 'probe-lint', server, { documentSelector: [{ scheme: 'file', language: 'yaml' }] });
@@ -475,6 +480,59 @@ function applied(document: Document, edit: WorkspaceEdit): string {
 }
 
 const token = (): unknown => new CancellationTokenSource().token;
+
+/** A chart template that is a Deployment once `{{ .Values.timeout }}` is rendered. */
+const TEMPLATE = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata:',
+  '  name: web',
+  'spec:',
+  '  selector:',
+  '    matchLabels: {app: web}',
+  '  template:',
+  '    metadata:',
+  '      labels: {app: web}',
+  '    spec:',
+  '      containers:',
+  '        - name: web',
+  '          image: web:1',
+  '          readinessProbe:',
+  '            httpGet: {path: /ready, port: 8080}',
+  '            periodSeconds: 5',
+  '            timeoutSeconds: {{ .Values.timeout }}',
+  '',
+].join('\n');
+
+/** Saves a document as it is (the client sends textDocument/didSave). */
+function save(document: Document): void {
+  fs.writeFileSync(document.fileName, document.text);
+  world.saved.fire(document);
+}
+
+/** What the CLI shows for a file of a copy of the folder in which some files have other texts (an editor's unsaved ones). */
+function cliShowsWith(folder: string, texts: Record<string, string>, file: string, env?: Record<string, string>): Shown[] {
+  const copy = tempDir();
+  fs.cpSync(folder, copy, { recursive: true });
+  for (const [name, text] of Object.entries(texts)) fs.writeFileSync(path.join(copy, name), text);
+  return cliShows(copy, file, env);
+}
+
+/** Waits until `done()` holds, asking every 20 ms, or fails after `ms`. */
+async function until(what: string | (() => string), done: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The fix-all source action among a document's code actions, if any is offered. */
+async function fixAllOf(document: Document): Promise<CodeAction | undefined> {
+  const actions = world.providers.get('CodeActions')!;
+  const list = (await actions.provideCodeActions!(document, new Range(0, 0, 0, 0), { diagnostics: [], only: CodeActionKind.SourceFixAll, triggerKind: 1 }, token())) as CodeAction[];
+  return list.find((a) => a.kind?.value === 'source.fixAll.probe-lint');
+}
 
 // ------------------------------------------------------------------ the tests
 
@@ -648,9 +706,14 @@ describe('probe-lint lsp through vscode-languageclient', () => {
     // A broken config stops the lint, as it stops the CLI (exit 2), and says why at the top of the file.
     fs.writeFileSync(config, 'rules:\n  probe-timeout-shrt: off\n');
     fileEvent('changed', config);
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        listener.dispose();
+        reject(new Error(`the broken config was not reported; the editor shows ${JSON.stringify(shown(uri))}`));
+      }, 15_000);
       const listener = world.published.event(() => {
         if (!world.diagnostics.get(uri)?.some((d) => d.message.includes('probe-timeout-shrt'))) return;
+        clearTimeout(timer);
         listener.dispose();
         resolve();
       });
@@ -665,5 +728,187 @@ describe('probe-lint lsp through vscode-languageclient', () => {
     fileEvent('created', path.join(folder, 'probe-lint-suppressions.json'));
     expect(cliShows(folder, 'deployment.yaml')).toEqual([]);
     await showsSoon(uri, () => []);
+  });
+  it('reads the suppressions file once, and again only when told it changed', async () => {
+    const folder = await startIn();
+    const suppressions = path.join(folder, 'probe-lint-suppressions.json');
+    // Today's findings accepted, among a few thousand entries for other files.
+    expect(cli(['--context', '.', '--suppress-all', 'deployment.yaml'], { cwd: folder }).status).toBe(0);
+    const accepted = (JSON.parse(fs.readFileSync(suppressions, 'utf8')) as { suppressions: unknown[] }).suppressions;
+    expect(accepted.length).toBeGreaterThan(0);
+    const others = Array.from({ length: 3000 }, (_, i) => ({
+      file: `apps/app-${i}.yaml`,
+      object: `Deployment app-${i}`,
+      container: 'app',
+      probe: 'readiness',
+      rule: 'probe-timeout-short',
+      message: 'accepted',
+      fingerprint: i.toString(16).padStart(32, '0'),
+      count: 1,
+    }));
+    const textOf = (entries: unknown[]): string => `${JSON.stringify({ version: 1, suppressions: entries }, null, 2)}\n`;
+    fs.writeFileSync(suppressions, textOf([...accepted, ...others]));
+    const document = open(path.join(folder, 'deployment.yaml'));
+    const uri = document.uri.toString();
+    await showsSoon(uri, () => []);
+
+    // Replaced on disk without a notification: lints go on with the file as read. A second Deployment typed
+    // in shows its findings; the first one's stay accepted.
+    fs.writeFileSync(suppressions, textOf(others));
+    edit(document, document.text.length, document.text.length, `---\n${document.text.replace('name: api\n', 'name: api-2\n')}`);
+    const asRead = cliShowsWith(folder, { 'deployment.yaml': document.text, 'probe-lint-suppressions.json': textOf([...accepted, ...others]) }, 'deployment.yaml');
+    const asOnDisk = cliShowsWith(folder, { 'deployment.yaml': document.text }, 'deployment.yaml');
+    expect(asRead.length).toBeGreaterThan(0);
+    expect(asRead.length).toBeLessThan(asOnDisk.length);
+    await showsSoon(uri, () => asRead);
+
+    // Told of the change: read again, and nothing is accepted any more.
+    fileEvent('changed', suppressions);
+    await showsSoon(uri, () => asOnDisk);
+  });
+
+  it('offers no fix-all for a file --fix leaves as it is, and fixes all as --fix does otherwise', async () => {
+    // js-yaml accepts a flow sequence continued at column 0 in block context; YAML 1.2 does not: --fix skips the file.
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  key: [a\n, b]\n---\n' + fs.readFileSync(path.join(FIXTURES, 'lsp', 'deployment.yaml'), 'utf8');
+    const folder = await startIn([], undefined, (dir) => fs.writeFileSync(path.join(dir, 'mixed.yaml'), text));
+    const document = open(path.join(folder, 'mixed.yaml'));
+    await showsSoon(document.uri.toString(), () => cliShows(folder, 'mixed.yaml'));
+    expect(shown(document.uri.toString())!.map((d) => d.code)).toContain('probe-timeout-short');
+    const copy = tempDir();
+    fs.cpSync(folder, copy, { recursive: true });
+    expect(cli(['--context', '.', '--fix', 'mixed.yaml'], { cwd: copy }).stderr).toMatch(/mixed\.yaml: line 6 does not parse as YAML 1\.2/);
+    expect(fs.readFileSync(path.join(copy, 'mixed.yaml'), 'utf8')).toBe(text);
+    expect(await fixAllOf(document)).toBeUndefined();
+
+    // The same document with the ConfigMap mended: fix-all again, with --fix's text.
+    const at = document.text.indexOf('[a\n, b]');
+    edit(document, at, at + '[a\n, b]'.length, '[a, b]');
+    const fixAll = (await fixAllOf(document))!;
+    expect(fixAll).toBeDefined();
+    const resolved = (fixAll.edit ? fixAll : await world.providers.get('CodeActions')!.resolveCodeAction!(fixAll, token())) as CodeAction;
+    fs.writeFileSync(path.join(copy, 'mixed.yaml'), document.text);
+    expect(cli(['--context', '.', '--fix', 'mixed.yaml'], { cwd: copy }).stderr).toMatch(/fixed 2 problems in 1 file/);
+    expect(applied(document, resolved.edit!)).toBe(fs.readFileSync(path.join(copy, 'mixed.yaml'), 'utf8'));
+  });
+
+  it('renders a chart template on open, save and settings changes only, and shows the newest render', async () => {
+    // A fake helm that counts its runs (those of the server) and renders the timeout its `timeout` file holds,
+    // waiting first while a `hold-<timeout>` file is there.
+    const tools = tempDir();
+    const runs = path.join(tools, 'runs');
+    const finished = path.join(tools, 'finished');
+    fs.writeFileSync(path.join(tools, 'timeout'), '1');
+    const rendered = (timeout: string): string =>
+      TEMPLATE.replace('{{ .Values.timeout }}', timeout);
+    fs.writeFileSync(
+      path.join(tools, 'helm'),
+      [
+        '#!/bin/sh',
+        `[ -n "$FAKE_HELM_RUNS" ] && echo run >> "$FAKE_HELM_RUNS"`,
+        `v=$(cat "${tools}/timeout")`,
+        `while [ -e "${tools}/hold-$v" ]; do sleep 0.02; done`,
+        `printf '%s\\n' '---' '# Source: web/templates/deployment.yaml'`,
+        `cat <<EOF`,
+        rendered('$v').trimEnd(),
+        'EOF',
+        `[ -n "$FAKE_HELM_RUNS" ] && echo "$v" >> "${finished}"`,
+        'exit 0',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const cliEnv = { PATH: `${tools}${path.delimiter}${process.env.PATH}` };
+    const folder = await startIn([], { ...cliEnv, FAKE_HELM_RUNS: runs }, (dir) => {
+      fs.mkdirSync(path.join(dir, 'web', 'templates'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'web', 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 0.1.0\n');
+      fs.writeFileSync(path.join(dir, 'web', 'values.yaml'), 'timeout: 1\n');
+      fs.writeFileSync(path.join(dir, 'web', 'templates', 'deployment.yaml'), TEMPLATE);
+    });
+    const lines = (file: string): string[] => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+    const template = 'web/templates/deployment.yaml';
+    const withTimeout = (timeout: string): Shown[] => {
+      fs.writeFileSync(path.join(tools, 'timeout'), timeout);
+      return cliShows(folder, template, cliEnv);
+    };
+    const shows = { 1: withTimeout('1'), 2: withTimeout('2'), 3: withTimeout('3') };
+    expect(shows[1]).not.toEqual(shows[3]);
+    fs.writeFileSync(path.join(tools, 'timeout'), '1');
+    const document = open(path.join(folder, template));
+    const uri = document.uri.toString();
+    await showsSoon(uri, () => shows[1]);
+    // The workspace index's render of the chart, and the template's own.
+    await until(() => `both renders are done (${lines(runs).length} started, ${lines(finished).length} done)`, () => lines(finished).length === 2);
+
+    // An older render that ends after a newer one does not replace what the newer one showed.
+    fs.writeFileSync(path.join(tools, 'hold-2'), '');
+    fs.writeFileSync(path.join(tools, 'timeout'), '2');
+    save(document);
+    await until('the slow render started', () => lines(runs).length === 3);
+    fs.writeFileSync(path.join(tools, 'timeout'), '3');
+    save(document);
+    await showsSoon(uri, () => shows[3]);
+    fs.rmSync(path.join(tools, 'hold-2'));
+    await until('the slow render is done', () => lines(finished).length === 4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(shown(uri)).toEqual(shows[3]);
+
+    // A Service changed on disk changes the index, not the chart: no render. The next save renders once.
+    const service = path.join(folder, 'service.yaml');
+    fs.writeFileSync(service, fs.readFileSync(service, 'utf8').replace('app: api', 'app: web'));
+    fileEvent('changed', service);
+    const deployment = open(path.join(folder, 'deployment.yaml'));
+    await showsSoon(deployment.uri.toString(), () => cliShows(folder, 'deployment.yaml', cliEnv));
+    fs.writeFileSync(path.join(tools, 'timeout'), '2');
+    save(document);
+    await showsSoon(uri, () => shows[2]);
+    expect(lines(runs)).toHaveLength(5);
+  });
+
+  it("does not lint probe-lint's own files as manifests", async () => {
+    const folder = await startIn([], undefined, (dir) => {
+      fs.writeFileSync(path.join(dir, '.probe-lint.yaml'), 'rules:\n  probe-timeout-short: warning\n');
+    });
+    // Being typed: not YAML yet. What the config on disk says still holds.
+    const config = new Document(Uri.file(path.join(folder, '.probe-lint.yaml')), 'rules:\n  probe-timeout-short: [warning\n');
+    world.documents.push(config);
+    world.opened.fire(config);
+    const suppressions = new Document(Uri.file(path.join(folder, 'probe-lint-suppressions.json')), '{"version": 1, "suppressions": [\n');
+    world.documents.push(suppressions);
+    world.opened.fire(suppressions);
+    for (const document of [config, suppressions]) {
+      const actions = (await world.providers.get('CodeActions')!.provideCodeActions!(document, new Range(0, 0, 0, 0), { diagnostics: [], triggerKind: 1 }, token())) as CodeAction[];
+      expect(actions).toEqual([]);
+    }
+    const document = open(path.join(folder, 'deployment.yaml'));
+    await showsSoon(document.uri.toString(), () => cliShows(folder, 'deployment.yaml'));
+    expect(shown(config.uri.toString()) ?? []).toEqual([]);
+    expect(shown(suppressions.uri.toString()) ?? []).toEqual([]);
+  });
+
+  it('skips a binary document as the CLI skips a binary file', async () => {
+    const folder = await startIn();
+    const file = path.join(folder, 'deployment.yaml');
+    const document = open(file);
+    const uri = document.uri.toString();
+    await showsSoon(uri, () => cliShows(folder, 'deployment.yaml'));
+    edit(document, 0, 0, '# \0\n');
+    fs.writeFileSync(file, document.text);
+    expect(cli(['--context', '.', 'deployment.yaml'], { cwd: folder }).stderr).toMatch(/deployment\.yaml: binary file skipped/);
+    await showsSoon(uri, () => []);
+  });
+
+  it('names Services in the order `--context <folder>` names them, an open one in its file\'s place', async () => {
+    const folder = await startIn([], undefined, (dir) => {
+      fs.writeFileSync(path.join(dir, 'a-service.yaml'), fs.readFileSync(path.join(dir, 'service.yaml'), 'utf8').replace('name: api', 'name: api-a'));
+    });
+    const deployment = open(path.join(folder, 'deployment.yaml'));
+    const uri = deployment.uri.toString();
+    await showsSoon(uri, () => cliShows(folder, 'deployment.yaml'));
+    const service = open(path.join(folder, 'a-service.yaml'));
+    const at = service.text.indexOf('name: api-a') + 'name: api-'.length;
+    edit(service, at, at + 1, 'first');
+    const expected = cliShowsWith(folder, { 'a-service.yaml': service.text }, 'deployment.yaml');
+    expect(expected.find((d) => d.code === 'probe-timeout-short')!.message).toContain('services "api-first" and "api"');
+    await showsSoon(uri, () => expected);
   });
 });

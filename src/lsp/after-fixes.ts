@@ -21,11 +21,15 @@ export async function containerAfterFixes(text: string, model: Model, container:
     return linted.findings.flatMap((finding) => {
       const workload = linted.model.workloads.find((w) => w.object === finding.owner);
       const subject = workload?.containers.find((c) => c.name === finding.container);
-      return subject && at.get(subject) === wanted && finding.fix && !finding.fix.shownOnly ? [finding.fix] : [];
+      return subject && at.get(subject) === wanted && finding.fix && !finding.fix.shownOnly && !finding.fix.target ? [finding.fix] : [];
     });
   };
-  const fixed = await fixText(text, async (current) => own(await lint(current)));
-  if (fixed === text) return null;
+  const fixed = await fixText(text, async (current) => {
+    const linted = await lint(current);
+    return { parsed: linted.files[0]!, fixes: own(linted) };
+  });
+  // None to make, or --fix would not make them.
+  if (fixed === null || fixed === text) return null;
   const linted = await lint(fixed);
   const found = [...places(linted.model)].find(([, place]) => place === wanted)?.[0];
   return found ? { container: found, routing: linted.routing.of(found) } : null;

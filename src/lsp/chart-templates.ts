@@ -3,10 +3,10 @@
 // rendered and linted as `probe-lint --context <folder> TEMPLATE` would, and
 // the findings its renderer locates in this template are shown there.
 import type { Diagnostic } from 'vscode-languageserver';
-import { collectInputs, type IgnoreList } from '../inputs.js';
+import { collectInputs } from '../inputs.js';
 import { RENDERERS, renderAll, renderedSources, type RenderTargets } from '../renderers/index.js';
 import { findTool, toolRunner } from '../renderers/tools.js';
-import { OWN_FILES } from '../run.js';
+import { configIgnores, OWN_FILES } from '../run.js';
 import { lineColumns, lineText } from '../source.js';
 import { settingsDiagnostic, toDiagnostic } from './diagnostics.js';
 import { lintSources } from './lint-sources.js';
@@ -20,11 +20,7 @@ import type { Workspace } from './workspace.js';
  */
 export async function ownerOf(absPath: string, workspace: Workspace): Promise<RenderTargets | null> {
   const { folder, configs } = workspace.settings();
-  const configIgnore = (dir: string): IgnoreList => {
-    const config = configs.forDir(dir);
-    return { base: config.ignoreBase, patterns: config.ignore };
-  };
-  const inputs = await collectInputs([absPath], { cwd: folder, ignore: [], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
+  const inputs = await collectInputs([absPath], { cwd: folder, ignore: [], configIgnore: configIgnores(configs), kinds: RENDERERS, skipNames: OWN_FILES });
   if (inputs.files.length > 0) return null;
   const targets = new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
   return [...targets.values()].some((dirs) => dirs.length > 0) ? targets : null;

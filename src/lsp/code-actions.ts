@@ -2,8 +2,9 @@
 // preferred, suggestions named as such), and "fix all safe problems" as the
 // `source.fixAll.probe-lint` action, made in passes as --fix makes them.
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { applyEdits, type TextEdit } from '../edit.js';
-import { parseFile } from '../parse.js';
+import type { TextEdit } from '../edit.js';
+import { applyPass, nonOverlapping, wholeTrees } from '../fix.js';
+import type { ParsedFile } from '../parse.js';
 import type { Finding, Fix } from '../rule.js';
 import { lspPosition, type EditorText } from './text.js';
 
@@ -58,23 +59,37 @@ export function hasSafeFix(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.fix?.safe && !f.fix.shownOnly);
 }
 
+/** One lint of a text, as a pass of fixes needs it: the file as parsed (the nodes the fixes name) and the fixes to make. */
+export interface FixPass {
+  parsed: ParsedFile;
+  fixes: Fix[];
+}
+
 /**
- * The text with the fixes `fixesOf` proposes applied (every safe one, for fix
- * all): in passes (a fix can make another, as a higher readiness threshold
- * makes a liveness one too low), each pass linting the text the last one left
- * and taking the fixes that do not touch each other, until none is left or
- * after ten. A pass that would break the text ends it there.
+ * The text with the fixes `lint` proposes applied (every safe one, for fix all), made as --fix makes them
+ * with fix.ts's own steps: in passes (a fix can make another, as a higher readiness threshold makes a
+ * liveness one too low), each linting the text the last one left and taking the fixes that do not touch
+ * each other, until none is left or after ten. Null where --fix would leave the file as it is: a document
+ * that does not parse as YAML 1.2, or a pass that would break the text or change more than its fixes claim.
  */
-export async function fixText(text: string, fixesOf: (text: string) => Promise<Fix[]>): Promise<string> {
+export async function fixText(text: string, lint: (text: string) => Promise<FixPass>): Promise<string | null> {
   let current = text;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const fixes = apart(await fixesOf(current));
-    if (fixes.length === 0) break;
-    const next = applyEdits(current, fixes.flatMap((f) => f.edits));
-    if (parseFile({ path: '', absPath: null, text: next, bom: false }, true).error) break;
-    current = next;
+    const { parsed, fixes } = await lint(current);
+    const accepted = nonOverlapping(fixes);
+    if (accepted.length === 0) break;
+    const whole = wholeTrees(parsed);
+    if (whole.error) return null;
+    const applied = applyPass(parsed, whole, accepted);
+    if (typeof applied !== 'string') return null;
+    current = applied;
   }
   return current;
+}
+
+/** Whether --fix would take the file at all: every document parses as YAML 1.2 (fix.ts skips it otherwise). */
+export function fixable(parsed: ParsedFile): boolean {
+  return wholeTrees(parsed).error === null;
 }
 
 /** One edit that turns `before` into `after`: the span between their common start and end. */
@@ -85,24 +100,6 @@ export function wholeEdit(before: string, after: string): TextEdit | null {
   let end = 0;
   while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
   return { offset: start, length: before.length - start - end, text: after.slice(start, after.length - end) };
-}
-
-/** Fixes in order of their first edit, leaving out any that touches text an earlier one edits (the next pass proposes it again). */
-function apart(fixes: readonly Fix[]): Fix[] {
-  const taken: TextEdit[] = [];
-  const first = (fix: Fix): number => Math.min(...fix.edits.map((e) => e.offset));
-  const accepted: Fix[] = [];
-  for (const fix of [...fixes].sort((a, b) => first(a) - first(b))) {
-    if (fix.edits.some((e) => taken.some((t) => overlaps(e, t)))) continue;
-    taken.push(...fix.edits);
-    accepted.push(fix);
-  }
-  return accepted;
-}
-
-function overlaps(a: TextEdit, b: TextEdit): boolean {
-  // Two inserts at one place clash too: which goes first is for the next pass to say.
-  return a.offset < b.offset + Math.max(b.length, 1) && b.offset < a.offset + Math.max(a.length, 1);
 }
 
 function samePosition(a: Range['start'], b: Range['start']): boolean {

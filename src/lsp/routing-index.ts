@@ -4,24 +4,17 @@
 // The scan gives the event loop back after every file, so that no keystroke
 // waits for it; until it is done, lints use what it has found so far.
 import { statSync } from 'node:fs';
-import { buildModel } from '../build-model.js';
-import type { Config } from '../config.js';
+import type { ConfigResolver } from '../config.js';
 import { isInside } from '../files.js';
-import { collectInputs, displayPath, type IgnoreList, type InputFile, type Notice } from '../inputs.js';
-import { holdsRoutingObject } from '../kinds.js';
-import type { Backend, Model, Service } from '../model.js';
-import { parseFile } from '../parse.js';
+import { collectInputs, displayPath, type InputFile, type Notice } from '../inputs.js';
+import type { Model } from '../model.js';
+import { readOne } from '../read-inputs.js';
 import { RENDERERS, renderAll, renderedSources, type RenderTargets } from '../renderers/index.js';
 import { findTool, toolRunner } from '../renderers/tools.js';
 import type { RoutingContext } from '../routing-context.js';
-import { OWN_FILES } from '../run.js';
-import type { SourceFile } from '../source.js';
-import { MAX_FILE_BYTES, readBounded } from '../tree-files.js';
-
-export interface RoutingObjects {
-  services: Service[];
-  backends: Backend[];
-}
+import { joinRoutingObjects, routingObjectsOf } from '../routing-objects.js';
+import type { RoutingObjects } from '../routing.js';
+import { configIgnores, OWN_FILES } from '../run.js';
 
 export interface RoutingIndex {
   /** Walks the folder again: new files are read, files gone are dropped, changed ones re-read; charts and overlays are rendered again. */
@@ -38,8 +31,8 @@ export interface RoutingIndex {
 
 export interface IndexOptions {
   folder: string;
-  /** The config of a directory, for its ignore list and the renders' settings; throws ConfigError for a broken one. */
-  configFor(dir: string): Config;
+  /** The configs of the folder, for the walk's ignore lists and the renders' settings; their forDir throws ConfigError for a broken one. */
+  configs(): ConfigResolver;
   /** Called when objects other than open documents' have changed (a scan step, a render, a file re-read). */
   changed(): void;
   /** What could not be read or rendered: a log line, never a diagnostic. */
@@ -50,14 +43,14 @@ export function routingObjects(model: Model): RoutingObjects {
   return { services: model.services, backends: model.backends };
 }
 
-const NONE: RoutingObjects = { services: [], backends: [] };
-
 export function createRoutingIndex(options: IndexOptions): RoutingIndex {
   const { folder } = options;
   // Files by absolute path, with the stamp they were read at.
   const files = new Map<string, { stamp: string; objects: RoutingObjects }>();
-  // Rendered charts and overlays, by directory.
-  const renders = new Map<string, RoutingObjects>();
+  // The files of the last walk, in its order: the order `--context` reads them in, and messages name their Services in.
+  let walked: string[] = [];
+  // Rendered charts and overlays, in the order of their rendered streams.
+  let renders: { dir: string; objects: RoutingObjects }[] = [];
   // Files their renders read: never context on their own.
   let renderedFiles = new Set<string>();
   let renderDirs: string[] = [];
@@ -69,13 +62,8 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
     last = null;
   };
 
-  const configIgnore = (dir: string): IgnoreList => {
-    const config = options.configFor(dir);
-    return { base: config.ignoreBase, patterns: config.ignore };
-  };
-
   /** The walk --context does: .gitignore, config ignores, charts and overlays set aside, probe-lint's own files passed by. */
-  const walk = () => collectInputs([folder], { cwd: folder, ignore: [], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES });
+  const walk = () => collectInputs([folder], { cwd: folder, ignore: [], configIgnore: configIgnores(options.configs()), kinds: RENDERERS, skipNames: OWN_FILES });
 
   const read = (file: InputFile): void => {
     const stamp = stampOf(file.absPath);
@@ -87,15 +75,10 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
   /** Renders every chart and overlay of the folder (none: forgets the last renders), then lints open documents again. */
   const render = async (targets: RenderTargets, from: number): Promise<void> => {
     const tools = toolRunner({ cwd: folder });
-    const outcome = await renderAll(targets, { cwd: folder, configFor: options.configFor, findTool, runTool: tools.run });
+    const configs = options.configs();
+    const outcome = await renderAll(targets, { cwd: folder, configFor: (dir) => configs.forDir(dir), findTool, runTool: tools.run });
     if (from !== generation) return;
-    renders.clear();
-    for (const source of renderedSources(outcome, folder)) {
-      const dir = source.rendered!.dir;
-      const objects = objectsOf(source);
-      const known = renders.get(dir) ?? { services: [], backends: [] };
-      renders.set(dir, { services: [...known.services, ...objects.services], backends: [...known.backends, ...objects.backends] });
-    }
+    renders = renderedSources(outcome, folder).map((source) => ({ dir: source.rendered!.dir, objects: routingObjectsOf(source) }));
     renderedFiles = outcome.excluded;
     touched();
     for (const notice of outcome.notices) options.notice(notice);
@@ -107,7 +90,8 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
       const from = ++generation;
       const inputs = await walk();
       renderDirs = [...inputs.targets.values()].flat();
-      const listed = new Set(inputs.files.map((f) => f.absPath));
+      walked = inputs.files.map((f) => f.absPath);
+      const listed = new Set(walked);
       for (const known of files.keys()) if (!listed.has(known)) files.delete(known);
       touched();
       for (const file of inputs.files) {
@@ -137,38 +121,27 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
     contextFor(absPath, skipDirs = []) {
       const key = JSON.stringify([absPath, skipDirs]);
       if (last?.key === key) return last.context;
-      const parts: RoutingObjects[] = [];
-      for (const [file, { objects }] of files) {
-        if (file !== absPath && !open.has(file) && !renderedFiles.has(file)) parts.push(objects);
+      // As readRoutingContext joins them: the renders, then the walk's files, an open document's text in its file's place.
+      const parts: RoutingObjects[] = renders.filter((r) => !skipDirs.includes(r.dir)).map((r) => r.objects);
+      for (const file of walked) {
+        if (file === absPath || renderedFiles.has(file)) continue;
+        const objects = open.get(file) ?? files.get(file)?.objects;
+        if (objects) parts.push(objects);
       }
-      for (const [file, objects] of open) if (file !== absPath && !renderedFiles.has(file)) parts.push(objects);
-      for (const [dir, objects] of renders) if (!skipDirs.includes(dir)) parts.push(objects);
-      const context = { services: parts.flatMap((p) => p.services), backends: parts.flatMap((p) => p.backends), notices: [] };
+      // Open documents the walk has not seen (yet): after it.
+      const seen = new Set(walked);
+      for (const [file, objects] of open) if (file !== absPath && !seen.has(file) && !renderedFiles.has(file)) parts.push(objects);
+      const context = { ...joinRoutingObjects(parts), notices: [] };
       last = { key, context };
       return context;
     },
   };
 }
 
-/** What a file on disk holds for routing; nothing when it cannot be read. */
+/** What a file on disk holds for routing, read as the CLI reads it; nothing when it cannot be read. */
 function objectsOnDisk(file: InputFile): RoutingObjects {
-  let bytes: Buffer;
-  try {
-    const read = readBounded(file.absPath, MAX_FILE_BYTES);
-    if ('skipped' in read) return NONE;
-    bytes = read.bytes;
-  } catch {
-    return NONE;
-  }
-  if (bytes.includes(0)) return NONE;
-  const text = bytes.toString('utf8');
-  const bom = text.charCodeAt(0) === 0xfeff;
-  return objectsOf({ path: file.path, absPath: file.absPath, text: bom ? text.slice(1) : text, bom });
-}
-
-/** Only Services, Ingresses and routes get a tree, as --context reads them. */
-function objectsOf(source: SourceFile): RoutingObjects {
-  return routingObjects(buildModel([parseFile(source, false, holdsRoutingObject)]));
+  const read = readOne(file, undefined);
+  return 'source' in read ? routingObjectsOf(read.source) : { services: [], backends: [] };
 }
 
 function stampOf(absPath: string): string | null {

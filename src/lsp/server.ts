@@ -21,15 +21,18 @@ import { CONFIG_NAMES } from '../config.js';
 import { isInside } from '../files.js';
 import type { Notice } from '../inputs.js';
 import type { RenderTargets } from '../renderers/index.js';
+import type { RoutingObjects } from '../routing.js';
+import { OWN_FILES } from '../run.js';
 import { SUPPRESSIONS_NAME } from '../suppressions-file.js';
+import { MAX_FILE_BYTES } from '../tree-files.js';
 import { VERSION } from '../version.js';
 import { ownerOf, templateDiagnostics } from './chart-templates.js';
-import { FIX_ALL_KIND, FIX_ALL_TITLE, fixText, hasSafeFix, lspEdits, quickFixes, wholeEdit, workspaceEdit, type Target } from './code-actions.js';
+import { FIX_ALL_KIND, FIX_ALL_TITLE, fixable, fixText, hasSafeFix, lspEdits, quickFixes, wholeEdit, workspaceEdit, type Target } from './code-actions.js';
 import { documentDiagnostics, settingsDiagnostic } from './diagnostics.js';
 import { containerAfterFixes } from './after-fixes.js';
 import { probeAt, probeSummary, probeTimeline } from './hover.js';
 import { lintSources, type LintedSources } from './lint-sources.js';
-import { routingObjects, type RoutingObjects } from './routing-index.js';
+import { routingObjects } from './routing-index.js';
 import { editorText, lspRange, sourceOffset, type EditorText } from './text.js';
 import { createWorkspace, settingsProblem, type Workspace } from './workspace.js';
 
@@ -67,6 +70,10 @@ interface OpenDocument {
   editedAt: number;
   /** Its Services, Ingresses and routes as last linted (null before its first lint): when they change, the other open documents are linted again. */
   routingKey: string | null;
+  /** Counts the renders of a chart template begun: only the last one begun publishes. */
+  renders: number;
+  /** Why its text is not linted (binary, too large), as last logged; null while it is linted. */
+  skipped: string | null;
 }
 
 export function serve(): void {
@@ -119,22 +126,34 @@ export function serve(): void {
     const generation = state.generation;
     if (await state.owner) return null;
     const { workspace, absPath } = state;
-    const at = editorText(document.getText(), absPath, workspace.folder);
-    let lint: DocumentLint;
-    try {
-      const linted = await lintSources([at.source], workspace.settings(), workspace.index.contextFor(absPath));
-      lint = { version: document.version, at, linted, diagnostics: documentDiagnostics(linted.findings, at) };
-      noteRoutingObjects(uri, state, routingObjects(linted.model));
-    } catch (error) {
-      const problem = settingsProblem(error);
-      if (problem === null) throw error;
-      lint = { version: document.version, at, linted: null, diagnostics: [settingsDiagnostic(problem)] };
+    const text = document.getText();
+    const at = editorText(text, absPath, workspace.folder);
+    const skipped = notLinted(text);
+    if (skipped !== state.skipped && open.get(uri) === state) {
+      state.skipped = skipped;
+      if (skipped !== null) log({ file: at.source.path, line: null, message: skipped });
     }
+    const lint = skipped === null ? await lintText(uri, state, document.version, at) : { version: document.version, at, linted: null, diagnostics: [] };
+    // As the CLI reads a file it skips: no Services for the others either.
+    if (skipped !== null) noteRoutingObjects(uri, state, { services: [], backends: [] });
     // Closed, changed again, or its context changed meanwhile: the lint that follows publishes.
     if (open.get(uri) !== state || documents.get(uri)?.version !== lint.version || state.generation !== generation) return lint;
     state.lint = lint;
     publish(uri, lint.version, lint.diagnostics);
     return lint;
+  };
+
+  const lintText = async (uri: string, state: OpenDocument, version: number, at: EditorText): Promise<DocumentLint> => {
+    const { workspace, absPath } = state;
+    try {
+      const linted = await lintSources([at.source], workspace.settings(), workspace.index.contextFor(absPath));
+      noteRoutingObjects(uri, state, routingObjects(linted.model));
+      return { version, at, linted, diagnostics: documentDiagnostics(linted.findings, at) };
+    } catch (error) {
+      const problem = settingsProblem(error);
+      if (problem === null) throw error;
+      return { version, at, linted: null, diagnostics: [settingsDiagnostic(problem)] };
+    }
   };
 
   /**
@@ -143,7 +162,8 @@ export function serve(): void {
    */
   const noteRoutingObjects = (uri: string, state: OpenDocument, objects: RoutingObjects): void => {
     const key = routingKey(objects);
-    if (key === state.routingKey) return;
+    // Closed while it was linted: its file on disk stands for it again.
+    if (key === state.routingKey || open.get(uri) !== state) return;
     const first = state.routingKey === null;
     state.routingKey = key;
     state.workspace.index.setOpen(state.absPath, objects);
@@ -170,16 +190,23 @@ export function serve(): void {
     schedule(uri, TYPING_MS);
   };
 
-  const relintAll = (): void => {
+  /**
+   * Lints every open document again: the workspace's routing objects changed. Chart templates are rendered
+   * again only when `templates` says so (the settings changed): a render runs helm, too much for every
+   * change of the index; their own saves render them.
+   */
+  const relintAll = (templates = false): void => {
     for (const [uri, state] of open) {
       relint(uri, state);
-      state.owner.then((targets) => targets && lintTemplate(uri, state, targets)).catch(reportError);
+      if (templates) state.owner.then((targets) => targets && lintTemplate(uri, state, targets)).catch(reportError);
     }
   };
 
   const lintTemplate = async (uri: string, state: OpenDocument, targets: RenderTargets): Promise<void> => {
     const document = documents.get(uri);
     if (!document) return;
+    // Renders take long and may end in any order: only the last one begun publishes.
+    const render = ++state.renders;
     let diagnostics: Diagnostic[];
     try {
       diagnostics = await templateDiagnostics(editorText(document.getText(), state.absPath, state.workspace.folder), targets, state.workspace);
@@ -188,7 +215,7 @@ export function serve(): void {
       if (problem === null) throw error;
       diagnostics = [settingsDiagnostic(problem)];
     }
-    if (open.get(uri) === state) publish(uri, document.version, diagnostics);
+    if (open.get(uri) === state && state.renders === render) publish(uri, document.version, diagnostics);
   };
 
   const rescan = (workspace: Workspace, delay: number): void => {
@@ -215,13 +242,14 @@ export function serve(): void {
     }
   };
 
-  const settingsChanged = (workspace: Workspace, config: boolean): void => {
+  const settingsChanged = (workspace: Workspace, { config, suppressions }: { config: boolean; suppressions: boolean }): void => {
+    if (suppressions) workspace.reloadSuppressions();
     if (config) {
       workspace.reloadConfig();
       // A config's `ignore` decides which files are context: walk again (it lints everything open when done).
       if (folders.has(workspace.folder)) rescan(workspace, 0);
     }
-    relintAll();
+    relintAll(true);
   };
 
   const reportError = (error: unknown): void => {
@@ -262,10 +290,24 @@ export function serve(): void {
 
   documents.onDidOpen(({ document }) => {
     const absPath = pathOf(document.uri);
-    if (absPath === null || !MANIFEST.test(absPath)) return;
+    // probe-lint's own settings files are never manifests: the CLI's walk passes them by.
+    if (absPath === null || !MANIFEST.test(absPath) || OWN_FILES.includes(path.basename(absPath))) return;
     const workspace = workspaceFor(absPath);
     const owner = ownerOf(absPath, workspace).catch(() => null);
-    const state: OpenDocument = { absPath, openedAt: document.version, workspace, owner, lint: null, running: null, generation: 0, timer: null, editedAt: -Infinity, routingKey: null };
+    const state: OpenDocument = {
+      absPath,
+      openedAt: document.version,
+      workspace,
+      owner,
+      lint: null,
+      running: null,
+      generation: 0,
+      timer: null,
+      editedAt: -Infinity,
+      routingKey: null,
+      renders: 0,
+      skipped: null,
+    };
     open.set(document.uri, state);
     owner
       .then(async (targets) => {
@@ -286,11 +328,12 @@ export function serve(): void {
   });
 
   documents.onDidSave(({ document }) => {
+    const absPath = pathOf(document.uri);
+    const name = absPath === null ? '' : path.basename(absPath);
+    // Editors without file watching still reload settings saved in them.
+    if (absPath !== null && !watchesFiles && OWN_FILES.includes(name)) settingsChanged(workspaceFor(absPath), { config: CONFIG_NAMES.includes(name), suppressions: name === SUPPRESSIONS_NAME });
     const state = open.get(document.uri);
     if (!state) return;
-    const name = path.basename(state.absPath);
-    // Editors without file watching still reload settings saved in them.
-    if (!watchesFiles && (CONFIG_NAMES.includes(name) || name === SUPPRESSIONS_NAME)) settingsChanged(state.workspace, name !== SUPPRESSIONS_NAME);
     void state.owner.then((targets) => targets && lintTemplate(document.uri, state, targets)).catch(reportError);
   });
 
@@ -324,7 +367,7 @@ export function serve(): void {
       else if (change.type !== FileChangeType.Changed || name === '.gitignore' || workspace.index.rendersFile(absPath)) rescan(workspace, RESCAN_MS);
       else workspace.index.fileChanged(absPath);
     }
-    for (const [workspace, seen] of touched) if (seen.config || seen.suppressions) settingsChanged(workspace, seen.config);
+    for (const [workspace, seen] of touched) if (seen.config || seen.suppressions) settingsChanged(workspace, seen);
   });
 
   connection.onCodeAction(async ({ textDocument, range, context }) => {
@@ -333,11 +376,12 @@ export function serve(): void {
     const wanted = (kind: string): boolean => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
     const target: Target = { uri: textDocument.uri, version: lint.version, versioned: versionedEdits };
     const actions: CodeAction[] = wanted(CodeActionKind.QuickFix) ? quickFixes(lint.linted.findings, lint.diagnostics, { range, diagnostics: context.diagnostics }, lint.at, target) : [];
-    if (wanted(FIX_ALL_KIND) && hasSafeFix(lint.linted.findings)) {
+    if (wanted(FIX_ALL_KIND) && hasSafeFix(lint.linted.findings) && offersFixAll(lint)) {
       const fixAll: CodeAction = { title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: textDocument.uri } };
       // Made only when chosen, where the client can ask for it then: editors ask for actions at every cursor move.
       if (!resolvesEdits) fixAll.edit = (await fixAllEdit(textDocument.uri, lint)) ?? undefined;
-      actions.push(fixAll);
+      // Made now and nothing to make (--fix would refuse a pass): not offered.
+      if (resolvesEdits || fixAll.edit) actions.push(fixAll);
     }
     return actions;
   });
@@ -350,6 +394,14 @@ export function serve(): void {
     return edit ? { ...action, edit } : action;
   });
 
+  // Whether --fix would take the file at all, asked at every cursor move: once per lint.
+  const takesFixes = new WeakMap<DocumentLint, boolean>();
+  const offersFixAll = (lint: DocumentLint): boolean => {
+    let known = takesFixes.get(lint);
+    if (known === undefined) takesFixes.set(lint, (known = lint.linted !== null && fixable(lint.linted.files[0]!)));
+    return known;
+  };
+
   /** The whole document's safe fixes, made in passes against the text each leaves, as one edit. */
   const fixAllEdit = async (uri: string, lint: DocumentLint): Promise<WorkspaceEdit | null> => {
     const state = open.get(uri);
@@ -358,10 +410,11 @@ export function serve(): void {
     const context = state.workspace.index.contextFor(state.absPath);
     const original = lint.at.source;
     const fixed = await fixText(original.text, async (text) => {
-      const linted = await lintSources([{ ...original, text }], settings, context);
-      return linted.findings.flatMap((f) => (f.fix?.safe && !f.fix.shownOnly ? [f.fix] : []));
+      // The first pass is of the text the lint has just seen.
+      const linted = text === original.text && lint.linted ? lint.linted : await lintSources([{ ...original, text }], settings, context);
+      return { parsed: linted.files[0]!, fixes: linted.findings.flatMap((f) => (f.fix?.safe && !f.fix.shownOnly && !f.fix.target ? [f.fix] : [])) };
     });
-    const edit = wholeEdit(original.text, fixed);
+    const edit = fixed === null ? null : wholeEdit(original.text, fixed);
     return edit && workspaceEdit({ uri, version: lint.version, versioned: versionedEdits }, lspEdits(lint.at, [edit]));
   };
 
@@ -395,6 +448,14 @@ function routingKey(objects: RoutingObjects): string {
 }
 
 const NO_ROUTING = routingKey({ services: [], backends: [] });
+
+/** Why the CLI would skip a file of this text (read-inputs.ts readOne, tree-files.ts), in its words; null when it lints it. */
+function notLinted(text: string): string | null {
+  if (text.includes('\0')) return 'binary file skipped';
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_FILE_BYTES) return `larger than ${MAX_FILE_BYTES / (1024 * 1024)} MiB (${Math.ceil((bytes / (1024 * 1024)) * 10) / 10} MiB); skipped`;
+  return null;
+}
 
 /** The path of a `file:` URI; null for other schemes (untitled buffers, remote files), which have no folder or config. */
 function pathOf(uri: string): string | null {

@@ -4,6 +4,7 @@
 // default position encoding does.
 import type { Position, Range } from 'vscode-languageserver';
 import { displayPath } from '../inputs.js';
+import { fromText } from '../read-inputs.js';
 import { positionOf, type SourceFile } from '../source.js';
 import type { Span } from '../tree.js';
 
@@ -14,8 +15,8 @@ export interface EditorText {
 }
 
 export function editorText(text: string, absPath: string, folder: string): EditorText {
-  const bom = text.charCodeAt(0) === 0xfeff;
-  return { source: { path: displayPath(folder, absPath), absPath, text: bom ? text.slice(1) : text, bom }, shift: bom ? 1 : 0 };
+  const source = fromText(displayPath(folder, absPath), absPath, text);
+  return { source, shift: source.bom ? 1 : 0 };
 }
 
 export function lspPosition(at: EditorText, offset: number): Position {
