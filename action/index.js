@@ -43105,6 +43105,7 @@ var package_default = {
   },
   files: [
     "bin/probe-lint.js",
+    "bin/probe-lint-lsp.js",
     "rules/*.md",
     "probe-lint.schema.json"
   ],

@@ -1,6 +1,8 @@
-// npm run bundle: the two committed single-file entry points.
-//   bin/probe-lint.js  the CLI, as npm, npx and pre-commit run it (no runtime dependencies)
-//   action/index.js    the GitHub Action
+// npm run bundle: the committed single-file entry points.
+//   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it (no runtime dependencies)
+//   bin/probe-lint-lsp.js  the language server, which `probe-lint lsp` loads: kept out of the CLI's file,
+//                          whose every start (linting one file) would otherwise compile its libraries too
+//   action/index.js        the GitHub Action
 // `node scripts/bundle.mjs <dir>` writes them under <dir> instead of the repository.
 // The tests build both from the current source with bundle() (test/global-setup.ts),
 // spawn those, and fail when the committed files differ from them (test/package.test.ts).
@@ -12,7 +14,15 @@ import { build } from 'esbuild';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The bundles, as paths relative to the output directory. */
-export const BUNDLES = { cli: 'bin/probe-lint.js', action: 'action/index.js' };
+export const BUNDLES = { cli: 'bin/probe-lint.js', lsp: 'bin/probe-lint-lsp.js', action: 'action/index.js' };
+
+/** The CLI's `import('./lsp/server.js')` becomes an import of the language server's own file beside it. */
+const lspBeside = {
+  name: 'lsp-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, () => ({ path: `./${path.basename(BUNDLES.lsp)}`, external: true }));
+  },
+};
 
 // CommonJS dependencies inside an ESM bundle call require() for Node built-ins.
 const banner = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
@@ -33,12 +43,13 @@ const common = {
 /**
  * Builds both bundles from the sources under outDir (the repository by default).
  * @param {string} [outDir]
- * @returns {Promise<{ cli: string, action: string }>} the absolute paths written
+ * @returns {Promise<{ cli: string, lsp: string, action: string }>} the absolute paths written
  */
 export async function bundle(outDir = repo) {
-  const out = { cli: path.join(outDir, BUNDLES.cli), action: path.join(outDir, BUNDLES.action) };
+  const out = { cli: path.join(outDir, BUNDLES.cli), lsp: path.join(outDir, BUNDLES.lsp), action: path.join(outDir, BUNDLES.action) };
   // Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
-  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli });
+  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli, plugins: [lspBeside] });
+  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
   await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
   return out;
 }

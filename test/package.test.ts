@@ -36,7 +36,7 @@ describe('the committed bundles', () => {
 
   it('are what npm run bundle builds from the sources (rebuild and commit them when this fails)', () => {
     const out = fresh();
-    for (const file of ['bin/probe-lint.js', 'action/index.js']) {
+    for (const file of ['bin/probe-lint.js', 'bin/probe-lint-lsp.js', 'action/index.js']) {
       expect(fs.readFileSync(path.join(out, file), 'utf8') === fs.readFileSync(path.join(REPO, file), 'utf8'), `${file} is stale: run npm run bundle`).toBe(true);
     }
   });
@@ -125,6 +125,7 @@ describe('the npm package', () => {
     const tarball = path.join(packDir, packed[0].filename);
     const files = packed[0].files.map((f: { path: string }) => f.path).sort();
     expect(files).toContain('bin/probe-lint.js');
+    expect(files).toContain('bin/probe-lint-lsp.js');
     expect(files).toContain('probe-lint.schema.json');
     expect(files.filter((f: string) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
