@@ -1075,14 +1075,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path15 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path15 && path15[0] !== "/") {
-          path15 = `/${path15}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path15}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1533,39 +1533,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path15);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path15,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path15);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path15, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path15,
+          path14,
           error2.message
         );
       });
@@ -1614,9 +1614,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path15, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path15);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1679,7 +1679,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path15,
+        path: path14,
         method,
         body,
         headers,
@@ -1694,11 +1694,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path15 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path15[0] !== "/" && !(path15.startsWith("http://") || path15.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path15)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1764,7 +1764,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path15, query) : path15;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6457,7 +6457,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path15, host, upgrade, blocking, reset } = request2;
+      const { method, path: path14, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6538,7 +6538,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path15} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7067,7 +7067,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7164,7 +7164,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path15;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7517,9 +7517,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path15 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path15;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8758,10 +8758,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path15 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path15;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10733,20 +10733,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path15) {
-      if (typeof path15 !== "string") {
-        return path15;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path15.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path15;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path15, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path15);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10768,7 +10768,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path15 }) => matchValue(safeUrl(path15), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10806,9 +10806,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path15, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path15,
+        path: path14,
         method,
         body,
         headers,
@@ -11271,10 +11271,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path15, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path15,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16153,9 +16153,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path15) {
-      for (let i = 0; i < path15.length; ++i) {
-        const code = path15.charCodeAt(i);
+    function validateCookiePath(path14) {
+      for (let i = 0; i < path14.length; ++i) {
+        const code = path14.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19075,11 +19075,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path15 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path15 = `/${path15}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path15);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -20424,26 +20424,26 @@ var require_ignore = __commonJS({
       const index = body.indexOf(SLASH);
       return index < 0 || index === body.length - 1;
     };
-    var basenameOf = (path15) => {
-      const end = path15.length - 1;
-      const index = path15.lastIndexOf(
+    var basenameOf = (path14) => {
+      const end = path14.length - 1;
+      const index = path14.lastIndexOf(
         SLASH,
-        path15[end] === SLASH ? end - 1 : end
+        path14[end] === SLASH ? end - 1 : end
       );
-      return index < 0 ? path15 : path15.slice(index + 1);
+      return index < 0 ? path14 : path14.slice(index + 1);
     };
-    var parentOf = (path15) => {
-      if (path15.charCodeAt(0) === SLASH_CODE || path15.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path15.split(SLASH).filter(Boolean);
+    var parentOf = (path14) => {
+      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path14.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path15.length - 1;
-      const cut = path15.lastIndexOf(
+      const end = path14.length - 1;
+      const cut = path14.lastIndexOf(
         SLASH,
-        path15.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path15.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -20593,7 +20593,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path15) {
+      testLiteral(path14) {
         const rules = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -20602,7 +20602,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
           const rule = rules[index];
-          if (rule.checkRegex.test(path15)) {
+          if (rule.checkRegex.test(path14)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -20622,15 +20622,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path15, mode) {
+      test(path14, mode) {
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path15) : path15;
+        const basename2 = shortcut ? basenameOf(path14) : path14;
         for (let index = length - 1; index >= 0; index--) {
           const rule = rules[index];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path15
+            shortcut && rule._basenameOnly ? basename2 : path14
           )) {
             const { negative } = rule;
             const ret = {
@@ -20652,17 +20652,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path15, originalPath, doThrow) => {
-      if (!isString(path15)) {
+    var checkPath = (path14, originalPath, doThrow) => {
+      if (!isString(path14)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path15) {
+      if (!path14) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path15)) {
+      if (checkPath.isNotRelative(path14)) {
         const r7 = "`path.relative()`d";
         return doThrow(
           `path should be a ${r7} string, but got "${originalPath}"`,
@@ -20671,25 +20671,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path15) => {
-      const first = path15.charCodeAt(0);
+    var isNotRelative = (path14) => {
+      const first = path14.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path15.length === 1) {
+      if (path14.length === 1) {
         return true;
       }
-      const second = path15.charCodeAt(1);
+      const second = path14.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path15.length === 2 || path15.charCodeAt(2) === SLASH_CODE;
+      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -20720,58 +20720,58 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache2, path15) {
+      _test(originalPath, cache2, path14) {
         checkPath(
-          path15,
+          path14,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path15 ? this._t(path15, cache2) : {
+        return path14 ? this._t(path14, cache2) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path15 = convertPath(target);
-        if (!path15 || path15.charCodeAt(path15.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path15);
+        const path14 = convertPath(target);
+        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path14);
         }
-        const dir = this._t(path15, this._testCache);
+        const dir = this._t(path14, this._testCache);
         if (dir.ignored) {
           return dir;
         }
-        const literal = this._rules.testLiteral(path15);
+        const literal = this._rules.testLiteral(path14);
         return literal.ignored || literal.unignored ? literal : dir;
       }
-      _t(path15, cache2) {
-        if (path15 in cache2) {
-          return cache2[path15];
+      _t(path14, cache2) {
+        if (path14 in cache2) {
+          return cache2[path14];
         }
-        const parentPath = parentOf(path15);
+        const parentPath = parentOf(path14);
         const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path15] = parent && parent.ignored ? parent : this._rules.test(path15, MODE_IGNORE);
+        return cache2[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
       }
-      ignores(path15) {
-        return this._test(path15, this._ignoreCache, convertPath(path15)).ignored;
+      ignores(path14) {
+        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
       }
       createFilter() {
-        return (path15) => !this.ignores(path15);
+        return (path14) => !this.ignores(path14);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path15) {
-        return this._test(path15, this._testCache, convertPath(path15));
+      test(path14) {
+        return this._test(path14, this._testCache, convertPath(path14));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path15) => checkPath(convertPath(path15), path15, RETURN_FALSE);
+    var isPathValid = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path15) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path15) || isNotRelative(path15);
+      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -20863,17 +20863,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path15) {
-      const ctrl = callVisitor(key, node, visitor, path15);
+    function visit_(key, node, visitor, path14) {
+      const ctrl = callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visit_(key, ctrl, visitor, path15);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = visit_(i, node.items[i], visitor, path15);
+            const ci2 = visit_(i, node.items[i], visitor, path14);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20884,13 +20884,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20911,17 +20911,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path15) {
-      const ctrl = await callVisitor(key, node, visitor, path15);
+    async function visitAsync_(key, node, visitor, path14) {
+      const ctrl = await callVisitor(key, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path15, ctrl);
-        return visitAsync_(key, ctrl, visitor, path15);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci2 = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci2 = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -20932,13 +20932,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20965,23 +20965,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path15) {
+    function callVisitor(key, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node, path15);
+        return visitor(key, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path15);
+        return visitor.Map?.(key, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path15);
+        return visitor.Seq?.(key, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path15);
+        return visitor.Pair?.(key, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path15);
+        return visitor.Scalar?.(key, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path15);
+        return visitor.Alias?.(key, node, path14);
       return void 0;
     }
-    function replaceNode(key, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -21593,10 +21593,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path15, value) {
+    function collectionFromPath(schema2, path14, value) {
       let v2 = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k2 = path15[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k2 = path14[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a = [];
           a[k2] = v2;
@@ -21615,7 +21615,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection2 = class extends Node.NodeBase {
       constructor(type2, schema2) {
         super(type2);
@@ -21645,11 +21645,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path15;
+          const [key, ...rest] = path14;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -21663,8 +21663,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key, ...rest] = path15;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -21678,8 +21678,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key, ...rest] = path15;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -21697,8 +21697,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key, ...rest] = path15;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -21708,8 +21708,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key, ...rest] = path15;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24224,9 +24224,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24301,14 +24301,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection2.isEmptyPath(path15)) {
+      deleteIn(path14) {
+        if (Collection2.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24323,10 +24323,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection2.isEmptyPath(path15))
+      getIn(path14, keepScalar) {
+        if (Collection2.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24337,10 +24337,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection2.isEmptyPath(path15))
+      hasIn(path14) {
+        if (Collection2.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24357,13 +24357,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection2.isEmptyPath(path15)) {
+      setIn(path14, value) {
+        if (Collection2.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -26324,9 +26324,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path15) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path15) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26335,23 +26335,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path15) => {
-      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci2 = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci2 = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci2 === "number")
               i = ci2 - 1;
             else if (ci2 === BREAK)
@@ -26362,10 +26362,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -28119,7 +28119,7 @@ var require_dist = __commonJS({
 // src/action.ts
 import { realpathSync as realpathSync2 } from "node:fs";
 import fs12 from "node:fs/promises";
-import path14 from "node:path";
+import path13 from "node:path";
 
 // src/files.ts
 import { randomBytes } from "node:crypto";
@@ -28664,8 +28664,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path15 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path15} does not exist${EOL5}`);
+        const path14 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path14} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -32890,6 +32890,13 @@ spec:
       targetPort: 8080
 `;
 
+// src/multimap.ts
+function push(map2, key, ...values) {
+  const list2 = map2.get(key);
+  if (list2) list2.push(...values);
+  else map2.set(key, values);
+}
+
 // src/model.ts
 function isLongRunning(c) {
   return c.role === "main" || c.role === "sidecar";
@@ -33048,11 +33055,6 @@ function isSleeper(argv) {
   if (script.length > 500) return false;
   return SLEEP_SCRIPT.test(script.trim());
 }
-function push(map2, key, value) {
-  const list2 = map2.get(key);
-  if (list2) list2.push(value);
-  else map2.set(key, [value]);
-}
 
 // src/shell.ts
 var SHELLS2 = /* @__PURE__ */ new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"]);
@@ -33107,9 +33109,9 @@ function asSeq(node) {
 function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
-function mapAt(map2, ...path15) {
+function mapAt(map2, ...path14) {
   let at2 = map2;
-  for (const key of path15) at2 = asMap(child(at2, key));
+  for (const key of path14) at2 = asMap(child(at2, key));
   return at2;
 }
 function stringOf(node) {
@@ -33209,8 +33211,8 @@ function describeHandler(handler2) {
       return `the command ${JSON.stringify(handler2.command.value.join(" "))}`;
   }
 }
-function normalPath(path15) {
-  return path15.startsWith("/") ? path15 : `/${path15}`;
+function normalPath(path14) {
+  return path14.startsWith("/") ? path14 : `/${path14}`;
 }
 function portText(port) {
   if (!port || port.written === null) return "?";
@@ -33307,10 +33309,10 @@ livenessProbe:
     let subject = null;
     let at2 = handler2.entry;
     if (handler2.kind === "httpGet") {
-      const path15 = handler2.path;
-      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path15.value))) {
-        subject = `path ${path15.value}`;
-        at2 = path15.entry ?? handler2.entry;
+      const path14 = handler2.path;
+      if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path14.value))) {
+        subject = `path ${path14.value}`;
+        at2 = path14.entry ?? handler2.entry;
       }
     } else if (handler2.kind === "exec") {
       const command = handler2.command;
@@ -42326,7 +42328,8 @@ function readTreeFile(absPath, limit = MAX_FILE_BYTES) {
   if (entry2.tree === void 0) {
     const bom = entry2.text.charCodeAt(0) === 65279;
     const file = { path: absPath, absPath, text: bom ? entry2.text.slice(1) : entry2.text, bom };
-    entry2.tree = { file, roots: parseFile(file, true).documents.flatMap((d) => d.root ?? []) };
+    const parsed = parseFile(file, true);
+    entry2.tree = { file, parsed, roots: parsed.documents.flatMap((d) => d.root ?? []) };
   }
   return entry2.tree;
 }
@@ -42685,8 +42688,16 @@ function excerpt(file, spans) {
     if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
     else merged.push({ ...range });
   }
-  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + " ").slice(0, -1), last: end >= file.text.length }));
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: ownCopy(file.text.slice(start, end)), last: end >= file.text.length }));
   return { ...file, text: "", windows };
+}
+function ownCopy(value) {
+  if (typeof value === "string") return value.length < 13 ? value : (value + " ").slice(0, -1);
+  if (Array.isArray(value)) return value.map(ownCopy);
+  if (value === null || typeof value !== "object") return value;
+  const copy = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
+  return copy;
 }
 
 // src/config.ts
@@ -42970,8 +42981,35 @@ function distance(a, b) {
   return previous[b.length];
 }
 
-// src/format/github.ts
+// src/fingerprint.ts
+import { createHash } from "node:crypto";
 import path4 from "node:path";
+function repositoryPath(file, root, stdinPath) {
+  if (file.rendered) return relativePath(root, file.rendered.entry);
+  if (file.absPath === null) return stdinPath === void 0 ? "stdin" : relativePath(root, stdinPath);
+  return relativePath(root, file.absPath);
+}
+function relativePath(root, absPath) {
+  return path4.relative(root, absPath).split(path4.sep).join("/");
+}
+function findingPath(finding, root, stdinPath) {
+  const source = finding.source?.absPath;
+  return source ? relativePath(root, source) : repositoryPath(finding.file, root, stdinPath);
+}
+function fingerprint(finding, file) {
+  const ref = finding.object;
+  const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
+  return createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
+}
+function occurrenceFingerprints(findings, root, stdinPath) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.map((finding) => {
+    const hash = fingerprint(finding, findingPath(finding, root, stdinPath));
+    const occurrence = (seen.get(hash) ?? 0) + 1;
+    seen.set(hash, occurrence);
+    return `${hash}:${occurrence}`;
+  });
+}
 
 // src/format/report.ts
 function toReport(result2, version, options = {}) {
@@ -43042,7 +43080,7 @@ var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "
 function formatGithub(report, options = {}) {
   const fromRoot = (at2) => (
     // Stdin has no place on disk: its name is all there is.
-    options.root !== void 0 && at2.absPath !== null ? path4.relative(options.root, at2.absPath).split(path4.sep).join("/") : at2.path
+    options.root !== void 0 && at2.absPath !== null ? relativePath(options.root, at2.absPath) : at2.path
   );
   return report.findings.map((located) => {
     const { finding } = located;
@@ -43061,36 +43099,6 @@ function formatGithub(report, options = {}) {
     return `::${COMMAND[finding.severity]} ${properties.join(",")}::${escapeData2(message)}
 `;
   }).join("");
-}
-
-// src/fingerprint.ts
-import { createHash } from "node:crypto";
-import path5 from "node:path";
-function repositoryPath(file, root, stdinPath) {
-  if (file.rendered) return relativePath(root, file.rendered.entry);
-  if (file.absPath === null) return stdinPath === void 0 ? "stdin" : relativePath(root, stdinPath);
-  return relativePath(root, file.absPath);
-}
-function relativePath(root, absPath) {
-  return path5.relative(root, absPath).split(path5.sep).join("/");
-}
-function findingPath(finding, root, stdinPath) {
-  const source = finding.source?.absPath;
-  return source ? relativePath(root, source) : repositoryPath(finding.file, root, stdinPath);
-}
-function fingerprint(finding, file) {
-  const ref = finding.object;
-  const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
-  return createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
-}
-function occurrenceFingerprints(findings, root, stdinPath) {
-  const seen = /* @__PURE__ */ new Map();
-  return findings.map((finding) => {
-    const hash = fingerprint(finding, findingPath(finding, root, stdinPath));
-    const occurrence = (seen.get(hash) ?? 0) + 1;
-    seen.set(hash, occurrence);
-    return `${hash}:${occurrence}`;
-  });
 }
 
 // package.json
@@ -43402,15 +43410,15 @@ function planReview(input) {
       plan.left.push({ index, reason: CRLF });
       continue;
     }
-    const path15 = relativePath(input.root, target.absPath);
-    const hunks = input.diff.get(path15) ?? [];
+    const path14 = relativePath(input.root, target.absPath);
+    const hunks = input.diff.get(path14) ?? [];
     const layout = layoutOf(target.absPath, text2);
     const own = repositoryLocation(located, input.report.stdinPath);
     const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
-    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path15 ? layout.lines : null);
+    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path14 ? layout.lines : null);
     const fitting = replacedLines(layout, fix.edits).filter((r7) => fitsHunk(r7, hunks, layout.lines));
     const changed = fitting.filter((r7) => ownLineChanged || linesOf2(r7).some((line) => isAdded(hunks, line, null)));
-    const taken = planned.get(path15) ?? [];
+    const taken = planned.get(path14) ?? [];
     const lines = changed.find((r7) => !taken.some((t) => t.first <= r7.last && r7.first <= t.last));
     if (!lines) {
       const first = changed[0];
@@ -43418,8 +43426,8 @@ function planReview(input) {
       plan.left.push({ index, reason: blocker ? overlapping(blocker.ruleId) : fitting.length > 0 ? UNCHANGED : OUTSIDE_DIFF });
       continue;
     }
-    planned.set(path15, [...taken, { first: lines.first, last: lines.last, ruleId: located.finding.ruleId }]);
-    plan.suggestions.push({ index, fingerprint: id, comment: comment(path15, lines, commentBody(located, id, lines.after)) });
+    planned.set(path14, [...taken, { first: lines.first, last: lines.last, ruleId: located.finding.ruleId }]);
+    plan.suggestions.push({ index, fingerprint: id, comment: comment(path14, lines, commentBody(located, id, lines.after)) });
   }
   return plan;
 }
@@ -43466,9 +43474,9 @@ function fitsHunk(lines, hunks, workspace) {
   }
   return true;
 }
-function comment(path15, lines, body) {
-  if (lines.first === lines.last) return { path: path15, body, line: lines.last, side: "RIGHT" };
-  return { path: path15, body, start_line: lines.first, start_side: "RIGHT", line: lines.last, side: "RIGHT" };
+function comment(path14, lines, body) {
+  if (lines.first === lines.last) return { path: path14, body, line: lines.last, side: "RIGHT" };
+  return { path: path14, body, start_line: lines.first, start_side: "RIGHT", line: lines.last, side: "RIGHT" };
 }
 function commentBody(located, id, after) {
   const { finding } = located;
@@ -43478,13 +43486,10 @@ function commentBody(located, id, after) {
     `<!-- probe-lint:${id} -->`,
     `${kind} ${markdownText(fix.description)}.`,
     "",
-    `${finding.severity} [\`${finding.ruleId}\`](${ruleDocs(finding)}): ${markdownText(finding.message)}`,
+    `${finding.severity} [\`${finding.ruleId}\`](${ruleDocsUrl({ id: finding.ruleId })}): ${markdownText(finding.message)}`,
     "",
     suggestionBlock(after)
   ].join("\n");
-}
-function ruleDocs(finding) {
-  return `${DOCS_URL}/blob/main/rules/${finding.ruleId}.md`;
 }
 function suggestionBlock(lines) {
   const fence = fenceFor(lines);
@@ -43687,16 +43692,16 @@ var Diff = class {
       }
     }
   }
-  addToPath(path15, added, removed, oldPosInc, options) {
-    const last = path15.lastComponent;
+  addToPath(path14, added, removed, oldPosInc, options) {
+    const last = path14.lastComponent;
     if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
       return {
-        oldPos: path15.oldPos + oldPosInc,
+        oldPos: path14.oldPos + oldPosInc,
         lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
       };
     } else {
       return {
-        oldPos: path15.oldPos + oldPosInc,
+        oldPos: path14.oldPos + oldPosInc,
         lastComponent: { count: 1, added, removed, previousComponent: last }
       };
     }
@@ -44093,7 +44098,7 @@ function fixesSection(report, review) {
     const kind = fix.shownOnly ? "change in the chart" : fix.safe ? "safe fix" : "suggestion";
     const why = reason ? ` (not suggested on the pull request: ${summaryText(reason)})` : "";
     parts.push(
-      `<p><code>${summaryText(`${at2.path}:${at2.line}`)}</code> <a href="${DOCS_URL}/blob/main/rules/${finding.ruleId}.md">${finding.ruleId}</a> \u2014 ${kind}: ${summaryText(fix.description)}${why}</p>`
+      `<p><code>${summaryText(`${at2.path}:${at2.line}`)}</code> <a href="${ruleDocsUrl({ id: finding.ruleId })}">${finding.ruleId}</a> \u2014 ${kind}: ${summaryText(fix.description)}${why}</p>`
     );
     const target = fix.target ?? finding.file;
     const diff = unifiedDiff([
@@ -44113,8 +44118,7 @@ function fenced(lang, text2) {
 }
 
 // src/run.ts
-import { statSync as statSync2 } from "node:fs";
-import path13 from "node:path";
+import path12 from "node:path";
 
 // src/build-model.ts
 function buildModel(files) {
@@ -44368,7 +44372,7 @@ function ingressBackends(object) {
   const spec = mapAt(object.node, "spec");
   const backends = [mapAt(spec, "defaultBackend"), mapAt(spec, "backend")];
   for (const rule of mapItems(child(spec, "rules"))) {
-    for (const path15 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path15, "backend"));
+    for (const path14 of mapItems(child(mapAt(rule, "http"), "paths"))) backends.push(mapAt(path14, "backend"));
   }
   return backends.flatMap((b) => {
     const v1 = mapAt(b, "service");
@@ -44478,12 +44482,12 @@ function routingObjectsOf(source) {
   if (parsed.documents.every((d) => d.root === null)) return { services: [], backends: [] };
   const { services, backends } = buildModel([parsed]);
   const file = withoutText(source);
-  const origin = (object) => ({ ref: structuredClone(object.ref), file });
+  const origin = (object) => ({ ref: ownCopy(object.ref), file });
   const byObject = /* @__PURE__ */ new Map();
   const slim = (object) => byObject.get(object) ?? byObject.set(object, origin(object)).get(object);
   return {
-    services: services.map((service) => ({ ...structuredClone({ ...service, object: null }), object: slim(service.object) })),
-    backends: backends.map((backend) => ({ ...structuredClone({ ...backend, object: null }), object: slim(backend.object) }))
+    services: services.map((service) => ({ ...ownCopy({ ...service, object: null }), object: slim(service.object) })),
+    backends: backends.map((backend) => ({ ...ownCopy({ ...backend, object: null }), object: slim(backend.object) }))
   };
 }
 function joinRoutingObjects(parts) {
@@ -44588,49 +44592,49 @@ function unused(all, input) {
 // src/suppressions-file.ts
 import fs8 from "node:fs";
 import fsp from "node:fs/promises";
-import path6 from "node:path";
+import path5 from "node:path";
 var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
 var FORMAT_VERSION = 1;
 var TOP_KEYS2 = ["version", "suppressions"];
 var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
 function findSuppressions(dir) {
   for (const at2 of ancestors(dir)) {
-    const candidate = path6.join(at2, SUPPRESSIONS_NAME);
+    const candidate = path5.join(at2, SUPPRESSIONS_NAME);
     if (fs8.existsSync(candidate)) return candidate;
-    if (fs8.existsSync(path6.join(at2, ".git"))) return null;
+    if (fs8.existsSync(path5.join(at2, ".git"))) return null;
   }
   return null;
 }
 function lookupDir(input) {
   const places = [
     ...input.roots,
-    ...input.sources.flatMap((file) => file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path6.dirname(file.absPath)] : []),
-    ...input.stdinPath !== void 0 ? [path6.dirname(input.stdinPath)] : []
+    ...input.sources.flatMap((file) => file.rendered ? [file.rendered.dir] : file.absPath !== null ? [path5.dirname(file.absPath)] : []),
+    ...input.stdinPath !== void 0 ? [path5.dirname(input.stdinPath)] : []
   ];
   if (places.length === 0) return input.cwd;
   return places.reduce(commonDir);
 }
 function commonDir(a, b) {
   let at2 = a;
-  while (!isInside(at2, b)) at2 = path6.dirname(at2);
+  while (!isInside(at2, b)) at2 = path5.dirname(at2);
   return at2;
 }
 async function applyBaseline(input) {
-  const explicit = input.location !== void 0 ? path6.resolve(input.cwd, input.location) : null;
+  const explicit = input.location !== void 0 ? path5.resolve(input.cwd, input.location) : null;
   const from = lookupDir(input);
   const given = input.update ? void 0 : input.read;
   const found = given !== void 0 ? given?.target ?? null : explicit ?? findSuppressions(from);
   const update = input.update;
   if (update?.kind === "suppress" && update.rules) checkRuleIds(update.rules, input.rules);
   if (!update && !found) return { findings: input.findings, suppressed: 0, notices: [], written: null };
-  const target = found ?? (update?.kind === "suppress" ? path6.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
+  const target = found ?? (update?.kind === "suppress" ? path5.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
   if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
   const exists2 = given ? true : fs8.existsSync(target);
   if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
   const previousText = given ? given.text : exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
   const previous = given ? given.entries : previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
-  const base = repositoryRoot(path6.dirname(target));
+  const base = repositoryRoot(path5.dirname(target));
   const fileOf = (file) => repositoryPath(file, base, input.stdinPath);
   const keyed = keyedFindings(input.findings, (finding) => findingPath(finding, base, input.stdinPath));
   const inScope = scopeOf(input, base, fileOf);
@@ -44680,17 +44684,23 @@ function scopeOf(input, base, fileOf) {
   const linted = new Set(input.sources.map(fileOf));
   const renders = input.sources.flatMap((file) => file.rendered ? [file.rendered] : []);
   const rendered = (abs) => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
-  return (file) => {
+  const known = /* @__PURE__ */ new Map();
+  const judge = (file) => {
     if (linted.has(file)) return true;
     if (file === "stdin") return false;
-    const abs = path6.resolve(base, file);
+    const abs = path5.resolve(base, file);
     return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs8.existsSync(abs));
+  };
+  return (file) => {
+    let answer = known.get(file);
+    if (answer === void 0) known.set(file, answer = judge(file));
+    return answer;
   };
 }
 function match(entries, keyed, inScope) {
   const left = entries.map((e) => e.count);
   const byHash = /* @__PURE__ */ new Map();
-  entries.forEach((e, i) => byHash.set(e.fingerprint, [...byHash.get(e.fingerprint) ?? [], i]));
+  entries.forEach((e, i) => push(byHash, e.fingerprint, i));
   const suppressed = keyed.map(() => false);
   const passes = [
     (e, k2) => e.file === k2.file && e.message === k2.finding.message,
@@ -44965,11 +44975,11 @@ function entryFrom(node, keyPath, fail) {
 
 // src/renderers/helm.ts
 import fs10 from "node:fs";
-import path8 from "node:path";
+import path7 from "node:path";
 
 // src/renderers/helm-source.ts
 import fs9 from "node:fs";
-import path7 from "node:path";
+import path6 from "node:path";
 function helmHome(input) {
   const { template, steps: steps2, proposed, cwd } = input;
   const scope = scopeOf2(input.chart, template, input.rendered);
@@ -44992,12 +45002,12 @@ function scopeOf2(chart, templateRel, rendered) {
   const names = [];
   while (parts[0] === "charts" && parts.length > 2) {
     names.push(parts[1]);
-    chain.push(path7.join(chain.at(-1), "charts", parts[1]));
+    chain.push(path6.join(chain.at(-1), "charts", parts[1]));
     parts.splice(0, 2);
   }
   const values = [];
   for (let k2 = chain.length - 1; k2 >= 1; k2--) {
-    const own = path7.join(chain[k2], "values.yaml");
+    const own = path6.join(chain[k2], "values.yaml");
     if (fs9.existsSync(own)) values.push({ file: own, prefix: names.slice(k2) });
   }
   for (const file of chart.valuesFiles) values.push({ file, prefix: names });
@@ -45087,7 +45097,7 @@ function directActions(region, column2) {
 }
 var MAX_DEPTH = 4;
 function walkTemplate(scope, templateRel, steps2) {
-  const template = loadTemplate(path7.join(scope.dirs.at(-1), templateRel));
+  const template = loadTemplate(path6.join(scope.dirs.at(-1), templateRel));
   if (!template) return null;
   return walk2(scope, { template, start: 0, end: template.lines.length }, steps2, 0, null, 0);
 }
@@ -45340,10 +45350,10 @@ function definesIn(chartDir) {
   let defines = defineCache.get(chartDir);
   if (!defines || [...defines.texts].some(([file, text2]) => loadTemplate(file)?.text !== text2)) {
     defines = { texts: /* @__PURE__ */ new Map(), regions: /* @__PURE__ */ new Map() };
-    const dir = path7.join(chartDir, "templates");
+    const dir = path6.join(chartDir, "templates");
     const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
-      const template = loadTemplate(path7.join(dir, rel));
+      const template = loadTemplate(path6.join(dir, rel));
       if (!template) continue;
       defines.texts.set(template.file, template.text);
       template.lines.forEach((line, at2) => {
@@ -45469,7 +45479,7 @@ var helm = {
 async function renderChart(dir, context3) {
   const config = context3.configFor(dir).helm;
   const shown2 = displayPath(context3.cwd, dir);
-  const entry2 = path8.join(dir, CHART_FILE);
+  const entry2 = path7.join(dir, CHART_FILE);
   const failure = (reason, remedy, variant) => ({
     failure: { tool: "helm", noun: "chart", dir, shown: shown2, entry: entry2, reason, remedy, lintedAsIs: false, ...variant === void 0 ? {} : { variant } }
   });
@@ -45486,36 +45496,36 @@ async function renderChart(dir, context3) {
       if (refused) return failure(`${refused}${named}`, "set a valid one (--helm-release, --helm-namespace, --helm-values or the config's helm settings)", variant);
       const result2 = await context3.runTool(tool, templateArgs(dir, options, context3.cwd));
       if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`${commandLine(shown2, options, context3.cwd)}\` succeeds`, variant);
-      const own = path8.join(dir, "values.yaml");
-      const reads = [...fs10.existsSync(own) ? [own] : [], ...options.values.map((v2) => path8.resolve(context3.cwd, v2))];
+      const own = path7.join(dir, "values.yaml");
+      const reads = [...fs10.existsSync(own) ? [own] : [], ...options.values.map((v2) => path7.resolve(context3.cwd, v2))];
       return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name, siblings } } };
     })
   );
 }
 function commandLine(shown2, options, cwd) {
   const quote = (word) => /^[\w./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-  const values = options.values.map((file) => `--values ${quote(displayPath(cwd, path8.resolve(cwd, file)))}`);
+  const values = options.values.map((file) => `--values ${quote(displayPath(cwd, path7.resolve(cwd, file)))}`);
   return ["helm template", quote(shown2), ...values].join(" ");
 }
 function templateArgs(dir, options, cwd) {
-  const args = ["template", ...options.values.map((file) => `--values=${path8.resolve(cwd, file)}`)];
+  const args = ["template", ...options.values.map((file) => `--values=${path7.resolve(cwd, file)}`)];
   if (options.namespace) args.push(`--namespace=${options.namespace}`);
-  args.push("--", options.releaseName, path8.resolve(cwd, dir));
+  args.push("--", options.releaseName, path7.resolve(cwd, dir));
   return args;
 }
 function optionsProblem(options, cwd) {
-  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(path8.resolve(cwd, file))).find((p) => p !== null) ?? null;
+  return releaseNameProblem(options.releaseName) ?? (options.namespace === null ? null : namespaceProblem(options.namespace)) ?? options.values.map((file) => valuesFileProblem(path7.resolve(cwd, file))).find((p) => p !== null) ?? null;
 }
 function chartFor(file, chartName, cwd) {
   if (file.rendered?.tool === "helm") return { dir: file.rendered.dir, valuesFiles: file.rendered.reads };
-  const near = file.absPath ? path8.dirname(file.absPath) : cwd;
+  const near = file.absPath ? path7.dirname(file.absPath) : cwd;
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
-    for (const dir of [path8.join(base, chartName), path8.join(base, "charts", chartName), base]) {
-      const chartFile = path8.join(dir, CHART_FILE);
+    for (const dir of [path7.join(base, chartName), path7.join(base, "charts", chartName), base]) {
+      const chartFile = path7.join(dir, CHART_FILE);
       if (!fs10.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
-      const values = path8.join(dir, "values.yaml");
+      const values = path7.join(dir, "values.yaml");
       return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
     }
   }
@@ -45535,7 +45545,7 @@ function chartHome(finding, cwd) {
   const home = chart && root ? helmHome({ chart, template: rest.join("/"), steps: keyPathAt(root, finding.span.start), rendered: root, proposed: finding.proposed, cwd }) : null;
   if (home) return home;
   if (chart) {
-    const entry2 = path8.join(chart.dir, CHART_FILE);
+    const entry2 = path7.join(chart.dir, CHART_FILE);
     return { source: { file: displayPath(cwd, entry2), absPath: entry2, line: null, values: null }, fix: null };
   }
   return { source: { file: template, absPath: null, line: null, values: null }, fix: null };
@@ -45544,7 +45554,7 @@ function ordinaryBundles(files, cwd) {
   const found = /* @__PURE__ */ new Map();
   const chartFound = (file, template) => {
     const name = template.split("/")[0] ?? "";
-    const key = `${path8.dirname(file.absPath)}\0${name}`;
+    const key = `${path7.dirname(file.absPath)}\0${name}`;
     if (!found.has(key)) found.set(key, name !== "" && chartFor(file, name, cwd) !== null);
     return found.get(key);
   };
@@ -45558,7 +45568,7 @@ function ordinaryBundles(files, cwd) {
 }
 
 // src/renderers/kustomize.ts
-import path10 from "node:path";
+import path9 from "node:path";
 
 // src/same-objects.ts
 function firstDifference(a, b, at2) {
@@ -45724,12 +45734,12 @@ function carryOver(editor, object, renderedRoot, change, edit) {
 
 // src/renderers/kustomize-files.ts
 import fs11 from "node:fs";
-import path9 from "node:path";
+import path8 from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
 function kustomizationFile(dir) {
   for (const name of KUSTOMIZATION_NAMES) {
-    const file = path9.join(dir, name);
+    const file = path8.join(dir, name);
     if (isRegularFile(file)) return file;
   }
   return null;
@@ -45774,7 +45784,7 @@ function directReferences(dir) {
   const paths = (key) => mapItems(child(root, key)).flatMap((m) => stringOf(child(m, "path")) ?? []);
   for (const ref of [...strings2("resources"), ...strings2("bases"), ...strings2("components")]) {
     if (isRemote(ref)) continue;
-    const target = path9.resolve(dir, ref);
+    const target = path8.resolve(dir, ref);
     if (kustomizationFile(target)) into.kustomizations.add(target);
     else into.resources.add(target);
   }
@@ -45789,7 +45799,7 @@ function directReferences(dir) {
     ...strings2("generators"),
     ...strings2("validators")
   ];
-  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path9.resolve(dir, ref));
+  for (const ref of partial) if (!isRemote(ref)) into.partial.add(path8.resolve(dir, ref));
   return into;
 }
 
@@ -45819,11 +45829,11 @@ function planOverlays(dirs) {
 }
 async function renderOverlay(dir, context3) {
   const shown2 = displayPath(context3.cwd, dir);
-  const entry2 = kustomizationFile(dir) ?? path10.join(dir, KUSTOMIZATION_NAMES[0]);
+  const entry2 = kustomizationFile(dir) ?? path9.join(dir, KUSTOMIZATION_NAMES[0]);
   const failure = (reason, remedy) => ({ failure: { tool: "kustomize", noun: "kustomization", dir, shown: shown2, entry: entry2, reason, remedy, lintedAsIs: true } });
   const tool = context3.findTool("kubectl");
   if (!tool) return [failure("kubectl is not on PATH", `install kubectl, or lint its output with \`kubectl kustomize ${shown2} | probe-lint -\``)];
-  const result2 = await context3.runTool(tool, ["kustomize", "--", path10.resolve(context3.cwd, dir)]);
+  const result2 = await context3.runTool(tool, ["kustomize", "--", path9.resolve(context3.cwd, dir)]);
   if ("error" in result2) return [failure(`kubectl kustomize failed: ${result2.error}`, `fix the kustomization until \`kubectl kustomize ${shown2}\` succeeds`)];
   const reads = [...kustomizationFiles(dir).resources];
   return [{ stream: { text: result2.text, from: { tool: "kustomize", command: "kubectl kustomize", dir, entry: entry2, reads, variant: shown2 } } }];
@@ -45900,7 +45910,7 @@ function mergeRenders(findings, streams) {
   const plannedOf = /* @__PURE__ */ new Map();
   for (const stream of streams) {
     const from = stream.rendered;
-    if (from?.variant != null) variantsOf.set(from.dir, [...variantsOf.get(from.dir) ?? [], from.variant]);
+    if (from?.variant != null) push(variantsOf, from.dir, from.variant);
     if (from?.siblings) plannedOf.set(from.dir, from.siblings);
   }
   const identities = /* @__PURE__ */ new Map();
@@ -45913,7 +45923,7 @@ function mergeRenders(findings, streams) {
     identities.set(identity, (identities.get(identity) ?? /* @__PURE__ */ new Set()).add(variant));
     const key = JSON.stringify([identity, rendererOf(finding)?.variantsField === "overlays" ? null : homeKey(finding)]);
     keys.set(finding, key);
-    groups.set(key, [...groups.get(key) ?? [], finding]);
+    push(groups, key, finding);
   }
   const merged = [];
   for (const finding of findings) {
@@ -45955,11 +45965,11 @@ function sharedFix(group) {
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
 import os6 from "node:os";
-import path11 from "node:path";
+import path10 from "node:path";
 function findTool(name) {
-  for (const dir of (process.env.PATH ?? "").split(path11.delimiter)) {
+  for (const dir of (process.env.PATH ?? "").split(path10.delimiter)) {
     if (!dir) continue;
-    const candidate = path11.join(dir, name);
+    const candidate = path10.join(dir, name);
     try {
       accessSync(candidate, constants3.X_OK);
       return candidate;
@@ -45989,7 +45999,7 @@ function toolRunner(options) {
   };
   return {
     run(tool, args) {
-      const key = [tool, ...args].join("\0");
+      const key = runKey(tool, args);
       let result2 = cache2.get(key);
       if (!result2) {
         result2 = slot().then(() => execute(tool, args, options.cwd, seconds2).finally(release));
@@ -45998,6 +46008,9 @@ function toolRunner(options) {
       return result2;
     }
   };
+}
+function runKey(tool, args) {
+  return [tool, ...args].join("\0");
 }
 function toolEnvironment(env = process.env) {
   const secret = (name) => /^INPUT_/i.test(name) || ["GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"].includes(name.toUpperCase());
@@ -46022,10 +46035,10 @@ function lastWords(stderr) {
 
 // src/routing-context.ts
 import { existsSync as existsSync4 } from "node:fs";
-import path12 from "node:path";
+import path11 from "node:path";
 async function readRoutingContext(request2) {
   if (request2.paths.includes("-")) throw new UsageError("--context -: standard input cannot be context; name a directory or file");
-  const missing = request2.paths.find((p) => !existsSync4(path12.resolve(request2.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
+  const missing = request2.paths.find((p) => !existsSync4(path11.resolve(request2.cwd, p)) && !je(p, { windowsPathsNoEscape: true }));
   if (missing !== void 0) throw new UsageError(`--context ${missing}: no such file or directory`);
   const found = await request2.collect(request2.paths);
   const targets = new Map([...found.targets].map(([kind, dirs]) => [kind, [.../* @__PURE__ */ new Set([...request2.linted.targets.get(kind) ?? [], ...dirs])].sort()]));
@@ -46044,7 +46057,7 @@ async function readRoutingContext(request2) {
 function unrenderedNotice(failures) {
   if (failures.length === 0) return [];
   const byReason = /* @__PURE__ */ new Map();
-  for (const failure of failures) byReason.set(failure.reason, [...byReason.get(failure.reason) ?? [], failure.shown]);
+  for (const failure of failures) push(byReason, failure.reason, failure.shown);
   const reasons = [...byReason].map(([reason, dirs]) => `${dirs.join(", ")} (${reason})`).join("; ");
   return [{ file: null, line: null, message: `--context: not rendered, so their Services, Ingresses and routes are not seen: ${reasons}` }];
 }
@@ -46066,7 +46079,7 @@ async function run(options) {
   const held = renderedSources(rendering, options.cwd);
   if (inputs.stdin) {
     const text2 = options.readStdin ? await options.readStdin() : "";
-    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path13.resolve(options.cwd, options.stdinFilename));
+    const name = options.stdinFilename === void 0 ? "<stdin>" : displayPath(options.cwd, path12.resolve(options.cwd, options.stdinFilename));
     held.push(decode(name, null, Buffer.from(text2, "utf8")));
   }
   const files = inputs.files.filter((f) => !rendering.excluded.has(f.absPath));
@@ -46103,7 +46116,7 @@ async function run(options) {
   const routing = buildRouting(joinRoutingObjects(routingParts));
   const settingsFor = fileSettings(configs, options);
   const unrendered = /* @__PURE__ */ new Map();
-  for (const failure of rendering.failures) unrendered.set(failure.entry, [...unrendered.get(failure.entry) ?? [], failure]);
+  for (const failure of rendering.failures) push(unrendered, failure.entry, failure);
   const found = [];
   const kept = [];
   const summary2 = { files: held.length + readable2.length, documents: 0, objects: 0, containers: 0, suppressed: 0 };
@@ -46140,7 +46153,7 @@ async function run(options) {
     update: options.updateSuppressions,
     findings: mergeRenders(found, held),
     sources: linted,
-    stdinPath: options.stdinFilename === void 0 ? void 0 : path13.resolve(options.cwd, options.stdinFilename),
+    stdinPath: options.stdinFilename === void 0 ? void 0 : path12.resolve(options.cwd, options.stdinFilename),
     roots: walkedRoots(options),
     rules
   });
@@ -46157,14 +46170,7 @@ async function run(options) {
 }
 function walkedRoots(options) {
   const args = options.paths.length > 0 ? options.paths : ["."];
-  return [...args, ...options.context ?? []].filter((arg) => arg !== "-").map((arg) => path13.resolve(options.cwd, arg)).filter((abs) => isDirectory2(abs));
-}
-function isDirectory2(abs) {
-  try {
-    return statSync2(abs).isDirectory();
-  } catch {
-    return false;
-  }
+  return [...args, ...options.context ?? []].filter((arg) => arg !== "-").map((arg) => path12.resolve(options.cwd, arg)).filter((abs) => statOrNull(abs)?.isDirectory() === true);
 }
 function configResolver(options, rules) {
   const helm2 = { values: options.helmValues, releaseName: options.helmRelease, namespace: options.helmNamespace, valueSets: options.helmValueSets };
@@ -46175,10 +46181,10 @@ function targetsOf(inputs) {
 }
 function configDir(file, stdin) {
   if (file.rendered) return file.rendered.dir;
-  return file.absPath === null ? stdin : path13.dirname(file.absPath);
+  return file.absPath === null ? stdin : path12.dirname(file.absPath);
 }
 function stdinDir(options) {
-  return options.stdinFilename === void 0 ? options.cwd : path13.dirname(path13.resolve(options.cwd, options.stdinFilename));
+  return options.stdinFilename === void 0 ? options.cwd : path12.dirname(path12.resolve(options.cwd, options.stdinFilename));
 }
 function unmatchedNotices(unmatched, options) {
   const first = unmatched[0];
@@ -46212,7 +46218,7 @@ function fileSettings(configs, options) {
 }
 function releaseAll(findings) {
   const shown2 = /* @__PURE__ */ new Map();
-  for (const finding of findings) shown2.set(finding.file, [...shown2.get(finding.file) ?? [], ...shownSpans(finding)]);
+  for (const finding of findings) push(shown2, finding.file, ...shownSpans(finding));
   const excerpts = new Map([...shown2].map(([file, spans]) => [file, excerpt(file, spans)]));
   return findings.map((finding) => released(finding, excerpts.get(finding.file)));
 }
@@ -46227,14 +46233,6 @@ function released(finding, file) {
   if (!fix) return kept;
   const { target, changes: _changes, ...fixData } = fix;
   return { ...kept, fix: { ...ownCopy(fixData), changes: [], ...target ? { target } : {} } };
-}
-function ownCopy(value) {
-  if (typeof value === "string") return value.length < 13 ? value : (value + " ").slice(0, -1);
-  if (Array.isArray(value)) return value.map(ownCopy);
-  if (value === null || typeof value !== "object") return value;
-  const copy = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
-  return copy;
 }
 
 // src/action.ts
@@ -46362,7 +46360,7 @@ async function writeSummary(report, failOn, review) {
         { data: "info", header: true },
         { data: "files", header: true }
       ],
-      ...[...byRule].sort((a, b) => worstFirst(a[1], b[1]) || a[0].localeCompare(b[0])).map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)])
+      ...[...byRule].sort((a, b) => worstFirst(a[1], b[1]) || a[0].localeCompare(b[0])).map(([id, row]) => [`<a href="${ruleDocsUrl({ id })}">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)])
     ]);
     summary.addTable([
       [
@@ -46386,11 +46384,11 @@ function noticeLine(notice) {
 async function writeWorkspaceFile(workspace, file, content) {
   const refuse = (why) => new Error(`refusing to write ${file}: ${why}`);
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
-  const relative = path14.relative(path14.resolve(workspace), path14.resolve(workspace, file));
-  if (relative === "" || !isInside(path14.resolve(workspace), path14.resolve(workspace, file))) throw outside;
+  const relative = path13.relative(path13.resolve(workspace), path13.resolve(workspace, file));
+  if (relative === "" || !isInside(path13.resolve(workspace), path13.resolve(workspace, file))) throw outside;
   const realWorkspace = await fs12.realpath(workspace);
-  const target = path14.join(realWorkspace, relative);
-  const dir = path14.dirname(target);
+  const target = path13.join(realWorkspace, relative);
+  const dir = path13.dirname(target);
   const inside = async (at2) => {
     const real = await fs12.realpath(at2).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
@@ -46417,9 +46415,9 @@ async function writeWorkspaceFile(workspace, file, content) {
   return target;
 }
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path14.dirname(at2)) {
+  for (let at2 = dir; ; at2 = path13.dirname(at2)) {
     if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
-    if (path14.dirname(at2) === at2) return at2;
+    if (path13.dirname(at2) === at2) return at2;
   }
 }
 function isEntryPoint() {
@@ -46434,6 +46432,5 @@ function isEntryPoint() {
 if (isEntryPoint()) main().catch((error2) => setFailed(`probe-lint: ${error2 instanceof Error ? error2.message : String(error2)}`));
 export {
   noticeLine,
-  summaryText,
   writeWorkspaceFile
 };

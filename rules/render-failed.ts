@@ -21,7 +21,7 @@ function firstContentLine(file: SourceFile): Span {
   return first ?? { start: 0, end: 0 };
 }
 
-// Reported for the charts and kustomizations that renderAll (src/render.ts) could not render; it
+// Reported for the charts and kustomizations that renderAll (src/renderers/index.ts) could not render; it
 // declares its severity and docs like any other rule, so config, --rule, suppressions and --fail-on apply.
 export default defineRule({
   id: 'render-failed',

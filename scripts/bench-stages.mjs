@@ -15,9 +15,9 @@ const { collectInputs } = await import('../dist/src/inputs.js');
 const { parseFile } = await import('../dist/src/parse.js');
 const { RENDERERS } = await import('../dist/src/renderers/index.js');
 const { buildRouting } = await import('../dist/src/routing.js');
-const { configResolver, OWN_FILES } = await import('../dist/src/run.js');
+const { configIgnores, configResolver, fileSettings, OWN_FILES } = await import('../dist/src/run.js');
+const { readOne } = await import('../dist/src/read-inputs.js');
 const { suppress } = await import('../dist/src/suppress.js');
-const { MAX_FILE_BYTES, readBounded } = await import('../dist/src/tree-files.js');
 const { VERSION } = await import('../dist/src/version.js');
 
 const cwd = path.resolve(process.argv[2] ?? '.');
@@ -31,39 +31,19 @@ const stage = (name, value) => {
 };
 
 const configs = stage('config', configResolver({ cwd }, RULES));
-const configIgnore = (dir) => {
-  const config = configs.forDir(dir);
-  return { base: config.ignoreBase, patterns: config.ignore };
-};
-const inputs = stage('walk', await collectInputs(['.'], { cwd, ignore: [], configIgnore, kinds: RENDERERS, skipNames: OWN_FILES }));
+const inputs = stage('walk', await collectInputs(['.'], { cwd, ignore: [], configIgnore: configIgnores(configs), kinds: RENDERERS, skipNames: OWN_FILES }));
 
-// As run()'s readOne: bounded read, strict UTF-8 (lenient on failure), BOM dropped.
-const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 const sources = stage(
   'read',
   inputs.files.flatMap((file) => {
-    const read = readBounded(file.absPath, MAX_FILE_BYTES);
-    if (!('bytes' in read) || read.bytes.includes(0)) return [];
-    let text;
-    try {
-      text = strict.decode(read.bytes);
-    } catch {
-      text = lenient.decode(read.bytes);
-    }
-    const bom = text.charCodeAt(0) === 0xfeff;
-    return [{ path: file.path, absPath: file.absPath, text: bom ? text.slice(1) : text, bom }];
+    const read = readOne(file, undefined);
+    return 'source' in read ? [read.source] : [];
   }),
 );
 const parsed = stage('parse', sources.map((source) => parseFile(source)));
 const model = stage('model', buildModel(parsed));
 const routing = stage('routing', buildRouting(model));
-const settings = new Map();
-const settingsFor = (file) => {
-  const config = configs.forDir(path.dirname(file.absPath));
-  if (!settings.has(config)) settings.set(config, { rules: config.rules, kubernetesVersion: config.kubernetesVersion });
-  return settings.get(config);
-};
+const settingsFor = fileSettings(configs, { cwd });
 const findings = stage('rules', lint({ files: parsed, model, routing, rules: RULES, settingsFor }));
 const kept = stage('suppress', suppress({ findings, files: parsed, model, rules: RULES, settingsFor }));
 const summary = {

@@ -19,7 +19,8 @@ import { nothingPosted, suggestOnPullRequest, type ReviewOutcome } from './githu
 import { fixesSection, reviewParagraph, summaryText, timelinesSection } from './github-summary.js';
 import { repositoryRoot, type Notice } from './inputs.js';
 import { run } from './run.js';
-import { DOCS_URL, VERSION } from './version.js';
+import { ruleDocsUrl } from './rule-docs.js';
+import { VERSION } from './version.js';
 
 function list(name: string): string[] {
   return core
@@ -197,7 +198,7 @@ async function writeSummary(report: Report, failOn: FailOn, review: ReviewOutcom
       ],
       ...[...byRule]
         .sort((a, b) => worstFirst(a[1], b[1]) || a[0].localeCompare(b[0]))
-        .map(([id, row]) => [`<a href="${DOCS_URL}/blob/main/rules/${id}.md">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)]),
+        .map(([id, row]) => [`<a href="${ruleDocsUrl({ id })}">${id}</a>`, String(row.error), String(row.warning), String(row.info), String(row.files.size)]),
     ]);
     core.summary.addTable([
       [
@@ -225,9 +226,6 @@ async function writeFailureSummary(message: string): Promise<void> {
 export function noticeLine(notice: Notice): string {
   return printable(`probe-lint: ${notice.file ? `${notice.file}: ` : ''}${notice.message}`);
 }
-
-// The summary's escaping lives with the summary's fix pieces (github-summary.ts); the hardening tests import it from here.
-export { summaryText };
 
 /**
  * Writes a file the Action produces (the SARIF log) at a path relative to the
@@ -272,7 +270,6 @@ export async function writeWorkspaceFile(workspace: string, file: string, conten
   }
   return target;
 }
-
 
 /** The directory itself or the nearest of its ancestors that exists. */
 async function nearestExisting(dir: string): Promise<string> {

@@ -25,7 +25,7 @@ export function windowText(w: FailureWindow): string {
 }
 
 /** The window the probe would have with another failureThreshold: the interval stays as kubelet keeps it. */
-export function windowWith(probe: Probe, threshold: number): FailureWindow {
+function windowWith(probe: Probe, threshold: number): FailureWindow {
   const { interval } = failureWindow(probe);
   return { threshold, interval, seconds: threshold * interval };
 }
@@ -148,7 +148,7 @@ export function servicesText(routing: ContainerRouting): ServicesText | null {
 }
 
 /** Seconds a container's preStop hook sleeps: a `sleep` action, or the longest `sleep N` of an exec command or its shell script. */
-export function preStopSleep(container: Container): number | null {
+function preStopSleep(container: Container): number | null {
   const handler = container.preStop?.handler;
   if (!handler) return null;
   if (handler.kind === 'sleep') return handler.seconds.value;

@@ -21,9 +21,11 @@ import type { Fix } from './rule.js';
 import { decodedLossily, strictUtf8 } from './read-inputs.js';
 import { run, type RunOptions, type RunResult } from './run.js';
 import type { ToolResult } from './renderers/renderer.js';
+import { forgetRendersOf } from './renderers/tools.js';
 import { positionOf, type SourceFile } from './source.js';
 import { readTreeFile } from './tree-files.js';
 import type { TreeNode } from './tree.js';
+import { push } from './multimap.js';
 
 const MAX_PASSES = 10;
 
@@ -161,15 +163,14 @@ export async function fixAll(options: RunOptions, unsafe: boolean, write?: Repla
 
 /**
  * The tool runs to keep for the next lint: all but the renders that read a file just written (kubectl reads
- * it from disk, so a cached render shows the old value). A run is known by its argument list, which names
- * the rendered directory (toolRunner's cache key is the tool and its arguments joined by NUL).
+ * it from disk, so a cached render shows the old value).
  */
 function withoutRendersOf(cache: ReadonlyMap<string, Promise<ToolResult>>, result: RunResult, files: readonly FixedFile[], cwd: string): Map<string, Promise<ToolResult>> {
   const changed = new Set(files.flatMap((f) => [f.absPath, f.target]));
   const stale = new Set(
     result.files.flatMap(({ file }) => (file.rendered && file.rendered.reads.some((r) => changed.has(r)) ? [path.resolve(cwd, file.rendered.dir)] : [])),
   );
-  return new Map([...cache].filter(([key]) => !key.split('\0').some((arg) => stale.has(arg))));
+  return forgetRendersOf(cache, stale);
 }
 
 /** A fix's edits and safety: the same fix proposed by several overlays, or by every pass, has one. */
@@ -294,14 +295,12 @@ async function fixElsewhere(
     const accepted = compatible([...fixes.values()]);
     const after = withFixes(file.text, accepted);
     // The nodes the fixes' changes name are the ones readTreeFile built for this text (the cache holds them while the file is unchanged).
-    // readTreeFile's roots are those of this parse's documents that have one, in order.
-    const whole = parseFile(tree.file, true);
-    const rooted = whole.documents.filter((d) => d.root !== null);
-    if (whole.error || rooted.length !== tree.roots.length) {
-      skip(`it does not parse as YAML 1.2${whole.error ? ` (${whole.error.message})` : ''}`);
+    const whole = tree.parsed;
+    if (whole.error) {
+      skip(`it does not parse as YAML 1.2 (${whole.error.message})`);
       continue;
     }
-    const before: ParsedFile = { ...whole, documents: rooted.map((d, index) => ({ ...d, index, root: tree.roots[index]! })) };
+    const before: ParsedFile = { ...whole, documents: whole.documents.filter((d) => d.root !== null).map((d, index) => ({ ...d, index })) };
     const reparsed = parseFile({ ...file, text: after }, true);
     let why: string | null;
     if (reparsed.error) why = `a fix would break it (${reparsed.error.message}; ${accepted.map((f) => f.description).join('; ')})`;
@@ -445,7 +444,7 @@ async function realFiles(result: RunResult, options: RunOptions): Promise<RealFi
   const resolved = await Promise.all(linted.map(async (abs) => [abs, await fs.realpath(abs).catch(() => abs)] as const));
   const targets = new Map(resolved);
   const names = new Map<string, string[]>();
-  for (const [abs, target] of resolved) names.set(target, [...(names.get(target) ?? []), abs]);
+  for (const [abs, target] of resolved) push(names, target, abs);
   // The real file's own name goes first when it is linted too: fixes are made, and reported, under it.
   for (const [target, list] of names) names.set(target, list.includes(target) ? [target, ...list.filter((n) => n !== target)] : list);
   return { targets, names, roots: await lintedRoots(options) };

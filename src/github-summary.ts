@@ -8,8 +8,8 @@ import { unifiedDiff } from './fix-diff.js';
 import { printable, repositoryLocation, type Report } from './format/report.js';
 import type { ReviewOutcome } from './github-review.js';
 import { fenceFor } from './pr-review.js';
+import { ruleDocsUrl } from './rule-docs.js';
 import { worstTimelines } from './timeline/worst.js';
-import { DOCS_URL } from './version.js';
 
 /**
  * Text for the job summary, which is Markdown with HTML in it: `<`, `>` and
@@ -56,7 +56,7 @@ export function fixesSection(report: Report, review: ReviewOutcome | null): stri
     const kind = fix.shownOnly ? 'change in the chart' : fix.safe ? 'safe fix' : 'suggestion';
     const why = reason ? ` (not suggested on the pull request: ${summaryText(reason)})` : '';
     parts.push(
-      `<p><code>${summaryText(`${at.path}:${at.line}`)}</code> <a href="${DOCS_URL}/blob/main/rules/${finding.ruleId}.md">${finding.ruleId}</a> — ${kind}: ${summaryText(fix.description)}${why}</p>`,
+      `<p><code>${summaryText(`${at.path}:${at.line}`)}</code> <a href="${ruleDocsUrl({ id: finding.ruleId })}">${finding.ruleId}</a> — ${kind}: ${summaryText(fix.description)}${why}</p>`,
     );
     const target = fix.target ?? finding.file;
     const diff = unifiedDiff([

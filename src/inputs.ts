@@ -243,7 +243,7 @@ function addOwnerOf(start: string, sink: WalkSink): boolean {
 }
 
 /** What stat says of a path (symlinks followed); null when it cannot say (missing, dangling, no permission). */
-function statOrNull(p: string): Stats | null {
+export function statOrNull(p: string): Stats | null {
   try {
     return statSync(p);
   } catch {

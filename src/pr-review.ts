@@ -11,8 +11,7 @@
 import { applyEdits } from './edit.js';
 import { occurrenceFingerprints, relativePath } from './fingerprint.js';
 import { printable, repositoryLocation, type LocatedFinding, type Report } from './format/report.js';
-import type { Finding } from './rule.js';
-import { DOCS_URL } from './version.js';
+import { ruleDocsUrl } from './rule-docs.js';
 
 /** The lines of one hunk on the RIGHT side (the pull request's head): `text[i]` is line `first + i`. */
 export interface DiffHunk {
@@ -247,14 +246,10 @@ function commentBody(located: LocatedFinding, id: string, after: string[]): stri
     `<!-- probe-lint:${id} -->`,
     `${kind} ${markdownText(fix.description)}.`,
     '',
-    `${finding.severity} [\`${finding.ruleId}\`](${ruleDocs(finding)}): ${markdownText(finding.message)}`,
+    `${finding.severity} [\`${finding.ruleId}\`](${ruleDocsUrl({ id: finding.ruleId })}): ${markdownText(finding.message)}`,
     '',
     suggestionBlock(after),
   ].join('\n');
-}
-
-function ruleDocs(finding: Finding): string {
-  return `${DOCS_URL}/blob/main/rules/${finding.ruleId}.md`;
 }
 
 /** A ```suggestion block holding the lines. */

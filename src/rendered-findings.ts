@@ -4,6 +4,7 @@
 import { rendererOf } from './renderers/index.js';
 import type { Finding, Severity } from './rule.js';
 import type { SourceFile } from './source.js';
+import { push } from './multimap.js';
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
@@ -58,7 +59,7 @@ export function mergeRenders(findings: readonly Finding[], streams: readonly Sou
   const plannedOf = new Map<string, readonly string[]>();
   for (const stream of streams) {
     const from = stream.rendered;
-    if (from?.variant != null) variantsOf.set(from.dir, [...(variantsOf.get(from.dir) ?? []), from.variant]);
+    if (from?.variant != null) push(variantsOf, from.dir, from.variant);
     if (from?.siblings) plannedOf.set(from.dir, from.siblings);
   }
   const identities = new Map<string, Set<string>>();
@@ -73,7 +74,7 @@ export function mergeRenders(findings: readonly Finding[], streams: readonly Sou
     // different values files or fixes are not, since each says to change something else.
     const key = JSON.stringify([identity, rendererOf(finding)?.variantsField === 'overlays' ? null : homeKey(finding)]);
     keys.set(finding, key);
-    groups.set(key, [...(groups.get(key) ?? []), finding]);
+    push(groups, key, finding);
   }
   const merged: Finding[] = [];
   for (const finding of findings) {

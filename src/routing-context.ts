@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hasMagic } from 'glob';
 import { UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
-import type { Backend, Model, Service } from './model.js';
+import type { Backend, Service } from './model.js';
 import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
 import { renderedSources, type Renderer, type RenderOutcome, type RenderTargets, type Unrendered } from './renderers/index.js';
 import type { SourceFile } from './source.js';
+import { push } from './multimap.js';
 
 export interface RoutingContext {
   services: Service[];
@@ -56,17 +57,11 @@ export async function readRoutingContext(request: ContextRequest): Promise<Routi
   return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
 }
 
-/** The model routing is decided on: the linted objects, with the context's Services and backends beside theirs. */
-export function withContext(model: Model, context: RoutingContext | null): Model {
-  if (!context) return model;
-  return { ...model, services: [...model.services, ...context.services], backends: [...model.backends, ...context.backends] };
-}
-
 /** One line for every context chart or overlay not rendered: nothing there is reported, but routing may miss a Service. */
 function unrenderedNotice(failures: readonly Unrendered[]): Notice[] {
   if (failures.length === 0) return [];
   const byReason = new Map<string, string[]>();
-  for (const failure of failures) byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.shown]);
+  for (const failure of failures) push(byReason, failure.reason, failure.shown);
   const reasons = [...byReason].map(([reason, dirs]) => `${dirs.join(', ')} (${reason})`).join('; ');
   return [{ file: null, line: null, message: `--context: not rendered, so their Services, Ingresses and routes are not seen: ${reasons}` }];
 }

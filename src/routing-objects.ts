@@ -7,7 +7,7 @@ import { holdsRoutingObject, mayHoldRoutingObject } from './kinds.js';
 import { parseFile } from './parse.js';
 import type { ObjectOrigin } from './model.js';
 import type { RoutingObjects } from './routing.js';
-import { withoutText, type SourceFile } from './source.js';
+import { ownCopy, withoutText, type SourceFile } from './source.js';
 
 export function routingObjectsOf(source: SourceFile): RoutingObjects {
   const parsed = parseFile(source, false, holdsRoutingObject, mayHoldRoutingObject);
@@ -16,12 +16,12 @@ export function routingObjectsOf(source: SourceFile): RoutingObjects {
   const file = withoutText(source);
   // Only what routing reads: no trees. Copied, because a string read from the file is often a slice of its
   // text, and would keep the whole text alive.
-  const origin = (object: ObjectOrigin): ObjectOrigin => ({ ref: structuredClone(object.ref), file });
+  const origin = (object: ObjectOrigin): ObjectOrigin => ({ ref: ownCopy(object.ref), file });
   const byObject = new Map<ObjectOrigin, ObjectOrigin>();
   const slim = (object: ObjectOrigin): ObjectOrigin => byObject.get(object) ?? byObject.set(object, origin(object)).get(object)!;
   return {
-    services: services.map((service) => ({ ...structuredClone({ ...service, object: null }), object: slim(service.object) })),
-    backends: backends.map((backend) => ({ ...structuredClone({ ...backend, object: null }), object: slim(backend.object) })),
+    services: services.map((service) => ({ ...ownCopy({ ...service, object: null }), object: slim(service.object) })),
+    backends: backends.map((backend) => ({ ...ownCopy({ ...backend, object: null }), object: slim(backend.object) })),
   };
 }
 

@@ -2,6 +2,7 @@
 // and nowhere else. Built once per run from hash indexes, so the cost grows
 // with the number of objects, not their product. No decision reads the name
 // of a Service, workload or container: only selectors, ports and port names.
+import { push } from './multimap.js';
 import { isLongRunning, type Backend, type Container, type ContainerPort, type Model, type Service, type ServicePort, type Workload } from './model.js';
 
 /** A Service port that sends requests to a container. */
@@ -223,10 +224,4 @@ export function isSleeper(argv: readonly string[]): boolean {
   if (SHELLS.test(argv[0]!) && flag !== -1 && flag === argv.length - 2) script = argv[flag + 1]!;
   if (script.length > 500) return false;
   return SLEEP_SCRIPT.test(script.trim());
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -11,7 +11,7 @@ export function listRules(rules: readonly AnyRule[]): string {
 }
 
 /** Where a rule's page is published: rules/<id>.md of the repository. */
-export function ruleDocsUrl(rule: AnyRule): string {
+export function ruleDocsUrl(rule: Pick<AnyRule, 'id'>): string {
   return `${DOCS_URL}/blob/main/rules/${rule.id}.md`;
 }
 

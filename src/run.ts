@@ -1,19 +1,19 @@
 // The one entry point behind the CLI and the Action:
 // paths → files → documents → model → findings.
-import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RULES } from '../rules/index.js';
 import { buildModel } from './build-model.js';
 import { byLocation, lint, type FileSettings, type RuleSettings } from './engine.js';
 import { CONFIG_NAMES, ConfigResolver, type Config } from './config.js';
-import { collectInputs, displayPath, UsageError, type IgnoreList, type InputFile, type Inputs, type Notice } from './inputs.js';
+import { collectInputs, displayPath, statOrNull, UsageError, type IgnoreList, type InputFile, type Inputs, type Notice } from './inputs.js';
 import { isLongRunning } from './model.js';
+import { push } from './multimap.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import { decode, fromText, InputTexts, readOne } from './read-inputs.js';
 import type { AnyRule, Finding } from './rule.js';
 import { buildRouting } from './routing.js';
 import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
-import { excerpt, withoutText, type SourceFile } from './source.js';
+import { excerpt, ownCopy, withoutText, type SourceFile } from './source.js';
 import type { Span } from './tree.js';
 import { suppress } from './suppress.js';
 import { applyBaseline, SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
@@ -156,7 +156,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   // Pass two: each batch through parse, model, rules and suppression; what is kept of it is its findings.
   const settingsFor = fileSettings(configs, options);
   const unrendered = new Map<string, Unrendered[]>();
-  for (const failure of rendering.failures) unrendered.set(failure.entry, [...(unrendered.get(failure.entry) ?? []), failure]);
+  for (const failure of rendering.failures) push(unrendered, failure.entry, failure);
   const found: Finding[] = [];
   const kept: ParsedFile[] = [];
   const summary: Summary = { files: held.length + readable.length, documents: 0, objects: 0, containers: 0, suppressed: 0 };
@@ -220,16 +220,7 @@ function walkedRoots(options: RunOptions): string[] {
   return [...args, ...(options.context ?? [])]
     .filter((arg) => arg !== '-')
     .map((arg) => path.resolve(options.cwd, arg))
-    .filter((abs) => isDirectory(abs));
-}
-
-/** Whether a path is a directory; anything that cannot be stat'ed (missing, or under a file: ENOTDIR) is not. */
-function isDirectory(abs: string): boolean {
-  try {
-    return statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
+    .filter((abs) => statOrNull(abs)?.isDirectory() === true);
 }
 
 type ConfigOptions = Pick<RunOptions, 'cwd' | 'configFile' | 'ruleFlags' | 'kubernetesVersion' | 'helmValues' | 'helmRelease' | 'helmNamespace' | 'helmValueSets'>;
@@ -299,7 +290,7 @@ export function fileSettings(configs: ConfigResolver, options: Pick<RunOptions, 
 /** The findings of a batch as they are kept once its files are let go: each file's findings share one excerpt of it. */
 function releaseAll(findings: readonly Finding[]): Finding[] {
   const shown = new Map<SourceFile, Span[]>();
-  for (const finding of findings) shown.set(finding.file, [...(shown.get(finding.file) ?? []), ...shownSpans(finding)]);
+  for (const finding of findings) push(shown, finding.file, ...shownSpans(finding));
   const excerpts = new Map([...shown].map(([file, spans]) => [file, excerpt(file, spans)]));
   return findings.map((finding) => released(finding, excerpts.get(finding.file)!));
 }
@@ -325,16 +316,3 @@ function released(finding: Finding, file: SourceFile): Finding {
   return { ...kept, fix: { ...ownCopy(fixData), changes: [], ...(target ? { target } : {}) } };
 }
 
-/**
- * Plain data with every string copied: a string read from a file is often a slice of its text (and a message
- * built from one holds the slice), and would keep the whole text alive. Concatenating and cutting makes the
- * engine flatten a copy; strings of under 13 characters are never slices.
- */
-function ownCopy<T>(value: T): T {
-  if (typeof value === 'string') return (value.length < 13 ? value : (value + ' ').slice(0, -1)) as T;
-  if (Array.isArray(value)) return value.map(ownCopy) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
-  return copy as T;
-}

@@ -172,7 +172,20 @@ export function excerpt(file: SourceFile, spans: readonly Span[]): SourceFile {
     if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
     else merged.push({ ...range });
   }
-  // Copies: a slice of the text would keep the whole text alive.
-  const windows = merged.map(({ start, end, line }) => ({ start, line, text: (file.text.slice(start, end) + ' ').slice(0, -1), last: end >= file.text.length }));
+  const windows = merged.map(({ start, end, line }) => ({ start, line, text: ownCopy(file.text.slice(start, end)), last: end >= file.text.length }));
   return { ...file, text: '', windows };
+}
+
+/**
+ * Plain data with every string copied: a string read from a file is often a slice of its text (and a message
+ * built from one holds the slice), and would keep the whole text alive. Concatenating and cutting makes the
+ * engine flatten a copy; strings of under 13 characters are never slices.
+ */
+export function ownCopy<T>(value: T): T {
+  if (typeof value === 'string') return (value.length < 13 ? value : (value + ' ').slice(0, -1)) as T;
+  if (Array.isArray(value)) return value.map(ownCopy) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = ownCopy(item);
+  return copy as T;
 }

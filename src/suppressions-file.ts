@@ -21,6 +21,7 @@ import type { AnyRule, Finding } from './rule.js';
 import { positionOf, type SourceFile } from './source.js';
 import { MAX_FILE_BYTES } from './tree-files.js';
 import type { MapNode, TreeNode } from './tree.js';
+import { push } from './multimap.js';
 
 export const SUPPRESSIONS_NAME = 'probe-lint-suppressions.json';
 const FORMAT_VERSION = 1;
@@ -242,12 +243,19 @@ function scopeOf(input: BaselineInput, base: string, fileOf: (file: SourceFile) 
   const linted = new Set(input.sources.map(fileOf));
   const renders = input.sources.flatMap((file) => (file.rendered ? [file.rendered] : []));
   const rendered = (abs: string): boolean => renders.some((from) => isInside(from.dir, abs) || from.reads.includes(abs));
-  return (file) => {
+  // Asked for every entry by each pass of the matching: each file's answer (a stat among it) is kept.
+  const known = new Map<string, boolean>();
+  const judge = (file: string): boolean => {
     if (linted.has(file)) return true;
     // `stdin` names no file on disk: judged only when stdin was read.
     if (file === 'stdin') return false;
     const abs = path.resolve(base, file);
     return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs.existsSync(abs));
+  };
+  return (file) => {
+    let answer = known.get(file);
+    if (answer === undefined) known.set(file, (answer = judge(file)));
+    return answer;
   };
 }
 
@@ -270,7 +278,7 @@ interface Match {
 function match(entries: readonly SuppressionEntry[], keyed: readonly Keyed[], inScope: (file: string) => boolean): Match {
   const left = entries.map((e) => e.count);
   const byHash = new Map<string, number[]>();
-  entries.forEach((e, i) => byHash.set(e.fingerprint, [...(byHash.get(e.fingerprint) ?? []), i]));
+  entries.forEach((e, i) => push(byHash, e.fingerprint, i));
   const suppressed = keyed.map(() => false);
   const passes: ((entry: SuppressionEntry, k: Keyed) => boolean)[] = [
     (e, k) => e.file === k.file && e.message === k.finding.message,

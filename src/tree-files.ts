@@ -3,7 +3,7 @@
 // Every read here is bounded: only a regular file is opened (a FIFO blocks
 // the run, /dev/zero never ends), and no more than a limit is read of it.
 import fs from 'node:fs';
-import { parseFile } from './parse.js';
+import { parseFile, type ParsedFile } from './parse.js';
 import type { SourceFile } from './source.js';
 import type { TreeNode } from './tree.js';
 
@@ -71,6 +71,9 @@ export function readBounded(absPath: string, limit: number, scratch?: Buffer): B
 
 export interface TreeFile {
   file: SourceFile;
+  /** The whole parse: every document, the first error. */
+  parsed: ParsedFile;
+  /** The trees of its documents that have one, in order. */
   roots: TreeNode[];
 }
 
@@ -117,7 +120,8 @@ export function readTreeFile(absPath: string, limit = MAX_FILE_BYTES): TreeFile 
   if (entry.tree === undefined) {
     const bom = entry.text.charCodeAt(0) === 0xfeff;
     const file: SourceFile = { path: absPath, absPath, text: bom ? entry.text.slice(1) : entry.text, bom };
-    entry.tree = { file, roots: parseFile(file, true).documents.flatMap((d) => d.root ?? []) };
+    const parsed = parseFile(file, true);
+    entry.tree = { file, parsed, roots: parsed.documents.flatMap((d) => d.root ?? []) };
   }
   return entry.tree;
 }

@@ -196,7 +196,8 @@ describe('GitHub workflow commands and job summary', () => {
   });
 
   it('the Action escapes notices in the log and file names and messages in the job summary', async () => {
-    const { noticeLine, summaryText } = await import('../src/action.js');
+    const { noticeLine } = await import('../src/action.js');
+    const { summaryText } = await import('../src/github-summary.js');
     const line = noticeLine({ file: 'x\n::stop-commands::tok\n.yaml', line: null, message: 'binary file skipped\r\n::error::fake' });
     expect(line).not.toMatch(/[\r\n]/);
     expect(line.startsWith('probe-lint: ')).toBe(true);

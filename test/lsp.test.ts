@@ -556,10 +556,7 @@ describe('probe-lint lsp through vscode-languageclient', () => {
     const at = document.text.indexOf('timeoutSeconds: 2') + 'timeoutSeconds: '.length;
     edit(document, at, at + 1, '5');
     // The CLI on the same text: the timeout finding is gone, the others stay where they were.
-    const copy = tempDir();
-    fs.cpSync(folder, copy, { recursive: true });
-    fs.writeFileSync(path.join(copy, 'deployment.yaml'), document.text);
-    const expected = cliShows(copy, 'deployment.yaml');
+    const expected = cliShowsWith(folder, { 'deployment.yaml': document.text }, 'deployment.yaml');
     expect(expected.map((d) => d.code)).not.toContain('probe-timeout-short');
     await showsSoon(document.uri.toString(), () => expected);
     // A line added above moves every finding down one line.
@@ -657,10 +654,7 @@ describe('probe-lint lsp through vscode-languageclient', () => {
     const at = service.text.indexOf('app: api') + 'app: '.length;
     edit(service, at, at + 3, 'web');
     // What the CLI says once the edit is saved.
-    const copy = tempDir();
-    fs.cpSync(folder, copy, { recursive: true });
-    fs.writeFileSync(path.join(copy, 'service.yaml'), service.text);
-    const expected = cliShows(copy, 'deployment.yaml');
+    const expected = cliShowsWith(folder, { 'service.yaml': service.text }, 'deployment.yaml');
     expect(expected.map((d) => d.code)).not.toContain('prestop-hook-missing');
     await showsSoon(deployment.uri.toString(), () => expected);
   });

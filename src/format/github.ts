@@ -1,5 +1,5 @@
 // GitHub Actions workflow commands: one annotation per finding.
-import path from 'node:path';
+import { relativePath } from '../fingerprint.js';
 import type { Severity } from '../rule.js';
 import { messageWithVariants, repositoryLocation, type RepositoryLocation, type Report } from './report.js';
 
@@ -20,7 +20,7 @@ export interface GithubOptions {
 export function formatGithub(report: Report, options: GithubOptions = {}): string {
   const fromRoot = (at: RepositoryLocation): string =>
     // Stdin has no place on disk: its name is all there is.
-    options.root !== undefined && at.absPath !== null ? path.relative(options.root, at.absPath).split(path.sep).join('/') : at.path;
+    options.root !== undefined && at.absPath !== null ? relativePath(options.root, at.absPath) : at.path;
   return report.findings
     .map((located) => {
       const { finding } = located;

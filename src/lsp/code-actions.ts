@@ -50,7 +50,7 @@ export function quickFixes(findings: readonly Finding[], diagnostics: readonly D
   return actions;
 }
 
-export function fixTitle(fix: Fix): string {
+function fixTitle(fix: Fix): string {
   // A suggestion adds a probe or a hook: worth a look before it is taken, as --fix leaves it to --unsafe-fixes.
   return fix.safe ? fix.description : `Suggestion: ${fix.description}`;
 }

@@ -6,7 +6,7 @@ import type { Finding, Severity } from '../rule.js';
 import { ruleDocsUrl } from '../rule-docs.js';
 import { lspRange, type EditorText } from './text.js';
 
-export const SOURCE = 'probe-lint';
+const SOURCE = 'probe-lint';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -12,7 +12,8 @@ import { parseFile, type ParsedFile } from '../parse.js';
 import { mergeRenders } from '../rendered-findings.js';
 import { sendHome, settle } from '../renderers/index.js';
 import type { Finding } from '../rule.js';
-import { withContext, type RoutingContext } from '../routing-context.js';
+import type { RoutingContext } from '../routing-context.js';
+import { joinRoutingObjects } from '../routing-objects.js';
 import { buildRouting, type Routing } from '../routing.js';
 import { fileSettings } from '../run.js';
 import type { SourceFile } from '../source.js';
@@ -40,7 +41,7 @@ export interface LintedSources {
 export async function lintSources(sources: SourceFile[], settings: LintSettings, context: RoutingContext): Promise<LintedSources> {
   const parsed = settle(sources.map((source) => parseFile(source)), settings.folder);
   const model = buildModel(parsed);
-  const routing = buildRouting(withContext(model, context));
+  const routing = buildRouting(joinRoutingObjects([model, context]));
   const settingsFor = fileSettings(settings.configs, { cwd: settings.folder });
   const linted = lint({ files: parsed, model, routing, rules: RULES, settingsFor });
   const { findings: kept } = suppress({ findings: linted, files: parsed, model, rules: RULES, settingsFor });

@@ -44,7 +44,6 @@ export interface HelmHomeInput {
   cwd: string;
 }
 
-
 /**
  * Where a rendered finding is written in its chart, and its fix expressed
  * there. Null when the template cannot be read. Only fixes that set one number
@@ -744,7 +743,6 @@ function valuesEdit(sources: ValuesSource[], key: string, one: OneNumber, sameMa
   return holder && edit ? { file: holder.file, key: [...holder.path, name].join('.'), edit } : null;
 }
 
-
 /**
  * The template's lines `from`…`to` (exclusive) as a YAML file of their own,
  * everything before them blanked so that offsets into it are offsets into the
@@ -787,5 +785,3 @@ function addToLiteralBlock(template: Template, at: number, key: string, one: One
   if (!cut || !map || map.flow || !map.entries.every((e) => entry(one.map, e.key))) return null;
   return setValue(cut.file, map, one.key, one.value);
 }
-
-/** Where a template line's text starts and ends: what a finding located only by its line underlines. */

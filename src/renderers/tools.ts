@@ -50,7 +50,7 @@ export function toolRunner(options: { cwd: string; seconds?: number; cache?: Map
   };
   return {
     run(tool, args) {
-      const key = [tool, ...args].join('\0');
+      const key = runKey(tool, args);
       let result = cache.get(key);
       if (!result) {
         result = slot().then(() => execute(tool, args, options.cwd, seconds).finally(release));
@@ -68,7 +68,17 @@ export function toolRunner(options: { cwd: string; seconds?: number; cache?: Map
  * tokens are nothing helm or kubectl needs, and a chart's or overlay's plugins
  * run with what the tool has.
  */
-export function toolEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+// A run is known by its tool and arguments, which name the rendered directory.
+function runKey(tool: string, args: readonly string[]): string {
+  return [tool, ...args].join('\0');
+}
+
+/** The cached runs without those that name one of `dirs` (absolute) among their arguments: what must render again. */
+export function forgetRendersOf(cache: ReadonlyMap<string, Promise<ToolResult>>, dirs: ReadonlySet<string>): Map<string, Promise<ToolResult>> {
+  return new Map([...cache].filter(([key]) => !key.split('\0').some((arg) => dirs.has(arg))));
+}
+
+function toolEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const secret = (name: string): boolean =>
     /^INPUT_/i.test(name) || ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'].includes(name.toUpperCase());
   return Object.fromEntries(Object.entries(env).filter(([name]) => !secret(name)));

@@ -12,6 +12,7 @@ import type { SourceFile } from '../source.js';
 import type { MapNode } from '../tree.js';
 import { buildRouting, type ContainerRouting, type Routing } from '../routing.js';
 import { run, type RunOptions, type RunResult } from '../run.js';
+import { push } from '../multimap.js';
 
 export interface Linted {
   result: RunResult;
@@ -75,7 +76,7 @@ export async function afterFixes(options: RunOptions, first: Linted, chosen: rea
         for (const fix of [...fixes].sort((a, b) => proposed.get(a)!.index - proposed.get(b)!.index)) {
           const { key, said } = proposed.get(fix)!;
           const fields = fix.changes.map((c) => JSON.stringify([file.absPath, where(c.map, c.key)]));
-          applied.set(key, [...(applied.get(key) ?? []), { said, fields }]);
+          push(applied, key, { said, fields });
         }
       },
       lint: (texts) => lintWithModel({ ...options, overrides: new Map(texts) }),
@@ -138,7 +139,7 @@ function elsewhereFixes(found: readonly { key: string; finding: Finding }[]): Ma
   const out = new Map<string, string[]>();
   for (const { key, finding } of found) {
     const description = finding.fix?.target ? finding.fix.description : !finding.fix && finding.proposed ? finding.proposed.description : null;
-    if (description !== null) out.set(key, [...(out.get(key) ?? []), description]);
+    if (description !== null) push(out, key, description);
   }
   return out;
 }

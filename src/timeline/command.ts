@@ -57,7 +57,7 @@ function drawContainer(container: Container, routing: ContainerRouting, fixed: F
   const after = fixed.container && fixed.routing ? containerLanes(fixed.container, fixed.routing, propagation) : before;
   const applied =
     fixed.applied.length > 0
-      ? `after: ${[...new Set(fixed.applied)].join('; ')}`
+      ? `after: ${fixed.applied.join('; ')}`
       : object.file.absPath === null
         ? 'after: fixes are made against files, not standard input, so it is the same as before'
         : 'after: no fix applies here, so it is the same as before';
