@@ -617,11 +617,20 @@ const defineCache = new Map<string, Defines>();
  * above it: helm shares one set of helpers between a chart and its subcharts.
  */
 function findDefine(scope: Scope, name: string): Region | null {
-  for (const dir of scope.dirs) {
-    const found = definesIn(dir).regions.get(name);
+  for (const defines of definesOf(scope)) {
+    const found = defines.regions.get(name);
     if (found) return found;
   }
   return null;
+}
+
+// A finding's helpers are looked up once per `include` it passes through: its scope checks each chart's once.
+const scopeDefines = new WeakMap<Scope, Defines[]>();
+
+function definesOf(scope: Scope): Defines[] {
+  let defines = scopeDefines.get(scope);
+  if (!defines) scopeDefines.set(scope, (defines = scope.dirs.map(definesIn)));
+  return defines;
 }
 
 function definesIn(chartDir: string): Defines {

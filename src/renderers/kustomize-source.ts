@@ -51,18 +51,42 @@ export function kustomizeHome(input: KustomizeHomeInput): Home | null {
 function resourceObject(resources: readonly string[], ref: ObjectRef): { file: SourceFile; node: MapNode } | null {
   if (!ref.name) return null;
   let best: { file: SourceFile; node: MapNode; name: string; sameNamespace: boolean } | null = null;
-  for (const resource of resources) {
-    const parsed = readTreeFile(resource);
-    for (const node of parsed?.roots.flatMap((r) => asMap(r) ?? []) ?? []) {
-      const kind = textOf(child(node, 'kind'));
-      const name = textOf(child(mapAt(node, 'metadata'), 'name'));
-      const namespace = textOf(child(mapAt(node, 'metadata'), 'namespace'));
-      if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
-      const better = !best || best.name.length < name.length || (best.name.length === name.length && !best.sameNamespace && namespace === (ref.namespace ?? undefined));
-      if (better) best = { file: parsed!.file, node, name, sameNamespace: namespace === (ref.namespace ?? undefined) };
-    }
+  for (const { file, node, kind, name, namespace } of resourceIndex(resources)) {
+    if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
+    const better = !best || best.name.length < name.length || (best.name.length === name.length && !best.sameNamespace && namespace === (ref.namespace ?? undefined));
+    if (better) best = { file, node, name, sameNamespace: namespace === (ref.namespace ?? undefined) };
   }
   return best && { file: best.file, node: best.node };
+}
+
+interface ResourceObject {
+  file: SourceFile;
+  node: MapNode;
+  kind: string | undefined;
+  name: string | undefined;
+  namespace: string | undefined;
+}
+
+// One index per render's list of files read: its findings are many, its resource files the same for each.
+const resourceIndexes = new WeakMap<readonly string[], ResourceObject[]>();
+
+/** The objects of a render's resource files, with the kind, name and namespace resourceObject compares. */
+function resourceIndex(resources: readonly string[]): ResourceObject[] {
+  let index = resourceIndexes.get(resources);
+  if (!index) {
+    index = resources.flatMap((resource) => {
+      const parsed = readTreeFile(resource);
+      return (parsed?.roots.flatMap((r) => asMap(r) ?? []) ?? []).map((node) => ({
+        file: parsed!.file,
+        node,
+        kind: textOf(child(node, 'kind')),
+        name: textOf(child(mapAt(node, 'metadata'), 'name')),
+        namespace: textOf(child(mapAt(node, 'metadata'), 'namespace')),
+      }));
+    });
+    resourceIndexes.set(resources, index);
+  }
+  return index;
 }
 
 /** The item of a sequence a step names: by its `name` when it has one (patches reorder nothing, but bases and renders may differ in length), else by index. */
