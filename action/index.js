@@ -45340,11 +45340,17 @@ function certainValues(scope, steps2, wanted) {
 }
 var defineCache = /* @__PURE__ */ new Map();
 function findDefine(scope, name) {
-  for (const dir of scope.dirs) {
-    const found = definesIn(dir).regions.get(name);
+  for (const defines of definesOf(scope)) {
+    const found = defines.regions.get(name);
     if (found) return found;
   }
   return null;
+}
+var scopeDefines = /* @__PURE__ */ new WeakMap();
+function definesOf(scope) {
+  let defines = scopeDefines.get(scope);
+  if (!defines) scopeDefines.set(scope, defines = scope.dirs.map(definesIn));
+  return defines;
 }
 function definesIn(chartDir) {
   let defines = defineCache.get(chartDir);
@@ -45613,18 +45619,30 @@ function kustomizeHome(input) {
 function resourceObject(resources, ref) {
   if (!ref.name) return null;
   let best = null;
-  for (const resource of resources) {
-    const parsed = readTreeFile(resource);
-    for (const node of parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []) {
-      const kind = textOf(child(node, "kind"));
-      const name = textOf(child(mapAt(node, "metadata"), "name"));
-      const namespace = textOf(child(mapAt(node, "metadata"), "namespace"));
-      if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
-      const better = !best || best.name.length < name.length || best.name.length === name.length && !best.sameNamespace && namespace === (ref.namespace ?? void 0);
-      if (better) best = { file: parsed.file, node, name, sameNamespace: namespace === (ref.namespace ?? void 0) };
-    }
+  for (const { file, node, kind, name, namespace } of resourceIndex(resources)) {
+    if (kind !== ref.kind || !name || !ref.name.includes(name)) continue;
+    const better = !best || best.name.length < name.length || best.name.length === name.length && !best.sameNamespace && namespace === (ref.namespace ?? void 0);
+    if (better) best = { file, node, name, sameNamespace: namespace === (ref.namespace ?? void 0) };
   }
   return best && { file: best.file, node: best.node };
+}
+var resourceIndexes = /* @__PURE__ */ new WeakMap();
+function resourceIndex(resources) {
+  let index = resourceIndexes.get(resources);
+  if (!index) {
+    index = resources.flatMap((resource) => {
+      const parsed = readTreeFile(resource);
+      return (parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []).map((node) => ({
+        file: parsed.file,
+        node,
+        kind: textOf(child(node, "kind")),
+        name: textOf(child(mapAt(node, "metadata"), "name")),
+        namespace: textOf(child(mapAt(node, "metadata"), "namespace"))
+      }));
+    });
+    resourceIndexes.set(resources, index);
+  }
+  return index;
 }
 function itemAt(node, step) {
   const items = node?.kind === "seq" ? node.items : [];

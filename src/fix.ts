@@ -342,8 +342,13 @@ function shownFiles(gathered: ReadonlyMap<string, ElsewhereFile>): FixedFile[] {
   return shown.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** What the passes read of a lint: each linted file's parse, whose nodes its fixes name (a RunResult, or the language server's lint of one text). */
+export interface PassLint {
+  result: { files: readonly ParsedFile[] };
+}
+
 /** What passes of fixes ask of their caller: which fixes to try, which files to leave alone, how to lint the new texts. */
-export interface Passes<L extends { result: RunResult }> {
+export interface Passes<L extends PassLint> {
   /** The fixes to try after this lint, by file (absolute path set): in the order the lint found them. */
   fixes(linted: L): Map<SourceFile, Fix[]>;
   /** Whether to fix this file in this pass; the caller notes why not. */
@@ -365,7 +370,7 @@ export interface Passes<L extends { result: RunResult }> {
  * text, and lints the run again. `texts` holds the fixed texts by absolute path, and is updated. The one
  * implementation of --fix's passes, which the timeline's "after" (SPEC §10) uses too.
  */
-export async function fixInPasses<L extends { result: RunResult }>(first: L, texts: Map<string, string>, passes: Passes<L>): Promise<L> {
+export async function fixInPasses<L extends PassLint>(first: L, texts: Map<string, string>, passes: Passes<L>): Promise<L> {
   let linted = first;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let appliedThisPass = 0;
@@ -405,7 +410,7 @@ export async function fixInPasses<L extends { result: RunResult }>(first: L, tex
  * or change its objects beyond the fields they claim). Checking every pass against the text before it
  * holds the sum of the passes to the sum of their claims, and needs no parse the pass does not make anyway.
  */
-export function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[]): string | { refused: string } {
+function applyPass(parsed: ParsedFile, whole: ParsedFile, fixes: readonly Fix[]): string | { refused: string } {
   const file = parsed.file;
   const after = applyEdits(file.text, fixes.flatMap((f) => f.edits));
   const reparsed = parseFile({ ...file, text: after }, true);
@@ -495,7 +500,7 @@ function underEveryName(texts: ReadonlyMap<string, string>, real: RealFiles): Ma
 }
 
 /** Fixes whose edits touch nothing an earlier fix touches; the rest wait for the next pass. */
-export function nonOverlapping(fixes: Fix[]): Fix[] {
+function nonOverlapping(fixes: Fix[]): Fix[] {
   // Edits taken so far, sorted by offset; they never overlap one another, so the neighbours of a place tell whether it is free.
   const taken: TextEdit[] = [];
   const firstAtOrAfter = (offset: number): number => {

@@ -25,6 +25,14 @@ export function routingObjectsOf(source: SourceFile): RoutingObjects {
   };
 }
 
+/** What of a file's objects routing reads, as a key: when it changes, other files' verdicts may change. */
+export function routingKey(objects: RoutingObjects): string {
+  return JSON.stringify([
+    objects.services.map((s) => [s.object.ref, s.selector, s.ports, s.publishNotReadyAddresses, s.headless]),
+    objects.backends.map((b) => [b.object.ref, b.namespace, b.service, b.port]),
+  ]);
+}
+
 /** The routing objects of many inputs, in their order: the order routes are found in and messages name them. */
 export function joinRoutingObjects(parts: readonly RoutingObjects[]): RoutingObjects {
   return { services: parts.flatMap((p) => p.services), backends: parts.flatMap((p) => p.backends) };

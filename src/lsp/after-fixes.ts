@@ -1,9 +1,10 @@
 // One container as it would be with all its fixes (suggestions included),
 // made in memory on the document's text: what the hover's timeline draws as
 // "after". Nothing is written and no other container's fixes are taken.
-import type { Container, Model } from '../model.js';
+import type { Container } from '../model.js';
 import type { ContainerRouting } from '../routing.js';
 import type { Fix } from '../rule.js';
+import { containerKeys, findingsOf } from '../timeline/after.js';
 import { fixText } from './code-actions.js';
 import type { LintedSources } from './lint-sources.js';
 
@@ -12,41 +13,22 @@ export interface FixedContainer {
   routing: ContainerRouting;
 }
 
-/** The container after its fixes, found again in the fixed text; null when it has none to apply or cannot be found. */
-export async function containerAfterFixes(text: string, model: Model, container: Container, lint: (text: string) => Promise<LintedSources>): Promise<FixedContainer | null> {
-  const wanted = places(model).get(container);
-  if (wanted === undefined) return null;
-  const own = (linted: LintedSources): Fix[] => {
-    const at = places(linted.model);
-    return linted.findings.flatMap((finding) => {
-      const workload = linted.model.workloads.find((w) => w.object === finding.owner);
-      const subject = workload?.containers.find((c) => c.name === finding.container);
-      return subject && at.get(subject) === wanted && finding.fix && !finding.fix.shownOnly && !finding.fix.target ? [finding.fix] : [];
-    });
-  };
-  const fixed = await fixText(text, async (current) => {
-    const linted = await lint(current);
-    return { parsed: linted.files[0]!, fixes: own(linted) };
-  });
-  // None to make, or --fix would not make them.
-  if (fixed === null || fixed === text) return null;
-  const linted = await lint(fixed);
-  const found = [...places(linted.model)].find(([, place]) => place === wanted)?.[0];
-  return found ? { container: found, routing: linted.routing.of(found) } : null;
-}
-
 /**
- * Where each container is in its file, in a way fixes do not change (they add and change fields, never
- * objects or containers): its document, its workload's place among that document's, its own place.
+ * The container after its fixes, found again in the fixed text; null when it has none to apply or cannot be
+ * found. `linted` is the lint of `text` that `container` is from; `lint` lints a text the fixes made.
  */
-function places(model: Model): Map<Container, string> {
-  const out = new Map<Container, string>();
-  const seen = new Map<number, number>();
-  for (const workload of model.workloads) {
-    const document = workload.object.document.index;
-    const index = seen.get(document) ?? 0;
-    seen.set(document, index + 1);
-    workload.containers.forEach((container, i) => out.set(container, `${document}/${index}/${i}`));
-  }
-  return out;
+export async function containerAfterFixes(text: string, linted: LintedSources, container: Container, lint: (text: string) => Promise<LintedSources>): Promise<FixedContainer | null> {
+  // Where the container is, in a way fixes do not change (timeline/after.ts's key, as the CLI's timeline finds it again).
+  const wanted = containerKeys(linted.model).get(container);
+  if (wanted === undefined) return null;
+  const only = new Map([[wanted, container]]);
+  const own = (current: LintedSources): Fix[] =>
+    findingsOf({ result: current, model: current.model }, only).flatMap(({ finding: { fix } }) => (fix && !fix.shownOnly && !fix.target ? [fix] : []));
+  const fixed = await fixText(text, linted, own, lint);
+  // None to make, or --fix would not make them.
+  if (fixed === null || fixed.text === text) return null;
+  // The last pass linted the fixed text.
+  const after = fixed.linted;
+  const found = [...containerKeys(after.model)].find(([, key]) => key === wanted)?.[0];
+  return found ? { container: found, routing: after.routing.of(found) } : null;
 }

@@ -1,16 +1,15 @@
 // Fixes as code actions: a quick fix per finding that carries one (safe fixes
 // preferred, suggestions named as such), and "fix all safe problems" as the
-// `source.fixAll.probe-lint` action, made in passes as --fix makes them.
+// `source.fixAll.probe-lint` action, made in --fix's own passes.
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextEdit } from '../edit.js';
-import { applyPass, nonOverlapping, wholeTrees } from '../fix.js';
+import { fixInPasses, wholeTrees } from '../fix.js';
 import type { ParsedFile } from '../parse.js';
 import type { Finding, Fix } from '../rule.js';
 import { lspPosition, type EditorText } from './text.js';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.probe-lint`;
 export const FIX_ALL_TITLE = 'Fix all safe problems (probe-lint)';
-const MAX_PASSES = 10;
 
 /** Where a workspace edit goes: the document and the version its offsets were counted in. */
 export interface Target {
@@ -59,32 +58,32 @@ export function hasSafeFix(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.fix?.safe && !f.fix.shownOnly);
 }
 
-/** One lint of a text, as a pass of fixes needs it: the file as parsed (the nodes the fixes name) and the fixes to make. */
-export interface FixPass {
-  parsed: ParsedFile;
-  fixes: Fix[];
-}
-
 /**
- * The text with the fixes `lint` proposes applied (every safe one, for fix all), made as --fix makes them
- * with fix.ts's own steps: in passes (a fix can make another, as a higher readiness threshold makes a
- * liveness one too low), each linting the text the last one left and taking the fixes that do not touch
- * each other, until none is left or after ten. Null where --fix would leave the file as it is: a document
- * that does not parse as YAML 1.2, or a pass that would break the text or change more than its fixes claim.
+ * The text with the fixes `fixesOf` picks from each lint applied (every safe one, for fix all), made by
+ * --fix's own passes (fix.ts fixInPasses) on the one file: a fix can make another, as a higher readiness
+ * threshold makes a liveness one too low. `first` is the lint of `text`; `lint` lints a text the passes
+ * made. The fixed text with its lint (the last pass's), or null where --fix would leave the file as it
+ * is: a document that does not parse as YAML 1.2, or a pass that would break the text or change more
+ * than its fixes claim.
  */
-export async function fixText(text: string, lint: (text: string) => Promise<FixPass>): Promise<string | null> {
-  let current = text;
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const { parsed, fixes } = await lint(current);
-    const accepted = nonOverlapping(fixes);
-    if (accepted.length === 0) break;
-    const whole = wholeTrees(parsed);
-    if (whole.error) return null;
-    const applied = applyPass(parsed, whole, accepted);
-    if (typeof applied !== 'string') return null;
-    current = applied;
-  }
-  return current;
+export async function fixText<L extends { files: readonly ParsedFile[] }>(
+  text: string,
+  first: L,
+  fixesOf: (linted: L) => Fix[],
+  lint: (text: string) => Promise<L>,
+): Promise<{ text: string; linted: L } | null> {
+  let leftAlone = false;
+  // The one file's fixed text, under its path.
+  const texts = new Map<string, string>();
+  const last = await fixInPasses({ result: first }, texts, {
+    fixes: ({ result }) => new Map([[result.files[0]!.file, fixesOf(result)]]),
+    admit: () => true,
+    skip: () => void (leftAlone = true),
+    refuse: () => void (leftAlone = true),
+    applied: () => {},
+    lint: async (fixed) => ({ result: await lint([...fixed.values()][0]!) }),
+  });
+  return leftAlone ? null : { text: [...texts.values()][0] ?? text, linted: last.result };
 }
 
 /** Whether --fix would take the file at all: every document parses as YAML 1.2 (fix.ts skips it otherwise). */

@@ -12,7 +12,7 @@ import { readOne } from '../read-inputs.js';
 import { RENDERERS, renderAll, renderedSources, type RenderTargets } from '../renderers/index.js';
 import { findTool, toolRunner } from '../renderers/tools.js';
 import type { RoutingContext } from '../routing-context.js';
-import { joinRoutingObjects, routingObjectsOf } from '../routing-objects.js';
+import { joinRoutingObjects, routingKey, routingObjectsOf } from '../routing-objects.js';
 import type { RoutingObjects } from '../routing.js';
 import { configIgnores, OWN_FILES } from '../run.js';
 
@@ -33,7 +33,7 @@ export interface IndexOptions {
   folder: string;
   /** The configs of the folder, for the walk's ignore lists and the renders' settings; their forDir throws ConfigError for a broken one. */
   configs(): ConfigResolver;
-  /** Called when objects other than open documents' have changed (a scan step, a render, a file re-read). */
+  /** Called when objects other than open documents' have changed (a scan, once it is done; a file re-read whose objects changed for routing). */
   changed(): void;
   /** What could not be read or rendered: a log line, never a diagnostic. */
   notice(notice: Notice): void;
@@ -45,8 +45,8 @@ export function routingObjects(model: Model): RoutingObjects {
 
 export function createRoutingIndex(options: IndexOptions): RoutingIndex {
   const { folder } = options;
-  // Files by absolute path, with the stamp they were read at.
-  const files = new Map<string, { stamp: string; objects: RoutingObjects }>();
+  // Files by absolute path, with the stamp they were read at and their routingKey.
+  const files = new Map<string, { stamp: string; objects: RoutingObjects; key: string }>();
   // The files of the last walk, in its order: the order `--context` reads them in, and messages name their Services in.
   let walked: string[] = [];
   // Rendered charts and overlays, in the order of their rendered streams.
@@ -65,14 +65,23 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
   /** The walk --context does: .gitignore, config ignores, charts and overlays set aside, probe-lint's own files passed by. */
   const walk = () => collectInputs([folder], { cwd: folder, ignore: [], configIgnore: configIgnores(options.configs()), kinds: RENDERERS, skipNames: OWN_FILES });
 
-  const read = (file: InputFile): void => {
+  /** Reads a file again unless its stamp is the same; whether its objects changed for routing (objects equal for it are kept, as the context built from them). */
+  const read = (file: InputFile): boolean => {
     const stamp = stampOf(file.absPath);
-    if (stamp !== null && files.get(file.absPath)?.stamp === stamp) return;
-    files.set(file.absPath, { stamp: stamp ?? '', objects: objectsOnDisk(file) });
+    const known = files.get(file.absPath);
+    if (stamp !== null && known?.stamp === stamp) return false;
+    const objects = objectsOnDisk(file);
+    const key = routingKey(objects);
+    if (known?.key === key) {
+      files.set(file.absPath, { ...known, stamp: stamp ?? '' });
+      return false;
+    }
+    files.set(file.absPath, { stamp: stamp ?? '', objects, key });
     touched();
+    return true;
   };
 
-  /** Renders every chart and overlay of the folder (none: forgets the last renders), then lints open documents again. */
+  /** Renders every chart and overlay of the folder (none: forgets the last renders). */
   const render = async (targets: RenderTargets, from: number): Promise<void> => {
     const tools = toolRunner({ cwd: folder });
     const configs = options.configs();
@@ -82,7 +91,6 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
     renderedFiles = outcome.excluded;
     touched();
     for (const notice of outcome.notices) options.notice(notice);
-    options.changed();
   };
 
   return {
@@ -100,14 +108,17 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
         read(file);
         await nextTurn();
       }
-      options.changed();
       const targets: RenderTargets = new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
-      await render(targets, from);
+      try {
+        await render(targets, from);
+      } finally {
+        // Open documents are linted again once, with all of it; a newer scan does that itself.
+        if (from === generation) options.changed();
+      }
     },
     fileChanged(absPath) {
       if (!files.has(absPath)) return;
-      read({ absPath, path: displayPath(folder, absPath) });
-      options.changed();
+      if (read({ absPath, path: displayPath(folder, absPath) })) options.changed();
     },
     rendersFile(absPath) {
       return renderedFiles.has(absPath) || renderDirs.some((dir) => isInside(dir, absPath));

@@ -21,7 +21,10 @@ import { CONFIG_NAMES } from '../config.js';
 import { isInside } from '../files.js';
 import type { Notice } from '../inputs.js';
 import type { RenderTargets } from '../renderers/index.js';
+import type { Container } from '../model.js';
+import { routingKey } from '../routing-objects.js';
 import type { RoutingObjects } from '../routing.js';
+import type { Fix } from '../rule.js';
 import { OWN_FILES } from '../run.js';
 import { SUPPRESSIONS_NAME } from '../suppressions-file.js';
 import { MAX_FILE_BYTES } from '../tree-files.js';
@@ -29,7 +32,7 @@ import { VERSION } from '../version.js';
 import { ownerOf, templateDiagnostics } from './chart-templates.js';
 import { FIX_ALL_KIND, FIX_ALL_TITLE, fixable, fixText, hasSafeFix, lspEdits, quickFixes, wholeEdit, workspaceEdit, type Target } from './code-actions.js';
 import { documentDiagnostics, settingsDiagnostic } from './diagnostics.js';
-import { containerAfterFixes } from './after-fixes.js';
+import { containerAfterFixes, type FixedContainer } from './after-fixes.js';
 import { probeAt, probeSummary, probeTimeline } from './hover.js';
 import { lintSources, type LintedSources } from './lint-sources.js';
 import { routingObjects } from './routing-index.js';
@@ -409,13 +412,29 @@ export function serve(): void {
     const settings = state.workspace.settings();
     const context = state.workspace.index.contextFor(state.absPath);
     const original = lint.at.source;
-    const fixed = await fixText(original.text, async (text) => {
-      // The first pass is of the text the lint has just seen.
-      const linted = text === original.text && lint.linted ? lint.linted : await lintSources([{ ...original, text }], settings, context);
-      return { parsed: linted.files[0]!, fixes: linted.findings.flatMap((f) => (f.fix?.safe && !f.fix.shownOnly && !f.fix.target ? [f.fix] : [])) };
-    });
-    const edit = fixed === null ? null : wholeEdit(original.text, fixed);
+    const safe = (linted: LintedSources): Fix[] => linted.findings.flatMap((f) => (f.fix?.safe && !f.fix.shownOnly && !f.fix.target ? [f.fix] : []));
+    // The first pass is of the text the lint has just seen.
+    const fixed = await fixText(original.text, lint.linted, safe, (text) => lintSources([{ ...original, text }], settings, context));
+    const edit = fixed === null ? null : wholeEdit(original.text, fixed.text);
     return edit && workspaceEdit({ uri, version: lint.version, versioned: versionedEdits }, lspEdits(lint.at, [edit]));
+  };
+
+  // A container as its fixes would leave it, asked at every hover of its probes: once per lint and container.
+  const fixedContainers = new WeakMap<DocumentLint, Map<Container, Promise<FixedContainer | null>>>();
+  const afterFixes = (state: OpenDocument, lint: DocumentLint, linted: LintedSources, container: Container): Promise<FixedContainer | null> => {
+    const known = fixedContainers.get(lint) ?? new Map<Container, Promise<FixedContainer | null>>();
+    fixedContainers.set(lint, known);
+    let after = known.get(container);
+    if (!after) {
+      const settings = state.workspace.settings();
+      const context = state.workspace.index.contextFor(state.absPath);
+      const source = lint.at.source;
+      after = containerAfterFixes(source.text, linted, container, (text) => lintSources([{ ...source, text }], settings, context));
+      known.set(container, after);
+      // A failed one is not kept: the next hover tries again.
+      after.catch(() => known.delete(container));
+    }
+    return after;
   };
 
   connection.onHover(async ({ textDocument, position }) => {
@@ -427,24 +446,13 @@ export function serve(): void {
     if (!found || !state) return null;
     const range = lspRange(lint.at, found.span);
     const { probe } = found;
-    const settings = state.workspace.settings();
-    const context = state.workspace.index.contextFor(state.absPath);
-    const source = lint.at.source;
-    const after = await containerAfterFixes(source.text, lint.linted.model, probe.container, (text) => lintSources([{ ...source, text }], settings, context));
+    const after = await afterFixes(state, lint, lint.linted, probe.container);
     const timeline = probeTimeline(probe, lint.linted.routing.of(probe.container), after);
     return { contents: { kind: 'markdown', value: `${probeSummary(probe, lint.linted.routing)}\n\n${timeline}` }, range };
   });
 
   documents.listen(connection);
   connection.listen();
-}
-
-/** What of a document's objects routing reads, as a key: a change to it changes other documents' verdicts. */
-function routingKey(objects: RoutingObjects): string {
-  return JSON.stringify([
-    objects.services.map((s) => [s.object.ref, s.selector, s.ports, s.publishNotReadyAddresses, s.headless]),
-    objects.backends.map((b) => [b.object.ref, b.namespace, b.service, b.port]),
-  ]);
 }
 
 const NO_ROUTING = routingKey({ services: [], backends: [] });

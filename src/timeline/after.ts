@@ -120,8 +120,8 @@ function lastPerField(applied: readonly Applied[]): string[] {
   return [...new Set(kept.reverse())];
 }
 
-/** The findings of the wanted containers in a lint, with the container's key. */
-function findingsOf(linted: Linted, wanted: ReadonlyMap<string, Container>): { key: string; finding: Finding }[] {
+/** The findings of the wanted containers in a lint (a run's, or the language server's of one text), with the container's key. */
+export function findingsOf(linted: { result: { findings: readonly Finding[] }; model: Model }, wanted: ReadonlyMap<string, Container>): { key: string; finding: Finding }[] {
   const keys = containerKeys(linted.model);
   const byNode = new Map<MapNode, Workload>(linted.model.workloads.map((w) => [w.object.node, w]));
   const out: { key: string; finding: Finding }[] = [];
@@ -148,7 +148,7 @@ function elsewhereFixes(found: readonly { key: string; finding: Finding }[]): Ma
  * Where a container is, in a way that survives fixes (they add and change fields, never objects or
  * containers): its file, its document, its workload's place among the document's workloads, its own place.
  */
-function containerKeys(model: Model): Map<Container, string> {
+export function containerKeys(model: Model): Map<Container, string> {
   const keys = new Map<Container, string>();
   const seen = new Map<unknown, number>();
   for (const workload of model.workloads) {
