@@ -1,5 +1,7 @@
-// npm run bundle: the committed single-file entry points.
-//   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it (no runtime dependencies)
+// npm run bundle: the committed entry points, each a bundle with no runtime dependencies.
+//   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it, with the *-HASH.js chunks beside it:
+//                          what only some runs need (SARIF, fixes, globs, the timeline command) is loaded
+//                          by those runs, so that linting one small file compiles little more than it uses
 //   bin/probe-lint-lsp.js  the language server, which `probe-lint lsp` loads: kept out of the CLI's file,
 //                          whose every start (linting one file) would otherwise compile its libraries too
 //   action/index.js        the GitHub Action
@@ -41,14 +43,24 @@ const common = {
 };
 
 /**
- * Builds both bundles from the sources under outDir (the repository by default).
+ * Builds the bundles from the sources under outDir (the repository by default).
  * @param {string} [outDir]
  * @returns {Promise<{ cli: string, lsp: string, action: string }>} the absolute paths written
  */
 export async function bundle(outDir = repo) {
-  const out = { cli: path.join(outDir, BUNDLES.cli), lsp: path.join(outDir, BUNDLES.lsp), action: path.join(outDir, BUNDLES.action) };
+  const out = Object.fromEntries(Object.entries(BUNDLES).map(([name, file]) => [name, path.join(outDir, file)]));
+  // Chunks of an earlier build would be left beside the new ones: the directory holds only what is built here.
+  fs.rmSync(path.dirname(out.cli), { recursive: true, force: true });
   // Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
-  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli, plugins: [lspBeside] });
+  await build({
+    ...common,
+    minify: true,
+    entryPoints: { [path.basename(out.cli, '.js')]: path.join(repo, 'src/cli.ts') },
+    outdir: path.dirname(out.cli),
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    plugins: [lspBeside],
+  });
   await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
   await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
   return out;

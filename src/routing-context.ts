@@ -5,8 +5,7 @@
 // Nothing read here is reported on; workloads here are never linted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { hasMagic } from 'glob';
-import { UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
+import { isGlobPattern, UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
 import type { Backend, Service } from './model.js';
 import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
 import { renderedSources, type Renderer, type RenderOutcome, type RenderTargets, type Unrendered } from './renderers/index.js';
@@ -37,8 +36,9 @@ export interface ContextRequest {
 export async function readRoutingContext(request: ContextRequest): Promise<RoutingContext> {
   if (request.paths.includes('-')) throw new UsageError('--context -: standard input cannot be context; name a directory or file');
   // A context that is not there would make every verdict quietly differ from CI's: a usage error, as a mistyped path is.
-  const missing = request.paths.find((p) => !existsSync(path.resolve(request.cwd, p)) && !hasMagic(p, { windowsPathsNoEscape: true }));
-  if (missing !== undefined) throw new UsageError(`--context ${missing}: no such file or directory`);
+  for (const p of request.paths) {
+    if (!existsSync(path.resolve(request.cwd, p)) && !(await isGlobPattern(p))) throw new UsageError(`--context ${p}: no such file or directory`);
+  }
   const found = await request.collect(request.paths);
   // Planned over the whole run, as a run over everything would: a kustomization another one builds on is not
   // rendered on its own (its objects come through the one on top), and what the run renders itself is skipped.

@@ -180,11 +180,11 @@ describe.skipIf(!hasPreCommit)('the pre-commit hook passes --context .', () => {
     // and hook definition: the committed bundle may lag behind the source under test.
     const hookRepo = tempDir();
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
-    // The fresh bundle sits at the same relative path as the committed one, which package.json's bin names.
-    const bin = path.relative(BUNDLES, CLI);
-    fs.writeFileSync(path.join(hookRepo, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, type: 'module', bin: manifest.bin, files: [bin] }, null, 2));
-    fs.mkdirSync(path.dirname(path.join(hookRepo, bin)));
-    fs.copyFileSync(CLI, path.join(hookRepo, bin));
+    // The fresh bundle sits at the same relative path as the committed one, which package.json's bin names,
+    // with the chunks it loads beside it.
+    const bin = path.dirname(path.relative(BUNDLES, CLI));
+    fs.writeFileSync(path.join(hookRepo, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, type: 'module', bin: manifest.bin, files: [`${bin}/*.js`] }, null, 2));
+    fs.cpSync(path.join(BUNDLES, bin), path.join(hookRepo, bin), { recursive: true });
     fs.copyFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), path.join(hookRepo, '.pre-commit-hooks.yaml'));
     git(hookRepo, 'init', '-q');
     git(hookRepo, 'add', '.');

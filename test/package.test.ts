@@ -36,7 +36,11 @@ describe('the committed bundles', () => {
 
   it('are what npm run bundle builds from the sources (rebuild and commit them when this fails)', () => {
     const out = fresh();
-    for (const file of ['bin/probe-lint.js', 'bin/probe-lint-lsp.js', 'action/index.js']) {
+    // The CLI's chunks beside it included: a chunk left over from an earlier build is stale too.
+    const built = (root: string): string[] => ['bin', 'action'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)).sort();
+    expect(built(REPO), 'bin/ and action/ hold other files than npm run bundle writes: run it').toEqual(built(out));
+    expect(built(REPO)).toEqual(expect.arrayContaining(['bin/probe-lint.js', 'bin/probe-lint-lsp.js', 'action/index.js']));
+    for (const file of built(out)) {
       expect(fs.readFileSync(path.join(out, file), 'utf8') === fs.readFileSync(path.join(REPO, file), 'utf8'), `${file} is stale: run npm run bundle`).toBe(true);
     }
   });
@@ -119,12 +123,13 @@ describe('npm test (scripts/test.mjs)', () => {
 });
 
 describe('the npm package', () => {
-  it('packs one bundled bin with no dependencies, installs, and runs with npx', () => {
+  it('packs the bundled bin and its chunks with no dependencies, installs, and runs with npx', () => {
     const packDir = tempDir();
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const tarball = path.join(packDir, packed[0].filename);
     const files = packed[0].files.map((f: { path: string }) => f.path).sort();
-    expect(files).toContain('bin/probe-lint.js');
+    // The CLI and every chunk it loads when a run needs it (SARIF, fixes, globs…), and the language server.
+    expect(files).toEqual(expect.arrayContaining(fs.readdirSync(path.join(REPO, 'bin')).map((name) => `bin/${name}`)));
     expect(files).toContain('bin/probe-lint-lsp.js');
     expect(files).toContain('probe-lint.schema.json');
     expect(files.filter((f: string) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
@@ -139,6 +144,10 @@ describe('the npm package', () => {
     const run = spawnSync('npx', ['--no-install', 'probe-lint', 'k8s/'], { cwd: project, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toContain('probe-port-missing');
+    // A format loaded only when asked for, from the installed package's chunks.
+    const sarif = spawnSync('npx', ['--no-install', 'probe-lint', '--format', 'sarif', 'k8s/'], { cwd: project, encoding: 'utf8' });
+    expect(sarif.status, sarif.stderr).toBe(1);
+    expect(JSON.parse(sarif.stdout).runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('probe-port-missing');
     console.log(`npm pack: ${packed[0].filename}, ${(packed[0].size / 1024).toFixed(0)} kB packed, ${(packed[0].unpackedSize / 1024).toFixed(0)} kB unpacked`);
   });
 });

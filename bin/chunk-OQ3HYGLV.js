@@ -1,0 +1,10 @@
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+var m=new WeakMap;function l(t,r){let e=m.get(t);if(!e){e=[0];for(let o=r.indexOf(`
+`);o!==-1;o=r.indexOf(`
+`,o+1))e.push(o+1);m.set(t,e)}return e}var g=new WeakMap;function d(t,r,e){if(t.windows){let i=t.windows.find(n=>e===void 0?n.start<=r&&(r<=n.start+n.text.length||n.last):n.line<=e&&(e<n.line+l(n,n.text).length||n.last));if(!i)throw new Error(`${t.path}: ${e===void 0?`offset ${r}`:`line ${e}`} is not in the lines kept of it`);return i}let o=g.get(t);return o||g.set(t,o={text:t.text,start:0,line:1}),o}function a(t,r){let e=d(t,r),o=l(e,e.text),i=r-e.start,n=0,s=o.length-1;for(;n<s;){let c=n+s+1>>1;o[c]<=i?n=c:s=c-1}return{line:e.line+n,column:i-o[n]+1}}function b(t,r){let e=d(t,0,r),o=l(e,e.text),i=o[r-e.line];if(i===void 0)return"";let n=o[r-e.line+1],s=n===void 0?e.text.length:n-1;return e.text.slice(i,s).replace(/\r$/,"")}function h(t,r){return{start:a(t,r.start),end:a(t,r.end)}}function S(t){let r=t.trimEnd();return r.trim()===""?null:{column:r.length-r.replace(/^[\s-]*/,"").length+1,endColumn:r.length+1}}function F(t){return{...t,text:""}}function p(t,r,e){let{text:o,start:i}=d(t,r),n=o.lastIndexOf(`
+`,r-i-1)+1,s=e-i,c=o.indexOf(`
+`,s>n&&o[s-1]===`
+`?s-1:s);return{start:i+n,text:o.slice(n,c===-1?o.length:c+1)}}function y(t,r){let e=r.map(n=>{let{line:s}=a(t,n.start),c=s>1?t.text.lastIndexOf(`
+`,t.text.lastIndexOf(`
+`,n.start-1)-1)+1:0,{start:x,text:f}=p(t,c,n.end);return{start:x,end:x+f.length,line:Math.max(1,s-1)}}).sort((n,s)=>n.start-s.start),o=[];for(let n of e){let s=o.at(-1);s&&n.start<=s.end?s.end=Math.max(s.end,n.end):o.push({...n})}let i=o.map(({start:n,end:s,line:c})=>({start:n,line:c,text:u(t.text.slice(n,s)),last:s>=t.text.length}));return{...t,text:"",windows:i}}function u(t){if(typeof t=="string")return t.length<13?t:(t+" ").slice(0,-1);if(Array.isArray(t))return t.map(u);if(t===null||typeof t!="object")return t;let r={};for(let[e,o]of Object.entries(t))r[e]=u(o);return r}export{a,b,h as c,S as d,F as e,p as f,y as g,u as h};
