@@ -41485,17 +41485,18 @@ function unsupported(text2) {
   return text2.includes("\r") && /\r(?!\n)/.test(text2);
 }
 function readChunk(text2) {
-  if (unsupported(text2)) {
-    try {
-      return { values: yaml.loadAll(text2), trees: () => null };
-    } catch {
-      return null;
-    }
-  }
+  if (unsupported(text2)) return readValues(text2);
   const read2 = framesOf(text2);
   if (read2 === null) return null;
   const { values, roots } = read2;
   return { values, trees: (base) => roots === null ? null : documentsOf(text2, base, roots) };
+}
+function readValues(text2) {
+  try {
+    return { values: yaml.loadAll(text2), trees: () => null };
+  } catch {
+    return null;
+  }
 }
 function documentsOf(text2, base, roots) {
   if (roots.length > 1) return null;
@@ -42022,6 +42023,9 @@ function holdsRelevantObject(value) {
   for (const key of podLocation(header.kind).spec) at2 = isRecord(at2) ? at2[key] : void 0;
   return isRecord(at2) && Array.isArray(at2.containers);
 }
+function mayHoldRelevantObject(text2) {
+  return text2.includes("containers") || mayHoldRoutingObject(text2);
+}
 function holdsRoutingObject(value) {
   const header = headerOf(value);
   if (!header) return false;
@@ -42029,6 +42033,8 @@ function holdsRoutingObject(value) {
   if (isList(header) && Array.isArray(items)) return items.some(holdsRoutingObject);
   return routingKind(header) !== null;
 }
+var RELEVANT = { holds: holdsRelevantObject, mayHold: mayHoldRelevantObject };
+var ROUTING = { holds: holdsRoutingObject, mayHold: mayHoldRoutingObject };
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -42059,14 +42065,15 @@ function wholeScalarAt(text2, at2, length) {
 // src/parse.ts
 var DOCUMENT_START = /^---(?=[ \t]|\r?\n|$)/gm;
 var SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
-function parseFile(file, everything = false, relevant = holdsRelevantObject, mayHold = () => true) {
+function parseFile(file, everything = false, relevance = RELEVANT, skipOthers = false) {
   const result2 = { file, documents: [], error: null };
   for (const chunk of documentChunks(file.text)) {
     const text2 = file.text.slice(chunk.start, chunk.end);
-    if (!mayHold(text2)) continue;
-    const read2 = everything ? null : readChunk(text2);
+    const mayHold = everything || relevance.mayHold(text2);
+    if (!mayHold && skipOthers) continue;
+    const read2 = everything ? null : mayHold ? readChunk(text2) : readValues(text2);
     if (read2 === null) parseFull(result2, text2, chunk.start);
-    else if (read2.values.some(relevant)) parseFast(result2, read2.trees(chunk.start), text2, chunk.start);
+    else if (read2.values.some(relevance.holds)) parseFast(result2, read2.trees(chunk.start), text2, chunk.start);
     else addCheap(result2, read2.values, text2, chunk.start);
   }
   return result2;
@@ -44520,7 +44527,7 @@ function fromText(displayPath2, absPath, text2) {
 
 // src/routing-objects.ts
 function routingObjectsOf(source) {
-  const parsed = parseFile(source, false, holdsRoutingObject, mayHoldRoutingObject);
+  const parsed = parseFile(source, false, ROUTING, true);
   if (parsed.documents.every((d) => d.root === null)) return { services: [], backends: [] };
   const { services, backends } = buildModel([parsed]);
   const file = withoutText(source);

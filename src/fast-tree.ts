@@ -71,17 +71,20 @@ export interface ChunkRead {
  * `trees` builds positions only if asked (most documents are never asked). Null when js-yaml refuses the text.
  */
 export function readChunk(text: string): ChunkRead | null {
-  if (unsupported(text)) {
-    try {
-      return { values: jsYaml.loadAll(text), trees: () => null };
-    } catch {
-      return null;
-    }
-  }
+  if (unsupported(text)) return readValues(text);
   const read = framesOf(text);
   if (read === null) return null;
   const { values, roots } = read;
   return { values, trees: (base) => (roots === null ? null : documentsOf(text, base, roots)) };
+}
+
+/** A document text's values alone, without frames (its trees go to `yaml`); null when js-yaml refuses the text. */
+export function readValues(text: string): ChunkRead | null {
+  try {
+    return { values: jsYaml.loadAll(text), trees: () => null };
+  } catch {
+    return null;
+  }
 }
 
 /** The non-empty documents of a text with their trees, spans offset by `base`; null when the text must go to `yaml`. */

@@ -50,7 +50,7 @@ export function headerOf(value: unknown): ObjectHeader | null {
 }
 
 /** Whether a plain value (as js-yaml loads it) holds an object a rule reads: a workload with containers, or a routing object. */
-export function holdsRelevantObject(value: unknown): boolean {
+function holdsRelevantObject(value: unknown): boolean {
   const header = headerOf(value);
   if (!header) return false;
   const items = (value as Record<string, unknown>).items;
@@ -61,14 +61,34 @@ export function holdsRelevantObject(value: unknown): boolean {
   return isRecord(at) && Array.isArray(at.containers);
 }
 
+/**
+ * Which documents get trees: a test of their values, and one of their text that is false only when no YAML
+ * reading of the text passes the first. A document whose text fails it is read for its values only (js-yaml's
+ * validity check, SPEC §8), without the frames a tree would be built from.
+ */
+export interface Relevance {
+  holds(value: unknown): boolean;
+  mayHold(text: string): boolean;
+}
+
+/** Whether a document's text can hold an object a rule reads: a pod spec's `containers` written out (an escape that could spell it is judged by mayHoldRoutingObject), or a routing object. */
+function mayHoldRelevantObject(text: string): boolean {
+  return text.includes('containers') || mayHoldRoutingObject(text);
+}
+
 /** Whether a plain value holds a Service, Ingress or route: all that routing context (--context) reads. */
-export function holdsRoutingObject(value: unknown): boolean {
+function holdsRoutingObject(value: unknown): boolean {
   const header = headerOf(value);
   if (!header) return false;
   const items = (value as Record<string, unknown>).items;
   if (isList(header) && Array.isArray(items)) return items.some(holdsRoutingObject);
   return routingKind(header) !== null;
 }
+
+/** What a lint reads: workloads and routing objects. */
+export const RELEVANT: Relevance = { holds: holdsRelevantObject, mayHold: mayHoldRelevantObject };
+/** What the routing pass and --context read: Services, Ingresses and routes. */
+export const ROUTING: Relevance = { holds: holdsRoutingObject, mayHold: mayHoldRoutingObject };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,7 +104,7 @@ const SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
  * quoted, in flow, on a line of its own as a block scalar's, after a tag or anchor), or an escape that could
  * spell one. False only when no YAML reading of the text has such a kind.
  */
-export function mayHoldRoutingObject(text: string): boolean {
+function mayHoldRoutingObject(text: string): boolean {
   for (const kind of ROUTING_KINDS) {
     for (let at = text.indexOf(kind); at !== -1; at = text.indexOf(kind, at + 1)) {
       if (wholeScalarAt(text, at, kind.length)) return true;

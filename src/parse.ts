@@ -14,8 +14,8 @@ import {
   type Document,
   type Node as YamlNode,
 } from 'yaml';
-import { readChunk, type FastDocument } from './fast-tree.js';
-import { headerOf, holdsRelevantObject, isList, type ObjectHeader } from './kinds.js';
+import { readChunk, readValues, type FastDocument } from './fast-tree.js';
+import { headerOf, isList, RELEVANT, type ObjectHeader, type Relevance } from './kinds.js';
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
 
@@ -56,24 +56,23 @@ const SOURCE_COMMENT = /^#[ \t]*Source:[ \t]*(\S.*?)[ \t]*\r?$/m;
  * `everything` keeps a tree for every document, for files read whole (configs). Otherwise js-yaml's cheap
  * parse decides, on the values themselves, which documents hold an object a rule reads (kinds.ts says which):
  * only those pay for positions, and no spelling of a key (`"\u0063ontainers"`) or a `kind:` line inside a string
- * can hide a workload. `relevant` narrows what gets a tree: routing context needs only Services, Ingresses and routes.
- * `mayHold` passes over document texts without parsing them at all, errors included: the routing pass reads only
- * the texts that can name a routing kind (kinds.ts), and the lint that follows reports every document.
+ * can hide a workload. A document whose text cannot hold one (`relevance.mayHold`) is read for its values alone,
+ * without the frames a tree is built from (were the values to hold one after all, `yaml` would build its tree:
+ * the text test saves time, it decides nothing). `relevance` narrows what gets a tree: routing context needs only
+ * Services, Ingresses and routes. `skipOthers` passes over the texts that cannot hold one without parsing them at
+ * all, errors included: the routing pass parses only what can hold a routing object, and the lint that follows
+ * reports every document.
  */
-export function parseFile(
-  file: SourceFile,
-  everything = false,
-  relevant: (value: unknown) => boolean = holdsRelevantObject,
-  mayHold: (text: string) => boolean = () => true,
-): ParsedFile {
+export function parseFile(file: SourceFile, everything = false, relevance: Relevance = RELEVANT, skipOthers = false): ParsedFile {
   const result: ParsedFile = { file, documents: [], error: null };
   for (const chunk of documentChunks(file.text)) {
     const text = file.text.slice(chunk.start, chunk.end);
-    if (!mayHold(text)) continue;
+    const mayHold = everything || relevance.mayHold(text);
+    if (!mayHold && skipOthers) continue;
     // One js-yaml parse gives both the values that decide and the frames a tree is built from.
-    const read = everything ? null : readChunk(text);
+    const read = everything ? null : mayHold ? readChunk(text) : readValues(text);
     if (read === null) parseFull(result, text, chunk.start);
-    else if (read.values.some(relevant)) parseFast(result, read.trees(chunk.start), text, chunk.start);
+    else if (read.values.some(relevance.holds)) parseFast(result, read.trees(chunk.start), text, chunk.start);
     else addCheap(result, read.values, text, chunk.start);
   }
   return result;

@@ -3,14 +3,14 @@
 // the document texts that can hold one are parsed (kinds.ts), and the objects keep their file's name, not
 // its text: what this pass keeps grows with the routing objects, not with the bytes read.
 import { buildModel } from './build-model.js';
-import { holdsRoutingObject, mayHoldRoutingObject } from './kinds.js';
+import { ROUTING } from './kinds.js';
 import { parseFile } from './parse.js';
 import type { ObjectOrigin } from './model.js';
 import type { RoutingObjects } from './routing.js';
 import { ownCopy, withoutText, type SourceFile } from './source.js';
 
 export function routingObjectsOf(source: SourceFile): RoutingObjects {
-  const parsed = parseFile(source, false, holdsRoutingObject, mayHoldRoutingObject);
+  const parsed = parseFile(source, false, ROUTING, true);
   if (parsed.documents.every((d) => d.root === null)) return { services: [], backends: [] };
   const { services, backends } = buildModel([parsed]);
   const file = withoutText(source);
