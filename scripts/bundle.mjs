@@ -2,6 +2,7 @@
 //   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it, with the *-HASH.js chunks beside it:
 //                          what only some runs need (SARIF, fixes, globs, the timeline command) is loaded
 //                          by those runs, so that linting one small file compiles little more than it uses
+//   bin/yaml.cjs           the `yaml` package, which the others require when a document needs it (src/yaml-library.ts)
 //   bin/probe-lint-lsp.js  the language server, which `probe-lint lsp` loads: kept out of the CLI's file,
 //                          whose every start (linting one file) would otherwise compile its libraries too
 //   action/index.js        the GitHub Action
@@ -16,7 +17,7 @@ import { build } from 'esbuild';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The bundles, as paths relative to the output directory. */
-export const BUNDLES = { cli: 'bin/probe-lint.js', lsp: 'bin/probe-lint-lsp.js', action: 'action/index.js' };
+export const BUNDLES = { cli: 'bin/probe-lint.js', yaml: 'bin/yaml.cjs', lsp: 'bin/probe-lint-lsp.js', action: 'action/index.js' };
 
 /** The CLI's `import('./lsp/server.js')` becomes an import of the language server's own file beside it. */
 const lspBeside = {
@@ -45,15 +46,22 @@ const common = {
 /**
  * Builds the bundles from the sources under outDir (the repository by default).
  * @param {string} [outDir]
- * @returns {Promise<{ cli: string, lsp: string, action: string }>} the absolute paths written
+ * @returns {Promise<{ cli: string, yaml: string, lsp: string, action: string }>} the absolute paths written
  */
 export async function bundle(outDir = repo) {
   const out = Object.fromEntries(Object.entries(BUNDLES).map(([name, file]) => [name, path.join(outDir, file)]));
   // Chunks of an earlier build would be left beside the new ones: the directory holds only what is built here.
   fs.rmSync(path.dirname(out.cli), { recursive: true, force: true });
+  // Where each bundle finds the `yaml` file (src/yaml-library.ts), relative to itself.
+  const yamlFrom = (bundle) => {
+    const relative = path.relative(path.dirname(bundle), out.yaml).split(path.sep).join('/');
+    return { PROBE_LINT_YAML: JSON.stringify(relative.startsWith('.') ? relative : `./${relative}`) };
+  };
+  await build({ ...common, banner: {}, format: 'cjs', minify: true, stdin: { contents: "module.exports = require('yaml');", resolveDir: repo }, outfile: out.yaml });
   // Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
   await build({
     ...common,
+    define: yamlFrom(out.cli),
     minify: true,
     entryPoints: { [path.basename(out.cli, '.js')]: path.join(repo, 'src/cli.ts') },
     outdir: path.dirname(out.cli),
@@ -61,8 +69,8 @@ export async function bundle(outDir = repo) {
     chunkNames: '[name]-[hash]',
     plugins: [lspBeside],
   });
-  await build({ ...common, minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
-  await build({ ...common, entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
+  await build({ ...common, define: yamlFrom(out.lsp), minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
+  await build({ ...common, define: yamlFrom(out.action), entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
   return out;
 }
 

@@ -2,22 +2,12 @@
 // documents: the ones a rule can care about become trees with positions, built from js-yaml's events
 // (fast-tree.ts) or, for what that path leaves alone and for every error, by the `yaml` parse; the rest
 // (CRDs, RBAC, ConfigMaps…) only get js-yaml's cheap check that they parse, as no finding can land there.
-import {
-  Alias,
-  Lexer,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node as YamlNode,
-} from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import { readChunk, readValues, type FastDocument } from './fast-tree.js';
 import { headerOf, isList, RELEVANT, type ObjectHeader, type Relevance } from './kinds.js';
 import type { SourceFile } from './source.js';
 import type { MapEntry, MapNode, ScalarNode, SeqNode, Span, TreeNode } from './tree.js';
+import { yamlLibrary } from './yaml-library.js';
 
 
 export interface ParsedDocument {
@@ -161,6 +151,7 @@ function parseFast(result: ParsedFile, docs: FastDocument[] | null, text: string
 
 function parseFull(result: ParsedFile, text: string, base: number): void {
   // Merge keys are read as kubectl reads them; the option costs a quarter of the parse, so only when `<<` appears.
+  const { parseAllDocuments, isScalar } = yamlLibrary();
   const docs = parseAllDocuments(text, { merge: text.includes('<<'), prettyErrors: false });
   if ('empty' in docs) {
     for (const e of docs.errors) addError(result, { message: e.message, span: { start: base + e.pos[0], end: base + e.pos[1] } });
@@ -220,6 +211,7 @@ class TreeBuilder {
   private readonly targets = new Map<Alias, YamlNode>();
   /** The first alias that names no anchor before it, if any. */
   unresolved: Alias | null = null;
+  private readonly yaml = yamlLibrary();
 
   constructor(
     doc: Document,
@@ -227,9 +219,9 @@ class TreeBuilder {
   ) {
     // An alias means the last node before it with that anchor.
     const latest = new Map<string, YamlNode>();
-    visit(doc, {
+    this.yaml.visit(doc, {
       Node: (_key, node) => {
-        if (isAlias(node)) {
+        if (this.yaml.isAlias(node)) {
           const target = latest.get(node.source);
           if (target) this.targets.set(node, target);
           else this.unresolved ??= node;
@@ -244,20 +236,20 @@ class TreeBuilder {
   }
 
   private resolve(node: YamlNode): YamlNode | undefined {
-    return isAlias(node) ? this.targets.get(node) : node;
+    return this.yaml.isAlias(node) ? this.targets.get(node) : node;
   }
 
   convert(node: YamlNode, shared: boolean): TreeNode {
     const seen = this.done.get(node);
     if (seen) return seen;
     const isShared = shared || Boolean(node.anchor);
-    if (isMap(node)) {
+    if (this.yaml.isMap(node)) {
       const map: MapNode = { kind: 'map', span: this.span(node), shared: isShared, flow: Boolean(node.flow), entries: [] };
       this.done.set(node, map);
       map.entries = this.entries(node.items, isShared);
       return map;
     }
-    if (isSeq(node)) {
+    if (this.yaml.isSeq(node)) {
       const seq: SeqNode = { kind: 'seq', span: this.span(node), shared: isShared, flow: Boolean(node.flow), items: [] };
       this.done.set(node, seq);
       for (const item of node.items) {
@@ -270,8 +262,8 @@ class TreeBuilder {
       kind: 'scalar',
       span: this.span(node),
       shared: isShared,
-      value: isScalar(node) ? scalarValue(node.value) : null,
-      quoted: isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'),
+      value: this.yaml.isScalar(node) ? scalarValue(node.value) : null,
+      quoted: this.yaml.isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'),
     };
     this.done.set(node, scalar);
     return scalar;
@@ -282,7 +274,7 @@ class TreeBuilder {
     const merged: MapEntry[] = [];
     for (const pair of pairs) {
       const key = pair.key as YamlNode | null;
-      if (!key || !isScalar(key)) continue;
+      if (!key || !this.yaml.isScalar(key)) continue;
       const valueNode = pair.value as YamlNode | null;
       if (isMergeKey(key.value)) {
         if (valueNode) merged.push(...this.mergeSources(valueNode));
@@ -307,7 +299,7 @@ class TreeBuilder {
   }
 
   private mergeSources(valueNode: YamlNode): MapEntry[] {
-    const sources = isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
+    const sources = this.yaml.isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
     const out: MapEntry[] = [];
     for (const source of sources) {
       const target = this.resolve(source);
@@ -340,6 +332,7 @@ const MARKERS = new Set(['\u0002', '\u0018', '\u001f']);
 export function commentsOf(text: string): Comment[] {
   const comments: Comment[] = [];
   let offset = 0;
+  const { Lexer } = yamlLibrary();
   for (const token of new Lexer().lex(text)) {
     if (MARKERS.has(token)) continue;
     if (token.startsWith('#')) comments.push({ start: offset, text: token });

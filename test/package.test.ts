@@ -141,9 +141,12 @@ describe('the npm package', () => {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: project, stdio: 'ignore' });
     fs.mkdirSync(path.join(project, 'k8s'));
     fs.writeFileSync(path.join(project, 'k8s', 'promxy.yaml'), BROKEN);
+    // An anchor sends its document to the `yaml` parser, which the package carries as a file of its own.
+    fs.writeFileSync(path.join(project, 'k8s', 'anchored.yaml'), BROKEN.replace('matchLabels: {app: promxy}', 'matchLabels: &labels {app: promxy}').replace('  labels: {app: promxy}', '  labels: *labels'));
     const run = spawnSync('npx', ['--no-install', 'probe-lint', 'k8s/'], { cwd: project, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toContain('probe-port-missing');
+    expect(run.stdout).toContain('anchored.yaml');
     // A format loaded only when asked for, from the installed package's chunks.
     const sarif = spawnSync('npx', ['--no-install', 'probe-lint', '--format', 'sarif', 'k8s/'], { cwd: project, encoding: 'utf8' });
     expect(sarif.status, sarif.stderr).toBe(1);

@@ -1,0 +1,16 @@
+// The `yaml` package, loaded the first time a document needs it. js-yaml reads nearly every document
+// (fast-tree.ts); `yaml` takes what that leaves (anchors, tags, errors), configs and suppression comments,
+// which a run over a few files seldom meets, and compiling it would be a tenth of such a run's start (SPEC §8:
+// one small file in at most twice `node -e 0`). Required, not imported, because the parse that needs it is
+// synchronous. The bundles carry it as a file of its own beside them, whose path scripts/bundle.mjs gives as
+// PROBE_LINT_YAML; run from the sources, it is the package.
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+
+declare const PROBE_LINT_YAML: string | undefined;
+
+let loaded: typeof Yaml | undefined;
+
+export function yamlLibrary(): typeof Yaml {
+  return (loaded ??= createRequire(import.meta.url)(typeof PROBE_LINT_YAML === 'string' ? PROBE_LINT_YAML : 'yaml') as typeof Yaml);
+}
