@@ -12,24 +12,12 @@ var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x + '" is not supported');
 });
-var __esm = (fn2, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn2 && (res = (0, fn2[__getOwnPropNames(fn2)[0]])(fn2 = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
   } catch (e) {
     throw mod = 0, e;
   }
-};
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -249,10 +237,10 @@ var require_tunnel = __commonJS({
         var overrides = arguments[i];
         if (typeof overrides === "object") {
           var keys = Object.keys(overrides);
-          for (var j2 = 0, keyLen = keys.length; j2 < keyLen; ++j2) {
-            var k2 = keys[j2];
-            if (overrides[k2] !== void 0) {
-              target[k2] = overrides[k2];
+          for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+            var k = keys[j];
+            if (overrides[k] !== void 0) {
+              target[k] = overrides[k];
             }
           }
         }
@@ -987,7 +975,7 @@ var require_util = __commonJS({
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
-    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v2) => Number(v2));
+    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
       constructor(body) {
         this[kBody] = body;
@@ -3407,19 +3395,19 @@ var require_data_url = __commonJS({
     function percentDecode(input) {
       const length = input.length;
       const output = new Uint8Array(length);
-      let j2 = 0;
+      let j = 0;
       for (let i = 0; i < length; ++i) {
         const byte = input[i];
         if (byte !== 37) {
-          output[j2++] = byte;
+          output[j++] = byte;
         } else if (byte === 37 && !(isHexCharByte(input[i + 1]) && isHexCharByte(input[i + 2]))) {
-          output[j2++] = 37;
+          output[j++] = 37;
         } else {
-          output[j2++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
+          output[j++] = hexByteToNumber(input[i + 1]) << 4 | hexByteToNumber(input[i + 2]);
           i += 2;
         }
       }
-      return length === j2 ? output : output.subarray(0, j2);
+      return length === j ? output : output.subarray(0, j);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3694,15 +3682,15 @@ var require_webidl = __commonJS({
         message: `"${context3.value}" is an invalid ${context3.type}.`
       });
     };
-    webidl.brandCheck = function(V2, I2, opts) {
+    webidl.brandCheck = function(V, I, opts) {
       if (opts?.strict !== false) {
-        if (!(V2 instanceof I2)) {
+        if (!(V instanceof I)) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
         }
       } else {
-        if (V2?.[Symbol.toStringTag] !== I2.prototype[Symbol.toStringTag]) {
+        if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
@@ -3723,8 +3711,8 @@ var require_webidl = __commonJS({
         message: "Illegal constructor"
       });
     };
-    webidl.util.Type = function(V2) {
-      switch (typeof V2) {
+    webidl.util.Type = function(V) {
+      switch (typeof V) {
         case "undefined":
           return "Undefined";
         case "boolean":
@@ -3739,7 +3727,7 @@ var require_webidl = __commonJS({
           return "BigInt";
         case "function":
         case "object": {
-          if (V2 === null) {
+          if (V === null) {
             return "Null";
           }
           return "Object";
@@ -3748,7 +3736,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V2, bitLength, signedness, opts) {
+    webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
       let upperBound2;
       let lowerBound;
       if (bitLength === 64) {
@@ -3765,7 +3753,7 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound2 = Math.pow(2, bitLength - 1) - 1;
       }
-      let x = Number(V2);
+      let x = Number(V);
       if (x === 0) {
         x = 0;
       }
@@ -3773,7 +3761,7 @@ var require_webidl = __commonJS({
         if (Number.isNaN(x) || x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
+            message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
           });
         }
         x = webidl.util.IntegerPart(x);
@@ -3805,34 +3793,34 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.util.IntegerPart = function(n) {
-      const r7 = Math.floor(Math.abs(n));
+      const r = Math.floor(Math.abs(n));
       if (n < 0) {
-        return -1 * r7;
+        return -1 * r;
       }
-      return r7;
+      return r;
     };
-    webidl.util.Stringify = function(V2) {
-      const type2 = webidl.util.Type(V2);
+    webidl.util.Stringify = function(V) {
+      const type2 = webidl.util.Type(V);
       switch (type2) {
         case "Symbol":
-          return `Symbol(${V2.description})`;
+          return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V2);
+          return inspect(V);
         case "String":
-          return `"${V2}"`;
+          return `"${V}"`;
         default:
-          return `${V2}`;
+          return `${V}`;
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V2, prefix, argument, Iterable) => {
-        if (webidl.util.Type(V2) !== "Object") {
+      return (V, prefix, argument, Iterable) => {
+        if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} (${webidl.util.Stringify(V2)}) is not iterable.`
+            message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
-        const method = typeof Iterable === "function" ? Iterable() : V2?.[Symbol.iterator]?.();
+        const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
         const seq2 = [];
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
@@ -3852,29 +3840,29 @@ var require_webidl = __commonJS({
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O2, prefix, argument) => {
-        if (webidl.util.Type(O2) !== "Object") {
+      return (O, prefix, argument) => {
+        if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} ("${webidl.util.Type(O2)}") is not an Object.`
+            message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
         const result2 = {};
-        if (!types2.isProxy(O2)) {
-          const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
+        if (!types2.isProxy(O)) {
+          const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
           return result2;
         }
-        const keys = Reflect.ownKeys(O2);
+        const keys = Reflect.ownKeys(O);
         for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O2, key);
+          const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
         }
@@ -3882,14 +3870,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V2, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V2 instanceof i)) {
+      return (V, prefix, argument, opts) => {
+        if (opts?.strict !== false && !(V instanceof i)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V2)}") to be an instance of ${i.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
           });
         }
-        return V2;
+        return V;
       };
     };
     webidl.dictionaryConverter = function(converters) {
@@ -3934,27 +3922,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V2, prefix, argument) => {
-        if (V2 === null) {
-          return V2;
+      return (V, prefix, argument) => {
+        if (V === null) {
+          return V;
         }
-        return converter(V2, prefix, argument);
+        return converter(V, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V2, prefix, argument, opts) {
-      if (V2 === null && opts?.legacyNullToEmptyString) {
+    webidl.converters.DOMString = function(V, prefix, argument, opts) {
+      if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
-      if (typeof V2 === "symbol") {
+      if (typeof V === "symbol") {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
-      return String(V2);
+      return String(V);
     };
-    webidl.converters.ByteString = function(V2, prefix, argument) {
-      const x = webidl.converters.DOMString(V2, prefix, argument);
+    webidl.converters.ByteString = function(V, prefix, argument) {
+      const x = webidl.converters.DOMString(V, prefix, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3965,107 +3953,107 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.converters.USVString = toUSVString;
-    webidl.converters.boolean = function(V2) {
-      const x = Boolean(V2);
+    webidl.converters.boolean = function(V) {
+      const x = Boolean(V);
       return x;
     };
-    webidl.converters.any = function(V2) {
-      return V2;
+    webidl.converters.any = function(V) {
+      return V;
     };
-    webidl.converters["long long"] = function(V2, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V2, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V2, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V2, prefix, argument) {
-      const x = webidl.util.ConvertToInt(V2, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V2, prefix, argument, opts) {
-      const x = webidl.util.ConvertToInt(V2, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V2, prefix, argument, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types2.isAnyArrayBuffer(V2)) {
+    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${argument} ("${webidl.util.Stringify(V2)}")`,
+          argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V2)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.resizable || V2.growable) {
+      if (V.resizable || V.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.TypedArray = function(V2, T2, prefix, name, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types2.isTypedArray(V2) || V2.constructor.name !== T2.name) {
+    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V2)}")`,
-          types: [T2.name]
+          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          types: [T.name]
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V2.buffer)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.buffer.resizable || V2.buffer.growable) {
+      if (V.buffer.resizable || V.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.DataView = function(V2, prefix, name, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types2.isDataView(V2)) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types2.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${name} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V2.buffer)) {
+      if (opts?.allowShared === false && types2.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.buffer.resizable || V2.buffer.growable) {
+      if (V.buffer.resizable || V.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.BufferSource = function(V2, prefix, name, opts) {
-      if (types2.isAnyArrayBuffer(V2)) {
-        return webidl.converters.ArrayBuffer(V2, prefix, name, { ...opts, allowShared: false });
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+      if (types2.isAnyArrayBuffer(V)) {
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
-      if (types2.isTypedArray(V2)) {
-        return webidl.converters.TypedArray(V2, V2.constructor, prefix, name, { ...opts, allowShared: false });
+      if (types2.isTypedArray(V)) {
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
-      if (types2.isDataView(V2)) {
-        return webidl.converters.DataView(V2, prefix, name, { ...opts, allowShared: false });
+      if (types2.isDataView(V)) {
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+        argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4100,11 +4088,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto2.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -4377,7 +4365,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto3 === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4392,7 +4380,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4473,11 +4461,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
     }
-    function sameOrigin(A2, B) {
-      if (A2.origin === B.origin && A2.origin === "null") {
+    function sameOrigin(A, B) {
+      if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
-      if (A2.protocol === B.protocol && A2.hostname === B.hostname && A2.port === B.port) {
+      if (A.protocol === B.protocol && A.hostname === B.hostname && A.port === B.port) {
         return true;
       }
       return false;
@@ -5456,8 +5444,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = __require("node:crypto");
-      random = (max) => crypto3.randomInt(0, max);
+      const crypto2 = __require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -5516,7 +5504,7 @@ Content-Disposition: form-data`;
         const escape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
-        const rn2 = new Uint8Array([13, 10]);
+        const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
@@ -5532,9 +5520,9 @@ ${normalizeLinefeeds(value)}\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn2);
+            blobParts.push(chunk2, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn2.byteLength;
+              length += chunk2.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5818,35 +5806,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at2, len) => {
+          wasm_on_url: (p, at, len) => {
             return 0;
           },
-          wasm_on_status: (p, at2, len) => {
+          wasm_on_status: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at2, len) => {
+          wasm_on_header_field: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at2, len) => {
+          wasm_on_header_value: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at2, len) => {
+          wasm_on_body: (p, at, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -10835,8 +10823,8 @@ var require_mock_utils = __commonJS({
         const value = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
-          for (let j2 = 0; j2 < value.length; ++j2) {
-            result2.push(name, Buffer.from(`${value[j2]}`));
+          for (let j = 0; j < value.length; ++j) {
+            result2.push(name, Buffer.from(`${value[j]}`));
           }
         } else {
           result2.push(name, Buffer.from(`${value}`));
@@ -11959,10 +11947,10 @@ var require_headers = __commonJS({
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
-      let j2 = potentialValue.length;
-      while (j2 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j2 - 1))) --j2;
-      while (j2 > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
-      return i === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i, j2);
+      let j = potentialValue.length;
+      while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j - 1))) --j;
+      while (j > i && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i))) ++i;
+      return i === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i, j);
     }
     function fill(headers, object) {
       if (Array.isArray(object)) {
@@ -12141,7 +12129,7 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j2 = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
+          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
             value = iterator2.next().value;
             x = array[i] = [value[0], value[1].value];
             assert(x[1] !== null);
@@ -12156,9 +12144,9 @@ var require_headers = __commonJS({
               }
             }
             if (i !== pivot) {
-              j2 = i;
-              while (j2 > left) {
-                array[j2] = array[--j2];
+              j = i;
+              while (j > left) {
+                array[j] = array[--j];
               }
               array[left] = x;
             }
@@ -12301,8 +12289,8 @@ var require_headers = __commonJS({
         for (let i = 0; i < names.length; ++i) {
           const { 0: name, 1: value } = names[i];
           if (name === "set-cookie") {
-            for (let j2 = 0; j2 < cookies.length; ++j2) {
-              headers.push([name, cookies[j2]]);
+            for (let j = 0; j < cookies.length; ++j) {
+              headers.push([name, cookies[j]]);
             }
           } else {
             headers.push([name, value]);
@@ -12348,19 +12336,19 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V2, prefix, argument) {
-      if (webidl.util.Type(V2) === "Object") {
-        const iterator2 = Reflect.get(V2, Symbol.iterator);
-        if (!util.types.isProxy(V2) && iterator2 === Headers2.prototype.entries) {
+    webidl.converters.HeadersInit = function(V, prefix, argument) {
+      if (webidl.util.Type(V) === "Object") {
+        const iterator2 = Reflect.get(V, Symbol.iterator);
+        if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
           try {
-            return getHeadersList(V2).entriesList;
+            return getHeadersList(V).entriesList;
           } catch {
           }
         }
         if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V2, prefix, argument, iterator2.bind(V2));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V2, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12725,32 +12713,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix, name) {
-      if (typeof V2 === "string") {
-        return webidl.converters.USVString(V2, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+      if (typeof V === "string") {
+        return webidl.converters.USVString(V, prefix, name);
       }
-      if (isBlobLike(V2)) {
-        return webidl.converters.Blob(V2, prefix, name, { strict: false });
+      if (isBlobLike(V)) {
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
-      if (ArrayBuffer.isView(V2) || types2.isArrayBuffer(V2)) {
-        return webidl.converters.BufferSource(V2, prefix, name);
+      if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
+        return webidl.converters.BufferSource(V, prefix, name);
       }
-      if (util.isFormDataLike(V2)) {
-        return webidl.converters.FormData(V2, prefix, name, { strict: false });
+      if (util.isFormDataLike(V)) {
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
-      if (V2 instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V2, prefix, name);
+      if (V instanceof URLSearchParams) {
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V2, prefix, name);
+      return webidl.converters.DOMString(V, prefix, name);
     };
-    webidl.converters.BodyInit = function(V2, prefix, argument) {
-      if (V2 instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V2, prefix, argument);
+    webidl.converters.BodyInit = function(V, prefix, argument) {
+      if (V instanceof ReadableStream) {
+        return webidl.converters.ReadableStream(V, prefix, argument);
       }
-      if (V2?.[Symbol.asyncIterator]) {
-        return V2;
+      if (V?.[Symbol.asyncIterator]) {
+        return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V2, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -13419,14 +13407,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V2, prefix, argument) {
-      if (typeof V2 === "string") {
-        return webidl.converters.USVString(V2, prefix, argument);
+    webidl.converters.RequestInfo = function(V, prefix, argument) {
+      if (typeof V === "string") {
+        return webidl.converters.USVString(V, prefix, argument);
       }
-      if (V2 instanceof Request) {
-        return webidl.converters.Request(V2, prefix, argument);
+      if (V instanceof Request) {
+        return webidl.converters.Request(V, prefix, argument);
       }
-      return webidl.converters.USVString(V2, prefix, argument);
+      return webidl.converters.USVString(V, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -15264,14 +15252,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].loadend;
       }
-      set onloadend(fn2) {
+      set onloadend(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].loadend) {
           this.removeEventListener("loadend", this[kEvents].loadend);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].loadend = fn2;
-          this.addEventListener("loadend", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].loadend = fn;
+          this.addEventListener("loadend", fn);
         } else {
           this[kEvents].loadend = null;
         }
@@ -15280,14 +15268,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].error;
       }
-      set onerror(fn2) {
+      set onerror(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].error) {
           this.removeEventListener("error", this[kEvents].error);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].error = fn2;
-          this.addEventListener("error", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].error = fn;
+          this.addEventListener("error", fn);
         } else {
           this[kEvents].error = null;
         }
@@ -15296,14 +15284,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].loadstart;
       }
-      set onloadstart(fn2) {
+      set onloadstart(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].loadstart) {
           this.removeEventListener("loadstart", this[kEvents].loadstart);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].loadstart = fn2;
-          this.addEventListener("loadstart", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].loadstart = fn;
+          this.addEventListener("loadstart", fn);
         } else {
           this[kEvents].loadstart = null;
         }
@@ -15312,14 +15300,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].progress;
       }
-      set onprogress(fn2) {
+      set onprogress(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].progress) {
           this.removeEventListener("progress", this[kEvents].progress);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].progress = fn2;
-          this.addEventListener("progress", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].progress = fn;
+          this.addEventListener("progress", fn);
         } else {
           this[kEvents].progress = null;
         }
@@ -15328,14 +15316,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].load;
       }
-      set onload(fn2) {
+      set onload(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].load) {
           this.removeEventListener("load", this[kEvents].load);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].load = fn2;
-          this.addEventListener("load", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].load = fn;
+          this.addEventListener("load", fn);
         } else {
           this[kEvents].load = null;
         }
@@ -15344,14 +15332,14 @@ var require_filereader = __commonJS({
         webidl.brandCheck(this, _FileReader);
         return this[kEvents].abort;
       }
-      set onabort(fn2) {
+      set onabort(fn) {
         webidl.brandCheck(this, _FileReader);
         if (this[kEvents].abort) {
           this.removeEventListener("abort", this[kEvents].abort);
         }
-        if (typeof fn2 === "function") {
-          this[kEvents].abort = fn2;
-          this.addEventListener("abort", fn2);
+        if (typeof fn === "function") {
+          this[kEvents].abort = fn;
+          this.addEventListener("abort", fn);
         } else {
           this[kEvents].abort = null;
         }
@@ -15413,8 +15401,8 @@ var require_util5 = __commonJS({
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A2, B, excludeFragment = false) {
-      const serializedA = URLSerializer(A2, excludeFragment);
+    function urlEquals(A, B, excludeFragment = false) {
+      const serializedA = URLSerializer(A, excludeFragment);
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
@@ -15509,8 +15497,8 @@ var require_cache = __commonJS({
           if (typeof request2 === "string") {
             continue;
           }
-          const r7 = request2[kState];
-          if (!urlIsHttpHttpsScheme(r7.url) || r7.method !== "GET") {
+          const r = request2[kState];
+          if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
               message: "Expected http/s scheme when method is not GET."
@@ -15519,19 +15507,19 @@ var require_cache = __commonJS({
         }
         const fetchControllers = [];
         for (const request2 of requests) {
-          const r7 = new Request(request2)[kState];
-          if (!urlIsHttpHttpsScheme(r7.url)) {
+          const r = new Request(request2)[kState];
+          if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
               message: "Expected http/s scheme."
             });
           }
-          r7.initiator = "fetch";
-          r7.destination = "subresource";
-          requestList.push(r7);
+          r.initiator = "fetch";
+          r.destination = "subresource";
+          requestList.push(r);
           const responsePromise = createDeferredPromise();
           fetchControllers.push(fetching({
-            request: r7,
+            request: r,
             processResponse(response) {
               if (response.type === "error" || response.status === 206 || response.status < 200 || response.status > 299) {
                 responsePromise.reject(webidl.errors.exception({
@@ -15683,20 +15671,20 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        let r7 = null;
+        let r = null;
         if (request2 instanceof Request) {
-          r7 = request2[kState];
-          if (r7.method !== "GET" && !options.ignoreMethod) {
+          r = request2[kState];
+          if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
           assert(typeof request2 === "string");
-          r7 = new Request(request2)[kState];
+          r = new Request(request2)[kState];
         }
         const operations = [];
         const operation = {
           type: "delete",
-          request: r7,
+          request: r,
           options
         };
         operations.push(operation);
@@ -15728,15 +15716,15 @@ var require_cache = __commonJS({
         const prefix = "Cache.keys";
         if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        let r7 = null;
+        let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
-            r7 = request2[kState];
-            if (r7.method !== "GET" && !options.ignoreMethod) {
+            r = request2[kState];
+            if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
-            r7 = new Request(request2)[kState];
+            r = new Request(request2)[kState];
           }
         }
         const promise = createDeferredPromise();
@@ -15746,7 +15734,7 @@ var require_cache = __commonJS({
             requests.push(requestResponse[0]);
           }
         } else {
-          const requestResponses = this.#queryCache(r7, options);
+          const requestResponses = this.#queryCache(r, options);
           for (const requestResponse of requestResponses) {
             requests.push(requestResponse[0]);
           }
@@ -15810,14 +15798,14 @@ var require_cache = __commonJS({
                   message: "put operation should have an associated response"
                 });
               }
-              const r7 = operation.request;
-              if (!urlIsHttpHttpsScheme(r7.url)) {
+              const r = operation.request;
+              if (!urlIsHttpHttpsScheme(r.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "expected http or https scheme"
                 });
               }
-              if (r7.method !== "GET") {
+              if (r.method !== "GET") {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "not get method"
@@ -15900,15 +15888,15 @@ var require_cache = __commonJS({
         return true;
       }
       #internalMatchAll(request2, options, maxResponses = Infinity) {
-        let r7 = null;
+        let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
-            r7 = request2[kState];
-            if (r7.method !== "GET" && !options.ignoreMethod) {
+            r = request2[kState];
+            if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
-            r7 = new Request(request2)[kState];
+            r = new Request(request2)[kState];
           }
         }
         const responses = [];
@@ -15917,7 +15905,7 @@ var require_cache = __commonJS({
             responses.push(requestResponse[1]);
           }
         } else {
-          const requestResponses = this.#queryCache(r7, options);
+          const requestResponses = this.#queryCache(r, options);
           for (const requestResponse of requestResponses) {
             responses.push(requestResponse[1]);
           }
@@ -16237,7 +16225,7 @@ var require_util6 = __commonJS({
       "Nov",
       "Dec"
     ];
-    var IMFPaddedNumbers = Array(61).fill(0).map((_2, i) => i.toString().padStart(2, "0"));
+    var IMFPaddedNumbers = Array(61).fill(0).map((_, i) => i.toString().padStart(2, "0"));
     function toIMFDate(date) {
       if (typeof date === "number") {
         date = new Date(date);
@@ -16926,24 +16914,24 @@ var require_util7 = __commonJS({
     var { ErrorEvent, createFastMessageEvent } = require_events();
     var { isUtf8 } = __require("node:buffer");
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
-    function isConnecting(ws2) {
-      return ws2[kReadyState] === states.CONNECTING;
+    function isConnecting(ws) {
+      return ws[kReadyState] === states.CONNECTING;
     }
-    function isEstablished(ws2) {
-      return ws2[kReadyState] === states.OPEN;
+    function isEstablished(ws) {
+      return ws[kReadyState] === states.OPEN;
     }
-    function isClosing(ws2) {
-      return ws2[kReadyState] === states.CLOSING;
+    function isClosing(ws) {
+      return ws[kReadyState] === states.CLOSING;
     }
-    function isClosed(ws2) {
-      return ws2[kReadyState] === states.CLOSED;
+    function isClosed(ws) {
+      return ws[kReadyState] === states.CLOSED;
     }
     function fireEvent(e, target, eventFactory = (type2, init) => new Event(type2, init), eventInitDict = {}) {
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(ws2, type2, data) {
-      if (ws2[kReadyState] !== states.OPEN) {
+    function websocketMessageReceived(ws, type2, data) {
+      if (ws[kReadyState] !== states.OPEN) {
         return;
       }
       let dataForEvent;
@@ -16951,18 +16939,18 @@ var require_util7 = __commonJS({
         try {
           dataForEvent = utf8Decode(data);
         } catch {
-          failWebsocketConnection(ws2, "Received invalid UTF-8 in text frame.");
+          failWebsocketConnection(ws, "Received invalid UTF-8 in text frame.");
           return;
         }
       } else if (type2 === opcodes.BINARY) {
-        if (ws2[kBinaryType] === "blob") {
+        if (ws[kBinaryType] === "blob") {
           dataForEvent = new Blob([data]);
         } else {
           dataForEvent = toArrayBuffer(data);
         }
       }
-      fireEvent("message", ws2, createFastMessageEvent, {
-        origin: ws2[kWebSocketURL].origin,
+      fireEvent("message", ws, createFastMessageEvent, {
+        origin: ws[kWebSocketURL].origin,
         data: dataForEvent
       });
     }
@@ -17009,14 +16997,14 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws2, reason) {
-      const { [kController]: controller, [kResponse]: response } = ws2;
+    function failWebsocketConnection(ws, reason) {
+      const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
       if (reason) {
-        fireEvent("error", ws2, (type2, init) => new ErrorEvent(type2, init), {
+        fireEvent("error", ws, (type2, init) => new ErrorEvent(type2, init), {
           error: new Error(reason),
           message: reason
         });
@@ -17096,13 +17084,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto3;
+    var crypto2;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
-      crypto3 = {
+      crypto2 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -17115,7 +17103,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17187,12 +17175,12 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto3;
+    var crypto2;
     try {
-      crypto3 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url, protocols, client, ws2, onEstablish, options) {
+    function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
       const request2 = makeRequest({
@@ -17209,7 +17197,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto3.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17223,25 +17211,25 @@ var require_connection = __commonJS({
         dispatcher: options.dispatcher,
         processResponse(response) {
           if (response.type === "error" || response.status !== 101) {
-            failWebsocketConnection(ws2, "Received network error or non-101 status code.");
+            failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
           if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
-            failWebsocketConnection(ws2, "Server did not respond with sent protocols.");
+            failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
           if (response.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
-            failWebsocketConnection(ws2, 'Server did not set Upgrade header to "websocket".');
+            failWebsocketConnection(ws, 'Server did not set Upgrade header to "websocket".');
             return;
           }
           if (response.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
-            failWebsocketConnection(ws2, 'Server did not set Connection header to "upgrade".');
+            failWebsocketConnection(ws, 'Server did not set Connection header to "upgrade".');
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
-            failWebsocketConnection(ws2, "Incorrect hash received in Sec-WebSocket-Accept header.");
+            failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
           const secExtension = response.headersList.get("Sec-WebSocket-Extensions");
@@ -17249,7 +17237,7 @@ var require_connection = __commonJS({
           if (secExtension !== null) {
             extensions = parseExtensions(secExtension);
             if (!extensions.has("permessage-deflate")) {
-              failWebsocketConnection(ws2, "Sec-WebSocket-Extensions header does not match.");
+              failWebsocketConnection(ws, "Sec-WebSocket-Extensions header does not match.");
               return;
             }
           }
@@ -17257,7 +17245,7 @@ var require_connection = __commonJS({
           if (secProtocol !== null) {
             const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
-              failWebsocketConnection(ws2, "Protocol was not set in the opening handshake.");
+              failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
             }
           }
@@ -17276,13 +17264,13 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws2, code, reason, reasonByteLength) {
-      if (isClosing(ws2) || isClosed(ws2)) {
-      } else if (!isEstablished(ws2)) {
-        failWebsocketConnection(ws2, "Connection was closed before it was established.");
-        ws2[kReadyState] = states.CLOSING;
-      } else if (ws2[kSentClose] === sentCloseFrameState.NOT_SENT) {
-        ws2[kSentClose] = sentCloseFrameState.PROCESSING;
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+      if (isClosing(ws) || isClosed(ws)) {
+      } else if (!isEstablished(ws)) {
+        failWebsocketConnection(ws, "Connection was closed before it was established.");
+        ws[kReadyState] = states.CLOSING;
+      } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
+        ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
         if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
@@ -17294,12 +17282,12 @@ var require_connection = __commonJS({
         } else {
           frame.frameData = emptyBuffer;
         }
-        const socket = ws2[kResponse].socket;
+        const socket = ws[kResponse].socket;
         socket.write(frame.createFrame(opcodes.CLOSE));
-        ws2[kSentClose] = sentCloseFrameState.SENT;
-        ws2[kReadyState] = states.CLOSING;
+        ws[kSentClose] = sentCloseFrameState.SENT;
+        ws[kReadyState] = states.CLOSING;
       } else {
-        ws2[kReadyState] = states.CLOSING;
+        ws[kReadyState] = states.CLOSING;
       }
     }
     function onSocketData(chunk) {
@@ -17308,38 +17296,38 @@ var require_connection = __commonJS({
       }
     }
     function onSocketClose() {
-      const { ws: ws2 } = this;
-      const { [kResponse]: response } = ws2;
+      const { ws } = this;
+      const { [kResponse]: response } = ws;
       response.socket.off("data", onSocketData);
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
-      const wasClean = ws2[kSentClose] === sentCloseFrameState.SENT && ws2[kReceivedClose];
+      const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
       let reason = "";
-      const result2 = ws2[kByteParser].closingInfo;
+      const result2 = ws[kByteParser].closingInfo;
       if (result2 && !result2.error) {
         code = result2.code ?? 1005;
         reason = result2.reason;
-      } else if (!ws2[kReceivedClose]) {
+      } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
-      ws2[kReadyState] = states.CLOSED;
-      fireEvent("close", ws2, (type2, init) => new CloseEvent(type2, init), {
+      ws[kReadyState] = states.CLOSED;
+      fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
         code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
-          websocket: ws2,
+          websocket: ws,
           code,
           reason
         });
       }
     }
     function onSocketError(error2) {
-      const { ws: ws2 } = this;
-      ws2[kReadyState] = states.CLOSING;
+      const { ws } = this;
+      ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
         channels.socketError.publish(error2);
       }
@@ -17457,9 +17445,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws2, code, reason) {
-      closeWebSocketConnection(ws2, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws2, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+      failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17480,9 +17468,9 @@ var require_receiver = __commonJS({
        * @param {Map<string, string>|null} extensions
        * @param {{ maxFragments?: number, maxPayloadSize?: number }} [options]
        */
-      constructor(ws2, extensions, options = {}) {
+      constructor(ws, extensions, options = {}) {
         super();
-        this.ws = ws2;
+        this.ws = ws;
         this.#extensions = extensions == null ? /* @__PURE__ */ new Map() : extensions;
         this.#maxFragments = options.maxFragments ?? 0;
         this.#maxPayloadSize = options.maxPayloadSize ?? 0;
@@ -17494,7 +17482,7 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _2, callback) {
+      _write(chunk, _, callback) {
         this.#buffers.push(chunk);
         this.#byteOffset += chunk.length;
         this.#loop = true;
@@ -18090,14 +18078,14 @@ var require_websocket = __commonJS({
         webidl.brandCheck(this, _WebSocket);
         return this.#events.open;
       }
-      set onopen(fn2) {
+      set onopen(fn) {
         webidl.brandCheck(this, _WebSocket);
         if (this.#events.open) {
           this.removeEventListener("open", this.#events.open);
         }
-        if (typeof fn2 === "function") {
-          this.#events.open = fn2;
-          this.addEventListener("open", fn2);
+        if (typeof fn === "function") {
+          this.#events.open = fn;
+          this.addEventListener("open", fn);
         } else {
           this.#events.open = null;
         }
@@ -18106,14 +18094,14 @@ var require_websocket = __commonJS({
         webidl.brandCheck(this, _WebSocket);
         return this.#events.error;
       }
-      set onerror(fn2) {
+      set onerror(fn) {
         webidl.brandCheck(this, _WebSocket);
         if (this.#events.error) {
           this.removeEventListener("error", this.#events.error);
         }
-        if (typeof fn2 === "function") {
-          this.#events.error = fn2;
-          this.addEventListener("error", fn2);
+        if (typeof fn === "function") {
+          this.#events.error = fn;
+          this.addEventListener("error", fn);
         } else {
           this.#events.error = null;
         }
@@ -18122,14 +18110,14 @@ var require_websocket = __commonJS({
         webidl.brandCheck(this, _WebSocket);
         return this.#events.close;
       }
-      set onclose(fn2) {
+      set onclose(fn) {
         webidl.brandCheck(this, _WebSocket);
         if (this.#events.close) {
           this.removeEventListener("close", this.#events.close);
         }
-        if (typeof fn2 === "function") {
-          this.#events.close = fn2;
-          this.addEventListener("close", fn2);
+        if (typeof fn === "function") {
+          this.#events.close = fn;
+          this.addEventListener("close", fn);
         } else {
           this.#events.close = null;
         }
@@ -18138,14 +18126,14 @@ var require_websocket = __commonJS({
         webidl.brandCheck(this, _WebSocket);
         return this.#events.message;
       }
-      set onmessage(fn2) {
+      set onmessage(fn) {
         webidl.brandCheck(this, _WebSocket);
         if (this.#events.message) {
           this.removeEventListener("message", this.#events.message);
         }
-        if (typeof fn2 === "function") {
-          this.#events.message = fn2;
-          this.addEventListener("message", fn2);
+        if (typeof fn === "function") {
+          this.#events.message = fn;
+          this.addEventListener("message", fn);
         } else {
           this.#events.message = null;
         }
@@ -18228,11 +18216,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V2, prefix, argument) {
-      if (webidl.util.Type(V2) === "Object" && Symbol.iterator in V2) {
-        return webidl.converters["sequence<DOMString>"](V2);
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
+      if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
+        return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V2, prefix, argument);
+      return webidl.converters.DOMString(V, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18250,22 +18238,22 @@ var require_websocket = __commonJS({
         converter: webidl.nullableConverter(webidl.converters.HeadersInit)
       }
     ]);
-    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V2) {
-      if (webidl.util.Type(V2) === "Object" && !(Symbol.iterator in V2)) {
-        return webidl.converters.WebSocketInit(V2);
+    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V) {
+      if (webidl.util.Type(V) === "Object" && !(Symbol.iterator in V)) {
+        return webidl.converters.WebSocketInit(V);
       }
-      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V2) };
+      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V) };
     };
-    webidl.converters.WebSocketSendData = function(V2) {
-      if (webidl.util.Type(V2) === "Object") {
-        if (isBlobLike(V2)) {
-          return webidl.converters.Blob(V2, { strict: false });
+    webidl.converters.WebSocketSendData = function(V) {
+      if (webidl.util.Type(V) === "Object") {
+        if (isBlobLike(V)) {
+          return webidl.converters.Blob(V, { strict: false });
         }
-        if (ArrayBuffer.isView(V2) || types2.isArrayBuffer(V2)) {
-          return webidl.converters.BufferSource(V2);
+        if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
+          return webidl.converters.BufferSource(V);
         }
       }
-      return webidl.converters.USVString(V2);
+      return webidl.converters.USVString(V);
     };
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
@@ -18302,9 +18290,9 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms2) {
+    function delay(ms) {
       return new Promise((resolve) => {
-        setTimeout(resolve, ms2).unref();
+        setTimeout(resolve, ms).unref();
       });
     }
     module.exports = {
@@ -18926,13 +18914,13 @@ var require_eventsource = __commonJS({
       get onopen() {
         return this.#events.open;
       }
-      set onopen(fn2) {
+      set onopen(fn) {
         if (this.#events.open) {
           this.removeEventListener("open", this.#events.open);
         }
-        if (typeof fn2 === "function") {
-          this.#events.open = fn2;
-          this.addEventListener("open", fn2);
+        if (typeof fn === "function") {
+          this.#events.open = fn;
+          this.addEventListener("open", fn);
         } else {
           this.#events.open = null;
         }
@@ -18940,13 +18928,13 @@ var require_eventsource = __commonJS({
       get onmessage() {
         return this.#events.message;
       }
-      set onmessage(fn2) {
+      set onmessage(fn) {
         if (this.#events.message) {
           this.removeEventListener("message", this.#events.message);
         }
-        if (typeof fn2 === "function") {
-          this.#events.message = fn2;
-          this.addEventListener("message", fn2);
+        if (typeof fn === "function") {
+          this.#events.message = fn;
+          this.addEventListener("message", fn);
         } else {
           this.#events.message = null;
         }
@@ -18954,13 +18942,13 @@ var require_eventsource = __commonJS({
       get onerror() {
         return this.#events.error;
       }
-      set onerror(fn2) {
+      set onerror(fn) {
         if (this.#events.error) {
           this.removeEventListener("error", this.#events.error);
         }
-        if (typeof fn2 === "function") {
-          this.#events.error = fn2;
-          this.addEventListener("error", fn2);
+        if (typeof fn === "function") {
+          this.#events.error = fn;
+          this.addEventListener("error", fn);
         } else {
           this.#events.error = null;
         }
@@ -19071,7 +19059,7 @@ var require_undici = __commonJS({
       parseHeaders: util.parseHeaders,
       headerNameToString: util.headerNameToString
     };
-    function makeDispatcher(fn2) {
+    function makeDispatcher(fn) {
       return (url, opts, handler2) => {
         if (typeof opts === "function") {
           handler2 = opts;
@@ -19102,7 +19090,7 @@ var require_undici = __commonJS({
         if (agent) {
           throw new InvalidArgumentError("unsupported opts.agent. Did you mean opts.client?");
         }
-        return fn2.call(dispatcher, {
+        return fn.call(dispatcher, {
           ...opts,
           origin: url.origin,
           path: url.search ? `${url.pathname}${url.search}` : url.pathname,
@@ -19247,29 +19235,29 @@ var require_proxy = __commonJS({
 var require_lib = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m, k2);
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m[k2];
+          return m[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
-    }) : function(o, v2) {
-      o["default"] = v2;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
     });
     var __importStar = exports && exports.__importStar || /* @__PURE__ */ (function() {
       var ownKeys = function(o) {
         ownKeys = Object.getOwnPropertyNames || function(o2) {
           var ar = [];
-          for (var k2 in o2) if (Object.prototype.hasOwnProperty.call(o2, k2)) ar[ar.length] = k2;
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
           return ar;
         };
         return ownKeys(o);
@@ -19278,19 +19266,19 @@ var require_lib = __commonJS({
         if (mod && mod.__esModule) return mod;
         var result2 = {};
         if (mod != null) {
-          for (var k2 = ownKeys(mod), i = 0; i < k2.length; i++) if (k2[i] !== "default") __createBinding(result2, mod, k2[i]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result2, mod, k[i]);
         }
         __setModuleDefault(result2, mod);
         return result2;
       };
     })();
-    var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter3 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve) {
+        return value instanceof P ? value : new P(function(resolve) {
           resolve(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve, reject) {
+      return new (P || (P = Promise))(function(resolve, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19870,8 +19858,8 @@ var require_lib = __commonJS({
       _performExponentialBackoff(retryNumber) {
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-          const ms2 = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve) => setTimeout(() => resolve(), ms2));
+          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve) => setTimeout(() => resolve(), ms));
         });
       }
       _processResponse(res, options) {
@@ -19930,7 +19918,7 @@ var require_lib = __commonJS({
       }
     };
     exports.HttpClient = HttpClient3;
-    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k2) => (c[k2.toLowerCase()] = obj[k2], c), {});
+    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
 
@@ -20122,7 +20110,7 @@ var require_ignore = __commonJS({
         //   ever starts again inside it -- `(\\+?) ` did, which made a long run
         //   quadratic.
         /(\\+)( ?)/g,
-        (_2, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
+        (_, run2, space) => space ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
         ESCAPE + SPACE2
       ],
       // git's wildmatch() reads a run of two or more asterisks as one globstar
@@ -20136,7 +20124,7 @@ var require_ignore = __commonJS({
       //   lists both, under "A run of asterisks".
       [
         /(^|\/)\*{3,}(?=\/|$)/g,
-        (_2, start) => `${start}**`,
+        (_, start) => `${start}**`,
         "*"
       ],
       // Escape metacharacters
@@ -20213,7 +20201,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_2, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -20229,7 +20217,7 @@ var require_ignore = __commonJS({
         // 1. An asterisk "*" matches anything except a slash.
         // 2. Other consecutive asterisks are considered regular asterisks
         //    and collapse into one non-slash wildcard run.
-        (_2, p1) => p1 + WILDCARD,
+        (_, p1) => p1 + WILDCARD,
         "*"
       ],
       // trailing wildcard, held apart from a literal star
@@ -20301,15 +20289,15 @@ var require_ignore = __commonJS({
     var MODE_IGNORE = "regex";
     var MODE_CHECK_IGNORE = "checkRegex";
     var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_2, p1) => {
+    var replaceTrailingWildcard = (_, p1) => {
       const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
       return `${prefix}(?=$|\\/$)`;
     };
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at2) => {
+    var separatorAfter = (run2, at) => {
       let separator = EMPTY;
-      for (let index = at2 + 1; index < run2.length && !run2[index].wildcard; index++) {
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
         separator += run2[index].single;
       }
       return separator;
@@ -20373,17 +20361,17 @@ var require_ignore = __commonJS({
       let run2 = [];
       const flush = () => {
         let lastWildcard;
-        run2.forEach((token, at2) => {
+        run2.forEach((token, at) => {
           if (token.wildcard) {
-            lastWildcard = at2;
+            lastWildcard = at;
           }
         });
-        run2.forEach((token, at2) => {
+        run2.forEach((token, at) => {
           if (!token.wildcard) {
             out += token.single;
             return;
           }
-          out += at2 === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at2)})[^\\/])*`;
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
         });
         run2 = [];
       };
@@ -20675,9 +20663,9 @@ var require_ignore = __commonJS({
         return doThrow(`path must not be empty`, TypeError);
       }
       if (checkPath.isNotRelative(path14)) {
-        const r7 = "`path.relative()`d";
+        const r = "`path.relative()`d";
         return doThrow(
-          `path should be a ${r7} string, but got "${originalPath}"`,
+          `path should be a ${r} string, but got "${originalPath}"`,
           RangeError
         );
       }
@@ -20798,3591 +20786,9 @@ var require_ignore = __commonJS({
   }
 });
 
-// node_modules/glob/dist/esm/index.min.js
-var index_min_exports = {};
-__export(index_min_exports, {
-  Glob: () => j,
-  Ignore: () => lt,
-  escape: () => K,
-  glob: () => Ns,
-  globIterate: () => Ls,
-  globIterateSync: () => se,
-  globStream: () => Ps,
-  globStreamSync: () => ee,
-  globSync: () => zs,
-  hasMagic: () => je,
-  iterate: () => kn,
-  iterateSync: () => En,
-  stream: () => vn,
-  streamSync: () => xn,
-  sync: () => Cn,
-  unescape: () => st
-});
-import { fileURLToPath as yn } from "node:url";
-import { tracingChannel as Fi, channel as Ti } from "node:diagnostics_channel";
-import { posix as qi, win32 as Ne } from "node:path";
-import { fileURLToPath as Ki } from "node:url";
-import { lstatSync as Xi, readdir as Vi, readdirSync as Yi, readlinkSync as Ji, realpathSync as Zi } from "fs";
-import * as Qi from "node:fs";
-import { lstat as en, readdir as sn, readlink as nn, realpath as rn } from "node:fs/promises";
-import { EventEmitter as Te } from "node:events";
-import ys from "node:stream";
-import { StringDecoder as zi } from "node:string_decoder";
-function oe(r7) {
-  return isNaN(r7) ? r7.charCodeAt(0) : parseInt(r7, 10);
-}
-function Qs(r7) {
-  return r7.replace(Gs, $e).replace(Hs, Ie).replace(qs, le).replace(Ks, Be).replace(Xs, Ue);
-}
-function ti(r7) {
-  return r7.replace(Ws, "\\").replace($s, "{").replace(Is, "}").replace(Bs, ",").replace(Us, ".");
-}
-function he(r7, t) {
-  for (let e = 0; e < t.length; e++) r7.push(t[e]);
-}
-function ei(r7) {
-  let t = [], e = "";
-  for (; ; ) {
-    let s = re("{", "}", r7);
-    if (!s) {
-      let a = r7.split(",");
-      return a[0] = e + a[0], he(t, a), t;
-    }
-    let { pre: i, body: n, post: o } = s, h = i.split(",");
-    if (h[0] = e + h[0], h[h.length - 1] += "{" + n + "}", !o.length) return he(t, h), t;
-    e = h.pop(), he(t, h), r7 = o;
-  }
-}
-function Ge(r7, t = {}) {
-  if (!r7) return [];
-  let { max: e = Vs, maxLength: s = Ys, maxDepth: i = Js, maxRewrites: n = Zs } = t;
-  return r7.slice(0, 2) === "{}" && (r7 = "\\{\\}" + r7.slice(2)), ae(Qs(r7), e, s, i, 0, n, true).map(ti);
-}
-function si(r7) {
-  return "{" + r7 + "}";
-}
-function ii(r7) {
-  return /^-?0\d/.test(r7);
-}
-function ni(r7, t) {
-  return r7 <= t;
-}
-function ri(r7, t) {
-  return r7 >= t;
-}
-function ct(r7, t, e, s, i, n) {
-  let o = [], h = 0;
-  for (let a = 0; a < r7.length; a++) for (let l = 0; l < e.length; l++) {
-    if (o.length >= s) return o;
-    let c = r7[a] + t + e[l];
-    if (!(n && !c)) {
-      if (h + c.length > i) return o;
-      o.push(c), h += c.length;
-    }
-  }
-  return o;
-}
-function oi(r7, t, e, s) {
-  let i = r7.split(/\.\./), n = [];
-  if (i[0] === void 0 || i[1] === void 0) return n;
-  let o = oe(i[0]), h = oe(i[1]), a = Math.max(i[0].length, i[1].length), l = i.length === 3 && i[2] !== void 0 ? Math.max(Math.abs(oe(i[2])), 1) : 1, c = ni;
-  h < o && (l *= -1, c = ri);
-  let u = i.some(ii), p = 0;
-  for (let g = o; c(g, h) && n.length < e; g += l) {
-    let d;
-    if (t) d = String.fromCharCode(g), d === "\\" && (d = "");
-    else if (d = String(g), u) {
-      let w = a - d.length;
-      if (w > 0) {
-        let m = new Array(w + 1).join("0");
-        g < 0 ? d = "-" + m + d.slice(1) : d = m + d;
-      }
-    }
-    if (p + d.length > s) break;
-    n.push(d), p += d.length;
-  }
-  return n;
-}
-function ae(r7, t, e, s, i, n, o) {
-  if (i > s) return [r7];
-  let h = [""], a = 0, l = false, c = true;
-  for (; ; ) {
-    let f = re("{", "}", r7);
-    if (!f) return ct(h, r7, [""], t, e, l);
-    let u = f.pre;
-    if (/\$$/.test(u)) {
-      if (h = ct(h, u + "{" + f.body + "}", [""], t, e, l && !f.post.length), c = false, !f.post.length) break;
-      r7 = f.post;
-      continue;
-    }
-    let p = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(f.body), g = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(f.body), d = p || g, w = f.body.indexOf(",") >= 0;
-    if (!d && !w) {
-      if (a < n && f.post.match(/,(?!,).*\}/)) {
-        a++, r7 = f.pre + "{" + f.body + le + f.post, o = true;
-        continue;
-      }
-      return ct(h, u + "{" + f.body + "}" + f.post, [""], t, e, l);
-    }
-    c && (l = o && !d, c = false);
-    let m;
-    if (d) m = oi(f.body, g, t, e);
-    else {
-      let b = ei(f.body);
-      if (b.length === 1 && b[0] !== void 0 && (b = ae(b[0], t, e, s, i + 1, n, false).map(si), b.length === 1)) {
-        if (h = ct(h, u + b[0], [""], t, e, l && !f.post.length), !f.post.length) break;
-        r7 = f.post;
-        continue;
-      }
-      let x = l && !f.post.length && !u;
-      for (let y = 0; x && y < h.length; y++) h[y] && (x = false);
-      m = [];
-      let S = 0;
-      t: for (let y = 0; y < b.length; y++) {
-        let q = ae(b[y], t, e, s, i + 1, n, false);
-        for (let W = 0; W < q.length; W++) {
-          let B = q[W];
-          if (!(x && !B)) {
-            if (m.length >= t || S + B.length > e) break t;
-            m.push(B), S += B.length;
-          }
-        }
-      }
-    }
-    if (h = ct(h, u, m, t, e, l && !f.post.length), !f.post.length) break;
-    r7 = f.post;
-  }
-  return h;
-}
-function ee(r7, t = {}) {
-  return new j(r7, t).streamSync();
-}
-function Ps(r7, t = {}) {
-  return new j(r7, t).stream();
-}
-function zs(r7, t = {}) {
-  return new j(r7, t).walkSync();
-}
-async function Ds(r7, t = {}) {
-  return new j(r7, t).walk();
-}
-function se(r7, t = {}) {
-  return new j(r7, t).iterateSync();
-}
-function Ls(r7, t = {}) {
-  return new j(r7, t).iterate();
-}
-var re, We, js, $e, Ie, le, Be, Ue, Ws, $s, Is, Bs, Us, Gs, Hs, qs, Ks, Xs, Vs, Ys, Js, Zs, fe, ce, ft, He, qe, hi, ut, ue, Ke, de, ai, Z, li, Je, Dt, Ze, ge, ci, fi, Qe, ts, ui, di, pe, es, Xe, dt, ss, pi, me, mi, gi, is, wi, Ve, bi, yi, Nt, Ye, pt, mt, K, st, T, it, Si, xi, ls, ns, vi, v, Ei, U, ki, xe, Ci, Ai, Mi, rs, cs, Ri, Oi, we, os5, X, hs, ve, be, zt, ye, Pt, gt, Lt, Ee, as, Se, D, M, wt, _i, ke, us, fs5, Di, Ni, V, ds, jt, Pi, yt, ms, Li, ji, Wi, G, H, Y, Wt, St, $t, gs, It, ws, z, nt, k, xt, rt, C, F, A, Ce, Bt, R, E, Ae, Me, bs, Re, $, Oe, Ut, vt, Q, _, Et, $i, Ii, Bi, Ui, Gt, Fe, Gi, Hi, J, tn, Ct, Cs, on, hn, an, Ss, ln, cn, fn, un, P, As, Ms, I, Rs, Os, tt, Fs, N, kt, _e, xs, At, L, Ht, Kt, vs, dn, De, Es, Mt, ks, qt, Xt, Pe, Ts, O, Vt, Yt, Jt, ot, ht, Rt, rr, _s, pn, mn, gn, at, wn, lt, ze, Ot, Le, Ft, Zt, Qt, bn, te, Tt, _t, Sn, j, je, xn, vn, En, kn, Cn, Ns;
-var init_index_min = __esm({
-  "node_modules/glob/dist/esm/index.min.js"() {
-    re = (r7, t, e) => {
-      let s = r7 instanceof RegExp ? We(r7, e) : r7, i = t instanceof RegExp ? We(t, e) : t, n = s !== null && i != null && js(s, i, e);
-      return n && { start: n[0], end: n[1], pre: e.slice(0, n[0]), body: e.slice(n[0] + s.length, n[1]), post: e.slice(n[1] + i.length) };
-    };
-    We = (r7, t) => {
-      let e = t.match(r7);
-      return e ? e[0] : null;
-    };
-    js = (r7, t, e) => {
-      let s, i, n, o, h, a = e.indexOf(r7), l = e.indexOf(t, a + 1), c = a;
-      if (a >= 0 && l > 0) {
-        if (r7 === t) return [a, l];
-        for (s = [], n = e.length; c >= 0 && !h; ) {
-          if (c === a) s.push(c), a = e.indexOf(r7, c + 1);
-          else if (s.length === 1) {
-            let f = s.pop();
-            f !== void 0 && (h = [f, l]);
-          } else i = s.pop(), i !== void 0 && i < n && (n = i, o = l), l = e.indexOf(t, c + 1);
-          c = a < l && a >= 0 ? a : l;
-        }
-        s.length && o !== void 0 && (h = [n, o]);
-      }
-      return h;
-    };
-    $e = "\0SLASH" + Math.random() + "\0";
-    Ie = "\0OPEN" + Math.random() + "\0";
-    le = "\0CLOSE" + Math.random() + "\0";
-    Be = "\0COMMA" + Math.random() + "\0";
-    Ue = "\0PERIOD" + Math.random() + "\0";
-    Ws = new RegExp($e, "g");
-    $s = new RegExp(Ie, "g");
-    Is = new RegExp(le, "g");
-    Bs = new RegExp(Be, "g");
-    Us = new RegExp(Ue, "g");
-    Gs = /\\\\/g;
-    Hs = /\\{/g;
-    qs = /\\}/g;
-    Ks = /\\,/g;
-    Xs = /\\\./g;
-    Vs = 1e5;
-    Ys = 4e6;
-    Js = 1e3;
-    Zs = 1e3;
-    fe = (r7, t) => r7 === t ? { t: "lit", ch: String(r7) } : { t: "class", re: new RegExp(`^[${r7}-${t}]$`) };
-    ce = (r7, t) => t.map((e) => [fe(r7, r7), ...e]);
-    ft = (r7, t) => {
-      if (!r7) return [[]];
-      let e = +r7[0], s = +t[0], i = r7.slice(1), n = t.slice(1);
-      if (e === s) return ce(e, ft(i, n));
-      let o = "0".repeat(i.length), h = "9".repeat(i.length), a = [];
-      i !== o && a.push(...ce(e++, ft(i, h)));
-      let l = n === h ? [] : ce(s--, ft(o, n));
-      return e <= s && a.push([fe(e, s), ...Array.from(i, () => fe(0, 9))]), a.push(...l), a;
-    };
-    He = (r7, t, e) => {
-      if (e) return ft(String(r7).padStart(e, "0"), String(t).padStart(e, "0"));
-      let s = [];
-      for (let i = String(r7).length; i <= String(t).length; i++) {
-        let n = Math.max(r7, i === 1 ? 0 : 10 ** (i - 1)), o = Math.min(t, 10 ** i - 1);
-        s.push(...ft(String(n), String(o)));
-      }
-      return s;
-    };
-    qe = (r7, t) => {
-      let e = Number(r7), s = Number(t);
-      if (!Number.isSafeInteger(e) || !Number.isSafeInteger(s)) return;
-      e > s && ([e, s] = [s, e]);
-      let n = /^-?0\d/.test(r7) || /^-?0\d/.test(t) ? Math.max(r7.length, t.length) : 0, o = [];
-      if (e < 0) {
-        let h = He(Math.max(-s, 1), -e, n && n - 1);
-        o.push(...h.map((a) => [{ t: "lit", ch: "-" }, ...a]));
-      }
-      return s >= 0 && o.push(...He(Math.max(e, 0), s, n)), o;
-    };
-    hi = { "[:alnum:]": ["\\p{L}\\p{Nl}\\p{Nd}"], "[:alpha:]": ["\\p{L}\\p{Nl}"], "[:ascii:]": ["\\x00-\\x7f"], "[:blank:]": ["\\p{Zs}\\t"], "[:cntrl:]": ["\\p{Cc}"], "[:digit:]": ["\\p{Nd}"], "[:graph:]": ["\\p{Z}\\p{C}", true], "[:lower:]": ["\\p{Ll}"], "[:print:]": ["\\p{C}", true], "[:punct:]": ["\\p{P}\\p{S}"], "[:space:]": ["\\p{Z}\\t\\r\\n\\v\\f"], "[:upper:]": ["\\p{Lu}"], "[:word:]": ["\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}"], "[:xdigit:]": ["A-Fa-f0-9"] };
-    ut = (r7) => r7.replace(/[[\]\\-]/g, "\\$&");
-    ue = /$./;
-    Ke = (r7, t, e = false, s) => {
-      let i = (m) => {
-        let b = s ? m.normalize(s) : m;
-        return [...b].length === 1 ? b : m;
-      }, n = t;
-      if (r7.charAt(n) !== "[") throw new Error("not in a brace expression");
-      let o = [], h = [], a = n + 1, l = false, c = false, f = false, u = n, p = "";
-      t: for (; a < r7.length; ) {
-        let m = String.fromCodePoint(r7.codePointAt(a));
-        if ((m === "!" || m === "^") && a === n + 1) {
-          f = true, a++;
-          continue;
-        }
-        if (m === "]" && l && !c) {
-          u = a + 1;
-          break;
-        }
-        if (l = true, m === "\\" && !c) {
-          c = true, a++;
-          continue;
-        }
-        if (m === "[" && !c) {
-          for (let [x, [S, y]] of Object.entries(hi)) if (r7.startsWith(x, a)) {
-            if (p) return [ue, r7.length - n];
-            a += x.length, y ? h.push(S) : o.push(S);
-            continue t;
-          }
-        }
-        c = false;
-        let b = i(m);
-        if (p) {
-          b.codePointAt(0) > p.codePointAt(0) ? o.push(ut(p) + "-" + ut(b)) : b === p && o.push(ut(b)), p = "", a += m.length;
-          continue;
-        }
-        if (r7.startsWith("-]", a + m.length)) {
-          o.push(ut(b + "-")), a += m.length + 1;
-          continue;
-        }
-        if (r7.startsWith("-", a + m.length)) {
-          p = b, a += m.length + 1;
-          continue;
-        }
-        o.push(ut(b)), a += m.length;
-      }
-      if (u < a) return [ue, 0];
-      if (!o.length && !h.length) return [ue, r7.length - n];
-      let g = "[" + (f ? "^" : "") + o.join("") + "]", d = "[" + (f ? "" : "^") + h.join("") + "]", w = "^" + (o.length && h.length ? "(" + g + "|" + d + ")" : o.length ? g : d);
-      return [new RegExp(w, e ? "iu" : "u"), u - n];
-    };
-    de = { t: "match", id: 0 };
-    ai = "!?+*@";
-    Z = (r7) => ({ t: "lit", ch: r7 });
-    li = (r7) => r7.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-    Je = (r7) => new RegExp(`^${li(r7)}$`, "iu");
-    Dt = /* @__PURE__ */ new Map();
-    Ze = (r7) => {
-      let t = Dt.get(r7);
-      return t || (t = Je(r7), Dt.size >= 1e3 && Dt.clear(), Dt.set(r7, t)), t;
-    };
-    ge = (r7, t) => {
-      if (t === r7.ch) return true;
-      if (!r7.re) return false;
-      let e = t.charCodeAt(0);
-      if (e >= 128) return r7.re.test(t);
-      let s = r7.ascii ??= new Uint8Array(128);
-      return s[e] ||= r7.re.test(t) ? 1 : 2, s[e] === 1;
-    };
-    ci = (r7, t, e, s, i) => {
-      let n = [];
-      for (let o = 0; o < r7.length; ) {
-        let h = String.fromCodePoint(r7.codePointAt(o));
-        if (i) {
-          let a = h === "\\" && r7.startsWith(i, o + 1) ? 1 : 0;
-          if (a || h === i) {
-            let l = o + a + i.length, c = r7.indexOf(i, l), f = /^(-?\d+)\.\.(-?\d+)$/.exec(r7.slice(l, c)), u = c !== -1 && f && qe(f[1], f[2]);
-            if (u) {
-              n.push({ t: "ext", type: "@", alts: u }), o = c + i.length;
-              continue;
-            }
-          }
-        }
-        if (h === "\\") {
-          let a = r7.codePointAt(o + 1), l = a === void 0 ? h : String.fromCodePoint(a);
-          n.push(Z(l)), o += 1 + l.length;
-          continue;
-        }
-        if (h === "[") {
-          let [a, l] = Ke(r7, o, t, s);
-          if (l) {
-            n.push({ t: "class", re: a }), o += l;
-            continue;
-          }
-        }
-        if (!e && ai.includes(h) && r7[o + 1] === "(") {
-          n.push({ t: "open", type: h }), o += 2;
-          continue;
-        }
-        n.push(!e && h === "|" ? { t: "bar" } : !e && h === ")" ? { t: "close" } : h === "*" ? { t: "star" } : h === "?" ? { t: "any" } : Z(h)), o += h.length;
-      }
-      return n;
-    };
-    fi = (r7) => {
-      let t = /* @__PURE__ */ new Map(), e = [];
-      return r7.forEach((s, i) => {
-        s.t === "open" ? e.push(i) : s.t === "close" && e.length && t.set(e.pop(), i);
-      }), t;
-    };
-    Qe = (r7, t, e, s, i) => {
-      let n = [], o = [n];
-      for (let h = e; h < s; h++) {
-        let a = r7[h], l = t.get(h);
-        if (a.t === "open" && l !== void 0) {
-          let c = Qe(r7, t, h + 1, l, false);
-          n.push({ t: "ext", type: a.type, alts: c }), h = l;
-        } else a.t === "bar" && !i ? o.push(n = []) : a.t === "open" ? n.push(Z(a.type), Z("(")) : a.t === "bar" ? n.push(Z("|")) : a.t === "close" ? n.push(Z(")")) : n.push(a);
-      }
-      return o;
-    };
-    ts = (r7, t) => {
-      let e = [], s = "", i = () => {
-        for (let n of s.normalize(t)) e.push(Z(n));
-        s = "";
-      };
-      for (let n of r7) {
-        if (n.t === "lit") {
-          s += n.ch;
-          continue;
-        }
-        i(), e.push(n.t === "ext" ? { ...n, alts: n.alts.map((o) => ts(o, t)) } : n);
-      }
-      return i(), e;
-    };
-    ui = (r7, t) => {
-      let e = 1, s = (h) => ({ t: "split", id: e++, out: h }), i = (h, a) => h.reduceRight((l, c) => n(c, l), a), n = (h, a) => {
-        switch (h.t) {
-          case "lit":
-            let u = t ? Ze(h.ch) : void 0;
-            return { t: "lit", id: e++, ch: h.ch, re: u, next: a };
-          case "any":
-          case "star":
-            return { t: h.t, id: e++, next: a };
-          case "class":
-            return { t: "class", id: e++, re: h.re, next: a };
-        }
-        let l = (u) => h.alts.map((p) => i(p, u));
-        switch (h.type) {
-          case "@":
-            return s(l(a));
-          case "?":
-            return s([a, ...l(a)]);
-          case "!":
-            return { t: "neg", id: e++, sub: s(l(de)), next: a };
-        }
-        let c = s([]), f = s(l(c));
-        return c.out.push(a, f), h.type === "*" ? c : f;
-      };
-      return [i(r7, de), e];
-    };
-    di = (r7) => {
-      let t = [], e = /* @__PURE__ */ new Set(), s = (n) => n.t === "match" ? "match" : String(n.id), i = (n, o) => {
-        if (n.t === "match" || e.has(n)) return;
-        e.add(n);
-        let h = (a) => t.push(`${o}${n.id}: ${a}`);
-        switch (n.t) {
-          case "split":
-            h(`split -> ${n.out.map(s).join(", ")}`);
-            for (let a of n.out) i(a, o);
-            return;
-          case "neg":
-            return h(`!(${s(n.sub)}) -> ${s(n.next)}`), i(n.sub, o + "  "), i(n.next, o);
-          case "lit":
-            h(`${JSON.stringify(n.ch)} -> ${s(n.next)}`);
-            break;
-          case "class":
-            h(`${n.re} -> ${s(n.next)}`);
-            break;
-          default:
-            h(`${n.t === "any" ? "?" : "*"} -> ${s(n.next)}`);
-        }
-        i(n.next, o);
-      };
-      return i(r7, ""), [`start -> ${s(r7)}`, ...t].join(`
-`);
-    };
-    pe = class {
-      gen;
-      threads = [];
-      match = false;
-      runs = [];
-      ids = [];
-      constructor(t) {
-        this.gen = t;
-      }
-      get dead() {
-        return !this.threads.length && !this.match && !this.runs.length;
-      }
-    };
-    es = (r7, t) => r7.ids.length !== t.ids.length || r7.runs.length !== t.runs.length || r7.ids.some((e, s) => e !== t.ids[s]) ? false : r7.runs.every((e) => t.runs.some((s) => s.neg === e.neg && es(s.state, e.state)));
-    Xe = (r7) => ({ has: new Float64Array(r7), seen: new Float64Array(r7), gen: 0 });
-    dt = class {
-      dots;
-      dotStart;
-      #t;
-      constructor(t, e, s) {
-        this.dots = t, this.dotStart = e, this.#t = s;
-      }
-      state() {
-        return new pe(++this.#t.gen);
-      }
-      done(t) {
-        return t.ids = t.threads.map((e) => e.id).sort((e, s) => e - s), t.match && t.ids.unshift(de.id), t;
-      }
-      #n(t, e) {
-        let { seen: s } = this.#t;
-        return s[e.id] === t.gen ? false : (s[e.id] = t.gen, true);
-      }
-      #i(t, e) {
-        let { has: s } = this.#t;
-        return s[e.id] === t.gen ? false : (s[e.id] = t.gen, t.threads.push(e), true);
-      }
-      restricted(t, e) {
-        return e && (this.dots || this.dotStart && t === 0);
-      }
-      add(t, e, s, i) {
-        switch (e.t) {
-          case "split":
-            if (!this.#n(t, e)) return;
-            for (let o of e.out) this.add(t, o, s, i);
-            return;
-          case "neg":
-            if (!this.#n(t, e)) return;
-            let n = this.state();
-            return this.add(n, e.sub, s, false), this.done(n), this.addRun(t, { t: "run", neg: e, state: n }, s, i);
-          case "star":
-            if (this.restricted(s, i)) return;
-            this.#i(t, e) && this.add(t, e.next, s, i);
-            return;
-          case "match":
-            t.match = true;
-            return;
-          default:
-            this.#i(t, e);
-        }
-      }
-      addRun(t, e, s, i) {
-        for (let n of t.runs) if (n.neg === e.neg && es(n.state, e.state)) return;
-        t.runs.push(e), e.state.match || this.add(t, e.neg.next, s, i);
-      }
-      step(t, e, s, i) {
-        let n = this.state();
-        for (let o of t.threads) switch (o.t) {
-          case "lit":
-            ge(o, e) && this.add(n, o.next, s + 1, i);
-            break;
-          case "any":
-            this.restricted(s, i) || this.add(n, o.next, s + 1, i);
-            break;
-          case "class":
-            !this.restricted(s, i) && o.re.test(e) && this.add(n, o.next, s + 1, i);
-            break;
-          case "star":
-            this.restricted(s, i) || this.add(n, o, s + 1, i);
-        }
-        if (!this.restricted(s, i)) for (let o of t.runs) {
-          if (o.state.dead) {
-            this.addRun(n, o, s + 1, i);
-            continue;
-          }
-          let h = this.step(o.state, e, s, false);
-          this.addRun(n, { t: "run", neg: o.neg, state: h }, s + 1, i);
-        }
-        return this.done(n);
-      }
-    };
-    ss = (r7) => {
-      let t = r7.ids.join();
-      if (!r7.runs.length) return t;
-      let e = r7.runs.map((s) => `${s.neg.id}(${ss(s.state)})`);
-      return `${t}|${e.sort().join("|")}`;
-    };
-    pi = 1 << 18;
-    me = class {
-      #t;
-      #n = /* @__PURE__ */ new Map();
-      #i = 0;
-      #o;
-      #r;
-      #d;
-      #u;
-      constructor(t, e) {
-        this.#t = t, this.#d = new dt(false, false, e), this.#u = new dt(false, true, e);
-      }
-      #f(t) {
-        return { state: t, match: t.match, dead: t.dead, next: /* @__PURE__ */ new Map() };
-      }
-      #h(t) {
-        let e = ss(t), s = this.#n.get(e);
-        if (s) return s;
-        this.#i > pi && this.#m();
-        let i = this.#f(t);
-        return this.#n.set(e, i), this.#i += e.length + 1, i;
-      }
-      #m() {
-        this.#n.clear(), this.#i = 0, this.#o = void 0, this.#r = void 0;
-      }
-      start(t) {
-        if (t) {
-          if (this.#r) return this.#r;
-          let s = this.#u.state();
-          return this.#u.add(s, this.#t, 0, true), this.#r = this.#f(this.#u.done(s));
-        }
-        if (this.#o) return this.#o;
-        let e = this.#d.state();
-        return this.#d.add(e, this.#t, 0, true), this.#o = this.#h(this.#d.done(e));
-      }
-      next(t, e) {
-        let s = e.charCodeAt(0), i = s < 128 ? void 0 : t.next.get(e);
-        if (i) return i;
-        let n = t === this.#r ? this.#h(this.#u.step(t.state, e, 0, true)) : this.#h(this.#d.step(t.state, e, 1, true));
-        return s < 128 ? (t.ascii || (t.ascii = new Array(128), this.#i += 128), t.ascii[s] = n) : t.next.set(e, n), this.#i++, n;
-      }
-    };
-    mi = (r7) => {
-      let t = [];
-      for (let e = r7; e.t !== "match"; e = e.next) {
-        if (e.t === "split" || e.t === "neg") return;
-        t.push(e);
-      }
-      return t;
-    };
-    gi = (r7, t, e, s) => {
-      let i = 0, n = e, o = -1, h = 0;
-      for (; n < s; ) {
-        let a = r7[i];
-        if (a?.t === "star") {
-          o = i++, h = n;
-          continue;
-        }
-        let l = t[n];
-        if (a && (a.t === "any" || a.t === "lit" && ge(a, l) || a.t === "class" && a.re.test(l))) {
-          i++, n++;
-          continue;
-        }
-        if (o === -1) return false;
-        i = o + 1, n = ++h;
-      }
-      for (; r7[i]?.t === "star"; ) i++;
-      return i === r7.length;
-    };
-    is = (r7) => {
-      let t = 0, e = 0;
-      for (let s of r7) {
-        let [i, n] = wi(s);
-        t += i, e += n;
-      }
-      return [t, e];
-    };
-    wi = (r7) => {
-      if (r7.t === "star") return [0, 1 / 0];
-      if (r7.t !== "ext") return [1, 1];
-      if (r7.type === "!") return [0, 1 / 0];
-      let t = r7.alts.map(is), e = Math.min(...t.map((n) => n[0])), s = Math.max(...t.map((n) => n[1])), i = s === 0 ? 0 : 1 / 0;
-      return r7.type === "@" ? [e, s] : r7.type === "?" ? [0, s] : r7.type === "*" ? [0, i] : [e, i];
-    };
-    Ve = (r7, t, e) => {
-      for (let s = 0; s < r7.length; s++) if (!ge(r7[s], t[e + s])) return false;
-      return true;
-    };
-    bi = /[/\ud800-\udfff]/;
-    yi = /[\ud800-\udfff]/;
-    Nt = (r7) => yi.test(r7) ? [...r7] : r7;
-    Ye = (r7) => {
-      if (r7.includes("/")) throw new Error("can only match a single path portion, got: " + r7);
-    };
-    pt = class {
-      pattern;
-      options;
-      #t;
-      #n;
-      #i;
-      #o;
-      #r;
-      #d = false;
-      #u;
-      #f;
-      #h = false;
-      #m = 0;
-      #l = 1 / 0;
-      #a = [];
-      #s = [];
-      #b;
-      #E;
-      #y = false;
-      #g;
-      #w;
-      constructor(t, e = {}) {
-        if (t.includes("/")) throw new Error("can only match a single path portion, got pattern: " + t);
-        this.pattern = t, this.options = e;
-        let { nocase: s = false, noext: i = false, normalize: n } = e;
-        this.#w = n === true ? "NFC" : n || void 0;
-        let o = /^[?*+@]\(\)$/.test(t), h = ci(t, s, i || o, this.#w, e.rangeMark), [a] = Qe(h, fi(h), 0, h.length, true);
-        this.#w && (a = ts(a, this.#w));
-        let [l, c] = ui(a, s);
-        if (this.#t = l, this.#n = c, a.every((f) => f.t === "lit")) this.#r = a.map((f) => f.ch).join(""), this.#d = s;
-        else {
-          let f = (g) => g.t !== "lit" ? void 0 : s ? { ch: g.ch, re: Ze(g.ch) } : { ch: g.ch };
-          for (let g of a) {
-            let d = f(g);
-            if (!d) break;
-            this.#a.push(d);
-          }
-          for (let g = a.length - 1; g >= 0; g--) {
-            let d = f(a[g]);
-            if (!d) break;
-            this.#s.unshift(d);
-          }
-          this.#y = !!(this.#a.length || this.#s.length), s || (this.#b = this.#a.map((g) => g.ch).join(""), this.#E = this.#s.map((g) => g.ch).join("")), this.#f = mi(this.#t)?.slice(this.#a.length, -this.#s.length || void 0), this.#h = !!this.#f?.every((g) => g.t === "star" || g.t === "any");
-          let [u, p] = is(a);
-          this.#m = u, this.#l = p;
-        }
-      }
-      test(t) {
-        return this.#w ? (Ye(t), this.#p(t.normalize(this.#w))) : bi.test(t) ? (Ye(t), this.#p(t, [...t])) : this.#p(t, t);
-      }
-      testUnchecked(t) {
-        return this.#p(this.#w ? t.normalize(this.#w) : t);
-      }
-      #p(t, e) {
-        if (this.#r !== void 0) return this.#d ? (this.#u ??= Je(this.#r)).test(t) : t === this.#r;
-        let s = this.#m, i = this.#l;
-        if (e === void 0) {
-          let c = t.length, f = c + 1 >> 1;
-          if (c < s || f > i) return false;
-          (f < s || c > i) && (e = Nt(t));
-        }
-        if (e !== void 0 && (e.length < s || e.length > i)) return false;
-        let n = this.#a.length;
-        if (this.#y) if (this.#b !== void 0 && this.#E !== void 0) {
-          if (!t.startsWith(this.#b) || !t.endsWith(this.#E)) return false;
-        } else {
-          e ??= Nt(t);
-          let c = e.length - this.#s.length;
-          if (!Ve(this.#a, e, 0) || !Ve(this.#s, e, c)) return false;
-        }
-        let o = !this.options.dot && t.startsWith(".");
-        if (this.#f) {
-          if (t === "." || t === ".." || o && !n) return false;
-          if (this.#h) return true;
-          e ??= Nt(t);
-          let c = e.length - this.#s.length;
-          return gi(this.#f, e, n, c);
-        }
-        if (e ??= Nt(t), t === "." || t === "..") {
-          this.#i ??= Xe(this.#n);
-          let c = this.#o ??= new dt(true, false, this.#i), f = c.state();
-          c.add(f, this.#t, 0, true);
-          let u = c.done(f);
-          for (let p = 0; p < e.length; p++) u = c.step(u, e[p], p, true);
-          return u.match;
-        }
-        this.#i ??= Xe(this.#n);
-        let h = this.#g ??= new me(this.#t, this.#i), a = h.start(o), l = e === t;
-        for (let c = 0; c < e.length; c++) {
-          if (a.dead) return false;
-          let f = l ? t.charCodeAt(c) : e[c].charCodeAt(0);
-          a = a.ascii?.[f] ?? h.next(a, e[c]);
-        }
-        return a.match;
-      }
-      toString() {
-        return di(this.#t);
-      }
-    };
-    mt = (r7) => {
-      if (typeof r7 != "string") throw new TypeError("invalid pattern");
-      if (r7.length > 65536) throw new TypeError("pattern is too long");
-    };
-    K = (r7, { windowsPathsNoEscape: t = false, magicalBraces: e = false } = {}) => e ? t ? r7.replace(/[?*()[\]{}]/g, "[$&]") : r7.replace(/[?*()[\]\\{}]/g, "\\$&") : t ? r7.replace(/[?*()[\]]/g, "[$&]") : r7.replace(/[?*()[\]\\]/g, "\\$&");
-    st = (r7, { windowsPathsNoEscape: t = false, magicalBraces: e = true } = {}) => e ? t ? r7.replace(/\[([^/\\])\]/g, "$1") : r7.replace(/((?!\\).|^)\[([^/\\])\]/g, "$1$2").replace(/\\([^/])/g, "$1") : t ? r7.replace(/\[([^/\\{}])\]/g, "$1") : r7.replace(/((?!\\).|^)\[([^/\\{}])\]/g, "$1$2").replace(/\\([^/{}])/g, "$1");
-    T = (r7, t, e = {}) => (mt(t), !e.nocomment && t.charAt(0) === "#" ? false : xi(t, e).match(r7));
-    it = /* @__PURE__ */ new Map();
-    Si = 256;
-    xi = (r7, t) => {
-      let e = r7 + "\0" + JSON.stringify(t), s = it.get(e);
-      return s ? it.delete(e) : (s = new D(r7, { ...t }), it.size >= Si && it.delete(it.keys().next().value)), it.set(e, s), s;
-    };
-    ls = typeof process == "object" && process ? process.env?.__MINIMATCH_TESTING_PLATFORM__ || process.platform : "posix";
-    ns = { win32: { sep: "\\" }, posix: { sep: "/" } };
-    vi = ls === "win32" ? ns.win32.sep : ns.posix.sep;
-    T.sep = vi;
-    v = /* @__PURE__ */ Symbol("globstar **");
-    T.GLOBSTAR = v;
-    Ei = (r7, t = {}) => (e) => T(e, r7, t);
-    T.filter = Ei;
-    U = (r7, t = {}) => Object.assign({}, r7, t);
-    ki = (r7) => {
-      if (!r7 || typeof r7 != "object" || !Object.keys(r7).length) return T;
-      let t = T;
-      return Object.assign((s, i, n = {}) => t(s, i, U(r7, n)), { Minimatch: class extends t.Minimatch {
-        constructor(i, n = {}) {
-          super(i, U(r7, n));
-        }
-        static defaults(i) {
-          return t.defaults(U(r7, i)).Minimatch;
-        }
-      }, unescape: (s, i = {}) => t.unescape(s, U(r7, i)), escape: (s, i = {}) => t.escape(s, U(r7, i)), filter: (s, i = {}) => t.filter(s, U(r7, i)), defaults: (s) => t.defaults(U(r7, s)), braceExpand: (s, i = {}) => t.braceExpand(s, U(r7, i)), match: (s, i, n = {}) => t.match(s, i, U(r7, n)), sep: t.sep, GLOBSTAR: v });
-    };
-    T.defaults = ki;
-    xe = (r7, t = {}) => (mt(r7), t.nobrace || !/\{(?:(?!\{).)*\}/.test(r7) ? [r7] : Ge(r7, { max: t.braceExpandMax }));
-    T.braceExpand = xe;
-    Ci = 100;
-    Ai = /(?<![\\$])\{(-?\d+)\.\.(-?\d+)\}/g;
-    Mi = (r7, t, e = {}) => {
-      let s = new D(t, e);
-      return r7 = r7.filter((i) => s.match(i)), s.options.nonull && !r7.length && r7.push(t), r7;
-    };
-    T.match = Mi;
-    rs = /[?*]|[+@!]\(.*?\)|\[|\]/;
-    cs = (r7, t) => {
-      let e = t + 1;
-      (r7.charAt(e) === "!" || r7.charAt(e) === "^") && e++;
-      let s = false;
-      for (; e < r7.length; e++) {
-        let i = r7.charAt(e);
-        if (i === "]" && s) return e;
-        s = true, i === "\\" && e++;
-      }
-      return -1;
-    };
-    Ri = (r7, t) => {
-      if (!t && (r7 === "+()" || r7 === "@()")) return r7;
-      let e = "";
-      for (let s = 0; s < r7.length; s++) {
-        let i = r7.charAt(s);
-        if (i === "\\") e += r7.charAt(++s) || i;
-        else {
-          if (i === "*" || i === "?") return;
-          if (i === "[") {
-            let n = cs(r7, s);
-            if (n === -1) {
-              e += i;
-              continue;
-            }
-            let o = r7.slice(s + 1, n);
-            if (o.startsWith("\\") && (o = o.slice(1)), [...o].length !== 1 || "!^".includes(r7.charAt(s + 1))) return;
-            e += o, s = n;
-          } else {
-            if (!t && "+@!".includes(i) && r7.charAt(s + 1) === "(" && r7.includes(")", s + 2)) return;
-            e += i;
-          }
-        }
-      }
-      return e;
-    };
-    Oi = (r7) => {
-      if (/^[?*+@]\(\)$/.test(r7) || r7.includes("[:")) return false;
-      let t = 0;
-      for (let e = 0; e < r7.length; e++) {
-        let s = r7.charAt(e);
-        if (s === "\\") {
-          if (++e === r7.length) return false;
-        } else if (s === "[") {
-          let i = cs(r7, e);
-          i !== -1 && (e = i);
-        } else if ("+@!?*".includes(s) && r7.charAt(e + 1) === "(") t++, e++;
-        else if (s === ")") {
-          if (!t--) return false;
-        } else if (s === "|" && !t) return false;
-      }
-      return !t;
-    };
-    X = (r7, t) => typeof r7 == "string" ? t === r7 : t !== "" && r7.testUnchecked(t);
-    hs = (r7, t, e, s, i) => X(r7, t) ? e : s !== void 0 && X(r7, s) ? i : -1;
-    ve = (r7) => r7 === "." || r7 === "..";
-    be = (r7) => typeof r7 == "string" && /^[a-z]:$/i.test(r7);
-    zt = (r7) => typeof r7 == "string" && /^unc$/i.test(r7);
-    ye = (r7) => {
-      if (r7[0] !== "" || r7[1] !== "") return -1;
-      let t = r7[2] !== "?" ? 2 : zt(r7[3]) ? 4 : -1, e = r7[t], s = r7[t + 1];
-      return t !== -1 && e !== void 0 && e !== "" && e !== v && s !== void 0 && s !== "" && s !== v ? t : -1;
-    };
-    Pt = (r7, t) => !ve(r7) && (t || !r7.startsWith("."));
-    gt = (r7, t, e, s, i) => {
-      for (let n = t; n < e; ) {
-        if (r7.charCodeAt(n) === 46) {
-          if (!s) return true;
-          let h = r7.charCodeAt(n + 1) === 46 ? n + 2 : n + 1;
-          if (h >= e || Lt(r7.charCodeAt(h), i)) return true;
-        }
-        let o = Ee(r7, n, i);
-        if (o === -1) return false;
-        for (n = o + 1; n < e && Lt(r7.charCodeAt(n), i); ) n++;
-      }
-      return false;
-    };
-    Lt = (r7, t) => t === "/" ? r7 === 47 : t === "\\" ? r7 === 92 : r7 === 47 || r7 === 92;
-    Ee = (r7, t, e) => {
-      if (e !== "both") return r7.indexOf(e, t);
-      let s = r7.indexOf("/", t), i = r7.indexOf("\\", t);
-      return s === -1 ? i : i === -1 ? s : Math.min(s, i);
-    };
-    as = (r7, t, e) => e !== "both" ? r7.lastIndexOf(e, t) : Math.max(r7.lastIndexOf("/", t), r7.lastIndexOf("\\", t));
-    Se = {};
-    D = class {
-      options;
-      set;
-      pattern;
-      windowsPathsNoEscape;
-      nonegate;
-      negate;
-      comment;
-      empty;
-      preserveMultipleSlashes;
-      partial;
-      globSet;
-      globParts;
-      nocase;
-      isWindows;
-      platform;
-      windowsNoMagicRoot;
-      maxGlobstarRecursion;
-      #t;
-      #n;
-      #i;
-      #o;
-      #r = [];
-      #d = [];
-      #u = [];
-      #f = /* @__PURE__ */ new Map();
-      #h = false;
-      #m;
-      #l = /* @__PURE__ */ new WeakMap();
-      constructor(t, e = {}) {
-        mt(t), e = e || {}, this.options = e, this.maxGlobstarRecursion = e.maxGlobstarRecursion ?? 200, this.pattern = t, this.platform = e.platform || ls, this.isWindows = this.platform === "win32";
-        let s = "allowWindowsEscape";
-        this.windowsPathsNoEscape = !!e.windowsPathsNoEscape || e[s] === false, this.windowsPathsNoEscape && (this.pattern = this.pattern.replace(/\\/g, "/")), this.preserveMultipleSlashes = !!e.preserveMultipleSlashes, this.negate = false, this.nonegate = !!e.nonegate, this.comment = false, this.empty = false, this.partial = !!e.partial, this.nocase = !!this.options.nocase, this.windowsNoMagicRoot = e.windowsNoMagicRoot !== void 0 ? e.windowsNoMagicRoot : !!(this.isWindows && this.nocase), this.globSet = [], this.globParts = [], this.set = [], this.#t = !this.preserveMultipleSlashes, this.#i = (e.optimizationLevel ?? 1) >= 2;
-        let i = e.normalize;
-        this.#o = i === true ? "NFC" : i || void 0, this.make();
-        let n = this.set.map((o) => this.#s(o));
-        this.#u = this.set.map((o, h) => this.#t && o.length - 1 > n[h]), this.#r = this.set.map((o, h) => {
-          let a = this.#u[h] ? o.length - 1 : o.length, l = o.slice(n[h] + 1, a).filter((c) => typeof c == "string" && !!c);
-          return [...new Set(l)];
-        }), this.#n = this.#r.some((o) => o.length), this.#d = this.set.map((o, h) => {
-          let [a, l, c] = o;
-          if (this.#u[h] && o.length === 2 && a === v && l !== v) return "tail";
-          if (this.#u[h] && e.matchBase && o.length === 1 && a !== v && a !== "") return "base";
-          if (!(!this.#t || n[h] !== -1)) {
-            if (o.length === 3 && a === v && c === v && l !== v && l !== "" && this.maxGlobstarRecursion > 0) return "mid";
-            if (o.length === 2 && l === v && a !== v && a !== "") return "head";
-          }
-        });
-      }
-      #a(t) {
-        return this.#o ? t.normalize(this.#o) : t;
-      }
-      #s(t) {
-        if (!this.isWindows) return -1;
-        if (be(t[0])) return 0;
-        if (t[0] === "" && t[1] === "" && t[2] === "?" && be(t[3])) return 3;
-        let s = ye(t);
-        return s === -1 ? -1 : s + 1;
-      }
-      hasMagic() {
-        if (this.options.magicalBraces && this.set.length > 1) return true;
-        for (let t of this.set) for (let e of t) if (typeof e != "string") return true;
-        return false;
-      }
-      make() {
-        let t = this.pattern, e = this.options;
-        if (!e.nocomment && t.charAt(0) === "#") {
-          this.comment = true;
-          return;
-        }
-        if (!t) {
-          this.empty = true;
-          return;
-        }
-        this.parseNegate(), this.globSet = [...new Set(this.#M())];
-        let s = this.globSet.map((n) => this.#e(n));
-        this.globParts = this.preprocess(s), this.#h = true;
-        let i = this.globParts.map((n, o, h) => {
-          if (this.isWindows && this.windowsNoMagicRoot) {
-            let a = n[2] === "?" && zt(n[3]) ? 6 : 4, l = n[0] === "" && n[1] === "" && (n[2] === "?" || !rs.test(n[2])) && n.slice(3, a).every((f) => !rs.test(f)), c = /^[a-z]:/i.test(n[0]);
-            if (l) return [...n.slice(0, a).map((f) => this.#a(f)), ...n.slice(a).map((f) => this.parse(f))];
-            if (c) return [this.#a(n[0]), ...n.slice(1).map((f) => this.parse(f))];
-          }
-          return n.map((a) => this.parse(a));
-        });
-        if (this.set = i.filter((n) => n.indexOf(false) === -1), this.isWindows) for (let n = 0; n < this.set.length; n++) {
-          let o = this.set[n];
-          o[0] === "" && o[1] === "" && this.globParts[n][2] === "?" && (be(o[3]) || zt(this.globParts[n][3])) && (zt(this.globParts[n][3]) && (o[3] = "UNC"), o[2] = "?");
-        }
-        e.noext || this.mergeRows(), this.#h = false, this.set.forEach((n, o) => {
-          for (let h = 0; h < n.length; h++) n[h] === Se && (n[h] = this.parse(this.globParts[o][h]));
-        });
-      }
-      mergeRows() {
-        let t = true;
-        for (; t; ) {
-          t = false;
-          let e = Math.max(0, ...this.set.map((s) => s.length));
-          for (let s = 0; s < e; s++) {
-            let i = /* @__PURE__ */ new Map();
-            this.set.forEach((o, h) => {
-              if (!(o[s] instanceof pt || o[s] === Se) || !Oi(this.globParts[h][s])) return;
-              let a = [...this.globParts[h]];
-              a[s] = "";
-              let l = `${o.length}/${a.join("/")}`, c = i.get(l);
-              c ? c.push(h) : i.set(l, [h]);
-            });
-            let n = /* @__PURE__ */ new Set();
-            for (let o of i.values()) {
-              if (o.length < 2) continue;
-              let [h, ...a] = o, c = `@(${o.map((f) => this.globParts[f][s]).join("|")})`;
-              this.globParts[h][s] = c, this.set[h][s] = this.parse(c);
-              for (let f of a) n.add(f);
-            }
-            n.size && (t = true, this.set = this.set.filter((o, h) => !n.has(h)), this.globParts = this.globParts.filter((o, h) => !n.has(h)));
-          }
-        }
-      }
-      preprocess(t) {
-        if (this.options.noglobstar) for (let s of t) for (let i = 0; i < s.length; i++) s[i] === "**" && (s[i] = "*");
-        let { optimizationLevel: e = 1 } = this.options;
-        return e >= 2 ? (t = this.firstPhasePreProcess(t), t = this.secondPhasePreProcess(t)) : e >= 1 ? t = this.levelOneOptimize(t) : t = this.adjascentGlobstarOptimize(t), t;
-      }
-      adjascentGlobstarOptimize(t) {
-        return t.map((e) => {
-          let s = -1;
-          for (; (s = e.indexOf("**", s + 1)) !== -1; ) {
-            let i = s;
-            for (; e[i + 1] === "**"; ) i++;
-            i !== s && e.splice(s, i - s);
-          }
-          return e;
-        });
-      }
-      levelOneOptimize(t) {
-        return t.map((e) => {
-          let s = this.#s(e) + 1;
-          return e = e.reduce((i, n) => {
-            let o = i[i.length - 1];
-            return n === "**" && o === "**" ? i : n === ".." && i.length > s && o && o !== ".." && o !== "." && o !== "**" ? (i.pop(), i) : (i.push(n), i);
-          }, []), e.length === 0 ? [""] : e;
-        });
-      }
-      #b(t) {
-        let e = !this.isWindows || !t.includes("\\") ? "/" : t.includes("/") ? "both" : "\\", s = this.#t ? 0 : -1, i = "", n = 0, o, h = 0, a = !!this.options.dot;
-        t: for (let l = 0; l < this.set.length; l++) {
-          let c = this.set[l], f = c[c.length - 1], u = s !== -1 && this.#u[l] && f !== v;
-          if (u && s === 0) {
-            let d = as(t, t.length, e);
-            if (n = d + 1, i = t.slice(n), i === "" && d >= 0) {
-              let m = d;
-              for (; m > 0 && Lt(t.charCodeAt(m - 1), e); ) m--;
-              h = m === 0 ? 0 : as(t, m - 1, e) + 1, o = t.slice(h, m);
-            }
-            let w = this.#i && (ve(i) || i === "" && o !== void 0 && ve(o));
-            s = w ? -1 : 1, u = !w;
-          }
-          let p = -1;
-          if (u && typeof f == "string" && (p = hs(f, i, n, o, h), p === -1)) continue;
-          if (this.#n) {
-            for (let d of this.#r[l]) if (!t.includes(d)) continue t;
-          }
-          if (u && typeof f == "object" && (p = hs(f, i, n, o, h), p === -1)) continue;
-          let g = this.#d[l];
-          if (g === "base" && u) return "yes";
-          if (g === "tail" && u) {
-            if (this.#i && gt(t, 0, p, true, e)) return "maybe";
-            if (!gt(t, 0, p, a, e)) return "yes";
-            continue;
-          }
-          if (g === "mid" || g === "head") {
-            let d = this.#y(t, c, g === "head", a, e);
-            if (d !== "no") return d;
-            continue;
-          }
-          return "maybe";
-        }
-        return "no";
-      }
-      #E(t, e, s) {
-        let i = !!this.options.dot, n = t.length;
-        if (s === "head") {
-          if (n < 2 || !X(e[0], t[0])) return false;
-          for (let h = 1; h < n; h++) if (!Pt(t[h], i)) return false;
-          return true;
-        }
-        let o = e[1];
-        if (s === "tail") {
-          let h = n - 1;
-          if (!X(o, t[h]) && (t[h] !== "" || n === 1 || !X(o, t[--h]))) return false;
-          for (let a = 0; a < h; a++) if (!Pt(t[a], i)) return false;
-          return true;
-        }
-        for (let h = 0; h < n; h++) {
-          if (X(o, t[h]) && h + 1 < n) {
-            let a = h + 1;
-            for (; a < n && Pt(t[a], i); ) a++;
-            if (a === n) return true;
-          }
-          if (!Pt(t[h], i)) return false;
-        }
-        return false;
-      }
-      #y(t, e, s, i, n) {
-        if (this.#i && gt(t, 0, t.length, true, n)) return "maybe";
-        let o = e[s ? 0 : 1], h = 0;
-        for (let a = Ee(t, h, n); a !== -1; a = Ee(t, h, n)) {
-          let l = a + 1;
-          for (; l < t.length && Lt(t.charCodeAt(l), n); ) l++;
-          if ((typeof o == "string" ? a - h === o.length && t.startsWith(o, h) : a > h && o.testUnchecked(t.slice(h, a))) && !gt(t, l, t.length, i, n)) return "yes";
-          if (s || gt(t, h, l, i, n)) return "no";
-          h = l;
-        }
-        return "no";
-      }
-      #g(t) {
-        let e = we;
-        return e?.f === t && e.isWindows === this.isWindows && e.preserveMultipleSlashes === this.preserveMultipleSlashes && e.normalize === this.#o ? e : void 0;
-      }
-      #w(t) {
-        let { isWindows: e, preserveMultipleSlashes: s } = this, i = this.#e(e ? t.split("\\").join("/") : t), n = this.#o;
-        return n && (i = i.map((o) => o.normalize(n))), we = { f: t, isWindows: e, preserveMultipleSlashes: s, normalize: n, parts: i }, we;
-      }
-      #p(t) {
-        let e = [...t], s = false;
-        do {
-          if (s = false, !this.preserveMultipleSlashes) {
-            for (let o = 1; o < e.length - 1; o++) {
-              let h = e[o];
-              o === 1 && h === "" && e[0] === "" || (h === "." || h === "") && (s = true, e.splice(o, 1), o--);
-            }
-            e[0] === "." && e.length === 2 && (e[1] === "." || e[1] === "") && (s = true, e.pop());
-          }
-          let i = this.#s(e) + 1, n = i;
-          for (; (n = e.indexOf("..", n + 1)) !== -1; ) {
-            let o = e[n - 1];
-            o && o !== "." && o !== ".." && o !== "**" && (s = true, e.splice(n - 1, 2), n = Math.max(n - 2, i));
-          }
-        } while (s);
-        return e.length === 0 ? [""] : e;
-      }
-      firstPhasePreProcess(t) {
-        let { braceExpandMax: e = 1e5 } = this.options, s = 0, i = 1e6, n = false;
-        do {
-          n = false;
-          for (let o of t) {
-            let h = -1;
-            for (; (h = o.indexOf("**", h + 1)) !== -1; ) {
-              let c = h;
-              for (; o[c + 1] === "**"; ) c++;
-              c > h && o.splice(h + 1, c - h);
-              let f = o[h + 1], u = o[h + 2], p = o[h + 3];
-              if (f !== ".." || !u || u === "." || u === ".." || !p || p === "." || p === "..") continue;
-              let g = o.length - 1;
-              if (t.length >= e || s + g > i) throw new RangeError("optimizationLevel 2: too many patterns from '**/..'");
-              n = true, o.splice(h, 1);
-              let d = o.slice(0);
-              d[h] = "**", s += g, t.push(d), h--;
-            }
-            if (!this.preserveMultipleSlashes) {
-              for (let c = 1; c < o.length - 1; c++) {
-                let f = o[c];
-                c === 1 && f === "" && o[0] === "" || (f === "." || f === "") && (n = true, o.splice(c, 1), c--);
-              }
-              o[0] === "." && o.length === 2 && (o[1] === "." || o[1] === "") && (n = true, o.pop());
-            }
-            let a = this.#s(o) + 1, l = a;
-            for (; (l = o.indexOf("..", l + 1)) !== -1; ) {
-              let c = o[l - 1];
-              if (c && c !== "." && c !== ".." && c !== "**") {
-                n = true;
-                let u = l === 1 && o[l + 1] === "**" ? ["."] : [];
-                o.splice(l - 1, 2, ...u), o.length === 0 && o.push(""), l = Math.max(l - 2, a);
-              }
-            }
-          }
-        } while (n);
-        return t;
-      }
-      secondPhasePreProcess(t) {
-        let e = /* @__PURE__ */ new Set(), s = t.filter((o) => {
-          let h = o.join("/");
-          return e.has(h) ? false : (e.add(h), true);
-        }), i = /* @__PURE__ */ new Map();
-        for (let o of s) {
-          let h = [];
-          for (let a = 0; a < o.length; a++) o[a] === "*" && h.push(a);
-          h.length && i.set(h.join(","), h);
-        }
-        if (!i.size || s.length * i.size > 1e5) return s;
-        let { dot: n } = this.options;
-        return s.filter((o) => {
-          for (let h of i.values()) {
-            if (h[h.length - 1] >= o.length) continue;
-            let a = [...o], l = true, c = false;
-            for (let f of h) {
-              let u = o[f];
-              if (u !== "*") {
-                if (!u || u === "**" || !n && u.startsWith(".")) {
-                  l = false;
-                  break;
-                }
-                a[f] = "*", c = true;
-              }
-            }
-            if (l && c && e.has(a.join("/"))) return false;
-          }
-          return true;
-        });
-      }
-      parseNegate() {
-        if (this.nonegate) return;
-        let t = this.pattern, e = false, s = 0;
-        for (let i = 0; i < t.length && t.charAt(i) === "!"; i++) e = !e, s++;
-        s && (this.pattern = t.slice(s)), this.negate = e;
-      }
-      #k(t, e, s, i) {
-        let n = 0, o = 0, h = this.isWindows ? ye(e) : -1, a = h === -1 ? -1 : ye(s);
-        if (a !== -1) {
-          let l = s[a], c = s[a + 1];
-          typeof l != "string" || typeof c != "string" ? (n = h, o = a) : e[h].toLowerCase() === l.toLowerCase() && e[h + 1].toLowerCase() === c.toLowerCase() && (n = h + 2, o = a + 2);
-        } else if (this.isWindows) {
-          let l = typeof t[0] == "string" && /^[a-z]:$/i.test(t[0]), c = !l && t[0] === "" && t[1] === "" && t[2] === "?" && /^[a-z]:$/i.test(t[3]), f = typeof s[0] == "string" && /^[a-z]:$/i.test(s[0]), u = !f && s[0] === "" && s[1] === "" && s[2] === "?" && typeof s[3] == "string" && /^[a-z]:$/i.test(s[3]), p = c ? 3 : l ? 0 : void 0, g = u ? 3 : f ? 0 : void 0;
-          if (typeof p == "number" && typeof g == "number") {
-            let [d, w] = [t[p], s[g]];
-            d.toLowerCase() === w.toLowerCase() && (o = g + 1, n = p + 1);
-          }
-        }
-        return t = e, s.includes(v) ? this.#C(t, s, i, n, o) : this.#S(t, s, i, n, o);
-      }
-      #C(t, e, s, i, n) {
-        let { head: o, body: h, tail: a, segments: l } = this.#x(e, s, n);
-        if (o.length) {
-          let f = i + o.length;
-          if (!this.#S(t, o, s, i, 0, f)) return false;
-          i += o.length, n += o.length;
-        }
-        let c = 0;
-        if (a.length) {
-          if (a.length + i > t.length) return false;
-          let f = t.length - a.length;
-          if (this.#S(t, a, s, f, 0)) c = a.length;
-          else {
-            if (t[t.length - 1] !== "" || i + a.length === t.length || (f--, !this.#S(t, a, s, f, 0))) return false;
-            c = a.length + 1;
-          }
-        }
-        if (!h.length) {
-          let f = !!c;
-          for (let u = i; u < t.length - c; u++) {
-            let p = String(t[u]);
-            if (f = true, p === "." || p === ".." || !this.options.dot && p.startsWith(".")) return false;
-          }
-          return s || f;
-        }
-        return !!this.#v(t, l, t.length - c, i, 0, s, 0, !!c, /* @__PURE__ */ new Set());
-      }
-      #x(t, e, s) {
-        let i = this.#l.get(t);
-        i || (i = [], this.#l.set(t, i));
-        let n = s * 2 + (e ? 1 : 0), o = i[n];
-        if (o) return o;
-        let h = t.indexOf(v, s), a = t.lastIndexOf(v), l = t.slice(s, h), c = t.slice(h + 1, e ? void 0 : a), f = e ? [] : t.slice(a + 1), u = [[[], 0]], p = u[0], g = 0, d = [0];
-        for (let m of c) m === v ? (d.push(g), p = [[], 0], u.push(p)) : (p[0].push(m), g++);
-        u.forEach((m, b) => {
-          m[1] = g - d[b];
-        });
-        let w = { head: l, body: c, tail: f, segments: u };
-        return i[n] = w, w;
-      }
-      #v(t, e, s, i, n, o, h, a, l) {
-        let c = e[n];
-        if (!c) {
-          if (o) return i >= s || i === s - 1 && t[i] === "";
-          for (let g = i; g < s; g++) {
-            a = true;
-            let d = t[g];
-            if (d === "." || d === ".." || !this.options.dot && d.startsWith(".")) return false;
-          }
-          return a;
-        }
-        let [f, u] = c, p = o ? s : s - u;
-        for (; i <= p; ) {
-          let g = n * (t.length + 1) + i;
-          if (l.has(g)) return false;
-          if (l.add(g), this.#S(t, f, o, i, 0, i + f.length) && h < this.maxGlobstarRecursion) {
-            let m = this.#v(t, e, s, i + f.length, n + 1, o, h + 1, a, l);
-            if (m !== false) return m;
-          }
-          if (i === p) break;
-          let w = t[i];
-          if (w === "." || w === ".." || !this.options.dot && w.startsWith(".")) return false;
-          i++;
-        }
-        return o || null;
-      }
-      #S(t, e, s, i, n, o = t.length) {
-        let h, a, l, c;
-        for (h = i, a = n, c = Math.min(o, t.length), l = e.length; h < c && a < l; h++, a++) {
-          let f = e[a], u = t[h];
-          if (f === false || f === v || !X(f, u)) return false;
-        }
-        if (h === c && a === l) return true;
-        if (h === c) return s;
-        if (a === l) return h === c - 1 && t[h] === "";
-        throw new Error("wtf?");
-      }
-      braceExpand() {
-        return xe(this.pattern, this.options);
-      }
-      #M() {
-        let { pattern: t } = this;
-        if (this.options.nobrace) return this.braceExpand();
-        let e = 57344;
-        for (; t.includes(String.fromCharCode(e)); ) if (++e > 63743) return this.braceExpand();
-        let s = String.fromCharCode(e), i = false, n = t.replace(Ai, (h, a, l) => {
-          let c = Number(a), f = Number(l);
-          return !Number.isSafeInteger(c) || !Number.isSafeInteger(f) || Math.abs(c - f) + 1 < Ci ? h : (i = true, `${s}${a}..${l}${s}`);
-        });
-        if (!i) return this.braceExpand();
-        let o = xe(n, this.options);
-        for (let h of o) for (let a of h.split("/")) {
-          let l = a.indexOf("[");
-          if (l !== -1 && l < a.lastIndexOf(s)) return this.braceExpand();
-        }
-        return this.#m = s, o;
-      }
-      parse(t) {
-        mt(t);
-        let e = this.options;
-        if (t === "**") return v;
-        if (t === "") return "";
-        let { nocase: s, nocaseMagicOnly: i, noext: n = false, dot: o, normalize: h } = e, a = this.#m, l = a && t.includes(a) ? void 0 : Ri(t, n);
-        if (l !== void 0 && !(s && !i && t.toUpperCase() !== t.toLowerCase())) return this.#a(l);
-        if (this.#h) return Se;
-        let c = this.#f.get(t);
-        return c || (c = new pt(t, { nocase: s, noext: n, dot: o, normalize: h, ...a && { rangeMark: a } }), this.#f.set(t, c)), c;
-      }
-      #e(t) {
-        return this.preserveMultipleSlashes ? t.split("/") : this.isWindows && /^\/\/[^/]+/.test(t) ? ["", ...t.split(/\/+/)] : t.split(/\/+/);
-      }
-      match(t, e = this.partial) {
-        if (this.comment) return false;
-        if (this.empty) return t === "";
-        if (t === "/" && e) return true;
-        let s = this.options, i = this.#g(t);
-        if (!i) {
-          if (!e && !this.#o && (this.#t || this.#n) && os5 !== t) {
-            os5 = t;
-            let l = this.#b(t);
-            if (l === "no") return s.flipNegate ? false : this.negate;
-            if (l === "yes") return s.flipNegate ? true : !this.negate;
-          }
-          i = this.#w(t);
-        }
-        let n = i.parts, o = this.#i ? i.resolved ??= this.#p(n) : n, h = this.set, a = n[n.length - 1];
-        if (!a) for (let l = n.length - 2; !a && l >= 0; l--) a = n[l];
-        for (let l = 0; l < h.length; l++) {
-          let c = h[l], f = e ? void 0 : this.#d[l];
-          if (f === "base" ? X(c[0], a) : f ? this.#E(o, c, f) : s.matchBase && c.length === 1 ? this.#k([a], [a], c, e) : this.#k(n, o, c, e)) return s.flipNegate ? true : !this.negate;
-        }
-        return s.flipNegate ? false : this.negate;
-      }
-      static defaults(t) {
-        return T.defaults(t).Minimatch;
-      }
-    };
-    T.Minimatch = D;
-    T.escape = K;
-    T.unescape = st;
-    M = Ti("lru-cache:metrics");
-    wt = Fi("lru-cache");
-    _i = typeof performance == "object" && performance && typeof performance.now == "function" ? performance : Date;
-    ke = () => M.hasSubscribers || wt.hasSubscribers;
-    us = /* @__PURE__ */ new Set();
-    fs5 = typeof process == "object" && process ? process : {};
-    Di = (r7, t, e, s) => {
-      typeof fs5.emitWarning == "function" ? fs5.emitWarning(r7, t, e, s) : console.error(`[${e}] ${t}: ${r7}`);
-    };
-    Ni = (r7) => !us.has(r7);
-    V = (r7) => !!r7 && r7 === Math.floor(r7) && r7 > 0 && isFinite(r7);
-    ds = (r7) => V(r7) ? r7 <= Math.pow(2, 8) ? Uint8Array : r7 <= Math.pow(2, 16) ? Uint16Array : r7 <= Math.pow(2, 32) ? Uint32Array : r7 <= Number.MAX_SAFE_INTEGER ? jt : null : null;
-    jt = class extends Array {
-      constructor(r7) {
-        super(r7), this.fill(0);
-      }
-    };
-    Pi = class bt {
-      heap;
-      length;
-      static #t = false;
-      static create(t) {
-        let e = ds(t);
-        if (!e) return [];
-        bt.#t = true;
-        let s = new bt(t, e);
-        return bt.#t = false, s;
-      }
-      constructor(t, e) {
-        if (!bt.#t) throw new TypeError("instantiate Stack using Stack.create(n)");
-        this.heap = new e(t), this.length = 0;
-      }
-      push(t) {
-        this.heap[this.length++] = t;
-      }
-      pop() {
-        return this.heap[--this.length];
-      }
-    };
-    yt = class ps {
-      #t;
-      #n;
-      #i;
-      #o;
-      #r;
-      #d;
-      #u;
-      #f;
-      get perf() {
-        return this.#f;
-      }
-      ttl;
-      ttlResolution;
-      ttlAutopurge;
-      updateAgeOnGet;
-      updateAgeOnHas;
-      allowStale;
-      noDisposeOnSet;
-      noUpdateTTL;
-      maxEntrySize;
-      sizeCalculation;
-      noDeleteOnFetchRejection;
-      noDeleteOnStaleGet;
-      allowStaleOnFetchAbort;
-      allowStaleOnFetchRejection;
-      ignoreFetchAbort;
-      backgroundFetchSize;
-      #h;
-      #m;
-      #l;
-      #a;
-      #s;
-      #b;
-      #E;
-      #y;
-      #g;
-      #w;
-      #p;
-      #k;
-      #C;
-      #x;
-      #v;
-      #S;
-      #M;
-      #e;
-      #T;
-      static unsafeExposeInternals(t) {
-        return { starts: t.#C, ttls: t.#x, autopurgeTimers: t.#v, sizes: t.#k, keyMap: t.#l, keyList: t.#a, valList: t.#s, next: t.#b, prev: t.#E, get head() {
-          return t.#y;
-        }, get tail() {
-          return t.#g;
-        }, free: t.#w, isBackgroundFetch: (e) => t.#c(e), backgroundFetch: (e, s, i, n) => t.#L(e, s, i, n), moveToTail: (e) => t.#X(e), indexes: (e) => t.#O(e), rindexes: (e) => t.#F(e), isStale: (e) => t.#A(e) };
-      }
-      get max() {
-        return this.#t;
-      }
-      get maxSize() {
-        return this.#n;
-      }
-      get calculatedSize() {
-        return this.#m;
-      }
-      get size() {
-        return this.#h;
-      }
-      get fetchMethod() {
-        return this.#d;
-      }
-      get memoMethod() {
-        return this.#u;
-      }
-      get dispose() {
-        return this.#i;
-      }
-      get onInsert() {
-        return this.#o;
-      }
-      get disposeAfter() {
-        return this.#r;
-      }
-      constructor(t) {
-        let { max: e = 0, ttl: s, ttlResolution: i = 1, ttlAutopurge: n, updateAgeOnGet: o, updateAgeOnHas: h, allowStale: a, dispose: l, onInsert: c, disposeAfter: f, noDisposeOnSet: u, noUpdateTTL: p, maxSize: g = 0, maxEntrySize: d = 0, sizeCalculation: w, fetchMethod: m, memoMethod: b, noDeleteOnFetchRejection: x, noDeleteOnStaleGet: S, allowStaleOnFetchRejection: y, allowStaleOnFetchAbort: q, ignoreFetchAbort: W, backgroundFetchSize: B = 1, perf: et } = t;
-        if (this.backgroundFetchSize = B, et !== void 0 && typeof et?.now != "function") throw new TypeError("perf option must have a now() method if specified");
-        if (this.#f = et ?? _i, e !== 0 && !V(e)) throw new TypeError("max option must be a nonnegative integer");
-        let ie = e ? ds(e) : Array;
-        if (!ie) throw new Error("invalid max value: " + e);
-        if (this.#t = e, this.#n = g, this.maxEntrySize = d || this.#n, this.sizeCalculation = w, this.sizeCalculation) {
-          if (!this.#n && !this.maxEntrySize) throw new TypeError("cannot set sizeCalculation without setting maxSize or maxEntrySize");
-          if (typeof this.sizeCalculation != "function") throw new TypeError("sizeCalculation set to non-function");
-        }
-        if (b !== void 0 && typeof b != "function") throw new TypeError("memoMethod must be a function if defined");
-        if (this.#u = b, m !== void 0 && typeof m != "function") throw new TypeError("fetchMethod must be a function if specified");
-        if (this.#d = m, this.#M = !!m, this.#l = /* @__PURE__ */ new Map(), this.#a = Array.from({ length: e }).fill(void 0), this.#s = Array.from({ length: e }).fill(void 0), this.#b = new ie(e), this.#E = new ie(e), this.#y = 0, this.#g = 0, this.#w = Pi.create(e), this.#h = 0, this.#m = 0, typeof l == "function" && (this.#i = l), typeof c == "function" && (this.#o = c), typeof f == "function" ? (this.#r = f, this.#p = []) : (this.#r = void 0, this.#p = void 0), this.#S = !!this.#i, this.#T = !!this.#o, this.#e = !!this.#r, this.noDisposeOnSet = !!u, this.noUpdateTTL = !!p, this.noDeleteOnFetchRejection = !!x, this.allowStaleOnFetchRejection = !!y, this.allowStaleOnFetchAbort = !!q, this.ignoreFetchAbort = !!W, this.maxEntrySize !== 0) {
-          if (this.#n !== 0 && !V(this.#n)) throw new TypeError("maxSize must be a positive integer if specified");
-          if (!V(this.maxEntrySize)) throw new TypeError("maxEntrySize must be a positive integer if specified");
-          this.#G();
-        }
-        if (this.allowStale = !!a, this.noDeleteOnStaleGet = !!S, this.updateAgeOnGet = !!o, this.updateAgeOnHas = !!h, this.ttlResolution = V(i) || i === 0 ? i : 1, this.ttlAutopurge = !!n, this.ttl = s || 0, this.ttl) {
-          if (!V(this.ttl)) throw new TypeError("ttl must be a positive integer if specified");
-          this.#_();
-        }
-        if (this.#t === 0 && this.ttl === 0 && this.#n === 0) throw new TypeError("At least one of max, maxSize, or ttl is required");
-        if (!this.ttlAutopurge && !this.#t && !this.#n) {
-          let ne = "LRU_CACHE_UNBOUNDED";
-          Ni(ne) && (us.add(ne), Di("TTL caching without ttlAutopurge, max, or maxSize can result in unbounded memory consumption.", "UnboundedCacheWarning", ne, ps));
-        }
-      }
-      getRemainingTTL(t) {
-        return this.#l.has(t) ? 1 / 0 : 0;
-      }
-      #_() {
-        let t = new jt(this.#t), e = new jt(this.#t);
-        this.#x = t, this.#C = e;
-        let s = this.ttlAutopurge ? Array.from({ length: this.#t }) : void 0;
-        this.#v = s, this.#W = (a, l, c = this.#f.now()) => {
-          e[a] = l !== 0 ? c : 0, t[a] = l, i(a, l);
-        }, this.#R = (a) => {
-          e[a] = t[a] !== 0 ? this.#f.now() : 0, i(a, t[a]);
-        };
-        let i = this.ttlAutopurge ? (a, l) => {
-          if (s?.[a] && (clearTimeout(s[a]), s[a] = void 0), l && l !== 0 && s) {
-            let c = setTimeout(() => {
-              this.#A(a) ? (this.#j(this.#a[a], "expire"), s[a] = void 0) : i(a, h(a));
-            }, l + 1);
-            c.unref && c.unref(), s[a] = c;
-          }
-        } : () => {
-        };
-        this.#D = (a, l) => {
-          if (t[l]) {
-            let c = t[l], f = e[l];
-            if (!c || !f) return;
-            a.ttl = c, a.start = f, a.now = n || o();
-            let u = a.now - f;
-            a.remainingTTL = c - u;
-          }
-        };
-        let n = 0, o = () => {
-          let a = this.#f.now();
-          if (this.ttlResolution > 0) {
-            n = a;
-            let l = setTimeout(() => n = 0, this.ttlResolution);
-            l.unref && l.unref();
-          }
-          return a;
-        };
-        this.getRemainingTTL = (a) => {
-          let l = this.#l.get(a);
-          return l === void 0 ? 0 : h(l);
-        };
-        let h = (a) => {
-          let l = t[a], c = e[a];
-          if (!l || !c) return 1 / 0;
-          let f = (n || o()) - c;
-          return l - f;
-        };
-        this.#A = (a) => {
-          let l = e[a], c = t[a];
-          return !!c && !!l && (n || o()) - l > c;
-        };
-      }
-      #R = () => {
-      };
-      #D = () => {
-      };
-      #W = () => {
-      };
-      #A = () => false;
-      #G() {
-        let t = new jt(this.#t);
-        this.#m = 0, this.#k = t, this.#P = (e) => {
-          this.#m -= t[e], t[e] = 0;
-        }, this.#$ = (e, s, i, n) => {
-          if (!V(i)) {
-            if (this.#c(s)) return this.backgroundFetchSize;
-            if (n) {
-              if (typeof n != "function") throw new TypeError("sizeCalculation must be a function");
-              if (i = n(s, e), !V(i)) throw new TypeError("sizeCalculation return invalid (expect positive integer)");
-            } else throw new TypeError("invalid size value (must be positive integer). When maxSize or maxEntrySize is used, sizeCalculation or size must be set.");
-          }
-          return i;
-        }, this.#N = (e, s, i) => {
-          if (t[e] = s, this.#n) {
-            let n = this.#n - t[e];
-            for (; this.#m > n; ) this.#U(true);
-          }
-          this.#m += t[e], i && (i.entrySize = s, i.totalCalculatedSize = this.#m);
-        };
-      }
-      #P = (t) => {
-      };
-      #N = (t, e, s) => {
-      };
-      #$ = (t, e, s, i) => {
-        if (s || i) throw new TypeError("cannot set size without setting maxSize or maxEntrySize on cache");
-        return 0;
-      };
-      *#O({ allowStale: t = this.allowStale } = {}) {
-        if (this.#h) for (let e = this.#g; this.#I(e) && ((t || !this.#A(e)) && (yield e), e !== this.#y); ) e = this.#E[e];
-      }
-      *#F({ allowStale: t = this.allowStale } = {}) {
-        if (this.#h) for (let e = this.#y; this.#I(e) && ((t || !this.#A(e)) && (yield e), e !== this.#g); ) e = this.#b[e];
-      }
-      #I(t) {
-        return t !== void 0 && this.#l.get(this.#a[t]) === t;
-      }
-      *entries() {
-        for (let t of this.#O()) this.#s[t] !== void 0 && this.#a[t] !== void 0 && !this.#c(this.#s[t]) && (yield [this.#a[t], this.#s[t]]);
-      }
-      *rentries() {
-        for (let t of this.#F()) this.#s[t] !== void 0 && this.#a[t] !== void 0 && !this.#c(this.#s[t]) && (yield [this.#a[t], this.#s[t]]);
-      }
-      *keys() {
-        for (let t of this.#O()) {
-          let e = this.#a[t];
-          e !== void 0 && !this.#c(this.#s[t]) && (yield e);
-        }
-      }
-      *rkeys() {
-        for (let t of this.#F()) {
-          let e = this.#a[t];
-          e !== void 0 && !this.#c(this.#s[t]) && (yield e);
-        }
-      }
-      *values() {
-        for (let t of this.#O()) this.#s[t] !== void 0 && !this.#c(this.#s[t]) && (yield this.#s[t]);
-      }
-      *rvalues() {
-        for (let t of this.#F()) this.#s[t] !== void 0 && !this.#c(this.#s[t]) && (yield this.#s[t]);
-      }
-      [Symbol.iterator]() {
-        return this.entries();
-      }
-      [Symbol.toStringTag] = "LRUCache";
-      find(t, e = {}) {
-        for (let s of this.#O()) {
-          let i = this.#s[s], n = this.#c(i) ? i.__staleWhileFetching : i;
-          if (n !== void 0 && t(n, this.#a[s], this)) return this.#K(this.#a[s], e);
-        }
-      }
-      forEach(t, e = this) {
-        for (let s of this.#O()) {
-          let i = this.#s[s], n = this.#c(i) ? i.__staleWhileFetching : i;
-          n !== void 0 && t.call(e, n, this.#a[s], this);
-        }
-      }
-      rforEach(t, e = this) {
-        for (let s of this.#F()) {
-          let i = this.#s[s], n = this.#c(i) ? i.__staleWhileFetching : i;
-          n !== void 0 && t.call(e, n, this.#a[s], this);
-        }
-      }
-      purgeStale() {
-        let t = false;
-        for (let e of this.#F({ allowStale: true })) this.#A(e) && (this.#j(this.#a[e], "expire"), t = true);
-        return t;
-      }
-      info(t) {
-        let e = this.#l.get(t);
-        if (e === void 0) return;
-        let s = this.#s[e], i = this.#c(s) ? s.__staleWhileFetching : s;
-        if (i === void 0) return;
-        let n = { value: i };
-        if (this.#x && this.#C) {
-          let o = this.#x[e], h = this.#C[e];
-          if (o && h) {
-            let a = o - (this.#f.now() - h);
-            n.ttl = a, n.start = Date.now();
-          }
-        }
-        return this.#k && (n.size = this.#k[e]), n;
-      }
-      dump() {
-        let t = [];
-        for (let e of this.#O({ allowStale: true })) {
-          let s = this.#a[e], i = this.#s[e], n = this.#c(i) ? i.__staleWhileFetching : i;
-          if (n === void 0 || s === void 0) continue;
-          let o = { value: n };
-          if (this.#x && this.#C) {
-            o.ttl = this.#x[e];
-            let h = this.#f.now() - this.#C[e];
-            o.start = Math.floor(Date.now() - h);
-          }
-          this.#k && (o.size = this.#k[e]), t.unshift([s, o]);
-        }
-        return t;
-      }
-      load(t) {
-        this.clear();
-        for (let [e, s] of t) {
-          if (s.start) {
-            let i = Date.now() - s.start;
-            s.start = this.#f.now() - i;
-          }
-          this.#z(e, s.value, s);
-        }
-      }
-      set(t, e, s = {}) {
-        let { status: i = M.hasSubscribers ? {} : void 0 } = s;
-        s.status = i, i && (i.op = "set", i.key = t, e !== void 0 && (i.value = e), i.cache = this);
-        let n = this.#z(t, e, s);
-        return i && M.hasSubscribers && M.publish(i), n;
-      }
-      #z(t, e, s, i) {
-        let { ttl: n = this.ttl, start: o, noDisposeOnSet: h = this.noDisposeOnSet, sizeCalculation: a = this.sizeCalculation, status: l } = s, c = this.#c(e);
-        if (e === void 0) return l && (l.set = "deleted"), this.delete(t), this;
-        let { noUpdateTTL: f = this.noUpdateTTL } = s;
-        l && !c && (l.value = e);
-        let u = this.#$(t, e, s.size || 0, a, l);
-        if (this.maxEntrySize && u > this.maxEntrySize) return this.#j(t, "set"), l && (l.set = "miss", l.maxEntrySizeExceeded = true), this;
-        let p = this.#h === 0 ? void 0 : this.#l.get(t);
-        if (p === void 0) p = this.#h === 0 ? this.#g : this.#w.length !== 0 ? this.#w.pop() : this.#h === this.#t ? this.#U(false) : this.#h, this.#a[p] = t, this.#s[p] = e, this.#l.set(t, p), this.#b[this.#g] = p, this.#E[p] = this.#g, this.#g = p, this.#h++, this.#N(p, u, l), l && (l.set = "add"), f = false, this.#T && !c && this.#o?.(e, t, "add");
-        else {
-          this.#X(p);
-          let g = this.#s[p];
-          if (e !== g) {
-            if (!h) if (this.#c(g)) {
-              g !== i && g.__abortController.abort(new Error("replaced"));
-              let { __staleWhileFetching: d } = g;
-              d !== void 0 && d !== e && (this.#S && this.#i?.(d, t, "set"), this.#e && this.#p?.push([d, t, "set"]));
-            } else this.#S && this.#i?.(g, t, "set"), this.#e && this.#p?.push([g, t, "set"]);
-            if (this.#P(p), this.#N(p, u, l), this.#s[p] = e, !c) {
-              let d = g && this.#c(g) ? g.__staleWhileFetching : g, w = d === void 0 ? "add" : e !== d ? "replace" : "update";
-              l && (l.set = w, d !== void 0 && (l.oldValue = d)), this.#T && this.onInsert?.(e, t, w);
-            }
-          } else c || (l && (l.set = "update"), this.#T && this.onInsert?.(e, t, "update"));
-        }
-        if (n !== 0 && !this.#x && this.#_(), this.#x && (f || this.#W(p, n, o), l && this.#D(l, p)), !h && this.#e && this.#p) {
-          let g = this.#p, d;
-          for (; d = g?.shift(); ) this.#r?.(...d);
-        }
-        return this;
-      }
-      pop() {
-        try {
-          for (; this.#h; ) {
-            let t = this.#s[this.#y];
-            if (this.#U(true), this.#c(t)) {
-              if (t.__staleWhileFetching) return t.__staleWhileFetching;
-            } else if (t !== void 0) return t;
-          }
-        } finally {
-          if (this.#e && this.#p) {
-            let t = this.#p, e;
-            for (; e = t?.shift(); ) this.#r?.(...e);
-          }
-        }
-      }
-      #U(t) {
-        let e = this.#y, s = this.#a[e], i = this.#s[e], n = this.#c(i);
-        n && i.__abortController.abort(new Error("evicted"));
-        let o = n ? i.__staleWhileFetching : i;
-        return (this.#S || this.#e) && o !== void 0 && (this.#S && this.#i?.(o, s, "evict"), this.#e && this.#p?.push([o, s, "evict"])), this.#P(e), this.#v?.[e] && (clearTimeout(this.#v[e]), this.#v[e] = void 0), t && (this.#a[e] = void 0, this.#s[e] = void 0, this.#w.push(e)), this.#h === 1 ? (this.#y = this.#g = 0, this.#w.length = 0) : this.#y = this.#b[e], this.#l.delete(s), this.#h--, e;
-      }
-      has(t, e = {}) {
-        let { status: s = M.hasSubscribers ? {} : void 0 } = e;
-        e.status = s, s && (s.op = "has", s.key = t, s.cache = this);
-        let i = this.#V(t, e);
-        return M.hasSubscribers && M.publish(s), i;
-      }
-      #V(t, e = {}) {
-        let { updateAgeOnHas: s = this.updateAgeOnHas, status: i } = e, n = this.#l.get(t);
-        if (n !== void 0) {
-          let o = this.#s[n];
-          if (this.#c(o) && o.__staleWhileFetching === void 0) return false;
-          if (this.#A(n)) i && (i.has = "stale", this.#D(i, n));
-          else return s && this.#R(n), i && (i.has = "hit", this.#D(i, n)), true;
-        } else i && (i.has = "miss");
-        return false;
-      }
-      peek(t, e = {}) {
-        let { status: s = ke() ? {} : void 0 } = e;
-        s && (s.op = "peek", s.key = t, s.cache = this), e.status = s;
-        let i = this.#H(t, e);
-        return M.hasSubscribers && M.publish(s), i;
-      }
-      #H(t, e) {
-        let { status: s, allowStale: i = this.allowStale } = e, n = this.#l.get(t);
-        if (n === void 0 || !i && this.#A(n)) {
-          s && (s.peek = n === void 0 ? "miss" : "stale");
-          return;
-        }
-        let o = this.#s[n], h = this.#c(o) ? o.__staleWhileFetching : o;
-        return s && (h !== void 0 ? (s.peek = "hit", s.value = h) : s.peek = "miss"), h;
-      }
-      #L(t, e, s, i) {
-        let n = e === void 0 ? void 0 : this.#s[e];
-        if (this.#c(n)) return n;
-        let o = new AbortController(), { signal: h } = s;
-        h?.addEventListener("abort", () => o.abort(h.reason), { signal: o.signal });
-        let a = { signal: o.signal, options: s, context: i }, l = (d, w = false) => {
-          let { aborted: m } = o.signal, b = s.ignoreFetchAbort && d !== void 0, x = s.ignoreFetchAbort || !!(s.allowStaleOnFetchAbort && d !== void 0);
-          if (s.status && (m && !w ? (s.status.fetchAborted = true, s.status.fetchError = o.signal.reason, b && (s.status.fetchAbortIgnored = true)) : s.status.fetchResolved = true), m && !b && !w) return f(o.signal.reason, x);
-          let S = p, y = this.#s[e];
-          return (y === p || y === void 0 && b && w) && (d === void 0 ? S.__staleWhileFetching !== void 0 ? this.#s[e] = S.__staleWhileFetching : this.#j(t, "fetch") : (s.status && (s.status.fetchUpdated = true), this.#z(t, d, a.options, S))), d;
-        }, c = (d) => (s.status && (s.status.fetchRejected = true, s.status.fetchError = d), f(d, false)), f = (d, w) => {
-          let { aborted: m } = o.signal, b = m && s.allowStaleOnFetchAbort, x = b || s.allowStaleOnFetchRejection, S = x || s.noDeleteOnFetchRejection, y = p;
-          if (this.#s[e] === p && (!S || !w && y.__staleWhileFetching === void 0 ? this.#j(t, "fetch") : b || (this.#s[e] = y.__staleWhileFetching)), x) return s.status && y.__staleWhileFetching !== void 0 && (s.status.returnedStale = true), y.__staleWhileFetching;
-          if (y.__returned === y) throw d;
-        }, u = (d, w) => {
-          let m = this.#d?.(t, n, a);
-          o.signal.addEventListener("abort", () => {
-            (!s.ignoreFetchAbort || s.allowStaleOnFetchAbort) && (d(void 0), s.allowStaleOnFetchAbort && (d = (b) => l(b, true)));
-          }), m && m instanceof Promise ? m.then((b) => d(b === void 0 ? void 0 : b), w) : m !== void 0 && d(m);
-        };
-        s.status && (s.status.fetchDispatched = true);
-        let p = new Promise(u).then(l, c), g = Object.assign(p, { __abortController: o, __staleWhileFetching: n, __returned: void 0 });
-        return e === void 0 ? (this.#z(t, g, { ...a.options, status: void 0 }), e = this.#l.get(t)) : this.#s[e] = g, g;
-      }
-      #c(t) {
-        if (!this.#M) return false;
-        let e = t;
-        return !!e && e instanceof Promise && e.hasOwnProperty("__staleWhileFetching") && e.__abortController instanceof AbortController;
-      }
-      fetch(t, e = {}) {
-        let s = wt.hasSubscribers, { status: i = ke() ? {} : void 0 } = e;
-        e.status = i, i && e.context && (i.context = e.context);
-        let n = this.#q(t, e);
-        return i && s && (i.trace = true, wt.tracePromise(() => n, i).catch(() => {
-        })), n;
-      }
-      async #q(t, e = {}) {
-        let { allowStale: s = this.allowStale, updateAgeOnGet: i = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, ttl: o = this.ttl, noDisposeOnSet: h = this.noDisposeOnSet, size: a = 0, sizeCalculation: l = this.sizeCalculation, noUpdateTTL: c = this.noUpdateTTL, noDeleteOnFetchRejection: f = this.noDeleteOnFetchRejection, allowStaleOnFetchRejection: u = this.allowStaleOnFetchRejection, ignoreFetchAbort: p = this.ignoreFetchAbort, allowStaleOnFetchAbort: g = this.allowStaleOnFetchAbort, context: d, forceRefresh: w = false, status: m, signal: b } = e;
-        if (m && (m.op = "fetch", m.key = t, w && (m.forceRefresh = true), m.cache = this), !this.#M) return m && (m.fetch = "get"), this.#K(t, { allowStale: s, updateAgeOnGet: i, noDeleteOnStaleGet: n, status: m });
-        let x = { allowStale: s, updateAgeOnGet: i, noDeleteOnStaleGet: n, ttl: o, noDisposeOnSet: h, size: a, sizeCalculation: l, noUpdateTTL: c, noDeleteOnFetchRejection: f, allowStaleOnFetchRejection: u, allowStaleOnFetchAbort: g, ignoreFetchAbort: p, status: m, signal: b }, S = this.#l.get(t);
-        if (S === void 0) {
-          m && (m.fetch = "miss");
-          let y = this.#L(t, S, x, d);
-          return y.__returned = y;
-        } else {
-          let y = this.#s[S];
-          if (this.#c(y)) {
-            let et = s && y.__staleWhileFetching !== void 0;
-            return m && (m.fetch = "inflight", et && (m.returnedStale = true)), et ? y.__staleWhileFetching : y.__returned = y;
-          }
-          let q = this.#A(S);
-          if (!w && !q) return m && (m.fetch = "hit"), this.#X(S), i && this.#R(S), m && this.#D(m, S), y;
-          let W = this.#L(t, S, x, d), B = W.__staleWhileFetching !== void 0 && s;
-          return m && (m.fetch = q ? "stale" : "refresh", B && q && (m.returnedStale = true)), B ? W.__staleWhileFetching : W.__returned = W;
-        }
-      }
-      forceFetch(t, e = {}) {
-        let s = wt.hasSubscribers, { status: i = ke() ? {} : void 0 } = e;
-        e.status = i, i && e.context && (i.context = e.context);
-        let n = this.#B(t, e);
-        return i && s && (i.trace = true, wt.tracePromise(() => n, i).catch(() => {
-        })), n;
-      }
-      async #B(t, e = {}) {
-        let s = await this.#q(t, e);
-        if (s === void 0) throw new Error("fetch() returned undefined");
-        return s;
-      }
-      memo(t, e = {}) {
-        let { status: s = M.hasSubscribers ? {} : void 0 } = e;
-        e.status = s, s && (s.op = "memo", s.key = t, e.context && (s.context = e.context), s.cache = this);
-        let i = this.#Z(t, e);
-        return s && (s.value = i), M.hasSubscribers && M.publish(s), i;
-      }
-      #Z(t, e = {}) {
-        let s = this.#u;
-        if (!s) throw new Error("no memoMethod provided to constructor");
-        let { context: i, status: n, forceRefresh: o, ...h } = e;
-        n && o && (n.forceRefresh = true);
-        let a = this.#K(t, h), l = o || a === void 0;
-        if (n && (n.memo = l ? "miss" : "hit", l || (n.value = a)), !l) return a;
-        let c = s(t, a, { options: h, context: i });
-        return n && (n.value = c), this.#z(t, c, h), c;
-      }
-      get(t, e = {}) {
-        let { status: s = M.hasSubscribers ? {} : void 0 } = e;
-        e.status = s, s && (s.op = "get", s.key = t, s.cache = this);
-        let i = this.#K(t, e);
-        return s && (i !== void 0 && (s.value = i), M.hasSubscribers && M.publish(s)), i;
-      }
-      #K(t, e = {}) {
-        let { allowStale: s = this.allowStale, updateAgeOnGet: i = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, status: o } = e, h = this.#l.get(t);
-        if (h === void 0) {
-          o && (o.get = "miss");
-          return;
-        }
-        let a = this.#s[h], l = this.#c(a);
-        return o && this.#D(o, h), this.#A(h) ? l ? (o && (o.get = "stale-fetching"), s && a.__staleWhileFetching !== void 0 ? (o && (o.returnedStale = true), a.__staleWhileFetching) : void 0) : (n || this.#j(t, "expire"), o && (o.get = "stale"), s ? (o && (o.returnedStale = true), a) : void 0) : (o && (o.get = l ? "fetching" : "hit"), this.#X(h), i && this.#R(h), l ? a.__staleWhileFetching : a);
-      }
-      #Y(t, e) {
-        this.#E[e] = t, this.#b[t] = e;
-      }
-      #X(t) {
-        t !== this.#g && (t === this.#y ? this.#y = this.#b[t] : this.#Y(this.#E[t], this.#b[t]), this.#Y(this.#g, t), this.#g = t);
-      }
-      delete(t) {
-        return this.#j(t, "delete");
-      }
-      #j(t, e) {
-        M.hasSubscribers && M.publish({ op: "delete", delete: e, key: t, cache: this });
-        let s = false;
-        if (this.#h !== 0) {
-          let i = this.#l.get(t);
-          if (i !== void 0) if (this.#v?.[i] && (clearTimeout(this.#v[i]), this.#v[i] = void 0), s = true, this.#h === 1) this.#J(e);
-          else {
-            this.#P(i);
-            let n = this.#s[i];
-            if (this.#c(n) ? n.__abortController.abort(new Error("deleted")) : (this.#S || this.#e) && (this.#S && this.#i?.(n, t, e), this.#e && this.#p?.push([n, t, e])), this.#l.delete(t), this.#a[i] = void 0, this.#s[i] = void 0, i === this.#g) this.#g = this.#E[i];
-            else if (i === this.#y) this.#y = this.#b[i];
-            else {
-              let o = this.#E[i];
-              this.#b[o] = this.#b[i];
-              let h = this.#b[i];
-              this.#E[h] = this.#E[i];
-            }
-            this.#h--, this.#w.push(i);
-          }
-        }
-        if (this.#e && this.#p?.length) {
-          let i = this.#p, n;
-          for (; n = i?.shift(); ) this.#r?.(...n);
-        }
-        return s;
-      }
-      clear() {
-        return this.#J("delete");
-      }
-      #J(t) {
-        for (let e of this.#F({ allowStale: true })) {
-          let s = this.#s[e];
-          if (this.#c(s)) s.__abortController.abort(new Error("deleted"));
-          else {
-            let i = this.#a[e];
-            this.#S && this.#i?.(s, i, t), this.#e && this.#p?.push([s, i, t]);
-          }
-        }
-        if (this.#l.clear(), this.#s.fill(void 0), this.#a.fill(void 0), this.#x && this.#C) {
-          this.#x.fill(0), this.#C.fill(0);
-          for (let e of this.#v ?? []) e !== void 0 && clearTimeout(e);
-          this.#v?.fill(void 0);
-        }
-        if (this.#k && this.#k.fill(0), this.#y = 0, this.#g = 0, this.#w.length = 0, this.#m = 0, this.#h = 0, this.#e && this.#p) {
-          let e = this.#p, s;
-          for (; s = e?.shift(); ) this.#r?.(...s);
-        }
-      }
-    };
-    ms = typeof process == "object" && process ? process : { stdout: null, stderr: null };
-    Li = (r7) => !!r7 && typeof r7 == "object" && (r7 instanceof J || r7 instanceof ys || ji(r7) || Wi(r7));
-    ji = (r7) => !!r7 && typeof r7 == "object" && r7 instanceof Te && typeof r7.pipe == "function" && r7.pipe !== ys.Writable.prototype.pipe;
-    Wi = (r7) => !!r7 && typeof r7 == "object" && r7 instanceof Te && typeof r7.write == "function" && typeof r7.end == "function";
-    G = /* @__PURE__ */ Symbol("EOF");
-    H = /* @__PURE__ */ Symbol("maybeEmitEnd");
-    Y = /* @__PURE__ */ Symbol("emittedEnd");
-    Wt = /* @__PURE__ */ Symbol("emittingEnd");
-    St = /* @__PURE__ */ Symbol("emittedError");
-    $t = /* @__PURE__ */ Symbol("closed");
-    gs = /* @__PURE__ */ Symbol("read");
-    It = /* @__PURE__ */ Symbol("flush");
-    ws = /* @__PURE__ */ Symbol("flushChunk");
-    z = /* @__PURE__ */ Symbol("encoding");
-    nt = /* @__PURE__ */ Symbol("decoder");
-    k = /* @__PURE__ */ Symbol("flowing");
-    xt = /* @__PURE__ */ Symbol("paused");
-    rt = /* @__PURE__ */ Symbol("resume");
-    C = /* @__PURE__ */ Symbol("buffer");
-    F = /* @__PURE__ */ Symbol("pipes");
-    A = /* @__PURE__ */ Symbol("bufferLength");
-    Ce = /* @__PURE__ */ Symbol("bufferPush");
-    Bt = /* @__PURE__ */ Symbol("bufferShift");
-    R = /* @__PURE__ */ Symbol("objectMode");
-    E = /* @__PURE__ */ Symbol("destroyed");
-    Ae = /* @__PURE__ */ Symbol("error");
-    Me = /* @__PURE__ */ Symbol("emitData");
-    bs = /* @__PURE__ */ Symbol("emitEnd");
-    Re = /* @__PURE__ */ Symbol("emitEnd2");
-    $ = /* @__PURE__ */ Symbol("async");
-    Oe = /* @__PURE__ */ Symbol("abort");
-    Ut = /* @__PURE__ */ Symbol("aborted");
-    vt = /* @__PURE__ */ Symbol("signal");
-    Q = /* @__PURE__ */ Symbol("dataListeners");
-    _ = /* @__PURE__ */ Symbol("discarded");
-    Et = (r7) => Promise.resolve().then(r7);
-    $i = (r7) => r7();
-    Ii = (r7) => r7 === "end" || r7 === "finish" || r7 === "prefinish";
-    Bi = (r7) => r7 instanceof ArrayBuffer || !!r7 && typeof r7 == "object" && r7.constructor && r7.constructor.name === "ArrayBuffer" && r7.byteLength >= 0;
-    Ui = (r7) => !Buffer.isBuffer(r7) && ArrayBuffer.isView(r7);
-    Gt = class {
-      src;
-      dest;
-      opts;
-      ondrain;
-      constructor(t, e, s) {
-        this.src = t, this.dest = e, this.opts = s, this.ondrain = () => t[rt](), this.dest.on("drain", this.ondrain);
-      }
-      unpipe() {
-        this.dest.removeListener("drain", this.ondrain);
-      }
-      proxyErrors(t) {
-      }
-      end() {
-        this.unpipe(), this.opts.end && this.dest.end();
-      }
-    };
-    Fe = class extends Gt {
-      unpipe() {
-        this.src.removeListener("error", this.proxyErrors), super.unpipe();
-      }
-      constructor(t, e, s) {
-        super(t, e, s), this.proxyErrors = (i) => this.dest.emit("error", i), t.on("error", this.proxyErrors);
-      }
-    };
-    Gi = (r7) => !!r7.objectMode;
-    Hi = (r7) => !r7.objectMode && !!r7.encoding && r7.encoding !== "buffer";
-    J = class extends Te {
-      [k] = false;
-      [xt] = false;
-      [F] = [];
-      [C] = [];
-      [R];
-      [z];
-      [$];
-      [nt];
-      [G] = false;
-      [Y] = false;
-      [Wt] = false;
-      [$t] = false;
-      [St] = null;
-      [A] = 0;
-      [E] = false;
-      [vt];
-      [Ut] = false;
-      [Q] = 0;
-      [_] = false;
-      writable = true;
-      readable = true;
-      constructor(...t) {
-        let e = t[0] || {};
-        if (super(), e.objectMode && typeof e.encoding == "string") throw new TypeError("Encoding and objectMode may not be used together");
-        Gi(e) ? (this[R] = true, this[z] = null) : Hi(e) ? (this[z] = e.encoding, this[R] = false) : (this[R] = false, this[z] = null), this[$] = !!e.async, this[nt] = this[z] ? new zi(this[z]) : null, e && e.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: () => this[C] }), e && e.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: () => this[F] });
-        let { signal: s } = e;
-        s && (this[vt] = s, s.aborted ? this[Oe]() : s.addEventListener("abort", () => this[Oe]()));
-      }
-      get bufferLength() {
-        return this[A];
-      }
-      get encoding() {
-        return this[z];
-      }
-      set encoding(t) {
-        throw new Error("Encoding must be set at instantiation time");
-      }
-      setEncoding(t) {
-        throw new Error("Encoding must be set at instantiation time");
-      }
-      get objectMode() {
-        return this[R];
-      }
-      set objectMode(t) {
-        throw new Error("objectMode must be set at instantiation time");
-      }
-      get async() {
-        return this[$];
-      }
-      set async(t) {
-        this[$] = this[$] || !!t;
-      }
-      [Oe]() {
-        this[Ut] = true, this.emit("abort", this[vt]?.reason), this.destroy(this[vt]?.reason);
-      }
-      get aborted() {
-        return this[Ut];
-      }
-      set aborted(t) {
-      }
-      write(t, e, s) {
-        if (this[Ut]) return false;
-        if (this[G]) throw new Error("write after end");
-        if (this[E]) return this.emit("error", Object.assign(new Error("Cannot call write after a stream was destroyed"), { code: "ERR_STREAM_DESTROYED" })), true;
-        typeof e == "function" && (s = e, e = "utf8"), e || (e = "utf8");
-        let i = this[$] ? Et : $i;
-        if (!this[R] && !Buffer.isBuffer(t)) {
-          if (Ui(t)) t = Buffer.from(t.buffer, t.byteOffset, t.byteLength);
-          else if (Bi(t)) t = Buffer.from(t);
-          else if (typeof t != "string") throw new Error("Non-contiguous data written to non-objectMode stream");
-        }
-        return this[R] ? (this[k] && this[A] !== 0 && this[It](true), this[k] ? this.emit("data", t) : this[Ce](t), this[A] !== 0 && this.emit("readable"), s && i(s), this[k]) : t.length ? (typeof t == "string" && !(e === this[z] && !this[nt]?.lastNeed) && (t = Buffer.from(t, e)), Buffer.isBuffer(t) && this[z] && (t = this[nt].write(t)), this[k] && this[A] !== 0 && this[It](true), this[k] ? this.emit("data", t) : this[Ce](t), this[A] !== 0 && this.emit("readable"), s && i(s), this[k]) : (this[A] !== 0 && this.emit("readable"), s && i(s), this[k]);
-      }
-      read(t) {
-        if (this[E]) return null;
-        if (this[_] = false, this[A] === 0 || t === 0 || t && t > this[A]) return this[H](), null;
-        this[R] && (t = null), this[C].length > 1 && !this[R] && (this[C] = [this[z] ? this[C].join("") : Buffer.concat(this[C], this[A])]);
-        let e = this[gs](t || null, this[C][0]);
-        return this[H](), e;
-      }
-      [gs](t, e) {
-        if (this[R]) this[Bt]();
-        else {
-          let s = e;
-          t === s.length || t === null ? this[Bt]() : typeof s == "string" ? (this[C][0] = s.slice(t), e = s.slice(0, t), this[A] -= t) : (this[C][0] = s.subarray(t), e = s.subarray(0, t), this[A] -= t);
-        }
-        return this.emit("data", e), !this[C].length && !this[G] && this.emit("drain"), e;
-      }
-      end(t, e, s) {
-        return typeof t == "function" && (s = t, t = void 0), typeof e == "function" && (s = e, e = "utf8"), t !== void 0 && this.write(t, e), s && this.once("end", s), this[G] = true, this.writable = false, (this[k] || !this[xt]) && this[H](), this;
-      }
-      [rt]() {
-        this[E] || (!this[Q] && !this[F].length && (this[_] = true), this[xt] = false, this[k] = true, this.emit("resume"), this[C].length ? this[It]() : this[G] ? this[H]() : this.emit("drain"));
-      }
-      resume() {
-        return this[rt]();
-      }
-      pause() {
-        this[k] = false, this[xt] = true, this[_] = false;
-      }
-      get destroyed() {
-        return this[E];
-      }
-      get flowing() {
-        return this[k];
-      }
-      get paused() {
-        return this[xt];
-      }
-      [Ce](t) {
-        this[R] ? this[A] += 1 : this[A] += t.length, this[C].push(t);
-      }
-      [Bt]() {
-        return this[R] ? this[A] -= 1 : this[A] -= this[C][0].length, this[C].shift();
-      }
-      [It](t = false) {
-        do
-          ;
-        while (this[ws](this[Bt]()) && this[C].length);
-        !t && !this[C].length && !this[G] && this.emit("drain");
-      }
-      [ws](t) {
-        return this.emit("data", t), this[k];
-      }
-      pipe(t, e) {
-        if (this[E]) return t;
-        this[_] = false;
-        let s = this[Y];
-        return e = e || {}, t === ms.stdout || t === ms.stderr ? e.end = false : e.end = e.end !== false, e.proxyErrors = !!e.proxyErrors, s ? e.end && t.end() : (this[F].push(e.proxyErrors ? new Fe(this, t, e) : new Gt(this, t, e)), this[$] ? Et(() => this[rt]()) : this[rt]()), t;
-      }
-      unpipe(t) {
-        let e = this[F].find((s) => s.dest === t);
-        e && (this[F].length === 1 ? (this[k] && this[Q] === 0 && (this[k] = false), this[F] = []) : this[F].splice(this[F].indexOf(e), 1), e.unpipe());
-      }
-      addListener(t, e) {
-        return this.on(t, e);
-      }
-      on(t, e) {
-        let s = super.on(t, e);
-        if (t === "data") this[_] = false, this[Q]++, !this[F].length && !this[k] && this[rt]();
-        else if (t === "readable" && this[A] !== 0) super.emit("readable");
-        else if (Ii(t) && this[Y]) super.emit(t), this.removeAllListeners(t);
-        else if (t === "error" && this[St]) {
-          let i = e;
-          this[$] ? Et(() => i.call(this, this[St])) : i.call(this, this[St]);
-        }
-        return s;
-      }
-      removeListener(t, e) {
-        return this.off(t, e);
-      }
-      off(t, e) {
-        let s = super.off(t, e);
-        return t === "data" && (this[Q] = this.listeners("data").length, this[Q] === 0 && !this[_] && !this[F].length && (this[k] = false)), s;
-      }
-      removeAllListeners(t) {
-        let e = super.removeAllListeners(t);
-        return (t === "data" || t === void 0) && (this[Q] = 0, !this[_] && !this[F].length && (this[k] = false)), e;
-      }
-      get emittedEnd() {
-        return this[Y];
-      }
-      [H]() {
-        !this[Wt] && !this[Y] && !this[E] && this[C].length === 0 && this[G] && (this[Wt] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[$t] && this.emit("close"), this[Wt] = false);
-      }
-      emit(t, ...e) {
-        let s = e[0];
-        if (t !== "error" && t !== "close" && t !== E && this[E]) return false;
-        if (t === "data") return !this[R] && !s ? false : this[$] ? (Et(() => this[Me](s)), true) : this[Me](s);
-        if (t === "end") return this[bs]();
-        if (t === "close") {
-          if (this[$t] = true, !this[Y] && !this[E]) return false;
-          let n = super.emit("close");
-          return this.removeAllListeners("close"), n;
-        } else if (t === "error") {
-          this[St] = s, super.emit(Ae, s);
-          let n = !this[vt] || this.listeners("error").length ? super.emit("error", s) : false;
-          return this[H](), n;
-        } else if (t === "resume") {
-          let n = super.emit("resume");
-          return this[H](), n;
-        } else if (t === "finish" || t === "prefinish") {
-          let n = super.emit(t);
-          return this.removeAllListeners(t), n;
-        }
-        let i = super.emit(t, ...e);
-        return this[H](), i;
-      }
-      [Me](t) {
-        for (let s of this[F]) s.dest.write(t) === false && this.pause();
-        let e = this[_] ? false : super.emit("data", t);
-        return this[H](), e;
-      }
-      [bs]() {
-        return this[Y] ? false : (this[Y] = true, this.readable = false, this[$] ? (Et(() => this[Re]()), true) : this[Re]());
-      }
-      [Re]() {
-        if (this[nt]) {
-          let e = this[nt].end();
-          if (e) {
-            for (let s of this[F]) s.dest.write(e);
-            this[_] || super.emit("data", e);
-          }
-        }
-        for (let e of this[F]) e.end();
-        let t = super.emit("end");
-        return this.removeAllListeners("end"), t;
-      }
-      async collect() {
-        let t = Object.assign([], { dataLength: 0 });
-        this[R] || (t.dataLength = 0);
-        let e = this.promise();
-        return this.on("data", (s) => {
-          t.push(s), this[R] || (t.dataLength += s.length);
-        }), await e, t;
-      }
-      async concat() {
-        if (this[R]) throw new Error("cannot concat in objectMode");
-        let t = await this.collect();
-        return this[z] ? t.join("") : Buffer.concat(t, t.dataLength);
-      }
-      async promise() {
-        return new Promise((t, e) => {
-          this.on(E, () => e(new Error("stream destroyed"))), this.on("error", (s) => e(s)), this.on("end", () => t());
-        });
-      }
-      [Symbol.asyncIterator]() {
-        this[_] = false;
-        let t = false, e = async () => (this.pause(), t = true, { value: void 0, done: true });
-        return { next: () => {
-          if (t) return e();
-          let i = this.read();
-          if (i !== null) return Promise.resolve({ done: false, value: i });
-          if (this[G]) return e();
-          let n, o, h = (f) => {
-            this.off("data", a), this.off("end", l), this.off(E, c), e(), o(f);
-          }, a = (f) => {
-            this.off("error", h), this.off("end", l), this.off(E, c), this.pause(), n({ value: f, done: !!this[G] });
-          }, l = () => {
-            this.off("error", h), this.off("data", a), this.off(E, c), e(), n({ done: true, value: void 0 });
-          }, c = () => h(new Error("stream destroyed"));
-          return new Promise((f, u) => {
-            o = u, n = f, this.once(E, c), this.once("error", h), this.once("end", l), this.once("data", a);
-          });
-        }, throw: e, return: e, [Symbol.asyncIterator]() {
-          return this;
-        }, [Symbol.asyncDispose]: async () => {
-        } };
-      }
-      [Symbol.iterator]() {
-        this[_] = false;
-        let t = false, e = () => (this.pause(), this.off(Ae, e), this.off(E, e), this.off("end", e), t = true, { done: true, value: void 0 }), s = () => {
-          if (t) return e();
-          let i = this.read();
-          return i === null ? e() : { done: false, value: i };
-        };
-        return this.once("end", e), this.once(Ae, e), this.once(E, e), { next: s, throw: e, return: e, [Symbol.iterator]() {
-          return this;
-        }, [Symbol.dispose]: () => {
-        } };
-      }
-      destroy(t) {
-        if (this[E]) return t ? this.emit("error", t) : this.emit(E), this;
-        this[E] = true, this[_] = true, this[C].length = 0, this[A] = 0;
-        let e = this;
-        return typeof e.close == "function" && !this[$t] && e.close(), t ? this.emit("error", t) : this.emit(E), this;
-      }
-      static get isStream() {
-        return Li;
-      }
-    };
-    tn = Zi.native;
-    Ct = { lstatSync: Xi, readdir: Vi, readdirSync: Yi, readlinkSync: Ji, realpathSync: tn, promises: { lstat: en, readdir: sn, readlink: nn, realpath: rn } };
-    Cs = (r7) => !r7 || r7 === Ct || r7 === Qi ? Ct : { ...Ct, ...r7, promises: { ...Ct.promises, ...r7.promises } };
-    on = /^\\\\\?\\([a-z]:)\\?$/i;
-    hn = /^\\\\\?\\UNC\\([^\\]+\\[^\\]+)\\?$/i;
-    an = /^\\\\[^\\?]+\\[^\\]+$/;
-    Ss = (r7) => r7.replace(/\//g, "\\").replace(on, "$1\\").replace(hn, "\\\\$1\\").replace(an, "$&\\");
-    ln = /^[\\/]{2}\?[\\/]unc[\\/][^\\/]+[\\/][^\\/]+(?:[\\/]|$)/i;
-    cn = /^[\\/]{2}\?[\\/](?=[a-z]:)/i;
-    fn = /^[\\/]{2}\?[\\/]unc(?=[\\/][^\\/]+[\\/][^\\/])/i;
-    un = /[\\/]/;
-    P = 0;
-    As = 1;
-    Ms = 2;
-    I = 4;
-    Rs = 6;
-    Os = 8;
-    tt = 10;
-    Fs = 12;
-    N = 15;
-    kt = ~N;
-    _e = 16;
-    xs = 32;
-    At = 64;
-    L = 128;
-    Ht = 256;
-    Kt = 512;
-    vs = At | L | Kt;
-    dn = 1023;
-    De = (r7) => r7.isFile() ? Os : r7.isDirectory() ? I : r7.isSymbolicLink() ? tt : r7.isCharacterDevice() ? Ms : r7.isBlockDevice() ? Rs : r7.isSocket() ? Fs : r7.isFIFO() ? As : P;
-    Es = new yt({ max: 2 ** 12 });
-    Mt = (r7) => {
-      let t = Es.get(r7);
-      if (t) return t;
-      let e = r7.normalize("NFKD");
-      return Es.set(r7, e), e;
-    };
-    ks = new yt({ max: 2 ** 12 });
-    qt = (r7) => {
-      let t = ks.get(r7);
-      if (t) return t;
-      let e = Mt(r7.toLowerCase());
-      return ks.set(r7, e), e;
-    };
-    Xt = class extends yt {
-      constructor() {
-        super({ max: 256 });
-      }
-    };
-    Pe = class extends yt {
-      constructor(t = 16 * 1024) {
-        super({ maxSize: t, sizeCalculation: (e) => e.length + 1 });
-      }
-    };
-    Ts = /* @__PURE__ */ Symbol("PathScurry setAsCwd");
-    O = class {
-      name;
-      root;
-      roots;
-      parent;
-      nocase;
-      isCWD = false;
-      #t;
-      #n;
-      get dev() {
-        return this.#n;
-      }
-      #i;
-      get mode() {
-        return this.#i;
-      }
-      #o;
-      get nlink() {
-        return this.#o;
-      }
-      #r;
-      get uid() {
-        return this.#r;
-      }
-      #d;
-      get gid() {
-        return this.#d;
-      }
-      #u;
-      get rdev() {
-        return this.#u;
-      }
-      #f;
-      get blksize() {
-        return this.#f;
-      }
-      #h;
-      get ino() {
-        return this.#h;
-      }
-      #m;
-      get size() {
-        return this.#m;
-      }
-      #l;
-      get blocks() {
-        return this.#l;
-      }
-      #a;
-      get atimeMs() {
-        return this.#a;
-      }
-      #s;
-      get mtimeMs() {
-        return this.#s;
-      }
-      #b;
-      get ctimeMs() {
-        return this.#b;
-      }
-      #E;
-      get birthtimeMs() {
-        return this.#E;
-      }
-      #y;
-      get atime() {
-        return this.#y;
-      }
-      #g;
-      get mtime() {
-        return this.#g;
-      }
-      #w;
-      get ctime() {
-        return this.#w;
-      }
-      #p;
-      get birthtime() {
-        return this.#p;
-      }
-      #k;
-      #C;
-      #x;
-      #v;
-      #S;
-      #M;
-      #e;
-      #T;
-      #_;
-      #R;
-      get parentPath() {
-        return (this.parent || this).fullpath();
-      }
-      get path() {
-        return this.parentPath;
-      }
-      constructor(t, e = P, s, i, n, o, h) {
-        this.name = t, this.#k = n ? qt(t) : Mt(t), this.#e = e & dn, this.nocase = n, this.roots = i, this.root = s || this, this.#T = o, this.#x = h.fullpath, this.#S = h.relative, this.#M = h.relativePosix, this.parent = h.parent, this.parent ? this.#t = this.parent.#t : this.#t = Cs(h.fs);
-      }
-      get fs() {
-        return this.#t;
-      }
-      depth() {
-        return this.#C !== void 0 ? this.#C : this.parent ? this.#C = this.parent.depth() + 1 : this.#C = 0;
-      }
-      childrenCache() {
-        return this.#T;
-      }
-      resolve(t) {
-        if (!t) return this;
-        let e = this.getRootString(t), i = t.substring(e.length).split(this.splitSep);
-        return e ? this.getRoot(e).#D(i) : this.#D(i);
-      }
-      #D(t) {
-        let e = this;
-        for (let s of t) e = e.child(s);
-        return e;
-      }
-      children() {
-        let t = this.#T.get(this);
-        if (t) return t;
-        let e = Object.assign([], { provisional: 0 });
-        return this.#T.set(this, e), this.#e &= ~_e, e;
-      }
-      child(t, e) {
-        if (t === "" || t === ".") return this;
-        if (t === "..") return this.parent || this;
-        let s = this.children(), i = this.nocase ? qt(t) : Mt(t);
-        for (let a of s) if (a.#k === i) return a;
-        let n = this.parent ? this.sep : "", o = this.#x ? this.#x + n + t : void 0, h = this.newChild(t, P, { ...e, parent: this, fullpath: o });
-        return this.canReaddir() || (h.#e |= L), s.push(h), h;
-      }
-      relative() {
-        if (this.isCWD) return "";
-        if (this.#S !== void 0) return this.#S;
-        let t = this.name, e = this.parent;
-        if (!e) return this.#S = this.name;
-        let s = e.relative();
-        return s + (!s || !e.parent ? "" : this.sep) + t;
-      }
-      relativePosix() {
-        if (this.sep === "/") return this.relative();
-        if (this.isCWD) return "";
-        if (this.#M !== void 0) return this.#M;
-        let t = this.name, e = this.parent;
-        if (!e) return this.#M = this.fullpathPosix();
-        let s = e.relativePosix();
-        return s + (!s || !e.parent ? "" : "/") + t;
-      }
-      fullpath() {
-        if (this.#x !== void 0) return this.#x;
-        let t = this.name, e = this.parent;
-        if (!e) return this.#x = this.name;
-        let i = e.fullpath() + (e.parent ? this.sep : "") + t;
-        return this.#x = i;
-      }
-      fullpathPosix() {
-        if (this.#v !== void 0) return this.#v;
-        if (this.sep === "/") return this.#v = this.fullpath();
-        if (!this.parent) {
-          let i = this.fullpath().replace(/\\/g, "/");
-          return /^[a-z]:\//i.test(i) ? this.#v = `//?/${i}` : this.#v = i;
-        }
-        let t = this.parent, e = t.fullpathPosix(), s = e + (!e || !t.parent ? "" : "/") + this.name;
-        return this.#v = s;
-      }
-      isUnknown() {
-        return (this.#e & N) === P;
-      }
-      isType(t) {
-        return this[`is${t}`]();
-      }
-      getType() {
-        return this.isUnknown() ? "Unknown" : this.isDirectory() ? "Directory" : this.isFile() ? "File" : this.isSymbolicLink() ? "SymbolicLink" : this.isFIFO() ? "FIFO" : this.isCharacterDevice() ? "CharacterDevice" : this.isBlockDevice() ? "BlockDevice" : this.isSocket() ? "Socket" : "Unknown";
-      }
-      isFile() {
-        return (this.#e & N) === Os;
-      }
-      isDirectory() {
-        return (this.#e & N) === I;
-      }
-      isCharacterDevice() {
-        return (this.#e & N) === Ms;
-      }
-      isBlockDevice() {
-        return (this.#e & N) === Rs;
-      }
-      isFIFO() {
-        return (this.#e & N) === As;
-      }
-      isSocket() {
-        return (this.#e & N) === Fs;
-      }
-      isSymbolicLink() {
-        return (this.#e & tt) === tt;
-      }
-      lstatCached() {
-        return this.#e & xs ? this : void 0;
-      }
-      readlinkCached() {
-        return this.#_;
-      }
-      realpathCached() {
-        return this.#R;
-      }
-      readdirCached() {
-        let t = this.children();
-        return t.slice(0, t.provisional);
-      }
-      canReadlink() {
-        if (this.#_) return true;
-        if (!this.parent) return false;
-        let t = this.#e & N;
-        return !(t !== P && t !== tt || this.#e & Ht || this.#e & L);
-      }
-      calledReaddir() {
-        return !!(this.#e & _e);
-      }
-      isENOENT() {
-        return !!(this.#e & L);
-      }
-      isNamed(t) {
-        return this.nocase ? this.#k === qt(t) : this.#k === Mt(t);
-      }
-      async readlink() {
-        let t = this.#_;
-        if (t) return t;
-        if (this.canReadlink() && this.parent) try {
-          let e = await this.#t.promises.readlink(this.fullpath()), s = (await this.parent.realpath())?.resolve(e);
-          if (s) return this.#_ = s;
-        } catch (e) {
-          this.#F(e.code);
-          return;
-        }
-      }
-      readlinkSync() {
-        let t = this.#_;
-        if (t) return t;
-        if (this.canReadlink() && this.parent) try {
-          let e = this.#t.readlinkSync(this.fullpath()), s = this.parent.realpathSync()?.resolve(e);
-          if (s) return this.#_ = s;
-        } catch (e) {
-          this.#F(e.code);
-          return;
-        }
-      }
-      #W(t) {
-        this.#e |= _e;
-        for (let e = t.provisional; e < t.length; e++) {
-          let s = t[e];
-          s && s.#A();
-        }
-      }
-      #A() {
-        this.#e & L || (this.#e = (this.#e | L) & kt, this.#G());
-      }
-      #G() {
-        let t = this.children();
-        t.provisional = 0;
-        for (let e of t) e.#A();
-      }
-      #P() {
-        this.#e |= Kt, this.#N();
-      }
-      #N() {
-        if (this.#e & At) return;
-        let t = this.#e;
-        (t & N) === I && (t &= kt), this.#e = t | At, this.#G();
-      }
-      #$(t = "") {
-        t === "ENOTDIR" || t === "EPERM" ? this.#N() : t === "ENOENT" ? this.#A() : this.children().provisional = 0;
-      }
-      #O(t = "") {
-        t === "ENOTDIR" ? this.parent.#N() : t === "ENOENT" && this.#A();
-      }
-      #F(t = "") {
-        let e = this.#e;
-        e |= Ht, t === "ENOENT" && (e |= L), (t === "EINVAL" || t === "UNKNOWN") && (e &= kt), this.#e = e, t === "ENOTDIR" && this.parent && this.parent.#N();
-      }
-      #I(t, e) {
-        return this.#U(t, e) || this.#z(t, e);
-      }
-      #z(t, e) {
-        let s = De(t), i = this.newChild(t.name, s, { parent: this }), n = i.#e & N;
-        return n !== I && n !== tt && n !== P && (i.#e |= At), e.unshift(i), e.provisional++, i;
-      }
-      #U(t, e) {
-        for (let s = e.provisional; s < e.length; s++) {
-          let i = e[s];
-          if ((this.nocase ? qt(t.name) : Mt(t.name)) === i.#k) return this.#V(t, i, s, e);
-        }
-      }
-      #V(t, e, s, i) {
-        let n = e.name;
-        return e.#e = e.#e & kt | De(t), n !== t.name && (e.name = t.name), s !== i.provisional && (s === i.length - 1 ? i.pop() : i.splice(s, 1), i.unshift(e)), i.provisional++, e;
-      }
-      async lstat() {
-        if ((this.#e & L) === 0) try {
-          return this.#H(await this.#t.promises.lstat(this.fullpath())), this;
-        } catch (t) {
-          this.#O(t.code);
-        }
-      }
-      lstatSync() {
-        if ((this.#e & L) === 0) try {
-          return this.#H(this.#t.lstatSync(this.fullpath())), this;
-        } catch (t) {
-          this.#O(t.code);
-        }
-      }
-      #H(t) {
-        let { atime: e, atimeMs: s, birthtime: i, birthtimeMs: n, blksize: o, blocks: h, ctime: a, ctimeMs: l, dev: c, gid: f, ino: u, mode: p, mtime: g, mtimeMs: d, nlink: w, rdev: m, size: b, uid: x } = t;
-        this.#y = e, this.#a = s, this.#p = i, this.#E = n, this.#f = o, this.#l = h, this.#w = a, this.#b = l, this.#n = c, this.#d = f, this.#h = u, this.#i = p, this.#g = g, this.#s = d, this.#o = w, this.#u = m, this.#m = b, this.#r = x;
-        let S = De(t);
-        this.#e = this.#e & kt | S | xs, S !== P && S !== I && S !== tt && (this.#e |= At);
-      }
-      #L = [];
-      #c = false;
-      #q(t) {
-        this.#c = false;
-        let e = this.#L.slice();
-        this.#L.length = 0, e.forEach((s) => s(null, t));
-      }
-      readdirCB(t, e = false) {
-        if (!this.canReaddir()) {
-          e ? t(null, []) : queueMicrotask(() => t(null, []));
-          return;
-        }
-        let s = this.children();
-        if (this.calledReaddir()) {
-          let n = s.slice(0, s.provisional);
-          e ? t(null, n) : queueMicrotask(() => t(null, n));
-          return;
-        }
-        if (this.#L.push(t), this.#c) return;
-        this.#c = true;
-        let i = this.fullpath();
-        this.#t.readdir(i, { withFileTypes: true }, (n, o) => {
-          if (n) this.#$(n.code), s.provisional = 0;
-          else {
-            for (let h of o) this.#I(h, s);
-            this.#W(s);
-          }
-          this.#q(s.slice(0, s.provisional));
-        });
-      }
-      #B;
-      async readdir() {
-        if (!this.canReaddir()) return [];
-        let t = this.children();
-        if (this.calledReaddir()) return t.slice(0, t.provisional);
-        let e = this.fullpath();
-        if (this.#B) await this.#B;
-        else {
-          let s = () => {
-          };
-          this.#B = new Promise((i) => s = i);
-          try {
-            for (let i of await this.#t.promises.readdir(e, { withFileTypes: true })) this.#I(i, t);
-            this.#W(t);
-          } catch (i) {
-            this.#$(i.code), t.provisional = 0;
-          }
-          this.#B = void 0, s();
-        }
-        return t.slice(0, t.provisional);
-      }
-      readdirSync() {
-        if (!this.canReaddir()) return [];
-        let t = this.children();
-        if (this.calledReaddir()) return t.slice(0, t.provisional);
-        let e = this.fullpath();
-        try {
-          for (let s of this.#t.readdirSync(e, { withFileTypes: true })) this.#I(s, t);
-          this.#W(t);
-        } catch (s) {
-          this.#$(s.code), t.provisional = 0;
-        }
-        return t.slice(0, t.provisional);
-      }
-      canReaddir() {
-        if (this.#e & vs) return false;
-        let t = N & this.#e;
-        return t === P || t === I || t === tt;
-      }
-      shouldWalk(t, e) {
-        return (this.#e & I) === I && !(this.#e & vs) && !t.has(this) && (!e || e(this));
-      }
-      async realpath() {
-        if (this.#R) return this.#R;
-        if (!((Kt | Ht | L) & this.#e)) try {
-          let t = await this.#t.promises.realpath(this.fullpath());
-          return this.#R = this.resolve(t);
-        } catch {
-          this.#P();
-        }
-      }
-      realpathSync() {
-        if (this.#R) return this.#R;
-        if (!((Kt | Ht | L) & this.#e)) try {
-          let t = this.#t.realpathSync(this.fullpath());
-          return this.#R = this.resolve(t);
-        } catch {
-          this.#P();
-        }
-      }
-      [Ts](t) {
-        if (t === this) return;
-        t.isCWD = false, this.isCWD = true;
-        let e = /* @__PURE__ */ new Set([]), s = [], i = this;
-        for (; i && i.parent; ) e.add(i), i.#S = s.join(this.sep), i.#M = s.join("/"), i = i.parent, s.push("..");
-        for (i = t; i && i.parent && !e.has(i); ) i.#S = void 0, i.#M = void 0, i = i.parent;
-      }
-    };
-    Vt = class r extends O {
-      sep = "\\";
-      splitSep = un;
-      constructor(t, e = P, s, i, n, o, h) {
-        super(t, e, s, i, n, o, h);
-      }
-      newChild(t, e = P, s = {}) {
-        return new r(t, e, this.root, this.roots, this.nocase, this.childrenCache(), s);
-      }
-      getRootString(t) {
-        return ln.exec(t)?.[0] ?? Ne.parse(t).root;
-      }
-      getRoot(t) {
-        if (t = Ss(t.toUpperCase()), t === this.root.name || /^[\\/]$/.test(t)) return this.root;
-        for (let [e, s] of Object.entries(this.roots)) if (this.sameRoot(t, e)) return this.roots[t] = s;
-        return this.roots[t] = new ot(t, { nocase: this.nocase, fs: this.fs }).root;
-      }
-      sameRoot(t, e = this.root.name) {
-        return Ss(t.toUpperCase()) === e;
-      }
-    };
-    Yt = class r2 extends O {
-      splitSep = "/";
-      sep = "/";
-      constructor(t, e = P, s, i, n, o, h) {
-        super(t, e, s, i, n, o, h);
-      }
-      getRootString(t) {
-        return t.startsWith("/") ? "/" : "";
-      }
-      getRoot(t) {
-        return this.root;
-      }
-      newChild(t, e = P, s = {}) {
-        return new r2(t, e, this.root, this.roots, this.nocase, this.childrenCache(), s);
-      }
-    };
-    Jt = class {
-      root;
-      rootPath;
-      roots;
-      cwd;
-      #t;
-      #n;
-      #i;
-      nocase;
-      #o;
-      constructor(t = process.cwd(), e, s, { nocase: i, childrenCacheSize: n = 16 * 1024, fs: o = Ct } = {}) {
-        this.#o = Cs(o), (t instanceof URL || t.startsWith("file://")) && (t = Ki(t));
-        let h = e.resolve(t);
-        this.roots = /* @__PURE__ */ Object.create(null), this.rootPath = this.parseRootPath(h), this.#t = new Xt(), this.#n = new Xt(), this.#i = new Pe(n);
-        let a = h.substring(this.rootPath.length).split(s);
-        if (a.length === 1 && !a[0] && a.pop(), i === void 0) throw new TypeError("must provide nocase setting to PathScurryBase ctor");
-        this.nocase = i, this.root = this.newRoot(this.#o), this.roots[this.rootPath] = this.root;
-        let l = this.root, c = a.length - 1, f = e.sep, u = this.rootPath, p = false;
-        for (let g of a) {
-          let d = c--;
-          l = l.child(g, { relative: new Array(d).fill("..").join(f), relativePosix: new Array(d).fill("..").join("/"), fullpath: u += (p ? "" : f) + g }), p = true;
-        }
-        this.cwd = l;
-      }
-      depth(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.depth();
-      }
-      childrenCache() {
-        return this.#i;
-      }
-      resolve(...t) {
-        let e = "";
-        for (let n = t.length - 1; n >= 0; n--) {
-          let o = t[n];
-          if (!(!o || o === ".") && (e = e ? `${o}/${e}` : o, this.isAbsolute(o))) break;
-        }
-        let s = this.#t.get(e);
-        if (s !== void 0) return s;
-        let i = this.cwd.resolve(e).fullpath();
-        return this.#t.set(e, i), i;
-      }
-      resolvePosix(...t) {
-        let e = "";
-        for (let n = t.length - 1; n >= 0; n--) {
-          let o = t[n];
-          if (!(!o || o === ".") && (e = e ? `${o}/${e}` : o, this.isAbsolute(o))) break;
-        }
-        let s = this.#n.get(e);
-        if (s !== void 0) return s;
-        let i = this.cwd.resolve(e).fullpathPosix();
-        return this.#n.set(e, i), i;
-      }
-      relative(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.relative();
-      }
-      relativePosix(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.relativePosix();
-      }
-      basename(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.name;
-      }
-      dirname(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), (t.parent || t).fullpath();
-      }
-      async readdir(t = this.cwd, e = { withFileTypes: true }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s } = e;
-        if (t.canReaddir()) {
-          let i = await t.readdir();
-          return s ? i : i.map((n) => n.name);
-        } else return [];
-      }
-      readdirSync(t = this.cwd, e = { withFileTypes: true }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true } = e;
-        return t.canReaddir() ? s ? t.readdirSync() : t.readdirSync().map((i) => i.name) : [];
-      }
-      async lstat(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.lstat();
-      }
-      lstatSync(t = this.cwd) {
-        return typeof t == "string" && (t = this.cwd.resolve(t)), t.lstatSync();
-      }
-      async readlink(t = this.cwd, { withFileTypes: e } = { withFileTypes: false }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t.withFileTypes, t = this.cwd);
-        let s = await t.readlink();
-        return e ? s : s?.fullpath();
-      }
-      readlinkSync(t = this.cwd, { withFileTypes: e } = { withFileTypes: false }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t.withFileTypes, t = this.cwd);
-        let s = t.readlinkSync();
-        return e ? s : s?.fullpath();
-      }
-      async realpath(t = this.cwd, { withFileTypes: e } = { withFileTypes: false }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t.withFileTypes, t = this.cwd);
-        let s = await t.realpath();
-        return e ? s : s?.fullpath();
-      }
-      realpathSync(t = this.cwd, { withFileTypes: e } = { withFileTypes: false }) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t.withFileTypes, t = this.cwd);
-        let s = t.realpathSync();
-        return e ? s : s?.fullpath();
-      }
-      async walk(t = this.cwd, e = {}) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true, follow: i = false, filter: n, walkFilter: o } = e, h = [];
-        (!n || n(t)) && h.push(s ? t : t.fullpath());
-        let a = /* @__PURE__ */ new Set(), l = (f, u) => {
-          a.add(f), f.readdirCB((p, g) => {
-            if (p) return u(p);
-            let d = g.length;
-            if (!d) return u();
-            let w = () => {
-              --d === 0 && u();
-            };
-            for (let m of g) (!n || n(m)) && h.push(s ? m : m.fullpath()), i && m.isSymbolicLink() ? m.realpath().then((b) => b?.isUnknown() ? b.lstat() : b).then((b) => b?.shouldWalk(a, o) ? l(b, w) : w()) : m.shouldWalk(a, o) ? l(m, w) : w();
-          }, true);
-        }, c = t;
-        return new Promise((f, u) => {
-          l(c, (p) => {
-            if (p) return u(p);
-            f(h);
-          });
-        });
-      }
-      walkSync(t = this.cwd, e = {}) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true, follow: i = false, filter: n, walkFilter: o } = e, h = [];
-        (!n || n(t)) && h.push(s ? t : t.fullpath());
-        let a = /* @__PURE__ */ new Set([t]);
-        for (let l of a) {
-          let c = l.readdirSync();
-          for (let f of c) {
-            (!n || n(f)) && h.push(s ? f : f.fullpath());
-            let u = f;
-            if (f.isSymbolicLink()) {
-              if (!(i && (u = f.realpathSync()))) continue;
-              u.isUnknown() && u.lstatSync();
-            }
-            u.shouldWalk(a, o) && a.add(u);
-          }
-        }
-        return h;
-      }
-      [Symbol.asyncIterator]() {
-        return this.iterate();
-      }
-      iterate(t = this.cwd, e = {}) {
-        return typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd), this.stream(t, e)[Symbol.asyncIterator]();
-      }
-      [Symbol.iterator]() {
-        return this.iterateSync();
-      }
-      *iterateSync(t = this.cwd, e = {}) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true, follow: i = false, filter: n, walkFilter: o } = e;
-        (!n || n(t)) && (yield s ? t : t.fullpath());
-        let h = /* @__PURE__ */ new Set([t]);
-        for (let a of h) {
-          let l = a.readdirSync();
-          for (let c of l) {
-            (!n || n(c)) && (yield s ? c : c.fullpath());
-            let f = c;
-            if (c.isSymbolicLink()) {
-              if (!(i && (f = c.realpathSync()))) continue;
-              f.isUnknown() && f.lstatSync();
-            }
-            f.shouldWalk(h, o) && h.add(f);
-          }
-        }
-      }
-      stream(t = this.cwd, e = {}) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true, follow: i = false, filter: n, walkFilter: o } = e, h = new J({ objectMode: true });
-        (!n || n(t)) && h.write(s ? t : t.fullpath());
-        let a = /* @__PURE__ */ new Set(), l = [t], c = 0, f = () => {
-          let u = false;
-          for (; !u; ) {
-            let p = l.shift();
-            if (!p) {
-              c === 0 && h.end();
-              return;
-            }
-            c++, a.add(p);
-            let g = (w, m, b = false) => {
-              if (w) return h.emit("error", w);
-              if (i && !b) {
-                let x = [];
-                for (let S of m) S.isSymbolicLink() && x.push(S.realpath().then((y) => y?.isUnknown() ? y.lstat() : y));
-                if (x.length) {
-                  Promise.all(x).then(() => g(null, m, true));
-                  return;
-                }
-              }
-              for (let x of m) x && (!n || n(x)) && (h.write(s ? x : x.fullpath()) || (u = true));
-              c--;
-              for (let x of m) {
-                let S = x.realpathCached() || x;
-                S.shouldWalk(a, o) && l.push(S);
-              }
-              u && !h.flowing ? h.once("drain", f) : d || f();
-            }, d = true;
-            p.readdirCB(g, true), d = false;
-          }
-        };
-        return f(), h;
-      }
-      streamSync(t = this.cwd, e = {}) {
-        typeof t == "string" ? t = this.cwd.resolve(t) : t instanceof O || (e = t, t = this.cwd);
-        let { withFileTypes: s = true, follow: i = false, filter: n, walkFilter: o } = e, h = new J({ objectMode: true }), a = /* @__PURE__ */ new Set();
-        (!n || n(t)) && h.write(s ? t : t.fullpath());
-        let l = [t], c = 0, f = () => {
-          let u = false;
-          for (; !u; ) {
-            let p = l.shift();
-            if (!p) {
-              c === 0 && h.end();
-              return;
-            }
-            c++, a.add(p);
-            let g = p.readdirSync();
-            for (let d of g) (!n || n(d)) && (h.write(s ? d : d.fullpath()) || (u = true));
-            c--;
-            for (let d of g) {
-              let w = d;
-              if (d.isSymbolicLink()) {
-                if (!(i && (w = d.realpathSync()))) continue;
-                w.isUnknown() && w.lstatSync();
-              }
-              w.shouldWalk(a, o) && l.push(w);
-            }
-          }
-          u && !h.flowing && h.once("drain", f);
-        };
-        return f(), h;
-      }
-      chdir(t = this.cwd) {
-        let e = this.cwd;
-        this.cwd = typeof t == "string" ? this.cwd.resolve(t) : t, this.cwd[Ts](e);
-      }
-    };
-    ot = class extends Jt {
-      sep = "\\";
-      constructor(t = process.cwd(), e = {}) {
-        let { nocase: s = true } = e;
-        typeof t == "string" && !t.startsWith("file://") && (t = t.replace(cn, "").replace(fn, "\\")), super(t, Ne, "\\", { ...e, nocase: s }), this.nocase = s;
-        for (let i = this.cwd; i; i = i.parent) i.nocase = this.nocase;
-      }
-      parseRootPath(t) {
-        return Ne.parse(t).root.toUpperCase();
-      }
-      newRoot(t) {
-        return new Vt(this.rootPath, I, void 0, this.roots, this.nocase, this.childrenCache(), { fs: t });
-      }
-      isAbsolute(t) {
-        return t.startsWith("/") || t.startsWith("\\") || /^[a-z]:(\/|\\)/i.test(t);
-      }
-    };
-    ht = class extends Jt {
-      sep = "/";
-      constructor(t = process.cwd(), e = {}) {
-        let { nocase: s = false } = e;
-        super(t, qi, "/", { ...e, nocase: s }), this.nocase = s;
-      }
-      parseRootPath(t) {
-        return "/";
-      }
-      newRoot(t) {
-        return new Yt(this.rootPath, I, void 0, this.roots, this.nocase, this.childrenCache(), { fs: t });
-      }
-      isAbsolute(t) {
-        return t.startsWith("/");
-      }
-    };
-    Rt = class extends ht {
-      constructor(t = process.cwd(), e = {}) {
-        let { nocase: s = true } = e;
-        super(t, { ...e, nocase: s });
-      }
-    };
-    rr = process.platform === "win32" ? Vt : Yt;
-    _s = process.platform === "win32" ? ot : process.platform === "darwin" ? Rt : ht;
-    pn = (r7) => r7.length >= 1;
-    mn = (r7) => r7.length >= 1;
-    gn = /* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom");
-    at = class r3 {
-      #t;
-      #n;
-      #i;
-      length;
-      #o;
-      #r;
-      #d;
-      #u;
-      #f;
-      #h;
-      #m = true;
-      constructor(t, e, s, i) {
-        if (!pn(t)) throw new TypeError("empty pattern list");
-        if (!mn(e)) throw new TypeError("empty glob list");
-        if (e.length !== t.length) throw new TypeError("mismatched pattern list and glob list lengths");
-        if (this.length = t.length, s < 0 || s >= this.length) throw new TypeError("index out of range");
-        if (this.#t = t, this.#n = e, this.#i = s, this.#o = i, this.#i === 0) {
-          if (this.isUNC()) {
-            let n = this.#l() ? 6 : 4, o = this.#t.slice(0, n), h = this.#n.slice(0, n), a = this.#t.slice(n), l = this.#n.slice(n);
-            a[0] === "" && (a.shift(), l.shift());
-            let c = [...o, ""].join("/"), f = [...h, ""].join("/");
-            this.#t = [c, ...a], this.#n = [f, ...l], this.length = this.#t.length;
-          } else if (this.isDrive() || this.isAbsolute()) {
-            let [n, ...o] = this.#t, [h, ...a] = this.#n;
-            o[0] === "" && (o.shift(), a.shift());
-            let l = `${n}/`, c = `${h}/`;
-            this.#t = [l, ...o], this.#n = [c, ...a], this.length = this.#t.length;
-          }
-        }
-      }
-      [gn]() {
-        return `Pattern <${this.#n.slice(this.#i).join("/")}>`;
-      }
-      pattern() {
-        return this.#t[this.#i];
-      }
-      isString() {
-        return typeof this.#t[this.#i] == "string";
-      }
-      isGlobstar() {
-        return this.#t[this.#i] === v;
-      }
-      isMatcher() {
-        return typeof this.#t[this.#i] == "object";
-      }
-      globString() {
-        return this.#d = this.#d || (this.#i === 0 ? this.isAbsolute() ? this.#n[0] + this.#n.slice(1).join("/") : this.#n.join("/") : this.#n.slice(this.#i).join("/"));
-      }
-      hasMore() {
-        return this.length > this.#i + 1;
-      }
-      rest() {
-        return this.#r !== void 0 ? this.#r : this.hasMore() ? (this.#r = new r3(this.#t, this.#n, this.#i + 1, this.#o), this.#r.#h = this.#h, this.#r.#f = this.#f, this.#r.#u = this.#u, this.#r) : this.#r = null;
-      }
-      #l() {
-        let t = this.#t;
-        return t[2] === "?" && typeof t[3] == "string" && /^unc$/i.test(t[3]);
-      }
-      isUNC() {
-        let t = this.#t, e = this.#l() ? 4 : 2;
-        return this.#f !== void 0 ? this.#f : this.#f = this.#o === "win32" && this.#i === 0 && t[0] === "" && t[1] === "" && typeof t[e] == "string" && !!t[e] && typeof t[e + 1] == "string" && !!t[e + 1];
-      }
-      isDrive() {
-        let t = this.#t;
-        return this.#u !== void 0 ? this.#u : this.#u = this.#o === "win32" && this.#i === 0 && this.length > 1 && typeof t[0] == "string" && /^[a-z]:$/i.test(t[0]);
-      }
-      isAbsolute() {
-        let t = this.#t;
-        return this.#h !== void 0 ? this.#h : this.#h = t[0] === "" && t.length > 1 || this.isDrive() || this.isUNC();
-      }
-      root() {
-        let t = this.#t[0];
-        return typeof t == "string" && this.isAbsolute() && this.#i === 0 ? t : "";
-      }
-      checkFollowGlobstar() {
-        return !(this.#i === 0 || !this.isGlobstar() || !this.#m);
-      }
-      markFollowGlobstar() {
-        return this.#i === 0 || !this.isGlobstar() || !this.#m ? false : (this.#m = false, true);
-      }
-    };
-    wn = typeof process == "object" && process && typeof process.platform == "string" ? process.platform : "linux";
-    lt = class {
-      relative;
-      relativeChildren;
-      absolute;
-      absoluteChildren;
-      platform;
-      mmopts;
-      slashRoot;
-      constructor(t, { nobrace: e, nocase: s, noext: i, noglobstar: n, normalize: o, platform: h = wn, root: a, windowsPathsNoEscape: l, allowWindowsEscape: c, braceExpandMax: f = 1e4 }, u) {
-        this.relative = [], this.absolute = [], this.relativeChildren = [], this.absoluteChildren = [], this.platform = h, l = !!l || c === false, this.mmopts = { braceExpandMax: f, dot: true, nobrace: e, nocase: s, noext: i, noglobstar: n, normalize: o, optimizationLevel: 2, platform: h, nocomment: true, nonegate: true, windowsPathsNoEscape: l };
-        let p = u?.resolve(a ?? "/").fullpath() ?? "/";
-        this.slashRoot = K(p.replace(/\\/g, "/").replace(/\/$/, ""), { magicalBraces: true, windowsPathsNoEscape: l });
-        for (let g of t) this.add(g);
-      }
-      add(t) {
-        let e = new D(t, this.mmopts);
-        for (let s = 0; s < e.set.length; s++) {
-          let i = e.set[s], n = e.globParts[s];
-          if (!i || !n) throw new Error("invalid pattern object");
-          for (; i[0] === "." && n[0] === "."; ) i.shift(), n.shift();
-          let o = new at(i, n, 0, this.platform), h = o.root() === "/" ? `${this.slashRoot}/${o.rest()?.globString() ?? ""}` : o.globString(), a = new D(h, this.mmopts), l = n[n.length - 1] === "**", c = o.isAbsolute();
-          c ? this.absolute.push(a) : this.relative.push(a), l && (c ? this.absoluteChildren.push(a) : this.relativeChildren.push(a));
-        }
-      }
-      ignored(t) {
-        let e = t.fullpath(), s = `${e}/`, i = t.relative() || ".", n = `${i}/`;
-        for (let o of this.relative) if (o.match(i) || o.match(n)) return true;
-        for (let o of this.absolute) if (o.match(e) || o.match(s)) return true;
-        return false;
-      }
-      childrenIgnored(t) {
-        let e = `${t.fullpath()}/`, s = `${t.relative() || "."}/`;
-        for (let i of this.relativeChildren) if (i.match(s)) return true;
-        for (let i of this.absoluteChildren) if (i.match(e)) return true;
-        return false;
-      }
-    };
-    ze = class r4 {
-      parent;
-      store;
-      constructor(t) {
-        this.parent = t;
-      }
-      copy() {
-        return new r4(this);
-      }
-      #t(t) {
-        let e = this.store?.get(t);
-        return e || !this.parent ? e : this.parent.#t(t);
-      }
-      hasWalked(t, e) {
-        return !!this.#t(t.fullpath())?.has(e.globString());
-      }
-      storeWalked(t, e) {
-        let s = t.fullpath(), i = this.#t(s);
-        i ? i.add(e.globString()) : (this.store ??= /* @__PURE__ */ new Map()).set(s, /* @__PURE__ */ new Set([e.globString()]));
-      }
-    };
-    Ot = class r5 {
-      static ABSOLUTE = 2;
-      static IF_DIR = 1;
-      store = /* @__PURE__ */ new Map();
-      add(t, e, s) {
-        let i = (e ? r5.ABSOLUTE : 0) | (s ? r5.IF_DIR : 0), n = this.store.get(t);
-        this.store.set(t, n === void 0 ? i : i & n);
-      }
-    };
-    Le = class {
-      store = /* @__PURE__ */ new Map();
-      add(t, e) {
-        if (!t.canReaddir()) return;
-        let s = this.store.get(t);
-        s ? s.find((i) => i.globString() === e.globString()) || s.push(e) : this.store.set(t, [e]);
-      }
-      get(t) {
-        let e = this.store.get(t);
-        if (!e) throw new Error("attempting to walk unknown path");
-        return e;
-      }
-      entries() {
-        return this.keys().map((t) => [t, this.store.get(t)]);
-      }
-      keys() {
-        return [...this.store.keys()].filter((t) => t.canReaddir());
-      }
-    };
-    Ft = class r6 {
-      hasWalkedCache;
-      matches = new Ot();
-      subwalks = new Le();
-      patterns;
-      follow;
-      dot;
-      opts;
-      constructor(t, e) {
-        this.opts = t, this.follow = !!t.follow, this.dot = !!t.dot, this.hasWalkedCache = e ? e.copy() : new ze();
-      }
-      processPatterns(t, e) {
-        this.patterns = e;
-        let s = e.map((i) => [t, i]);
-        for (let [i, n] of s) {
-          this.hasWalkedCache.storeWalked(i, n);
-          let o = n.root(), h = n.isAbsolute() && this.opts.absolute !== false;
-          if (o) {
-            i = i.resolve(o === "/" && this.opts.root !== void 0 ? this.opts.root : o);
-            let f = n.rest();
-            if (f) n = f;
-            else {
-              this.matches.add(i, true, false);
-              continue;
-            }
-          }
-          if (i.isENOENT()) continue;
-          let a, l, c = false;
-          for (; typeof (a = n.pattern()) == "string" && (l = n.rest()); ) i = i.resolve(a), n = l, c = true;
-          if (a = n.pattern(), l = n.rest(), c) {
-            if (this.hasWalkedCache.hasWalked(i, n)) continue;
-            this.hasWalkedCache.storeWalked(i, n);
-          }
-          if (typeof a == "string") {
-            let f = a === ".." || a === "" || a === ".";
-            this.matches.add(i.resolve(a), h, f);
-            continue;
-          } else if (a === v) {
-            (!i.isSymbolicLink() || this.follow || n.checkFollowGlobstar()) && this.subwalks.add(i, n);
-            let f = l?.pattern(), u = l?.rest();
-            if (!l || (f === "" || f === ".") && !u) this.matches.add(i, h, f === "" || f === ".");
-            else if (f === "..") {
-              let p = i.parent || i;
-              u ? this.hasWalkedCache.hasWalked(p, u) || this.subwalks.add(p, u) : this.matches.add(p, h, true);
-            }
-          } else typeof a == "object" && this.subwalks.add(i, n);
-        }
-        return this;
-      }
-      subwalkTargets() {
-        return this.subwalks.keys();
-      }
-      child() {
-        return new r6(this.opts, this.hasWalkedCache);
-      }
-      filterEntries(t, e) {
-        let s = this.subwalks.get(t), i = this.child();
-        for (let n of e) for (let o of s) {
-          let h = o.isAbsolute(), a = o.pattern(), l = o.rest();
-          a === v ? i.testGlobstar(n, o, l, h) : typeof a == "object" ? i.testMatcher(n, a, l, h) : i.testString(n, a, l, h);
-        }
-        return i;
-      }
-      testGlobstar(t, e, s, i) {
-        if ((this.dot || !t.name.startsWith(".")) && (e.hasMore() || this.matches.add(t, i, false), t.canReaddir() && (this.follow || !t.isSymbolicLink() ? this.subwalks.add(t, e) : t.isSymbolicLink() && (s && e.checkFollowGlobstar() ? this.subwalks.add(t, s) : e.markFollowGlobstar() && this.subwalks.add(t, e)))), s) {
-          let n = s.pattern();
-          if (typeof n == "string" && n !== ".." && n !== "" && n !== ".") this.testString(t, n, s.rest(), i);
-          else if (n === "..") {
-            let o = t.parent || t;
-            this.subwalks.add(o, s);
-          } else typeof n == "object" && this.testMatcher(t, n, s.rest(), i);
-        }
-      }
-      testMatcher(t, e, s, i) {
-        e.testUnchecked(t.name) && (s ? this.subwalks.add(t, s) : this.matches.add(t, i, false));
-      }
-      testString(t, e, s, i) {
-        t.isNamed(e) && (s ? this.subwalks.add(t, s) : this.matches.add(t, i, false));
-      }
-    };
-    ({ ABSOLUTE: Zt, IF_DIR: Qt } = Ot);
-    bn = (r7, t, e) => typeof r7 == "string" ? new lt([r7], t, e) : Array.isArray(r7) ? new lt(r7, t, e) : r7;
-    te = class {
-      path;
-      patterns;
-      opts;
-      seen = /* @__PURE__ */ new Set();
-      paused = false;
-      aborted = false;
-      #t = [];
-      #n;
-      #i;
-      signal;
-      maxDepth;
-      includeChildMatches;
-      constructor(t, e, s) {
-        if (this.patterns = t, this.path = e, this.opts = s, this.#i = !s.posix && s.platform === "win32" ? "\\" : "/", this.includeChildMatches = s.includeChildMatches !== false, (s.ignore || !this.includeChildMatches) && (this.#n = bn(s.ignore ?? [], s, e), !this.includeChildMatches && typeof this.#n.add != "function")) {
-          let i = "cannot ignore child matches, ignore lacks add() method.";
-          throw new Error(i);
-        }
-        this.maxDepth = s.maxDepth || 1 / 0, s.signal && (this.signal = s.signal, this.signal.addEventListener("abort", () => {
-          this.#t.length = 0;
-        }));
-      }
-      #o(t) {
-        return this.seen.has(t) || !!this.#n?.ignored?.(t);
-      }
-      #r(t) {
-        return !!this.#n?.childrenIgnored?.(t);
-      }
-      pause() {
-        this.paused = true;
-      }
-      resume() {
-        if (this.signal?.aborted) return;
-        this.paused = false;
-        let t;
-        for (; !this.paused && (t = this.#t.shift()); ) t();
-      }
-      onResume(t) {
-        this.paused ? this.#t.push(t) : t();
-      }
-      async matchCheck(t, e) {
-        if (e && this.opts.nodir) return;
-        let s, i;
-        if (this.opts.realpath) {
-          if (s = t.realpathCached() || await t.realpath(), !s) return;
-          i = s;
-        } else i = t;
-        let o = i.isUnknown() || this.opts.stat ? await i.lstat() : i;
-        if (this.opts.follow && this.opts.nodir && o?.isSymbolicLink()) {
-          let h = await o.realpath();
-          h && (h.isUnknown() || this.opts.stat) && await h.lstat();
-        }
-        return this.matchCheckTest(o, e);
-      }
-      matchCheckTest(t, e) {
-        return t && (this.maxDepth === 1 / 0 || t.depth() <= this.maxDepth) && (!e || t.canReaddir()) && (!this.opts.nodir || !t.isDirectory()) && (!this.opts.nodir || !this.opts.follow || !t.isSymbolicLink() || !t.realpathCached()?.isDirectory()) && !this.#o(t) ? t : void 0;
-      }
-      matchCheckSync(t, e) {
-        if (e && this.opts.nodir) return;
-        let s, i;
-        if (this.opts.realpath) {
-          if (s = t.realpathCached() || t.realpathSync(), !s) return;
-          i = s;
-        } else i = t;
-        let o = i.isUnknown() || this.opts.stat ? i.lstatSync() : i;
-        if (this.opts.follow && this.opts.nodir && o?.isSymbolicLink()) {
-          let h = o.realpathSync();
-          h && (h?.isUnknown() || this.opts.stat) && h.lstatSync();
-        }
-        return this.matchCheckTest(o, e);
-      }
-      matchFinish(t, e) {
-        this.#o(t) || this.#d(t, e);
-      }
-      #d(t, e) {
-        if (!this.includeChildMatches && this.#n?.add) {
-          let n = `${t.relativePosix()}/**`;
-          this.#n.add(n);
-        }
-        let s = this.opts.absolute === void 0 ? e : this.opts.absolute;
-        this.seen.add(t);
-        let i = this.opts.mark && t.isDirectory() ? this.#i : "";
-        if (this.opts.withFileTypes) this.matchEmit(t);
-        else if (s) {
-          let n = this.opts.posix ? t.fullpathPosix() : t.fullpath();
-          this.matchEmit(n + i);
-        } else {
-          let n = this.opts.posix ? t.relativePosix() : t.relative(), o = this.opts.dotRelative && !n.startsWith(`..${this.#i}`) ? `.${this.#i}` : "";
-          this.matchEmit(n ? o + n + i : `.${i}`);
-        }
-      }
-      async match(t, e, s) {
-        let i = await this.matchCheck(t, s);
-        i && this.matchFinish(i, e);
-      }
-      matchSync(t, e, s) {
-        let i = this.matchCheckSync(t, s);
-        i && this.#d(i, e);
-      }
-      walkCB(t, e, s) {
-        if (this.signal?.aborted) return s();
-        this.walkCB2(t, e, new Ft(this.opts), s);
-      }
-      walkCB2(t, e, s, i) {
-        if (this.#r(t) || this.signal?.aborted) return i();
-        if (this.paused) {
-          this.onResume(() => this.walkCB2(t, e, s, i));
-          return;
-        }
-        s.processPatterns(t, e);
-        let n = 1, o = () => {
-          --n === 0 && i();
-        };
-        for (let [h, a] of s.matches.store) this.#o(h) || (n++, this.match(h, !!(a & Zt), !!(a & Qt)).then(() => o()));
-        for (let h of s.subwalkTargets()) {
-          if (this.maxDepth !== 1 / 0 && h.depth() >= this.maxDepth) continue;
-          n++;
-          let a = h.readdirCached();
-          h.calledReaddir() ? this.walkCB3(h, a, s, o) : h.readdirCB((l, c) => this.walkCB3(h, c, s, o), true);
-        }
-        o();
-      }
-      walkCB3(t, e, s, i) {
-        let n = s.filterEntries(t, e), o = 1, h = () => {
-          --o === 0 && i();
-        };
-        for (let [a, l] of n.matches.store) this.#o(a) || (o++, this.match(a, !!(l & Zt), !!(l & Qt)).then(() => h()));
-        for (let [a, l] of n.subwalks.entries()) o++, this.walkCB2(a, l, n.child(), h);
-        h();
-      }
-      walkCBSync(t, e, s) {
-        if (this.signal?.aborted) return s();
-        this.walkCB2Sync(t, e, new Ft(this.opts), s);
-      }
-      walkCB2Sync(t, e, s, i) {
-        if (this.#r(t) || this.signal?.aborted) return i();
-        if (this.paused) {
-          this.onResume(() => this.walkCB2Sync(t, e, s, i));
-          return;
-        }
-        s.processPatterns(t, e);
-        let n = 1, o = () => {
-          --n === 0 && i();
-        };
-        for (let [h, a] of s.matches.store) this.#o(h) || this.matchSync(h, !!(a & Zt), !!(a & Qt));
-        for (let h of s.subwalkTargets()) {
-          if (this.maxDepth !== 1 / 0 && h.depth() >= this.maxDepth) continue;
-          n++;
-          let a = h.readdirSync();
-          this.walkCB3Sync(h, a, s, o);
-        }
-        o();
-      }
-      walkCB3Sync(t, e, s, i) {
-        let n = s.filterEntries(t, e), o = 1, h = () => {
-          --o === 0 && i();
-        };
-        for (let [a, l] of n.matches.store) this.#o(a) || this.matchSync(a, !!(l & Zt), !!(l & Qt));
-        for (let [a, l] of n.subwalks.entries()) o++, this.walkCB2Sync(a, l, n.child(), h);
-        h();
-      }
-    };
-    Tt = class extends te {
-      matches = [];
-      constructor(t, e, s) {
-        super(t, e, s);
-      }
-      matchEmit(t) {
-        this.matches.push(t);
-      }
-      async walk() {
-        if (this.signal?.aborted) throw this.signal.reason;
-        return this.path.isUnknown() && await this.path.lstat(), await new Promise((t, e) => {
-          this.walkCB(this.path, this.patterns, () => {
-            this.signal?.aborted ? e(this.signal.reason) : t(this.matches);
-          });
-        }), this.matches;
-      }
-      walkSync() {
-        if (this.signal?.aborted) throw this.signal.reason;
-        return this.path.isUnknown() && this.path.lstatSync(), this.walkCBSync(this.path, this.patterns, () => {
-          if (this.signal?.aborted) throw this.signal.reason;
-        }), this.matches;
-      }
-    };
-    _t = class extends te {
-      results;
-      constructor(t, e, s) {
-        super(t, e, s), this.results = new J({ signal: this.signal, objectMode: true }), this.results.on("drain", () => this.resume()), this.results.on("resume", () => this.resume());
-      }
-      matchEmit(t) {
-        this.results.write(t), this.results.flowing || this.pause();
-      }
-      stream() {
-        let t = this.path;
-        return t.isUnknown() ? t.lstat().then(() => {
-          this.walkCB(t, this.patterns, () => this.results.end());
-        }) : this.walkCB(t, this.patterns, () => this.results.end()), this.results;
-      }
-      streamSync() {
-        return this.path.isUnknown() && this.path.lstatSync(), this.walkCBSync(this.path, this.patterns, () => this.results.end()), this.results;
-      }
-    };
-    Sn = typeof process == "object" && process && typeof process.platform == "string" ? process.platform : "linux";
-    j = class {
-      absolute;
-      cwd;
-      root;
-      dot;
-      dotRelative;
-      follow;
-      ignore;
-      magicalBraces;
-      mark;
-      matchBase;
-      maxDepth;
-      nobrace;
-      nocase;
-      nodir;
-      noext;
-      noglobstar;
-      pattern;
-      platform;
-      realpath;
-      scurry;
-      stat;
-      signal;
-      windowsPathsNoEscape;
-      withFileTypes;
-      includeChildMatches;
-      opts;
-      patterns;
-      constructor(t, e) {
-        if (!e) throw new TypeError("glob options required");
-        if (this.withFileTypes = !!e.withFileTypes, this.signal = e.signal, this.follow = !!e.follow, this.dot = !!e.dot, this.dotRelative = !!e.dotRelative, this.nodir = !!e.nodir, this.mark = !!e.mark, e.cwd ? (e.cwd instanceof URL || e.cwd.startsWith("file://")) && (e.cwd = yn(e.cwd)) : this.cwd = "", this.cwd = e.cwd || "", this.root = e.root, this.magicalBraces = !!e.magicalBraces, this.nobrace = !!e.nobrace, this.noext = !!e.noext, this.realpath = !!e.realpath, this.absolute = e.absolute, this.includeChildMatches = e.includeChildMatches !== false, this.noglobstar = !!e.noglobstar, this.matchBase = !!e.matchBase, this.maxDepth = typeof e.maxDepth == "number" ? e.maxDepth : 1 / 0, this.stat = !!e.stat, this.ignore = e.ignore, this.withFileTypes && this.absolute !== void 0) throw new Error("cannot set absolute and withFileTypes:true");
-        let s = typeof t == "string" ? [t] : t;
-        if (this.windowsPathsNoEscape = !!e.windowsPathsNoEscape || e.allowWindowsEscape === false, this.windowsPathsNoEscape && (s = s.map((l) => l.replace(/\\/g, "/"))), this.matchBase) {
-          if (e.noglobstar) throw new TypeError("base matching requires globstar");
-          s = s.map((l) => l.includes("/") ? l : `./**/${l}`);
-        }
-        if (this.pattern = s, this.platform = e.platform || Sn, this.opts = { ...e, platform: this.platform }, e.scurry) {
-          if (this.scurry = e.scurry, e.nocase !== void 0 && e.nocase !== e.scurry.nocase) throw new Error("nocase option contradicts provided scurry option");
-        } else {
-          let l = e.platform === "win32" ? ot : e.platform === "darwin" ? Rt : e.platform ? ht : _s;
-          this.scurry = new l(this.cwd, { nocase: e.nocase, fs: e.fs });
-        }
-        this.nocase = this.scurry.nocase;
-        let i = this.platform === "darwin" || this.platform === "win32", n = { braceExpandMax: 1e4, ...e, dot: this.dot, matchBase: this.matchBase, nobrace: this.nobrace, nocase: this.nocase, nocaseMagicOnly: i, nocomment: true, noext: this.noext, nonegate: true, optimizationLevel: 2, platform: this.platform, windowsPathsNoEscape: this.windowsPathsNoEscape }, o = this.pattern.map((l) => new D(l, n)), [h, a] = o.reduce((l, c) => (l[0].push(...c.set), l[1].push(...c.globParts), l), [[], []]);
-        this.patterns = h.map((l, c) => {
-          let f = a[c];
-          if (!f) throw new Error("invalid pattern object");
-          return new at(l, f, 0, this.platform);
-        });
-      }
-      async walk() {
-        return await new Tt(this.patterns, this.scurry.cwd, { ...this.opts, maxDepth: this.maxDepth !== 1 / 0 ? this.maxDepth + this.scurry.cwd.depth() : 1 / 0, platform: this.platform, nocase: this.nocase, includeChildMatches: this.includeChildMatches }).walk();
-      }
-      walkSync() {
-        return new Tt(this.patterns, this.scurry.cwd, { ...this.opts, maxDepth: this.maxDepth !== 1 / 0 ? this.maxDepth + this.scurry.cwd.depth() : 1 / 0, platform: this.platform, nocase: this.nocase, includeChildMatches: this.includeChildMatches }).walkSync();
-      }
-      stream() {
-        return new _t(this.patterns, this.scurry.cwd, { ...this.opts, maxDepth: this.maxDepth !== 1 / 0 ? this.maxDepth + this.scurry.cwd.depth() : 1 / 0, platform: this.platform, nocase: this.nocase, includeChildMatches: this.includeChildMatches }).stream();
-      }
-      streamSync() {
-        return new _t(this.patterns, this.scurry.cwd, { ...this.opts, maxDepth: this.maxDepth !== 1 / 0 ? this.maxDepth + this.scurry.cwd.depth() : 1 / 0, platform: this.platform, nocase: this.nocase, includeChildMatches: this.includeChildMatches }).streamSync();
-      }
-      iterateSync() {
-        return this.streamSync()[Symbol.iterator]();
-      }
-      [Symbol.iterator]() {
-        return this.iterateSync();
-      }
-      iterate() {
-        return this.stream()[Symbol.asyncIterator]();
-      }
-      [Symbol.asyncIterator]() {
-        return this.iterate();
-      }
-    };
-    je = (r7, t = {}) => {
-      for (let e of Array.isArray(r7) ? r7 : [r7]) if (new D(e, t).hasMagic()) return true;
-      return false;
-    };
-    xn = ee;
-    vn = Object.assign(Ps, { sync: ee });
-    En = se;
-    kn = Object.assign(Ls, { sync: se });
-    Cn = Object.assign(zs, { stream: ee, iterate: se });
-    Ns = Object.assign(Ds, { glob: Ds, globSync: zs, sync: Cn, globStream: Ps, stream: vn, globStreamSync: ee, streamSync: xn, globIterate: Ls, iterate: kn, globIterateSync: se, iterateSync: En, Glob: j, hasMagic: je, escape: K, unescape: st });
-    Ns.glob = Ns;
-  }
-});
-
 // src/action.ts
 import { realpathSync as realpathSync2 } from "node:fs";
-import fs12 from "node:fs/promises";
+import fs11 from "node:fs/promises";
 import path13 from "node:path";
 
 // src/files.ts
@@ -24392,7 +20798,7 @@ import path from "node:path";
 // src/crypto.ts
 import { createRequire } from "node:module";
 var loaded;
-function crypto() {
+function nodeCrypto() {
   return loaded ??= createRequire(import.meta.url)("node:crypto");
 }
 
@@ -24403,7 +20809,7 @@ function isInside(root, target) {
 }
 async function createTempBeside(target, tag) {
   for (let attempt = 1; ; attempt++) {
-    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${crypto().randomBytes(8).toString("hex")}.tmp`);
+    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${nodeCrypto().randomBytes(8).toString("hex")}.tmp`);
     try {
       return { path: candidate, handle: await fs.open(candidate, "wx", 384) };
     } catch (error2) {
@@ -24487,7 +20893,7 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto2 from "crypto";
+import * as crypto from "crypto";
 import * as fs2 from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -24503,7 +20909,7 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -24575,13 +20981,13 @@ var HttpResponseRetryCodes = [
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P2, generator) {
+var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve) {
+    return value instanceof P ? value : new P(function(resolve) {
       resolve(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -24976,13 +21382,13 @@ var Context = class {
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter2 = function(thisArg, _arguments, P2, generator) {
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve) {
+    return value instanceof P ? value : new P(function(resolve) {
       resolve(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve, reject) {
+  return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -25312,9 +21718,9 @@ function getValues(context3, operator, key, modifier) {
             );
           });
         } else {
-          Object.keys(value).forEach(function(k2) {
-            if (isDefined(value[k2])) {
-              result2.push(encodeValue(operator, value[k2], k2));
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result2.push(encodeValue(operator, value[k], k));
             }
           });
         }
@@ -25325,10 +21731,10 @@ function getValues(context3, operator, key, modifier) {
             tmp.push(encodeValue(operator, value2));
           });
         } else {
-          Object.keys(value).forEach(function(k2) {
-            if (isDefined(value[k2])) {
-              tmp.push(encodeUnreserved(k2));
-              tmp.push(encodeValue(operator, value[k2].toString()));
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
             }
           });
         }
@@ -25361,7 +21767,7 @@ function expand(template, context3) {
   var operators = ["+", "#", ".", "/", ";", "?", "&"];
   template = template.replace(
     /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_2, expression, literal) {
+    function(_, expression, literal) {
       if (expression) {
         let operator = "";
         const values = [];
@@ -25509,10 +21915,10 @@ for (let code = 97; code <= 122; code++) {
   CHAR_MAP[code] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
-  const C2 = function() {
+  const C = function() {
   };
-  C2.prototype = /* @__PURE__ */ Object.create(null);
-  return C2;
+  C.prototype = /* @__PURE__ */ Object.create(null);
+  return C;
 })();
 function parse2(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
@@ -25772,17 +22178,17 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
       }
     } else {
       while (node.index < node.keys.length) {
-        const k2 = node.keys[node.index++];
-        const isFilteredOutByArray = propertyList && !propertyList.has(k2);
+        const k = node.keys[node.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
         if (isFilteredOutByArray) continue;
-        const childRaw = node.val[k2];
-        const childVal = prepareVal(node.val, k2, childRaw);
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
         if (isUnstringifiable(childVal)) continue;
         if (!node.first) chunks.push(",");
         if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k2) + ": ");
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
         } else {
-          chunks.push(originalStringify(k2) + ":");
+          chunks.push(originalStringify(k) + ":");
         }
         const isComplexObject = childVal !== null && typeof childVal === "object";
         const isNativeRaw = isRawJSON(childVal);
@@ -25793,7 +22199,7 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
           visited.add(childVal);
           stack.push({
             parent: node.val,
-            key: k2,
+            key: k,
             val: childVal,
             isArray: Array.isArray(childVal),
             keys: Array.isArray(childVal) ? null : Object.keys(childVal),
@@ -25881,7 +22287,7 @@ var isContextSourceSupported = () => {
   try {
     const result2 = JSON.parse(
       "1",
-      (_2, __, context3) => !!context3?.source && context3.source === "1"
+      (_, __, context3) => !!context3?.source && context3.source === "1"
     );
     featureCache.set(parseFingerprint, result2);
     return result2;
@@ -26184,7 +22590,7 @@ function toErrorMessage(data) {
   if (typeof data === "object" && data !== null && "message" in data) {
     const objectData = data;
     const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v2) => JSON.stringify(v2)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
   }
   return `Unknown error: ${JSON.stringify(data)}`;
 }
@@ -29234,7 +25640,7 @@ function buildRouting(model) {
     }
     for (const routing of found.values()) {
       routing.serves = !routing.sleeper && (routing.routes.length > 0 || routing.exposures.length > 0);
-      routing.certain = routing.serves && trafficRoutes(routing).some((r7) => r7.containerPort !== null);
+      routing.certain = routing.serves && trafficRoutes(routing).some((r) => r.containerPort !== null);
     }
     return found;
   };
@@ -29254,8 +25660,8 @@ function frontNames(routing, kinds = () => true) {
   return [...new Set(fronts.map((ref) => `${ref.kind} "${ref.name ?? "?"}"`))];
 }
 function routedServices(routing) {
-  const certain = routing.routes.filter((r7) => r7.containerPort !== null);
-  return [...new Set((certain.length > 0 ? certain : routing.routes).map((r7) => r7.service))];
+  const certain = routing.routes.filter((r) => r.containerPort !== null);
+  return [...new Set((certain.length > 0 ? certain : routing.routes).map((r) => r.service))];
 }
 function backendServices(backend, named) {
   const candidates = named.filter((s) => namespacesMatch(backend.namespace, s.object.ref.namespace));
@@ -29280,7 +25686,7 @@ function selectingServices(workload, byLabel) {
   for (const [key, value] of Object.entries(workload.labels)) {
     for (const service of byLabel.get(`${key}\0${value}`) ?? []) {
       if (!namespacesMatch(service.object.ref.namespace, workload.object.ref.namespace)) continue;
-      if (Object.entries(service.selector).every(([k2, v2]) => workload.labels[k2] === v2)) found.add(service);
+      if (Object.entries(service.selector).every(([k, v]) => workload.labels[k] === v)) found.add(service);
     }
   }
   return [...found];
@@ -29382,9 +25788,9 @@ function asScalar(node) {
   return node?.kind === "scalar" ? node : void 0;
 }
 function mapAt(map2, ...path14) {
-  let at2 = map2;
-  for (const key of path14) at2 = asMap(child(at2, key));
-  return at2;
+  let at = map2;
+  for (const key of path14) at = asMap(child(at, key));
+  return at;
 }
 function stringOf(node) {
   const s = asScalar(node);
@@ -29579,24 +25985,24 @@ livenessProbe:
     const handler2 = probe && probeHandler(probe);
     if (!probe || !handler2) return;
     let subject = null;
-    let at2 = handler2.entry;
+    let at = handler2.entry;
     if (handler2.kind === "httpGet") {
       const path14 = handler2.path;
       if (ctx.options.pathPatterns.some((p) => new RegExp(p, "i").test(path14.value))) {
         subject = `path ${path14.value}`;
-        at2 = path14.entry ?? handler2.entry;
+        at = path14.entry ?? handler2.entry;
       }
     } else if (handler2.kind === "exec") {
       const command = handler2.command;
       const patterns2 = ctx.options.commandPatterns.map((p) => new RegExp(p));
       if (commandLines(command.value).some((line) => patterns2.some((p) => p.test(line)))) {
         subject = `command ${JSON.stringify(command.value.join(" ").replace(/\s+/g, " ").trim())}`;
-        at2 = command.entry ?? handler2.entry;
+        at = command.entry ?? handler2.entry;
       }
     }
     if (!subject) return;
     ctx.report({
-      span: entrySpan(at2),
+      span: entrySpan(at),
       probe: "liveness",
       message: `liveness probe of container "${container.name}" checks ${subject}, which depends on readiness or other services: when a dependency is down every pod fails liveness at once and all of them are restarted, which fixes nothing; check dependencies in readiness and keep liveness local`
     });
@@ -29966,8 +26372,8 @@ function addJsonEntry(file, map2, own, key, value) {
   const written2 = jsonEntry(key, block, layout, layout.lines?.indent ?? "");
   if (written2 === null) return null;
   const last = own.at(-1);
-  const at2 = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
-  return { edits: [{ offset: at2, length: 0, text: `${last ? layout.separator : ""}${written2}` }], changes: [{ map: map2, key }] };
+  const at = last ? last.value ? last.value.span.end : last.keySpan.end : map2.span.start + 1;
+  return { edits: [{ offset: at, length: 0, text: `${last ? layout.separator : ""}${written2}` }], changes: [{ map: map2, key }] };
 }
 function reindent(lines, base, step) {
   return lines.map((line) => {
@@ -29987,17 +26393,17 @@ function addEntry(file, map2, key, value) {
     const close = text2.lastIndexOf("}", map2.span.end - 1);
     if (close <= map2.span.start) return null;
     const inner = text2.slice(map2.span.start + 1, close);
-    const at3 = map2.span.start + 1 + inner.trimEnd().length;
-    return { edits: [{ offset: at3, length: 0, text: `${inner.trim() ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
+    const at2 = map2.span.start + 1 + inner.trimEnd().length;
+    return { edits: [{ offset: at2, length: 0, text: `${inner.trim() ? ", " : ""}${key}: ${value}` }], changes: [{ map: map2, key }] };
   }
   const first = own[0];
   if (!first) return null;
   const eol = lineEnding(file);
   const indent = " ".repeat(column(text2, first.keySpan.start));
   const lines = Array.isArray(value) ? [`${indent}${key}:`, ...reindent(value, indent + " ".repeat(indentStep(file)), indentStep(file))] : [`${indent}${key}: ${value}`];
-  const at2 = startsLine(text2, map2.span.end) ? lineStart(text2, map2.span.end) : map2.span.end;
-  const needsBreak = at2 > 0 && text2[at2 - 1] !== "\n";
-  return { edits: [{ offset: at2, length: 0, text: (needsBreak ? eol : "") + lines.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
+  const at = startsLine(text2, map2.span.end) ? lineStart(text2, map2.span.end) : map2.span.end;
+  const needsBreak = at > 0 && text2[at - 1] !== "\n";
+  return { edits: [{ offset: at, length: 0, text: (needsBreak ? eol : "") + lines.join(eol) + (needsBreak ? "" : eol) }], changes: [{ map: map2, key }] };
 }
 function setValue(file, map2, key, value) {
   const existing = entry(map2, key);
@@ -30056,12 +26462,12 @@ function editorFor(file) {
 function applyEdits(text2, edits) {
   const ordered = edits.map((edit, i) => ({ edit, i })).sort((a, b) => a.edit.offset - b.edit.offset || b.i - a.i);
   const pieces = [];
-  let at2 = 0;
+  let at = 0;
   for (const { edit } of ordered) {
-    pieces.push(text2.slice(at2, Math.max(at2, edit.offset)), edit.text);
-    at2 = Math.max(at2, edit.offset + edit.length);
+    pieces.push(text2.slice(at, Math.max(at, edit.offset)), edit.text);
+    at = Math.max(at, edit.offset + edit.length);
   }
-  pieces.push(text2.slice(at2));
+  pieces.push(text2.slice(at));
   return pieces.join("");
 }
 
@@ -30120,10 +26526,10 @@ function alwaysAlone(workload) {
   return kind === "StatefulSet" || kind === "ReplicationController" || kind === "ReplicaSet" || kind === "Deployment" && workload.strategy === "Recreate";
 }
 function senders(routing) {
-  const ingresses = frontNames(routing, (k2) => k2 === "Ingress");
-  const routes = frontNames(routing, (k2) => k2 !== "Ingress");
-  const proxied = servicesText({ ...routing, routes: routing.routes.filter((r7) => !r7.service.headless) });
-  const headless = servicesText({ ...routing, routes: routing.routes.filter((r7) => r7.service.headless) });
+  const ingresses = frontNames(routing, (k) => k === "Ingress");
+  const routes = frontNames(routing, (k) => k !== "Ingress");
+  const proxied = servicesText({ ...routing, routes: routing.routes.filter((r) => !r.service.headless) });
+  const headless = servicesText({ ...routing, routes: routing.routes.filter((r) => r.service.headless) });
   return [
     ingresses.length > 0 ? `ingress controllers (${ingresses.join(", ")})` : null,
     routes.length > 0 ? `the proxies behind Gateway API routes (${routes.join(", ")})` : null,
@@ -30285,9 +26691,9 @@ livenessProbe:
       const first = problems[0];
       if (!first) continue;
       const repairs = problems.flatMap((p) => p.repair?.edit ? [p.repair] : []);
-      const edit = repairs.length > 0 ? merge2(...repairs.map((r7) => r7.edit)) : null;
+      const edit = repairs.length > 0 ? merge2(...repairs.map((r) => r.edit)) : null;
       ctx.report({
-        fix: proposeFix(repairs.map((r7) => r7.text).join(", "), edit, repairs.every((r7) => r7.safe)),
+        fix: proposeFix(repairs.map((r) => r.text).join(", "), edit, repairs.every((r) => r.safe)),
         span: first.span,
         probe: probe.type,
         message: `${describeProbe(probe)} is rejected by the API server: ${problems.map((p) => p.text).join("; ")}`
@@ -30687,7 +27093,7 @@ readinessProbe:
     if ((handler2.kind === "httpGet" || handler2.kind === "tcpSocket") && handler2.host.value) return;
     const routing = ctx.routing.of(container);
     if (!routing.serves || routing.routes.length === 0) return;
-    const served = new Set(routing.routes.flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]));
+    const served = new Set(routing.routes.flatMap((r) => r.targetNumber === null ? [] : [r.targetNumber]));
     if (served.size === 0 || served.has(handler2.port.resolved)) return;
     const written2 = handler2.port.written;
     const port = typeof written2 === "string" ? `${handler2.port.resolved} (${written2})` : String(handler2.port.resolved);
@@ -30756,11 +27162,11 @@ function sendersText(routing) {
   return { text: fronts.join(" and "), plural: fronts.length > 1 };
 }
 function guessedPorts(routing) {
-  const numbers = trafficRoutes(routing).flatMap((r7) => r7.targetNumber === null ? [] : [r7.targetNumber]);
+  const numbers = trafficRoutes(routing).flatMap((r) => r.targetNumber === null ? [] : [r.targetNumber]);
   return [...new Set(numbers)].join(", ");
 }
 function tcpReadinessProbe(edits, container, routing) {
-  const route = trafficRoutes(routing).find((r7) => r7.containerPort && r7.containerPort.protocol === "TCP");
+  const route = trafficRoutes(routing).find((r) => r.containerPort && r.containerPort.protocol === "TCP");
   const declared = route?.containerPort;
   if (!declared) return null;
   const port = declared.name !== null && isPortName(declared.name) ? declared.name : declared.number;
@@ -30968,7 +27374,7 @@ var RULES = [
 ];
 
 // src/config.ts
-import fs6 from "node:fs";
+import fs5 from "node:fs";
 import path3 from "node:path";
 
 // src/engine.ts
@@ -31194,12 +27600,12 @@ function requireSnippet() {
     if (typeof options.indent !== "number") options.indent = 1;
     if (typeof options.linesBefore !== "number") options.linesBefore = 3;
     if (typeof options.linesAfter !== "number") options.linesAfter = 2;
-    const re2 = /\r?\n|\r|\0/g;
+    const re = /\r?\n|\r|\0/g;
     const lineStarts3 = [0];
     const lineEnds = [];
     let match2;
     let foundLineNo = -1;
-    while (match2 = re2.exec(mark.buffer)) {
+    while (match2 = re.exec(mark.buffer)) {
       lineEnds.push(match2.index);
       lineStarts3.push(match2.index + match2[0].length);
       if (mark.position <= match2.index && foundLineNo < 0) {
@@ -34217,8 +30623,8 @@ function framesOf(text2) {
   }
   return { values, roots: marked ? null : roots };
 }
-function tagWrittenAt(text2, at2) {
-  let i = at2;
+function tagWrittenAt(text2, at) {
+  let i = at;
   for (; ; ) {
     const c = text2.charCodeAt(i);
     if (isBreakOrBlank(c)) i++;
@@ -34231,11 +30637,11 @@ function documentEnd(text2, built) {
   return built.trailing !== null ? built.trailing.end : built.tail;
 }
 function documentStart(text2, contentStart) {
-  const at2 = skipToContent(text2, 0);
-  if (text2.startsWith("---", at2)) {
-    if (lineEnd(text2, at2) > contentStart || !isBreakOrBlank(text2.charCodeAt(at2 + 3))) bail();
+  const at = skipToContent(text2, 0);
+  if (text2.startsWith("---", at)) {
+    if (lineEnd(text2, at) > contentStart || !isBreakOrBlank(text2.charCodeAt(at + 3))) bail();
   }
-  return text2.lastIndexOf("\n", at2 - 1) + 1;
+  return text2.lastIndexOf("\n", at - 1) + 1;
 }
 var SPACE = 32;
 var TAB = 9;
@@ -34272,9 +30678,9 @@ function lineEnd(text2, from) {
     i++;
   }
 }
-function pastBreak(text2, at2) {
-  if (text2.charCodeAt(at2) === CR) at2++;
-  return text2.charCodeAt(at2) === LF ? at2 + 1 : at2;
+function pastBreak(text2, at) {
+  if (text2.charCodeAt(at) === CR) at++;
+  return text2.charCodeAt(at) === LF ? at + 1 : at;
 }
 function trimEnd(text2, start, close) {
   let i = Math.min(close, text2.length);
@@ -34401,41 +30807,41 @@ var Builder = class {
     if (header.charCodeAt(1) === 43) return Math.max(stop, pastBreak(text2, headerEnd));
     let end = pastBreak(text2, headerEnd);
     let indent = -1;
-    let at2 = end;
-    while (at2 < stop) {
-      const eol = lineEnd(text2, at2);
+    let at = end;
+    while (at < stop) {
+      const eol = lineEnd(text2, at);
       let spaces = 0;
-      while (text2.charCodeAt(at2 + spaces) === SPACE) spaces++;
-      const blank = at2 + spaces === eol;
+      while (text2.charCodeAt(at + spaces) === SPACE) spaces++;
+      const blank = at + spaces === eol;
       if (indent === -1) {
         if (!blank) indent = spaces;
         else if (spaces > 0) bail();
       }
-      if (text2.charCodeAt(at2 + spaces) === TAB && (indent === -1 || spaces < indent)) bail();
+      if (text2.charCodeAt(at + spaces) === TAB && (indent === -1 || spaces < indent)) bail();
       if (!blank || indent !== -1 && spaces > indent) end = pastBreak(text2, eol);
-      at2 = pastBreak(text2, eol);
-      if (at2 === eol) break;
+      at = pastBreak(text2, eol);
+      if (at === eol) break;
     }
     if (indent === -1) bail();
     return end;
   }
   /** A key: a plain or quoted scalar on one line, as js-yaml reads implicit keys. */
-  key(k2) {
+  key(k) {
     const text2 = this.text;
-    const plain2 = k2.tag !== null;
-    if (k2.kind !== "scalar" || k2.children !== null || !plain2 && typeof k2.result !== "string") bail();
-    const start = k2.open;
+    const plain2 = k.tag !== null;
+    if (k.kind !== "scalar" || k.children !== null || !plain2 && typeof k.result !== "string") bail();
+    const start = k.open;
     const c = text2.charCodeAt(start);
     if (isBreakOrBlank(c) || c === 42 || c === 63 || c === 124 || c === 62) bail();
-    const end = plain2 ? trimEnd(text2, start, k2.close) : k2.close;
+    const end = plain2 ? trimEnd(text2, start, k.close) : k.close;
     if (end - start > 1e3) bail();
-    return { value: plain2 ? resolvePlain(this.plainText(k2, start, end)) : k2.result, start, end };
+    return { value: plain2 ? resolvePlain(this.plainText(k, start, end)) : k.result, start, end };
   }
   /** The `:` after a key, on the key's line. */
   colonAfter(keyEnd) {
-    const at2 = skipBlanks(this.text, keyEnd);
-    if (this.text.charCodeAt(at2) !== 58) bail();
-    return at2;
+    const at = skipBlanks(this.text, keyEnd);
+    if (this.text.charCodeAt(at) !== 58) bail();
+    return at;
   }
   entry(keyFrame, valueFrame, seen, out, within) {
     const key = this.key(keyFrame);
@@ -34450,8 +30856,8 @@ var Builder = class {
     return { colon, value };
   }
   /** An empty value, which `yaml` places after the `:` and the spaces that follow it. */
-  empty(at2) {
-    return { kind: "scalar", span: this.span(at2, at2), shared: false, value: null, quoted: false };
+  empty(at) {
+    return { kind: "scalar", span: this.span(at, at), shared: false, value: null, quoted: false };
   }
   blockMap(f, start) {
     const children = nonEmpty(f.children);
@@ -34501,11 +30907,11 @@ var Builder = class {
     const seen = [];
     let i = 0;
     while (i < children.length) {
-      const k2 = children[i];
-      this.notExplicit(k2.open);
-      const after = skipBlanks(text2, k2.tag !== null ? trimEnd(text2, k2.open, k2.close) : k2.close);
+      const k = children[i];
+      this.notExplicit(k.open);
+      const after = skipBlanks(text2, k.tag !== null ? trimEnd(text2, k.open, k.close) : k.close);
       const paired = text2.charCodeAt(after) === 58;
-      this.entry(k2, paired ? children[i + 1] : void 0, seen, entries, IN_FLOW);
+      this.entry(k, paired ? children[i + 1] : void 0, seen, entries, IN_FLOW);
       if (paired && children[i + 1] === void 0) bail();
       i += paired ? 2 : 1;
     }
@@ -34542,13 +30948,13 @@ var Builder = class {
     const least = within === ROOT ? 0 : this.indentOf(within) + 1;
     while (i < close) {
       i = pastBreak(text2, i);
-      let j2 = i;
-      while (text2.charCodeAt(j2) === SPACE) j2++;
-      const c = text2.charCodeAt(j2);
+      let j = i;
+      while (text2.charCodeAt(j) === SPACE) j++;
+      const c = text2.charCodeAt(j);
       if (c === TAB) bail();
       const blank = c === LF || c === CR;
-      if (!blank && j2 - i < least && !(flow && j2 - i === least - 1 && j2 === close - 1)) bail();
-      i = lineEnd(text2, j2);
+      if (!blank && j - i < least && !(flow && j - i === least - 1 && j === close - 1)) bail();
+      i = lineEnd(text2, j);
     }
   }
   /**
@@ -34562,8 +30968,8 @@ var Builder = class {
       while (text2.charCodeAt(i - 1 - slashes) === 92) slashes++;
       i = pastBreak(text2, i);
       if (slashes % 2 === 1) {
-        const j2 = skipBlanks(text2, i);
-        const c = text2.charCodeAt(j2);
+        const j = skipBlanks(text2, i);
+        const c = text2.charCodeAt(j);
         if (c === LF || c === CR) bail();
       }
     }
@@ -34624,17 +31030,17 @@ var Builder = class {
     let deepest = -1;
     for (let i = from; ; ) {
       const lineStart2 = i;
-      let j2 = i;
-      while (isBlank(text2.charCodeAt(j2))) j2++;
-      const c = text2.charCodeAt(j2);
+      let j = i;
+      while (isBlank(text2.charCodeAt(j))) j++;
+      const c = text2.charCodeAt(j);
       if (c === LF || c === CR) {
-        i = pastBreak(text2, j2);
+        i = pastBreak(text2, j);
         continue;
       }
-      if (c !== HASH) return { tail, trailing: j2 > tail ? { comments, deepest, end: j2 } : null };
-      for (let k2 = lineStart2; k2 < j2; k2++) if (text2.charCodeAt(k2) === TAB) bail();
-      const indent = j2 - lineStart2;
-      i = pastBreak(text2, lineEnd(text2, j2));
+      if (c !== HASH) return { tail, trailing: j > tail ? { comments, deepest, end: j } : null };
+      for (let k = lineStart2; k < j; k++) if (text2.charCodeAt(k) === TAB) bail();
+      const indent = j - lineStart2;
+      i = pastBreak(text2, lineEnd(text2, j));
       if (!comments && indent > absorbPast) tail = i;
       else {
         comments = true;
@@ -34647,10 +31053,10 @@ var Builder = class {
    * that value every blank and comment line up to the next content, and ends it there when one of them is
    * a comment, at `at` otherwise. Nothing is left to hand up.
    */
-  emptyEnd(at2) {
-    const next = skipToContent(this.text, at2);
-    const hash = this.text.indexOf("#", at2);
-    const end = hash !== -1 && hash < next ? next : at2;
+  emptyEnd(at) {
+    const next = skipToContent(this.text, at);
+    const hash = this.text.indexOf("#", at);
+    const end = hash !== -1 && hash < next ? next : at;
     return { end, tail: end, trailing: null };
   }
 };
@@ -34686,9 +31092,9 @@ function holdsRelevantObject(value) {
   const items = value.items;
   if (isList(header) && Array.isArray(items)) return items.some(holdsRelevantObject);
   if (routingKind(header)) return true;
-  let at2 = value;
-  for (const key of podLocation(header.kind).spec) at2 = isRecord(at2) ? at2[key] : void 0;
-  return isRecord(at2) && Array.isArray(at2.containers);
+  let at = value;
+  for (const key of podLocation(header.kind).spec) at = isRecord(at) ? at[key] : void 0;
+  return isRecord(at) && Array.isArray(at.containers);
 }
 function mayHoldRelevantObject(text2) {
   return text2.includes("containers") || mayHoldRoutingObject(text2);
@@ -34709,18 +31115,18 @@ var ROUTING_KINDS = ["Service", "Ingress", "HTTPRoute", "GRPCRoute"];
 var SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
 function mayHoldRoutingObject(text2) {
   for (const kind of ROUTING_KINDS) {
-    for (let at2 = text2.indexOf(kind); at2 !== -1; at2 = text2.indexOf(kind, at2 + 1)) {
-      if (wholeScalarAt(text2, at2, kind.length)) return true;
+    for (let at = text2.indexOf(kind); at !== -1; at = text2.indexOf(kind, at + 1)) {
+      if (wholeScalarAt(text2, at, kind.length)) return true;
     }
   }
   return text2.includes("\\") && SPELLING_ESCAPE.test(text2);
 }
-function wholeScalarAt(text2, at2, length) {
-  let after = at2 + length;
+function wholeScalarAt(text2, at, length) {
+  let after = at + length;
   if (text2[after] === '"' || text2[after] === "'") after++;
   while (text2[after] === " " || text2[after] === "	" || text2[after] === "\r") after++;
   if (after < text2.length && !"\n#,]}".includes(text2[after])) return false;
-  let before = at2 - 1;
+  let before = at - 1;
   if (text2[before] === '"' || text2[before] === "'") before--;
   while (text2[before] === " " || text2[before] === "	") before--;
   if (before < 0 || ":-?,[{\n|>".includes(text2[before])) return true;
@@ -34731,9 +31137,19 @@ function wholeScalarAt(text2, at2, length) {
 
 // src/yaml-library.ts
 import { createRequire as createRequire2 } from "node:module";
+var InstallationError = class extends Error {
+};
 var loaded2;
 function yamlLibrary() {
-  return loaded2 ??= createRequire2(import.meta.url)(true ? "../bin/yaml.cjs" : "yaml");
+  if (loaded2) return loaded2;
+  const specifier = true ? "../bin/yaml.cjs" : "yaml";
+  try {
+    loaded2 = createRequire2(import.meta.url)(specifier);
+  } catch (error2) {
+    if (error2.code !== "MODULE_NOT_FOUND") throw error2;
+    throw new InstallationError(`the installation is incomplete: ${specifier} (the YAML parser, beside probe-lint's own file) is missing; install probe-lint again`);
+  }
+  return loaded2;
 }
 
 // src/parse.ts
@@ -34756,8 +31172,8 @@ function documentChunks(text2) {
   const starts = [0];
   for (const m of text2.matchAll(DOCUMENT_START)) {
     const from = starts.at(-1);
-    const at2 = directivesStart(text2.slice(from, m.index));
-    if (from + at2 > 0) starts.push(from + at2);
+    const at = directivesStart(text2.slice(from, m.index));
+    if (from + at > 0) starts.push(from + at);
   }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? text2.length }));
 }
@@ -35120,7 +31536,7 @@ async function collectInputs(args, options) {
   inputs.notices.sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
   return inputs;
 }
-var globLibrary = () => Promise.resolve().then(() => (init_index_min(), index_min_exports));
+var globLibrary = () => import("../bin/glob.js");
 async function isGlobPattern(arg) {
   return (await globLibrary()).hasMagic(arg, { windowsPathsNoEscape: true });
 }
@@ -35171,7 +31587,7 @@ function readable(abs, sink) {
 }
 function addTargetsOf(dir, sink, owning) {
   let claimed = false;
-  for (const kind of sink.kinds.filter((k2) => k2.ownsTree === owning)) {
+  for (const kind of sink.kinds.filter((k) => k.ownsTree === owning)) {
     for (const name of kind.entryNames) {
       const file = path2.join(dir, name);
       const stat2 = statOrNull(file);
@@ -35186,7 +31602,7 @@ function addTargetsOf(dir, sink, owning) {
   return claimed;
 }
 function addOwnerOf(start, sink) {
-  if (!sink.kinds.some((k2) => k2.ownsTree)) return false;
+  if (!sink.kinds.some((k) => k.ownsTree)) return false;
   for (const dir of ancestors(start)) {
     if (addTargetsOf(dir, sink, true)) return true;
     if (existsSync3(path2.join(dir, ".git"))) return false;
@@ -35243,7 +31659,7 @@ function walk(root, sink, named) {
       return [];
     }
     const names = new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
-    const holds = (owning) => sink.kinds.some((k2) => k2.ownsTree === owning && k2.entryNames.some((n) => names.has(n)));
+    const holds = (owning) => sink.kinds.some((k) => k.ownsTree === owning && k.entryNames.some((n) => names.has(n)));
     if (holds(true) && addTargetsOf(dir, sink, true)) return [];
     if (holds(false)) addTargetsOf(dir, sink, false);
     const own = entries.some((e) => e.name === ".gitignore") ? readGitignore(dir, sink) : null;
@@ -35311,16 +31727,16 @@ function ancestorGitignores(root, sink) {
 }
 function ancestors(dir) {
   const out = [];
-  for (let at2 = path2.resolve(dir); ; at2 = path2.dirname(at2)) {
-    out.push(at2);
-    if (path2.dirname(at2) === at2) return out;
+  for (let at = path2.resolve(dir); ; at = path2.dirname(at)) {
+    out.push(at);
+    if (path2.dirname(at) === at) return out;
   }
 }
 function repositoryRoot(dir) {
   return repositoryTop(dir) ?? path2.resolve(dir);
 }
 function repositoryTop(dir) {
-  return ancestors(dir).find((at2) => existsSync3(path2.join(at2, ".git"))) ?? null;
+  return ancestors(dir).find((at) => existsSync3(path2.join(at, ".git"))) ?? null;
 }
 
 // src/renderers/helm-options.ts
@@ -35365,15 +31781,15 @@ function linesOf(file, offset, line) {
 function positionOf(file, offset) {
   const lines = linesOf(file, offset);
   const starts = lineStarts(lines, lines.text);
-  const at2 = offset - lines.start;
+  const at = offset - lines.start;
   let lo = 0;
-  let hi2 = starts.length - 1;
-  while (lo < hi2) {
-    const mid = lo + hi2 + 1 >> 1;
-    if (starts[mid] <= at2) lo = mid;
-    else hi2 = mid - 1;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= at) lo = mid;
+    else hi = mid - 1;
   }
-  return { line: lines.line + lo, column: at2 - starts[lo] + 1 };
+  return { line: lines.line + lo, column: at - starts[lo] + 1 };
 }
 function lineText(file, line) {
   const lines = linesOf(file, 0, line);
@@ -35444,7 +31860,7 @@ function defaultConfig(cwd) {
 function configIn(dir) {
   for (const name of CONFIG_NAMES) {
     const candidate = path3.join(dir, name);
-    if (fs6.existsSync(candidate)) return candidate;
+    if (fs5.existsSync(candidate)) return candidate;
   }
   return null;
 }
@@ -35485,7 +31901,7 @@ var ConfigResolver = class {
     const known = this.fileOf.get(dir);
     if (known !== void 0) return known;
     const parent = path3.dirname(dir);
-    const found = configIn(dir) ?? (fs6.existsSync(path3.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
+    const found = configIn(dir) ?? (fs5.existsSync(path3.join(dir, ".git")) || parent === dir ? null : this.nearest(parent));
     this.fileOf.set(dir, found);
     return found;
   }
@@ -35500,7 +31916,7 @@ var ConfigResolver = class {
       config.kubernetesVersion = version;
     }
     const helm2 = this.overrides.helm;
-    if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v2) => path3.resolve(this.cwd, v2));
+    if (helm2?.values && helm2.values.length > 0) config.helm.values = helm2.values.map((v) => path3.resolve(this.cwd, v));
     if (helm2?.releaseName !== void 0) config.helm.releaseName = helm2.releaseName;
     if (helm2?.namespace !== void 0) config.helm.namespace = helm2.namespace;
     if (helm2?.valueSets && helm2.valueSets.length > 0) {
@@ -35553,8 +31969,8 @@ function loadConfig(file, rules, shownAs = file) {
         config.ignore = stringList(value, "ignore", fail);
         break;
       case "rules":
-        for (const r7 of expectMap(value, "rules", fail).entries) {
-          config.rules.set(r7.key, ruleSettings(r7.key, r7.value, rules, fail, `rules.${r7.key}`, r7.value ?? value));
+        for (const r of expectMap(value, "rules", fail).entries) {
+          config.rules.set(r.key, ruleSettings(r.key, r.value, rules, fail, `rules.${r.key}`, r.value ?? value));
         }
         break;
       case "helm":
@@ -35572,37 +31988,37 @@ function loadConfig(file, rules, shownAs = file) {
 function helmConfig(node, configDir2, fail) {
   const helm2 = defaultConfig(configDir2).helm;
   for (const h of expectMap(node, "helm", fail).entries) {
-    const at2 = h.value ?? node;
+    const at = h.value ?? node;
     const keyPath = `helm.${h.key}`;
     if (h.key === "values") {
-      const list2 = at2.kind === "seq" ? at2.items : [];
-      helm2.values = stringList(at2, keyPath, fail).map((v2, i) => {
-        const file = path3.resolve(configDir2, v2);
+      const list2 = at.kind === "seq" ? at.items : [];
+      helm2.values = stringList(at, keyPath, fail).map((v, i) => {
+        const file = path3.resolve(configDir2, v);
         const problem = valuesFileProblem(file);
-        return problem ? fail(list2[i] ?? at2, `${keyPath}[${i}]`, problem) : file;
+        return problem ? fail(list2[i] ?? at, `${keyPath}[${i}]`, problem) : file;
       });
     } else if (h.key === "releaseName" || h.key === "namespace") {
-      const text2 = at2.kind === "scalar" && typeof at2.value === "string" ? at2.value : fail(at2, keyPath, "must be a string");
+      const text2 = at.kind === "scalar" && typeof at.value === "string" ? at.value : fail(at, keyPath, "must be a string");
       const problem = h.key === "releaseName" ? releaseNameProblem(text2) : namespaceProblem(text2);
-      if (problem) fail(at2, keyPath, problem);
+      if (problem) fail(at, keyPath, problem);
       if (h.key === "releaseName") helm2.releaseName = text2;
       else helm2.namespace = text2;
     } else if (h.key === "valueSets") {
-      helm2.valueSets = expectMap(at2, keyPath, fail).entries.map((set2) => {
+      helm2.valueSets = expectMap(at, keyPath, fail).entries.map((set2) => {
         const setPath = `${keyPath}.${set2.key}`;
-        if (!VALUE_SET_NAME.test(set2.key)) fail(at2, setPath, 'a value set name is letters, digits, "_", "." and "-", starting with a letter or digit');
-        const value = set2.value ?? fail(at2, setPath, "has no value");
+        if (!VALUE_SET_NAME.test(set2.key)) fail(at, setPath, 'a value set name is letters, digits, "_", "." and "-", starting with a letter or digit');
+        const value = set2.value ?? fail(at, setPath, "has no value");
         const items = value.kind === "seq" ? value.items : [];
         return {
           name: set2.key,
-          values: stringList(value, setPath, fail).map((v2, i) => {
-            const file = path3.resolve(configDir2, v2);
+          values: stringList(value, setPath, fail).map((v, i) => {
+            const file = path3.resolve(configDir2, v);
             const problem = valuesFileProblem(file);
             return problem ? fail(items[i] ?? value, `${setPath}[${i}]`, problem) : file;
           })
         };
       });
-    } else fail(at2, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace", "valueSets"])}`);
+    } else fail(at, keyPath, `unknown key${suggest(h.key, ["values", "releaseName", "namespace", "valueSets"])}`);
   }
   return helm2;
 }
@@ -35625,11 +32041,11 @@ function kubernetesVersion(node, fail) {
 function parseKubernetesVersion(text2) {
   return /^v?(1\.\d{1,2})(\.\d+)?$/.exec(text2)?.[1] ?? null;
 }
-function ruleSettings(id, node, rules, fail, keyPath, at2) {
-  const rule = rules.find((r7) => r7.id === id);
-  if (!rule) fail(at2, keyPath, `unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
+function ruleSettings(id, node, rules, fail, keyPath, at) {
+  const rule = rules.find((r) => r.id === id);
+  if (!rule) fail(at, keyPath, `unknown rule${suggest(id, rules.map((r) => r.id))}`);
   if (node?.kind === "scalar") return { severity: severity(node, keyPath, fail) };
-  if (node?.kind !== "map") return fail(at2, keyPath, `must be a severity (${SEVERITY_LEVELS.join(", ")}) or a mapping of severity and options`);
+  if (node?.kind !== "map") return fail(at, keyPath, `must be a severity (${SEVERITY_LEVELS.join(", ")}) or a mapping of severity and options`);
   const settings = { options: {} };
   const specs = rule.options;
   for (const e of node.entries) {
@@ -35678,7 +32094,7 @@ function applyRuleFlags(config, flags, rules) {
     const match2 = /^([^=]+)=(.*)$/.exec(flag);
     if (!match2) throw new ConfigError(`--rule ${flag}: expected id=severity, e.g. --rule probe-timeout-short=error`);
     const [, id, level] = match2;
-    if (!rules.some((r7) => r7.id === id)) throw new ConfigError(`--rule ${flag}: unknown rule${suggest(id, rules.map((r7) => r7.id))}`);
+    if (!rules.some((r) => r.id === id)) throw new ConfigError(`--rule ${flag}: unknown rule${suggest(id, rules.map((r) => r.id))}`);
     if (!SEVERITY_LEVELS.includes(level)) {
       throw new ConfigError(`--rule ${flag}: severity must be one of ${SEVERITY_LEVELS.join(", ")}${suggest(level, SEVERITY_LEVELS)}`);
     }
@@ -35698,11 +32114,11 @@ function suggest(word, candidates) {
   return best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean ${JSON.stringify(best)}?` : "";
 }
 function distance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_2, i) => i);
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j2 = 1; j2 <= b.length; j2++) {
-      current[j2] = Math.min(previous[j2] + 1, current[j2 - 1] + 1, previous[j2 - 1] + (a[i - 1] === b[j2 - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
@@ -35726,7 +32142,7 @@ function findingPath(finding, root, stdinPath) {
 function fingerprint(finding, file) {
   const ref = finding.object;
   const identity = finding.source?.absPath ? ["rendered", finding.ruleId, file, ref?.kind ?? "", finding.container ?? "", finding.probe ?? ""] : ref ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ""}|${ref.name ?? ""}`, finding.container ?? "", finding.probe ?? ""] : ["file", finding.ruleId, file];
-  return crypto().createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
+  return nodeCrypto().createHash("sha256").update(identity.join("\n")).digest("hex").slice(0, 32);
 }
 function occurrenceFingerprints(findings, root, stdinPath) {
   const seen = /* @__PURE__ */ new Map();
@@ -35805,18 +32221,18 @@ var COMMAND = { error: "error", warning: "warning", info: "notice" };
 var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty2 = (s) => escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 function formatGithub(report, options = {}) {
-  const fromRoot = (at2) => (
+  const fromRoot = (at) => (
     // Stdin has no place on disk: its name is all there is.
-    options.root !== void 0 && at2.absPath !== null ? relativePath(options.root, at2.absPath) : at2.path
+    options.root !== void 0 && at.absPath !== null ? relativePath(options.root, at.absPath) : at.path
   );
   return report.findings.map((located) => {
     const { finding } = located;
-    const at2 = repositoryLocation(located, report.stdinPath);
-    const range = at2.range;
+    const at = repositoryLocation(located, report.stdinPath);
+    const range = at.range;
     const where = [
-      `file=${escapeProperty2(fromRoot(at2))}`,
-      `line=${at2.line}`,
-      ...range ? [`col=${range.column}`, `endLine=${range.endLine}`, ...range.endLine === at2.line ? [`endColumn=${range.endColumn}`] : []] : []
+      `file=${escapeProperty2(fromRoot(at))}`,
+      `line=${at.line}`,
+      ...range ? [`col=${range.column}`, `endLine=${range.endLine}`, ...range.endLine === at.line ? [`endColumn=${range.endColumn}`] : []] : []
     ];
     const properties = [
       ...where,
@@ -35958,13 +32374,13 @@ function itemsSlot(count) {
 function* jsonPieces(value, items, item) {
   const text2 = JSON.stringify(value, null, 2) + "\n";
   const placeholder = JSON.stringify(ITEMS);
-  const at2 = text2.indexOf(placeholder);
-  if (at2 === -1) {
+  const at = text2.indexOf(placeholder);
+  if (at === -1) {
     yield text2;
     return;
   }
-  const lineStart2 = text2.lastIndexOf("\n", at2) + 1;
-  const indent = text2.slice(lineStart2, at2);
+  const lineStart2 = text2.lastIndexOf("\n", at) + 1;
+  const indent = text2.slice(lineStart2, at);
   yield text2.slice(0, lineStart2);
   for (const [index, each] of items.entries()) {
     const laidOut = JSON.stringify(item(each, index), null, 2).replace(/\n/g, `
@@ -35972,7 +32388,7 @@ ${indent}`);
     yield `${indent}${laidOut}${index < items.length - 1 ? "," : ""}
 `;
   }
-  yield text2.slice(at2 + placeholder.length + 1);
+  yield text2.slice(at + placeholder.length + 1);
 }
 
 // src/format/sarif.ts
@@ -35981,7 +32397,7 @@ function formatSarif(report, options) {
   return [...sarifChunks(report, options)].join("");
 }
 function sarifChunks(report, options) {
-  const index = new Map(options.rules.map((r7, i) => [r7.id, i]));
+  const index = new Map(options.rules.map((r, i) => [r.id, i]));
   const ids = occurrenceFingerprints(report.findings.map((f) => f.finding), options.root, report.stdinPath);
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -36010,7 +32426,7 @@ function ruleDescriptor(rule) {
   const off = rule.severity === "off";
   return {
     id: rule.id,
-    name: rule.id.replace(/(^|-)([a-z])/g, (_2, __, c) => c.toUpperCase()),
+    name: rule.id.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase()),
     shortDescription: { text: ruleTitle(rule) },
     fullDescription: { text: plainText(rule.docs.summary) },
     helpUri: ruleDocsUrl(rule),
@@ -36034,11 +32450,11 @@ function relativeUri(root, absPath) {
 }
 function result(located, index, root, id, stdinPath) {
   const { finding } = located;
-  const at2 = repositoryLocation(located, stdinPath);
-  const file = at2.absPath ? relativePath(root, at2.absPath) : "stdin";
+  const at = repositoryLocation(located, stdinPath);
+  const file = at.absPath ? relativePath(root, at.absPath) : "stdin";
   const physicalLocation = {
     artifactLocation: { uri: uriReference(file) },
-    region: at2.range ? { startLine: at2.line, startColumn: at2.range.column, endLine: at2.range.endLine, endColumn: at2.range.endColumn } : { startLine: at2.line }
+    region: at.range ? { startLine: at.line, startColumn: at.range.column, endLine: at.range.endLine, endColumn: at.range.endColumn } : { startLine: at.line }
   };
   const out = {
     ruleId: finding.ruleId,
@@ -36082,7 +32498,7 @@ function notification(notice) {
 }
 
 // src/github-review.ts
-import fs7 from "node:fs/promises";
+import fs6 from "node:fs/promises";
 
 // src/pr-review.ts
 function parsePatch(patch) {
@@ -36142,10 +32558,10 @@ function planReview(input) {
     const own = repositoryLocation(located, input.report.stdinPath);
     const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
     const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path14 ? layout.lines : null);
-    const fitting = replacedLines(layout, fix.edits).filter((r7) => fitsHunk(r7, hunks, layout.lines));
-    const changed = fitting.filter((r7) => ownLineChanged || linesOf2(r7).some((line) => isAdded(hunks, line, null)));
+    const fitting = replacedLines(layout, fix.edits).filter((r) => fitsHunk(r, hunks, layout.lines));
+    const changed = fitting.filter((r) => ownLineChanged || linesOf2(r).some((line) => isAdded(hunks, line, null)));
     const taken = planned.get(path14) ?? [];
-    const lines = changed.find((r7) => !taken.some((t) => t.first <= r7.last && r7.first <= t.last));
+    const lines = changed.find((r) => !taken.some((t) => t.first <= r.last && r.first <= t.last));
     if (!lines) {
       const first = changed[0];
       const blocker = first && taken.find((t) => t.first <= first.last && first.first <= t.last);
@@ -36162,7 +32578,7 @@ function isAdded(hunks, line, workspace) {
   return hunk !== void 0 && (workspace === null || workspace[line - 1] === hunk.text[line - hunk.first]);
 }
 function linesOf2(lines) {
-  return Array.from({ length: lines.last - lines.first + 1 }, (_2, i) => lines.first + i);
+  return Array.from({ length: lines.last - lines.first + 1 }, (_, i) => lines.first + i);
 }
 var MARKER = /^<!-- probe-lint:([0-9a-f]{32}:\d+) -->(?:\r?\n|$)/;
 function markersIn(body) {
@@ -36241,11 +32657,11 @@ function lineStarts2(text2) {
 }
 function upperBound(starts, offset) {
   let lo = 0;
-  let hi2 = starts.length;
-  while (lo < hi2) {
-    const mid = lo + hi2 >> 1;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
     if (starts[mid] <= offset) lo = mid + 1;
-    else hi2 = mid;
+    else hi = mid;
   }
   return lo;
 }
@@ -36304,7 +32720,7 @@ async function texts(report) {
     const file = finding.fix && (finding.fix.target ?? finding.file).absPath;
     if (file) paths.add(file);
   }
-  const read2 = await Promise.all([...paths].map(async (p) => [p, await fs7.readFile(p, "utf8").catch(() => null)]));
+  const read2 = await Promise.all([...paths].map(async (p) => [p, await fs6.readFile(p, "utf8").catch(() => null)]));
   return new Map(read2.flatMap(([p, text2]) => text2 === null ? [] : [[p, text2.replace(/^\uFEFF/, "")]]));
 }
 function apiProblem(error2, pull, doing) {
@@ -36707,15 +33123,15 @@ function shown(facts) {
   return kill ? facts.events.filter((e) => e === kill || e.at < kill.at) : facts.events;
 }
 function segmentAt(facts, t) {
-  const at2 = (kind) => facts.events.find((e) => e.kind === kind)?.at ?? null;
+  const at = (kind) => facts.events.find((e) => e.kind === kind)?.at ?? null;
   if (facts.lane === "load") {
     const first = Math.min(...facts.events.map((e) => e.at));
     return t < first ? "live" : "out";
   }
   if (facts.lane === "shutdown") {
-    const sigterm = at2("sigterm") ?? 0;
+    const sigterm = at("sigterm") ?? 0;
     if (t < sigterm) return "live";
-    return t < (at2("routes-caught-up") ?? 0) ? "danger" : "drain";
+    return t < (at("routes-caught-up") ?? 0) ? "danger" : "drain";
   }
   return "live";
 }
@@ -36788,9 +33204,9 @@ function worstTimelines(findings, n = 5, options = {}) {
   const worst = [...timed].sort((a, b) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline) - focusSeconds(b.timeline)).slice(0, n);
   return worst.flatMap((finding) => {
     const { start, end } = rangeOf(finding.file, finding.span);
-    const at2 = repositoryLocation({ finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
+    const at = repositoryLocation({ finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
     const label = objectLabel(finding.object, finding.container, finding.probe);
-    return [terminalText(`${at2.path}:${at2.line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline, draw)}`];
+    return [terminalText(`${at.path}:${at.line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline, draw)}`];
   });
 }
 
@@ -36820,11 +33236,11 @@ function fixesSection(report, review) {
   for (const { located, reason } of shown2.slice(0, MAX_DIFFS)) {
     const { finding } = located;
     const fix = finding.fix;
-    const at2 = repositoryLocation(located, report.stdinPath);
+    const at = repositoryLocation(located, report.stdinPath);
     const kind = fix.shownOnly ? "change in the chart" : fix.safe ? "safe fix" : "suggestion";
     const why = reason ? ` (not suggested on the pull request: ${summaryText(reason)})` : "";
     parts.push(
-      `<p><code>${summaryText(`${at2.path}:${at2.line}`)}</code> <a href="${ruleDocsUrl({ id: finding.ruleId })}">${finding.ruleId}</a> \u2014 ${kind}: ${summaryText(fix.description)}${why}</p>`
+      `<p><code>${summaryText(`${at.path}:${at.line}`)}</code> <a href="${ruleDocsUrl({ id: finding.ruleId })}">${finding.ruleId}</a> \u2014 ${kind}: ${summaryText(fix.description)}${why}</p>`
     );
     const target = fix.target ?? finding.file;
     const diff = unifiedDiff([
@@ -37224,9 +33640,9 @@ function joinRoutingObjects(parts) {
 var UNUSED_SUPPRESSION = "unused-suppression";
 var COMMENT = /^#\s*probe-lint-(disable-next-line|disable)(?=\s|$)(.*)$/;
 function parseList(text2) {
-  const at2 = text2.indexOf(" -- ");
-  const list2 = at2 === -1 ? text2 : text2.slice(0, at2);
-  return { rules: list2.split(/[\s,]+/).filter(Boolean), reason: at2 === -1 ? null : text2.slice(at2 + 4).trim() };
+  const at = text2.indexOf(" -- ");
+  const list2 = at === -1 ? text2 : text2.slice(0, at);
+  return { rules: list2.split(/[\s,]+/).filter(Boolean), reason: at === -1 ? null : text2.slice(at + 4).trim() };
 }
 function directives(files, model) {
   const found = [];
@@ -37287,17 +33703,17 @@ function suppress(input) {
   return { findings: [...kept, ...unused(all, input)].sort(byLocation), suppressed: input.findings.length - kept.length };
 }
 function unused(all, input) {
-  const rule = input.rules.find((r7) => r7.id === UNUSED_SUPPRESSION);
+  const rule = input.rules.find((r) => r.id === UNUSED_SUPPRESSION);
   if (!rule) return [];
-  const ids = input.rules.map((r7) => r7.id);
+  const ids = input.rules.map((r) => r.id);
   const findings = [];
   for (const d of all) {
     const settings = input.settingsFor(d.file);
     const own = ruleSettingsFor(rule, settings);
     if (!own) continue;
     const enabled = (id) => {
-      const r7 = input.rules.find((x) => x.id === id);
-      return r7 !== void 0 && ruleSettingsFor(r7, settings) !== null;
+      const r = input.rules.find((x) => x.id === id);
+      return r !== void 0 && ruleSettingsFor(r, settings) !== null;
     };
     const what = d.scope === "object" ? `annotation ${IGNORE_ANNOTATION}` : d.scope === "file" ? "probe-lint-disable comment" : "probe-lint-disable-next-line comment";
     const problems = [];
@@ -37316,7 +33732,7 @@ function unused(all, input) {
 }
 
 // src/suppressions-file.ts
-import fs8 from "node:fs";
+import fs7 from "node:fs";
 import fsp from "node:fs/promises";
 import path5 from "node:path";
 var SUPPRESSIONS_NAME = "probe-lint-suppressions.json";
@@ -37324,10 +33740,10 @@ var FORMAT_VERSION = 1;
 var TOP_KEYS2 = ["version", "suppressions"];
 var ENTRY_KEYS = ["file", "object", "container", "probe", "rule", "message", "fingerprint", "count"];
 function findSuppressions(dir) {
-  for (const at2 of ancestors(dir)) {
-    const candidate = path5.join(at2, SUPPRESSIONS_NAME);
-    if (fs8.existsSync(candidate)) return candidate;
-    if (fs8.existsSync(path5.join(at2, ".git"))) return null;
+  for (const at of ancestors(dir)) {
+    const candidate = path5.join(at, SUPPRESSIONS_NAME);
+    if (fs7.existsSync(candidate)) return candidate;
+    if (fs7.existsSync(path5.join(at, ".git"))) return null;
   }
   return null;
 }
@@ -37341,9 +33757,9 @@ function lookupDir(input) {
   return places.reduce(commonDir);
 }
 function commonDir(a, b) {
-  let at2 = a;
-  while (!isInside(at2, b)) at2 = path5.dirname(at2);
-  return at2;
+  let at = a;
+  while (!isInside(at, b)) at = path5.dirname(at);
+  return at;
 }
 async function applyBaseline(input) {
   const explicit = input.location !== void 0 ? path5.resolve(input.cwd, input.location) : null;
@@ -37356,7 +33772,7 @@ async function applyBaseline(input) {
   const target = found ?? (update?.kind === "suppress" ? path5.join(repositoryTop(from) ?? input.cwd, SUPPRESSIONS_NAME) : null);
   if (!target) throw new ConfigError(`--prune-suppressions: no ${SUPPRESSIONS_NAME} found from ${displayPath(input.cwd, from)} up to the repository top; name one with --suppressions-location`);
   const shownAs = displayPath(input.cwd, target);
-  const exists2 = given ? true : fs8.existsSync(target);
+  const exists2 = given ? true : fs7.existsSync(target);
   if (!exists2 && !update) throw new ConfigError(`${shownAs}: no such suppressions file; probe-lint --suppress-all --suppressions-location ${shownAs} creates it`);
   const previousText = given ? given.text : exists2 ? readSettingsText(target, shownAs, "suppressions", MAX_FILE_BYTES) : null;
   const previous = given ? given.entries : previousText === null ? [] : parseSuppressions(previousText, target, shownAs);
@@ -37382,7 +33798,7 @@ async function applyBaseline(input) {
   return { findings: kept, suppressed: input.findings.length - kept.length, notices, written: written2 };
 }
 function checkRuleIds(ids, rules) {
-  const known = rules.map((r7) => r7.id);
+  const known = rules.map((r) => r.id);
   for (const id of ids) {
     if (!known.includes(id)) throw new ConfigError(`--suppress-rule ${id}: unknown rule${suggest(id, known)}`);
   }
@@ -37415,7 +33831,7 @@ function scopeOf(input, base, fileOf) {
     if (linted.has(file)) return true;
     if (file === "stdin") return false;
     const abs = path5.resolve(base, file);
-    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs8.existsSync(abs));
+    return input.roots.some((root) => isInside(root, abs)) && (rendered(abs) || !fs7.existsSync(abs));
   };
   return (file) => {
     let answer = known.get(file);
@@ -37429,36 +33845,36 @@ function match(entries, keyed, inScope) {
   entries.forEach((e, i) => push(byHash, e.fingerprint, i));
   const suppressed = keyed.map(() => false);
   const passes = [
-    (e, k2) => e.file === k2.file && e.message === k2.finding.message,
-    (e, k2) => e.file === k2.file,
+    (e, k) => e.file === k.file && e.message === k.finding.message,
+    (e, k) => e.file === k.file,
     (e) => inScope(e.file)
   ];
   for (const fits of passes) {
-    keyed.forEach((k2, i) => {
+    keyed.forEach((k, i) => {
       if (suppressed[i]) return;
-      const at2 = byHash.get(k2.hash)?.find((j2) => left[j2] > 0 && fits(entries[j2], k2));
-      if (at2 === void 0) return;
-      left[at2]--;
+      const at = byHash.get(k.hash)?.find((j) => left[j] > 0 && fits(entries[j], k));
+      if (at === void 0) return;
+      left[at]--;
       suppressed[i] = true;
     });
   }
-  keyed.forEach((k2, i) => {
-    if (suppressed[i] || !k2.finding.source?.absPath || !k2.finding.object) return;
-    const at2 = entries.findIndex((e, j2) => left[j2] > 0 && e.file !== k2.file && inScope(e.file) && e.rule === k2.finding.ruleId && fingerprint(k2.finding, e.file) === e.fingerprint);
-    if (at2 === -1) return;
-    left[at2]--;
+  keyed.forEach((k, i) => {
+    if (suppressed[i] || !k.finding.source?.absPath || !k.finding.object) return;
+    const at = entries.findIndex((e, j) => left[j] > 0 && e.file !== k.file && inScope(e.file) && e.rule === k.finding.ruleId && fingerprint(k.finding, e.file) === e.fingerprint);
+    if (at === -1) return;
+    left[at]--;
     suppressed[i] = true;
   });
-  const stale = entries.reduce((n, e, j2) => n + (inScope(e.file) ? left[j2] : 0), 0);
-  const hidden = new Set(keyed.filter((_2, i) => suppressed[i]).flatMap((k2) => k2.findings));
-  return { kept: keyed.flatMap((k2) => k2.findings).filter((f) => !hidden.has(f)), left, stale };
+  const stale = entries.reduce((n, e, j) => n + (inScope(e.file) ? left[j] : 0), 0);
+  const hidden = new Set(keyed.filter((_, i) => suppressed[i]).flatMap((k) => k.findings));
+  return { kept: keyed.flatMap((k) => k.findings).filter((f) => !hidden.has(f)), left, stale };
 }
 function pruned(entries, left, inScope) {
-  return entries.map((e, j2) => inScope(e.file) ? { ...e, count: e.count - left[j2] } : e).filter((e) => e.count > 0);
+  return entries.map((e, j) => inScope(e.file) ? { ...e, count: e.count - left[j] } : e).filter((e) => e.count > 0);
 }
 function rebuilt(entries, keyed, inScope, rules) {
   const chosen = (rule) => rules === null || rules.includes(rule);
-  const added = keyed.filter((k2) => chosen(k2.finding.ruleId)).map(entryOf);
+  const added = keyed.filter((k) => chosen(k.finding.ruleId)).map(entryOf);
   const replaced = new Set(added.map((e) => `${e.file}\0${e.fingerprint}`));
   const kept = entries.filter((e) => (!inScope(e.file) || !chosen(e.rule)) && !replaced.has(`${e.file}\0${e.fingerprint}`));
   return [...kept, ...added];
@@ -37572,77 +33988,77 @@ function parseSuppressions(text2, absPath, shownAs) {
     else fail(value, e.key, `unknown key${suggest(e.key, TOP_KEYS2)}`);
   }
   if (!version) fail(root, "version", `is missing (expected ${FORMAT_VERSION})`);
-  const v2 = version.kind === "scalar" ? version.value : null;
-  if (typeof v2 === "number" && v2 > FORMAT_VERSION) fail(version, "version", `is ${v2}: written by a newer probe-lint; upgrade probe-lint`);
-  if (v2 !== FORMAT_VERSION) fail(version, "version", `must be ${FORMAT_VERSION}, not ${JSON.stringify(v2)}`);
+  const v = version.kind === "scalar" ? version.value : null;
+  if (typeof v === "number" && v > FORMAT_VERSION) fail(version, "version", `is ${v}: written by a newer probe-lint; upgrade probe-lint`);
+  if (v !== FORMAT_VERSION) fail(version, "version", `must be ${FORMAT_VERSION}, not ${JSON.stringify(v)}`);
   if (!list2) fail(root, "suppressions", "is missing");
   if (list2.kind !== "seq") fail(list2, "suppressions", "must be a list");
   return list2.items.map((item, i) => entryFrom(item, `suppressions[${i}]`, fail));
 }
 function jsonErrorOffset(text2) {
-  let at2 = 0;
+  let at = 0;
   const fail = () => {
-    throw at2;
+    throw at;
   };
   const space = () => {
-    while (at2 < text2.length && " 	\n\r".includes(text2[at2])) at2++;
+    while (at < text2.length && " 	\n\r".includes(text2[at])) at++;
   };
   const literal = (word) => {
-    if (!text2.startsWith(word, at2)) fail();
-    at2 += word.length;
+    if (!text2.startsWith(word, at)) fail();
+    at += word.length;
   };
   const string = () => {
-    at2++;
+    at++;
     for (; ; ) {
-      const c = text2[at2];
+      const c = text2[at];
       if (c === void 0 || c < " ") fail();
-      if (c === '"') return void at2++;
+      if (c === '"') return void at++;
       if (c === "\\") {
-        at2++;
-        if (text2[at2] === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(at2 + 1, at2 + 5))) fail();
-          at2 += 4;
-        } else if (!'"\\/bfnrt'.includes(text2[at2] ?? "x")) fail();
+        at++;
+        if (text2[at] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text2.slice(at + 1, at + 5))) fail();
+          at += 4;
+        } else if (!'"\\/bfnrt'.includes(text2[at] ?? "x")) fail();
       }
-      at2++;
+      at++;
     }
   };
   const number = () => {
-    const match2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(at2, at2 + 400));
+    const match2 = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text2.slice(at, at + 400));
     if (!match2) fail();
-    at2 += match2[0].length;
+    at += match2[0].length;
   };
   const value = () => {
     space();
-    const c = text2[at2];
+    const c = text2[at];
     if (c === "{") {
-      at2++;
+      at++;
       space();
-      if (text2[at2] === "}") return void at2++;
+      if (text2[at] === "}") return void at++;
       for (; ; ) {
         space();
-        if (text2[at2] !== '"') fail();
+        if (text2[at] !== '"') fail();
         string();
         space();
-        if (text2[at2] !== ":") fail();
-        at2++;
+        if (text2[at] !== ":") fail();
+        at++;
         value();
         space();
-        if (text2[at2] === "}") return void at2++;
-        if (text2[at2] !== ",") fail();
-        at2++;
+        if (text2[at] === "}") return void at++;
+        if (text2[at] !== ",") fail();
+        at++;
       }
     }
     if (c === "[") {
-      at2++;
+      at++;
       space();
-      if (text2[at2] === "]") return void at2++;
+      if (text2[at] === "]") return void at++;
       for (; ; ) {
         value();
         space();
-        if (text2[at2] === "]") return void at2++;
-        if (text2[at2] !== ",") fail();
-        at2++;
+        if (text2[at] === "]") return void at++;
+        if (text2[at] !== ",") fail();
+        at++;
       }
     }
     if (c === '"') return string();
@@ -37654,7 +34070,7 @@ function jsonErrorOffset(text2) {
   try {
     value();
     space();
-    return at2 < text2.length ? at2 : text2.length;
+    return at < text2.length ? at : text2.length;
   } catch (offset) {
     return offset;
   }
@@ -37700,11 +34116,11 @@ function entryFrom(node, keyPath, fail) {
 }
 
 // src/renderers/helm.ts
-import fs10 from "node:fs";
+import fs9 from "node:fs";
 import path7 from "node:path";
 
 // src/renderers/helm-source.ts
-import fs9 from "node:fs";
+import fs8 from "node:fs";
 import path6 from "node:path";
 function helmHome(input) {
   const { template, steps: steps2, proposed, cwd } = input;
@@ -37732,9 +34148,9 @@ function scopeOf2(chart, templateRel, rendered) {
     parts.splice(0, 2);
   }
   const values = [];
-  for (let k2 = chain.length - 1; k2 >= 1; k2--) {
-    const own = path6.join(chain[k2], "values.yaml");
-    if (fs9.existsSync(own)) values.push({ file: own, prefix: names.slice(k2) });
+  for (let k = chain.length - 1; k >= 1; k--) {
+    const own = path6.join(chain[k], "values.yaml");
+    if (fs8.existsSync(own)) values.push({ file: own, prefix: names.slice(k) });
   }
   for (const file of chart.valuesFiles) values.push({ file, prefix: names });
   return { dirs: [...chain].reverse(), values, rendered };
@@ -37751,11 +34167,11 @@ function agrees(values, rendered) {
   if (rendered === void 0) return false;
   if (!values || !rendered) return (values === null || values.kind === "scalar" && values.value === null) && (rendered === null || rendered.kind === "scalar" && rendered.value === null);
   if (values.kind === "scalar") return rendered.kind === "scalar" && String(values.value) === String(rendered.value);
-  if (values.kind === "seq") return rendered.kind === "seq" && rendered.items.length === values.items.length && values.items.every((item, k2) => agrees(item, rendered.items[k2]));
+  if (values.kind === "seq") return rendered.kind === "seq" && rendered.items.length === values.items.length && values.items.every((item, k) => agrees(item, rendered.items[k]));
   const map2 = asMap(rendered);
   return map2 !== void 0 && values.entries.every((e) => {
-    const r7 = entry(map2, e.key);
-    return r7 !== void 0 && agrees(e.value, r7.value);
+    const r = entry(map2, e.key);
+    return r !== void 0 && agrees(e.value, r.value);
   });
 }
 function toLines(text2) {
@@ -37793,15 +34209,15 @@ function loadTemplate(file) {
 function keyOf(line) {
   return /^["']?([\w.\-/]+)["']?\s*:(\s|$)/.exec(line.body)?.[1] ?? null;
 }
-function blockAfter(region, at2, column2) {
+function blockAfter(region, at, column2) {
   const lines = region.template.lines;
-  let end = at2 + 1;
+  let end = at + 1;
   while (end < region.end) {
     const line = lines[end];
     if (!line.templateOnly && (line.dash ? line.indent < column2 : line.keyColumn <= column2)) break;
     end++;
   }
-  return { ...region, start: at2 + 1, end };
+  return { ...region, start: at + 1, end };
 }
 function childColumn(region, dashes) {
   let best = null;
@@ -37815,9 +34231,9 @@ function childColumn(region, dashes) {
 }
 function directActions(region, column2) {
   const found = [];
-  for (let at2 = region.start; at2 < region.end; at2++) {
-    const line = region.template.lines[at2];
-    if (line.templateOnly && line.body.startsWith("{{") && (column2 === null || line.indent <= column2)) found.push(at2);
+  for (let at = region.start; at < region.end; at++) {
+    const line = region.template.lines[at];
+    if (line.templateOnly && line.body.startsWith("{{") && (column2 === null || line.indent <= column2)) found.push(at);
   }
   return found;
 }
@@ -37837,10 +34253,10 @@ function walk2(chart, region, steps2, i, best, depth) {
   const step = steps2[i];
   if ("key" in step) {
     const column3 = childColumn(region, false);
-    for (let at2 = region.start; column3 !== null && at2 < region.end; at2++) {
-      const line = lines[at2];
+    for (let at = region.start; column3 !== null && at < region.end; at++) {
+      const line = lines[at];
       if (line.templateOnly || line.keyColumn !== column3 || keyOf(line) !== step.key) continue;
-      return walk2(chart, blockAfter(region, at2, column3), steps2, i + 1, at2, depth);
+      return walk2(chart, blockAfter(region, at, column3), steps2, i + 1, at, depth);
     }
     const fromValues2 = blockValues(region, best, steps2.slice(i), column3, i);
     if (fromValues2) return done(fromValues2);
@@ -37848,7 +34264,7 @@ function walk2(chart, region, steps2, i, best, depth) {
   }
   const column2 = childColumn(region, true);
   const items = itemsOf(region, column2);
-  const item = (k2) => walk2(chart, { ...region, start: items[k2].at, end: items[k2].end }, steps2, i + 1, items[k2].at, depth);
+  const item = (k) => walk2(chart, { ...region, start: items[k].at, end: items[k].end }, steps2, i + 1, items[k].at, depth);
   const named = step.name === null ? -1 : items.findIndex((x) => x.name === step.name);
   if (named !== -1) return item(named);
   if (step.name !== null) {
@@ -37867,44 +34283,44 @@ function walk2(chart, region, steps2, i, best, depth) {
 function itemsOf(region, column2) {
   const lines = region.template.lines;
   const starts = [];
-  for (let at2 = region.start; column2 !== null && at2 < region.end; at2++) {
-    const line = lines[at2];
-    if (!line.templateOnly && line.dash && line.indent === column2) starts.push(at2);
+  for (let at = region.start; column2 !== null && at < region.end; at++) {
+    const line = lines[at];
+    if (!line.templateOnly && line.dash && line.indent === column2) starts.push(at);
   }
-  return starts.map((at2, k2) => {
-    let end = starts[k2 + 1] ?? region.end;
-    while (end - 1 > at2 && lines[end - 1].templateOnly && lines[end - 1].indent <= column2) end--;
-    const own = lines[at2].keyColumn;
+  return starts.map((at, k) => {
+    let end = starts[k + 1] ?? region.end;
+    while (end - 1 > at && lines[end - 1].templateOnly && lines[end - 1].indent <= column2) end--;
+    const own = lines[at].keyColumn;
     let name = null;
-    for (let j2 = at2; j2 < end; j2++) {
-      const line = lines[j2];
+    for (let j = at; j < end; j++) {
+      const line = lines[j];
       if (line.templateOnly || line.keyColumn !== own || keyOf(line) !== "name") continue;
       name = /^name:\s*["']?([^"'\s#{}]+)["']?\s*(#.*)?$/.exec(line.body)?.[1] ?? null;
       break;
     }
-    return { at: at2, end, name };
+    return { at, end, name };
   });
 }
 var CONTROL = /\{\{-?\s*(if|with|range|define|block|end)\b/g;
 var SILENT = /^\{\{-?\s*(?:if|else|end|with|range|define|block|\/\*|\$\w*\s*:?=)/;
 function guessItem(region, items, column2, index, rendered) {
-  const fits = items.flatMap((x, k2) => {
+  const fits = items.flatMap((x, k) => {
     const evidence = x.name === null ? fitsItem(region.template, x, asMap(rendered)) : null;
-    return evidence === null ? [] : [{ k: k2, evidence }];
+    return evidence === null ? [] : [{ k, evidence }];
   });
   const counted2 = fits.find((f) => f.k === index);
   if (counted2 && countable(region, items, index, column2)) return index;
-  const writers = directActions(region, column2).some((at2) => !SILENT.test(region.template.lines[at2].body));
+  const writers = directActions(region, column2).some((at) => !SILENT.test(region.template.lines[at].body));
   const [only, ...others] = fits;
   return only && others.length === 0 && (!writers || only.evidence > 0) ? only.k : -1;
 }
-function countable(region, items, k2, column2) {
+function countable(region, items, k, column2) {
   const lines = region.template.lines;
-  const starts = new Set(items.slice(0, k2 + 1).map((x) => x.at));
+  const starts = new Set(items.slice(0, k + 1).map((x) => x.at));
   let open2 = 0;
-  for (let at2 = region.start; at2 <= items[k2].at; at2++) {
-    const line = lines[at2];
-    if (starts.has(at2) && open2 > 0) return false;
+  for (let at = region.start; at <= items[k].at; at++) {
+    const line = lines[at];
+    if (starts.has(at) && open2 > 0) return false;
     if (line.templateOnly && line.body.startsWith("{{") && column2 !== null && line.indent <= column2 && !SILENT.test(line.body)) return false;
     for (const m of line.raw.matchAll(CONTROL)) {
       if (m[1] === "end") open2 = Math.max(0, open2 - 1);
@@ -37918,8 +34334,8 @@ function fitsItem(template, item, rendered) {
   const own = template.lines[item.at].keyColumn;
   let open2 = 0;
   let evidence = 0;
-  for (let at2 = item.at; at2 < item.end; at2++) {
-    const line = template.lines[at2];
+  for (let at = item.at; at < item.end; at++) {
+    const line = template.lines[at];
     const before = open2;
     for (const m2 of line.raw.matchAll(CONTROL)) open2 = m2[1] === "end" ? Math.max(0, open2 - 1) : open2 + 1;
     if (before > 0 || line.templateOnly || line.keyColumn !== own) continue;
@@ -37964,8 +34380,8 @@ function throughHelpers(chart, region, steps2, i, best, depth, column2) {
 function includesOf(region, best, column2) {
   const lines = region.template.lines;
   const names = [];
-  for (const at2 of [...best === null ? [] : [best], ...directActions(region, column2)]) {
-    for (const m of lines[at2].raw.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) names.push(m[1]);
+  for (const at of [...best === null ? [] : [best], ...directActions(region, column2)]) {
+    for (const m of lines[at].raw.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) names.push(m[1]);
   }
   return names;
 }
@@ -37977,10 +34393,10 @@ var SCALAR_DOT = /\{\{-?\s*(?:default\s+\S+\s+)?\.(?!(?:Values|Release|Chart|Cap
 function restKeys(rest) {
   const keys = [];
   for (const step of rest) {
-    if (!("key" in step)) return { keys: keys.map((k2) => `.${k2}`).join(""), count: keys.length, exact: false };
+    if (!("key" in step)) return { keys: keys.map((k) => `.${k}`).join(""), count: keys.length, exact: false };
     keys.push(step.key);
   }
-  return { keys: keys.map((k2) => `.${k2}`).join(""), count: keys.length, exact: true };
+  return { keys: keys.map((k) => `.${k}`).join(""), count: keys.length, exact: true };
 }
 function valuesKey(named, rest, i) {
   const { keys, count, exact } = restKeys(rest);
@@ -37989,37 +34405,37 @@ function valuesKey(named, rest, i) {
 function blockValues(region, best, rest, column2, i) {
   const lines = region.template.lines;
   const candidates = [...best === null ? [] : [best], ...directActions(region, column2)];
-  for (const at2 of candidates) {
-    const m = TO_YAML_VALUES.exec(lines[at2].raw);
+  for (const at of candidates) {
+    const m = TO_YAML_VALUES.exec(lines[at].raw);
     if (m) return valuesKey(m[1] ?? m[2], rest, i);
   }
-  for (const at2 of candidates) {
-    if (!TO_YAML_DOT.test(lines[at2].raw)) continue;
-    const scope = withScope(region.template, at2);
+  for (const at of candidates) {
+    if (!TO_YAML_DOT.test(lines[at].raw)) continue;
+    const scope = withScope(region.template, at);
     if (scope) return valuesKey(scope, rest, i);
   }
   return null;
 }
-function scalarValues(template, at2, i) {
-  const raw = template.lines[at2].raw;
+function scalarValues(template, at, i) {
+  const raw = template.lines[at].raw;
   const direct = SCALAR_VALUES.exec(raw);
   if (direct) return valuesKey(direct[1], [], i);
   const dotted = SCALAR_DOT.exec(raw);
   if (dotted) {
-    const scope = withScope(template, at2);
+    const scope = withScope(template, at);
     if (scope) return valuesKey(`${scope}.${dotted[1]}`, [], i);
   }
   return null;
 }
 var ACTION = /\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g;
 var WITH_VALUES = new RegExp(String.raw`^\s*${VALUES}\s*-?$`);
-function withScope(template, at2) {
+function withScope(template, at) {
   let closed = 0;
-  for (let i = at2; i >= 0; i--) {
+  for (let i = at; i >= 0; i--) {
     const actions = [...template.lines[i].raw.matchAll(ACTION)];
     for (const m of actions.reverse()) {
       if (m[1] === "end") {
-        if (i < at2) closed++;
+        if (i < at) closed++;
         continue;
       }
       if (closed > 0) {
@@ -38083,23 +34499,23 @@ function definesIn(chartDir) {
   if (!defines || [...defines.texts].some(([file, text2]) => loadTemplate(file)?.text !== text2)) {
     defines = { texts: /* @__PURE__ */ new Map(), regions: /* @__PURE__ */ new Map() };
     const dir = path6.join(chartDir, "templates");
-    const files = fs9.existsSync(dir) ? fs9.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
+    const files = fs8.existsSync(dir) ? fs8.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort() : [];
     for (const rel of files.filter((f) => /\.(tpl|yaml|yml)$/.test(f))) {
       const template = loadTemplate(path6.join(dir, rel));
       if (!template) continue;
       defines.texts.set(template.file, template.text);
-      template.lines.forEach((line, at2) => {
+      template.lines.forEach((line, at) => {
         const m = /\{\{-?\s*define\s+"([^"]+)"/.exec(line.raw);
-        if (m && !defines.regions.has(m[1])) defines.regions.set(m[1], { template, start: at2 + 1, end: defineEnd(template.lines, at2) });
+        if (m && !defines.regions.has(m[1])) defines.regions.set(m[1], { template, start: at + 1, end: defineEnd(template.lines, at) });
       });
     }
     defineCache.set(chartDir, defines);
   }
   return defines;
 }
-function defineEnd(all, at2) {
+function defineEnd(all, at) {
   let depth = 0;
-  for (let i = at2; i < all.length; i++) {
+  for (let i = at; i < all.length; i++) {
     for (const m of all[i].raw.matchAll(CONTROL)) {
       depth += m[1] === "end" ? -1 : 1;
       if (depth === 0) return i;
@@ -38151,9 +34567,9 @@ function valuesEdit(sources, key, one, sameMap) {
     const map2 = tree && mapAt(asMap(tree.roots[0]), ...prefix, ...parts);
     return tree && map2 ? [{ file: tree.file, map: map2, path: [...prefix, ...parts] }] : [];
   });
-  const merged = (k2) => [...maps].reverse().map(({ map: map2 }) => entry(map2, k2)).find((e) => e !== void 0);
-  const renderedValue = (k2) => {
-    const e = entry(one.map, k2);
+  const merged = (k) => [...maps].reverse().map(({ map: map2 }) => entry(map2, k)).find((e) => e !== void 0);
+  const renderedValue = (k) => {
+    const e = entry(one.map, k);
     return e === void 0 ? void 0 : e.value;
   };
   const current = merged(name);
@@ -38174,20 +34590,20 @@ function plainYaml(template, from, to) {
   const root = asMap(parsed.documents[0]?.root);
   return parsed.error || parsed.documents.length !== 1 || !root ? null : { file, root };
 }
-function literalEdit(template, at2, one) {
-  if (keyOf(template.lines[at2]) !== one.key) return null;
-  const cut = plainYaml(template, at2, at2 + 1);
+function literalEdit(template, at, one) {
+  if (keyOf(template.lines[at]) !== one.key) return null;
+  const cut = plainYaml(template, at, at + 1);
   const written2 = cut && asScalar(entry(cut.root, one.key)?.value);
   if (!cut || !written2 || written2.quoted || typeof written2.value !== "number") return null;
   return setValue(cut.file, cut.root, one.key, one.value);
 }
-function addToLiteralBlock(template, at2, key, one) {
-  const line = template.lines[at2];
+function addToLiteralBlock(template, at, key, one) {
+  const line = template.lines[at];
   if (keyOf(line) !== key) return null;
-  const block = blockAfter({ template, start: 0, end: template.lines.length }, at2, line.keyColumn);
+  const block = blockAfter({ template, start: 0, end: template.lines.length }, at, line.keyColumn);
   let end = block.end;
-  while (end > at2 + 1 && template.lines[end - 1].templateOnly) end--;
-  const cut = plainYaml(template, at2, end);
+  while (end > at + 1 && template.lines[end - 1].templateOnly) end--;
+  const cut = plainYaml(template, at, end);
   const map2 = cut && asMap(entry(cut.root, key)?.value);
   if (!cut || !map2 || map2.flow || !map2.entries.every((e) => entry(one.map, e.key))) return null;
   return setValue(cut.file, map2, one.key, one.value);
@@ -38229,7 +34645,7 @@ async function renderChart(dir, context3) {
       const result2 = await context3.runTool(tool, templateArgs(dir, options, context3.cwd));
       if ("error" in result2) return failure(`helm template failed${named}: ${result2.error}`, `fix the chart or its values until \`${commandLine(shown2, options, context3.cwd)}\` succeeds`, variant);
       const own = path7.join(dir, "values.yaml");
-      const reads = [...fs10.existsSync(own) ? [own] : [], ...options.values.map((v2) => path7.resolve(context3.cwd, v2))];
+      const reads = [...fs9.existsSync(own) ? [own] : [], ...options.values.map((v) => path7.resolve(context3.cwd, v))];
       return { stream: { text: result2.text, from: { tool: "helm", command: "helm template", dir, entry: entry2, reads, variant: set2.name, siblings } } };
     })
   );
@@ -38254,11 +34670,11 @@ function chartFor(file, chartName, cwd) {
   for (const base of /* @__PURE__ */ new Set([cwd, near])) {
     for (const dir of [path7.join(base, chartName), path7.join(base, "charts", chartName), base]) {
       const chartFile = path7.join(dir, CHART_FILE);
-      if (!fs10.existsSync(chartFile)) continue;
+      if (!fs9.existsSync(chartFile)) continue;
       const name = /^name:\s*["']?([^"'\s#]+)/m.exec(readTextFile(chartFile) ?? "")?.[1];
       if (name !== chartName) continue;
       const values = path7.join(dir, "values.yaml");
-      return { dir, valuesFiles: fs10.existsSync(values) ? [values] : [] };
+      return { dir, valuesFiles: fs9.existsSync(values) ? [values] : [] };
     }
   }
   return null;
@@ -38303,12 +34719,12 @@ function ordinaryBundles(files, cwd) {
 import path9 from "node:path";
 
 // src/same-objects.ts
-function firstDifference(a, b, at2) {
+function firstDifference(a, b, at) {
   if (a === b) return null;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at2;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at;
   const keys = /* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const key of keys) {
-    const found = firstDifference(a[key], b[key], [...at2, key]);
+    const found = firstDifference(a[key], b[key], [...at, key]);
     if (found) return found;
   }
   return null;
@@ -38358,7 +34774,7 @@ function resourceIndex(resources) {
   if (!index) {
     index = resources.flatMap((resource) => {
       const parsed = readTreeFile(resource);
-      return (parsed?.roots.flatMap((r7) => asMap(r7) ?? []) ?? []).map((node) => ({
+      return (parsed?.roots.flatMap((r) => asMap(r) ?? []) ?? []).map((node) => ({
         file: parsed.file,
         node,
         kind: textOf(child(node, "kind")),
@@ -38477,7 +34893,7 @@ function carryOver(editor, object, renderedRoot, change, edit) {
 }
 
 // src/renderers/kustomize-files.ts
-import fs11 from "node:fs";
+import fs10 from "node:fs";
 import path8 from "node:path";
 var KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 var MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
@@ -38490,7 +34906,7 @@ function kustomizationFile(dir) {
 }
 function isRegularFile(file) {
   try {
-    return fs11.statSync(file).isFile();
+    return fs10.statSync(file).isFile();
   } catch {
     return false;
   }
@@ -38563,7 +34979,7 @@ var kustomize = {
 function planOverlays(dirs) {
   const excluded = /* @__PURE__ */ new Set();
   const direct = dirs.map((dir) => ({ dir, refs: directReferences(dir) }));
-  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k2) => k2 !== dir)));
+  const nested = new Set(direct.flatMap(({ dir, refs }) => [...refs.kustomizations].filter((k) => k !== dir)));
   const tops = dirs.filter((dir) => !nested.has(dir) && !isComponent(dir));
   for (const { refs } of direct) for (const file of refs.partial) excluded.add(file);
   for (const dir of tops) {
@@ -38708,7 +35124,7 @@ function sharedFix(group) {
 // src/renderers/tools.ts
 import { execFile } from "node:child_process";
 import { accessSync, constants as constants3 } from "node:fs";
-import os6 from "node:os";
+import os5 from "node:os";
 import path10 from "node:path";
 function findTool(name) {
   for (const dir of (process.env.PATH ?? "").split(path10.delimiter)) {
@@ -38724,7 +35140,7 @@ function findTool(name) {
 }
 var DEFAULT_RENDER_SECONDS = 60;
 function toolRunner(options) {
-  const limit = Math.max(1, os6.availableParallelism?.() ?? os6.cpus().length);
+  const limit = Math.max(1, os5.availableParallelism?.() ?? os5.cpus().length);
   const seconds2 = options.seconds ?? DEFAULT_RENDER_SECONDS;
   const cache2 = options.cache ?? /* @__PURE__ */ new Map();
   let running = 0;
@@ -38771,9 +35187,9 @@ function execute(tool, args, cwd, seconds2) {
 }
 function lastWords(stderr) {
   const lines = stderr.trimEnd().split("\n").filter((line) => line.trim() !== "");
-  const at2 = lines.map((line) => line.startsWith("Error: ")).lastIndexOf(true);
-  const continued = at2 === -1 ? [] : lines.slice(at2 + 1).filter((_2, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
-  const last = at2 === -1 ? lines.at(-1)?.trim() : [lines[at2], ...continued.map((line) => line.trim())].join(" ");
+  const at = lines.map((line) => line.startsWith("Error: ")).lastIndexOf(true);
+  const continued = at === -1 ? [] : lines.slice(at + 1).filter((_, i, rest) => rest.slice(0, i + 1).every((l) => /^\s/.test(l)));
+  const last = at === -1 ? lines.at(-1)?.trim() : [lines[at], ...continued.map((line) => line.trim())].join(" ");
   return last === void 0 ? null : last.replace(/^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] /, "").replace(/^Error: /, "");
 }
 
@@ -39131,17 +35547,17 @@ async function writeWorkspaceFile(workspace, file, content) {
   const outside = refuse(`its real location is outside the workspace (${workspace})`);
   const relative = path13.relative(path13.resolve(workspace), path13.resolve(workspace, file));
   if (relative === "" || !isInside(path13.resolve(workspace), path13.resolve(workspace, file))) throw outside;
-  const realWorkspace = await fs12.realpath(workspace);
+  const realWorkspace = await fs11.realpath(workspace);
   const target = path13.join(realWorkspace, relative);
   const dir = path13.dirname(target);
-  const inside = async (at2) => {
-    const real = await fs12.realpath(at2).catch(() => null);
+  const inside = async (at) => {
+    const real = await fs11.realpath(at).catch(() => null);
     return real !== null && isInside(realWorkspace, real);
   };
   if (!await inside(await nearestExisting(dir))) throw outside;
-  await fs12.mkdir(dir, { recursive: true });
+  await fs11.mkdir(dir, { recursive: true });
   if (!await inside(dir)) throw outside;
-  const existing = await fs12.lstat(target).catch(() => null);
+  const existing = await fs11.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
   const temporary = await createTempBeside(target, "probe-lint");
@@ -39152,17 +35568,17 @@ async function writeWorkspaceFile(workspace, file, content) {
     } finally {
       await temporary.handle.close();
     }
-    await fs12.rename(temporary.path, target);
+    await fs11.rename(temporary.path, target);
   } catch (error2) {
-    await fs12.rm(temporary.path, { force: true });
+    await fs11.rm(temporary.path, { force: true });
     throw error2;
   }
   return target;
 }
 async function nearestExisting(dir) {
-  for (let at2 = dir; ; at2 = path13.dirname(at2)) {
-    if (await fs12.lstat(at2).then(() => true, () => false)) return at2;
-    if (path13.dirname(at2) === at2) return at2;
+  for (let at = dir; ; at = path13.dirname(at)) {
+    if (await fs11.lstat(at).then(() => true, () => false)) return at;
+    if (path13.dirname(at) === at) return at;
   }
 }
 function isEntryPoint() {

@@ -1,13 +1,14 @@
 // npm run bundle: the committed entry points, each a bundle with no runtime dependencies.
-//   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it, with the *-HASH.js chunks beside it:
-//                          what only some runs need (SARIF, fixes, globs, the timeline command) is loaded
-//                          by those runs, so that linting one small file compiles little more than it uses
-//   bin/yaml.cjs           the `yaml` package, which the others require when a document needs it (src/yaml-library.ts)
-//   bin/probe-lint-lsp.js  the language server, which `probe-lint lsp` loads: kept out of the CLI's file,
-//                          whose every start (linting one file) would otherwise compile its libraries too
-//   action/index.js        the GitHub Action
+//   bin/probe-lint.js      the CLI, as npm, npx and pre-commit run it
+//   bin/probe-lint-lsp.js  the language server, which `probe-lint lsp` loads
+//   bin/glob.js            `glob`, which a run loads for an argument that is no path on disk
+//   bin/yaml.cjs           `yaml`, which a run requires when a document needs it (src/yaml-library.ts)
+//   action/index.js        the GitHub Action (it loads the last two from bin/)
+// The files beside the CLI keep out of its start what most lints never use: compiling them would be a good
+// part of linting one small file (SPEC §8). Only leaf modules go apart: a module with state of its own (a
+// cache, a WeakSet) must not exist twice.
 // `node scripts/bundle.mjs <dir>` writes them under <dir> instead of the repository.
-// The tests build both from the current source with bundle() (test/global-setup.ts),
+// The tests build them all from the current source with bundle() (test/global-setup.ts),
 // spawn those, and fail when the committed files differ from them (test/package.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,15 +18,23 @@ import { build } from 'esbuild';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The bundles, as paths relative to the output directory. */
-export const BUNDLES = { cli: 'bin/probe-lint.js', yaml: 'bin/yaml.cjs', lsp: 'bin/probe-lint-lsp.js', action: 'action/index.js' };
+export const BUNDLES = { cli: 'bin/probe-lint.js', lsp: 'bin/probe-lint-lsp.js', glob: 'bin/glob.js', yaml: 'bin/yaml.cjs', action: 'action/index.js' };
 
-/** The CLI's `import('./lsp/server.js')` becomes an import of the language server's own file beside it. */
-const lspBeside = {
-  name: 'lsp-beside',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, () => ({ path: `./${path.basename(BUNDLES.lsp)}`, external: true }));
-  },
-};
+/** How the bundle written to `bundle` reaches the files beside it: as a path relative to itself. */
+function besides(bundle, out) {
+  const from = (file) => {
+    const relative = path.relative(path.dirname(bundle), file).split(path.sep).join('/');
+    return relative.startsWith('.') ? relative : `./${relative}`;
+  };
+  const plugin = {
+    name: 'beside',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, () => ({ path: from(out.lsp), external: true }));
+      build.onResolve({ filter: /^glob$/ }, (args) => (args.kind === 'dynamic-import' ? { path: from(out.glob), external: true } : undefined));
+    },
+  };
+  return { define: { PROBE_LINT_YAML: JSON.stringify(from(out.yaml)) }, plugins: [plugin] };
+}
 
 // CommonJS dependencies inside an ESM bundle call require() for Node built-ins.
 const banner = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
@@ -46,36 +55,21 @@ const common = {
 /**
  * Builds the bundles from the sources under outDir (the repository by default).
  * @param {string} [outDir]
- * @returns {Promise<{ cli: string, yaml: string, lsp: string, action: string }>} the absolute paths written
+ * @returns {Promise<{ cli: string, lsp: string, glob: string, yaml: string, action: string }>} the absolute paths written
  */
 export async function bundle(outDir = repo) {
   const out = Object.fromEntries(Object.entries(BUNDLES).map(([name, file]) => [name, path.join(outDir, file)]));
-  // Chunks of an earlier build would be left beside the new ones: the directory holds only what is built here.
-  fs.rmSync(path.dirname(out.cli), { recursive: true, force: true });
-  // Where each bundle finds the `yaml` file (src/yaml-library.ts), relative to itself.
-  const yamlFrom = (bundle) => {
-    const relative = path.relative(path.dirname(bundle), out.yaml).split(path.sep).join('/');
-    return { PROBE_LINT_YAML: JSON.stringify(relative.startsWith('.') ? relative : `./${relative}`) };
-  };
-  await build({ ...common, banner: {}, format: 'cjs', minify: true, stdin: { contents: "module.exports = require('yaml');", resolveDir: repo }, outfile: out.yaml });
   // Minified: half the bytes for Node to compile is a quarter less start-up for one small file.
-  await build({
-    ...common,
-    define: yamlFrom(out.cli),
-    minify: true,
-    entryPoints: { [path.basename(out.cli, '.js')]: path.join(repo, 'src/cli.ts') },
-    outdir: path.dirname(out.cli),
-    splitting: true,
-    chunkNames: '[name]-[hash]',
-    plugins: [lspBeside],
-  });
-  await build({ ...common, define: yamlFrom(out.lsp), minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
-  await build({ ...common, define: yamlFrom(out.action), entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
+  await build({ ...common, ...besides(out.cli, out), minify: true, entryPoints: [path.join(repo, 'src/cli.ts')], outfile: out.cli });
+  await build({ ...common, ...besides(out.lsp, out), minify: true, entryPoints: [path.join(repo, 'src/lsp/server.ts')], outfile: out.lsp });
+  await build({ ...common, minify: true, stdin: { contents: "export { globSync, hasMagic } from 'glob';", resolveDir: repo }, outfile: out.glob });
+  await build({ ...common, banner: {}, format: 'cjs', minify: true, stdin: { contents: "module.exports = require('yaml');", resolveDir: repo }, outfile: out.yaml });
+  await build({ ...common, ...besides(out.action, out), entryPoints: [path.join(repo, 'src/action.ts')], outfile: out.action });
   return out;
 }
 
 /**
- * Both bundles built from the current source into `dir` (created), with the
+ * The bundles built from the current source into `dir` (created), with the
  * package.json that makes Node run them as ES modules, as the repository's
  * does for the committed ones: what tests, checks and the bench run.
  * @param {string} dir

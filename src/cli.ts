@@ -8,13 +8,21 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { RULES } from '../rules/index.js';
 import { jsonChunks } from './format/json.js';
 import { FAIL_ON, fails, onlyErrors, printable, toReport, type FailOn, type Report } from './format/report.js';
+import { formatCompact } from './format/compact.js';
 import { formatNotice, stylishChunks } from './format/stylish.js';
 import { ConfigError, effectiveConfig, suggest } from './config.js';
 import { repositoryRoot, UsageError } from './inputs.js';
+import { formatGithub } from './format/github.js';
+import { sarifChunks } from './format/sarif.js';
+import { ruleMarkdown, listRules, rulesJson } from './rule-docs.js';
+import { fixAll } from './fix.js';
+import { unifiedDiff } from './fix-diff.js';
+import { replaceFile, writeFixed } from './fix-write.js';
 import { namespaceProblem, releaseNameProblem } from './renderers/helm-options.js';
 import { configResolver, run, type RunOptions, type RunResult } from './run.js';
 import { SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
 import { DOCS_URL, VERSION } from './version.js';
+import { InstallationError } from './yaml-library.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'compact'] as const;
 
@@ -125,7 +133,6 @@ async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   if (flags.unsafeFixes && !flags.fix && !flags.fixDryRun) throw new UsageError('--unsafe-fixes goes with --fix or --fix-dry-run');
   if ((flags.fix || flags.fixDryRun) && options.updateSuppressions) throw new UsageError('--fix and --fix-dry-run do not go with --suppress-all, --suppress-rule or --prune-suppressions: fix first, then suppress what is left');
   if (flags.fix || flags.fixDryRun) {
-    const [{ fixAll }, { unifiedDiff }, { replaceFile, writeFixed }] = await Promise.all([import('./fix.js'), import('./fix-diff.js'), import('./fix-write.js')]);
     // --fix writes Kustomize resource files as it goes (kubectl renders from disk); --fix-dry-run writes nothing.
     const outcome = await fixAll(options, Boolean(flags.unsafeFixes), flags.fixDryRun ? undefined : replaceFile);
     // A fix that would break a file is a bug of probe-lint (exit 2); a file left alone for its own reasons is a notice.
@@ -187,7 +194,7 @@ async function report(result: RunResult, flags: LintFlags): Promise<number> {
   const report = shaped(toReport(result, VERSION, { stdinPath }), flags);
   // File names and messages come from the repository: printed through the formatter that makes them printable.
   for (const notice of report.notices) process.stderr.write(formatNotice(notice));
-  const text = await render(report, flags);
+  const text = render(report, flags);
   if (flags.output) await writeReport(flags.output, text);
   else for (const piece of batched(text)) process.stdout.write(piece);
   return exitCodeFor(report, flags);
@@ -271,27 +278,17 @@ function checked(problem: (value: string) => string | null): (value: string) => 
   };
 }
 
-/**
- * The report as pieces of text (JSON and SARIF finding by finding, stylish file by file), so that a large report
- * is never one string (SPEC §8). The formats people run in CI and on their own machines every time are loaded with
- * the CLI; the others when asked for, as only the run that uses them should pay for loading them.
- */
-async function render(report: Report, flags: LintFlags): Promise<Iterable<string>> {
+/** The report as pieces of text (JSON and SARIF finding by finding, stylish file by file), so that a large report is never one string (SPEC §8). */
+function render(report: Report, flags: LintFlags): Iterable<string> {
   switch (flags.format) {
     case 'json':
       return jsonChunks(report);
-    case 'sarif': {
-      const { sarifChunks } = await import('./format/sarif.js');
+    case 'sarif':
       return sarifChunks(report, { rules: RULES, root: repositoryRoot(process.cwd()) });
-    }
-    case 'github': {
-      const { formatGithub } = await import('./format/github.js');
+    case 'github':
       return [formatGithub(report, { root: process.env.GITHUB_WORKSPACE || repositoryRoot(process.cwd()) })];
-    }
-    case 'compact': {
-      const { formatCompact } = await import('./format/compact.js');
+    case 'compact':
       return [formatCompact(report)];
-    }
     default:
       return stylishChunks(report, { color: useColor(Boolean(flags.output)) });
   }
@@ -339,18 +336,16 @@ function program(): Command {
     .command('rules')
     .description('list the rules with their default severity and fixability')
     .addOption(new Option('-f, --format <format>', 'table for people; json with each rule\'s options and docs, for scripts').choices(['table', 'json']).default('table'))
-    .action(async (flags: { format: 'table' | 'json' }) => {
-      const { listRules, rulesJson } = await import('./rule-docs.js');
+    .action((flags: { format: 'table' | 'json' }) => {
       process.stdout.write(flags.format === 'json' ? rulesJson(RULES) : listRules(RULES));
     });
   cli
     .command('explain')
     .description('show what a rule finds, why it matters, and examples')
     .argument('<rule-id>')
-    .action(async (id: string) => {
+    .action((id: string) => {
       const rule = RULES.find((r) => r.id === id);
       if (!rule) throw new UsageError(`unknown rule ${JSON.stringify(id)}${suggest(id, RULES.map((r) => r.id)) || '; run probe-lint rules for the list'}`);
-      const { ruleMarkdown } = await import('./rule-docs.js');
       process.stdout.write(ruleMarkdown(rule));
     });
   cli
@@ -426,7 +421,7 @@ try {
   if (error instanceof CommanderError) {
     // Help and --version end here too, with their own exit code 0.
     process.exitCode = error.exitCode === 0 ? 0 : 2;
-  } else if (error instanceof UsageError || error instanceof ConfigError) {
+  } else if (error instanceof UsageError || error instanceof ConfigError || error instanceof InstallationError) {
     // Messages quote paths and values from the command line and the repository: one printable line.
     process.stderr.write(`probe-lint: ${printable(error.message)}\n`);
     process.exitCode = 2;

@@ -4,6 +4,6 @@ import { createRequire } from 'node:module';
 
 let loaded: typeof import('node:crypto') | undefined;
 
-export function crypto(): typeof import('node:crypto') {
+export function nodeCrypto(): typeof import('node:crypto') {
   return (loaded ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
 }

@@ -1,7 +1,7 @@
 // File-system questions the input walk, the fixer and the Action all ask: one answer each.
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { crypto } from './crypto.js';
+import { nodeCrypto } from './crypto.js';
 
 /** Whether `target` is `root` or below it (a name such as `..config` below it counts). */
 export function isInside(root: string, target: string): boolean {
@@ -15,7 +15,7 @@ export function isInside(root: string, target: string): boolean {
  */
 export async function createTempBeside(target: string, tag: string): Promise<{ path: string; handle: FileHandle }> {
   for (let attempt = 1; ; attempt++) {
-    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${crypto().randomBytes(8).toString('hex')}.tmp`);
+    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${nodeCrypto().randomBytes(8).toString('hex')}.tmp`);
     try {
       return { path: candidate, handle: await fs.open(candidate, 'wx', 0o600) };
     } catch (error) {

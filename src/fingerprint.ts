@@ -2,7 +2,7 @@
 // partialFingerprints and the suppressions file both key findings by it, so
 // that a line moved, a file reformatted or an object moved to another file
 // keeps its identity.
-import { crypto } from './crypto.js';
+import { nodeCrypto } from './crypto.js';
 import path from 'node:path';
 import type { Finding } from './rule.js';
 import type { SourceFile } from './source.js';
@@ -61,7 +61,7 @@ export function fingerprint(finding: Finding, file: string): string {
     : ref
       ? [finding.ruleId, `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name ?? ''}`, finding.container ?? '', finding.probe ?? '']
       : ['file', finding.ruleId, file];
-  return crypto().createHash('sha256').update(identity.join('\n')).digest('hex').slice(0, 32);
+  return nodeCrypto().createHash('sha256').update(identity.join('\n')).digest('hex').slice(0, 32);
 }
 
 /**

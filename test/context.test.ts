@@ -181,9 +181,9 @@ describe.skipIf(!hasPreCommit)('the pre-commit hook passes --context .', () => {
     const hookRepo = tempDir();
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
     // The fresh bundle sits at the same relative path as the committed one, which package.json's bin names,
-    // with the chunks it loads beside it.
+    // with the files it loads beside it, shipped as package.json ships them.
     const bin = path.dirname(path.relative(BUNDLES, CLI));
-    fs.writeFileSync(path.join(hookRepo, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, type: 'module', bin: manifest.bin, files: [`${bin}/*.js`] }, null, 2));
+    fs.writeFileSync(path.join(hookRepo, 'package.json'), JSON.stringify({ name: manifest.name, version: manifest.version, type: 'module', bin: manifest.bin, files: manifest.files }, null, 2));
     fs.cpSync(path.join(BUNDLES, bin), path.join(hookRepo, bin), { recursive: true });
     fs.copyFileSync(path.join(REPO, '.pre-commit-hooks.yaml'), path.join(hookRepo, '.pre-commit-hooks.yaml'));
     git(hookRepo, 'init', '-q');
@@ -198,7 +198,8 @@ describe.skipIf(!hasPreCommit)('the pre-commit hook passes --context .', () => {
     fs.writeFileSync(path.join(project, 'k8s', 'service.yaml'), SERVICE);
     git(project, 'add', '.');
     git(project, 'commit', '-q', '-m', 'the Service');
-    fs.writeFileSync(path.join(project, 'k8s', 'deploy.yaml'), DEPLOYMENT);
+    // With an anchor: the hook must load the `yaml` parser its package carries beside the CLI.
+    fs.writeFileSync(path.join(project, 'k8s', 'deploy.yaml'), DEPLOYMENT.replace('matchLabels: {app: api}', 'matchLabels: &labels {app: api}').replace('      labels: {app: api}', '      labels: *labels'));
     git(project, 'add', 'k8s/deploy.yaml');
 
     // CI: the whole repository.

@@ -285,7 +285,6 @@ describe('the text test passes over no document a rule reads', () => {
   it('every fixture, and a workload whose containers key is spelled with an escape', () => {
     const escaped = 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  "\\u0063ontainers": [{name: web, image: w}]\n';
     expect(tally([...yamlFiles(FIXTURES).map(read), escaped])).toEqual({ spared: expect.toSatisfy((n: number) => n > 10), missed: 0 });
-    expect(parseFile(source(escaped)).documents[0]!.root).not.toBeNull();
   });
 });
 

@@ -36,7 +36,7 @@ describe('the committed bundles', () => {
 
   it('are what npm run bundle builds from the sources (rebuild and commit them when this fails)', () => {
     const out = fresh();
-    // The CLI's chunks beside it included: a chunk left over from an earlier build is stale too.
+    // The files beside the CLI included: one an earlier build left behind is stale too.
     const built = (root: string): string[] => ['bin', 'action'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)).sort();
     expect(built(REPO), 'bin/ and action/ hold other files than npm run bundle writes: run it').toEqual(built(out));
     expect(built(REPO)).toEqual(expect.arrayContaining(['bin/probe-lint.js', 'bin/probe-lint-lsp.js', 'action/index.js']));
@@ -61,6 +61,21 @@ describe('the committed bundles', () => {
       .filter((f) => f.endsWith('.test.ts') && f !== 'package.test.ts')
       .filter((f) => committed.test(fs.readFileSync(path.join(REPO, 'test', f), 'utf8')));
     expect(spawning, 'spawn CLI and ACTION from helpers.ts, built from the current source').toEqual([]);
+  });
+});
+
+describe('an installation missing a file beside the CLI', () => {
+  it('says so and exits 2 when a document first needs the yaml parser, and lints what does not need it', () => {
+    const copy = tempDir();
+    fs.cpSync(BUNDLES, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'bin', 'yaml.cjs'));
+    const project = tempTree({ 'plain.yaml': BROKEN, 'anchored.yaml': BROKEN.replace('matchLabels: {app: promxy}', 'matchLabels: &labels {app: promxy}') });
+    const cliOf = path.join(copy, 'bin', 'probe-lint.js');
+    const plain = spawnSync(process.execPath, [cliOf, '--format', 'compact', 'plain.yaml'], { cwd: project, encoding: 'utf8' });
+    expect(plain.status, plain.stderr).toBe(1);
+    const anchored = spawnSync(process.execPath, [cliOf, 'anchored.yaml'], { cwd: project, encoding: 'utf8' });
+    expect(anchored.status).toBe(2);
+    expect(anchored.stderr).toBe('probe-lint: the installation is incomplete: ./yaml.cjs (the YAML parser, beside probe-lint\'s own file) is missing; install probe-lint again\n');
   });
 });
 
@@ -123,12 +138,12 @@ describe('npm test (scripts/test.mjs)', () => {
 });
 
 describe('the npm package', () => {
-  it('packs the bundled bin and its chunks with no dependencies, installs, and runs with npx', () => {
+  it('packs the bundled bin and the files beside it with no dependencies, installs, and runs with npx', () => {
     const packDir = tempDir();
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     const tarball = path.join(packDir, packed[0].filename);
     const files = packed[0].files.map((f: { path: string }) => f.path).sort();
-    // The CLI and every chunk it loads when a run needs it (SARIF, fixes, globs…), and the language server.
+    // The CLI and the files it loads when a run needs them (the language server, glob, yaml).
     expect(files).toEqual(expect.arrayContaining(fs.readdirSync(path.join(REPO, 'bin')).map((name) => `bin/${name}`)));
     expect(files).toContain('bin/probe-lint-lsp.js');
     expect(files).toContain('probe-lint.schema.json');
@@ -147,10 +162,10 @@ describe('the npm package', () => {
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toContain('probe-port-missing');
     expect(run.stdout).toContain('anchored.yaml');
-    // A format loaded only when asked for, from the installed package's chunks.
-    const sarif = spawnSync('npx', ['--no-install', 'probe-lint', '--format', 'sarif', 'k8s/'], { cwd: project, encoding: 'utf8' });
-    expect(sarif.status, sarif.stderr).toBe(1);
-    expect(JSON.parse(sarif.stdout).runs[0].results.map((r: { ruleId: string }) => r.ruleId)).toContain('probe-port-missing');
+    // A glob argument loads `glob`, which the package carries beside the CLI too.
+    const globbed = spawnSync('npx', ['--no-install', 'probe-lint', '--format', 'compact', 'k8s/*.yaml'], { cwd: project, encoding: 'utf8' });
+    expect(globbed.status, globbed.stderr).toBe(1);
+    expect(globbed.stdout).toMatch(/^k8s\/promxy\.yaml:.*\[probe-port-missing\]$/m);
     console.log(`npm pack: ${packed[0].filename}, ${(packed[0].size / 1024).toFixed(0)} kB packed, ${(packed[0].unpackedSize / 1024).toFixed(0)} kB unpacked`);
   });
 });

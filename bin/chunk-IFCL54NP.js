@@ -1,8 +1,0 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
-import{b as d}from"./chunk-UR3VE4CI.js";function m(t){let e=t.map(o=>[o.id,o.severity,o.fixable,f(o)]),n=["rule","default","fix","finds"],s=n.map((o,r)=>Math.max(o.length,...e.map(a=>a[r].length))),i=o=>o.map((r,a)=>a<3?r.padEnd(s[a]):r).join("  ");return[i(n),...e.map(i)].join(`
-`)+`
-`}function l(t){return`${d}/blob/main/rules/${t.id}.md`}function y(t){let e=t.map(n=>({id:n.id,severity:n.severity,severityNote:n.severityNote??null,fixable:n.fixable,title:f(n),summary:n.docs.summary,options:Object.fromEntries(Object.entries(n.options).map(([s,i])=>[s,{type:i.type,default:i.default,description:i.description}])),docs:l(n)}));return JSON.stringify({version:1,rules:e},null,2)+`
-`}function u(t){let e=Object.entries(t.options),n=[`# ${t.id}`,"",`Default severity: ${t.severityNote??t.severity}. Automatic fix: ${t.fixable==="none"?"none":t.fixable==="safe"?"safe (applied by --fix)":"suggestion (applied by --fix --unsafe-fixes)"}.`,"",t.docs.summary,"","## Why it matters","",t.docs.why,"","## How to fix","",t.docs.fix,"","## Reported","",...p(t),"```yaml",t.docs.failing.trimEnd(),"```","","## Not reported","",...p(t),"```yaml",t.docs.passing.trimEnd(),"```"];return e.length>0&&n.push("","## Options","",...e.map(([s,i])=>`- \`${s}\` (default ${JSON.stringify(i.default)}): ${i.description}`)),n.join(`
-`)+`
-`}function p(t){return t.docs.exampleFile?[`\`${t.docs.exampleFile}\`:`,""]:[]}function f(t){let e=t.docs.summary,n=!1;for(let s=0;s<e.length;s++){let i=e[s];if(i==="`")n=!n;else if(!n&&(i===":"||i===".")&&(s+1===e.length||e[s+1]===" "))return e.slice(0,s)}return e}export{m as a,l as b,y as c,u as d,f as e};

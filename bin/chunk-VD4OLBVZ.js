@@ -1,4 +1,0 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
-import{a as u}from"./chunk-FH2WFPYC.js";import a from"node:path";function p(r,e,t){return r.rendered?s(e,r.rendered.entry):r.absPath===null?t===void 0?"stdin":s(e,t):s(e,r.absPath)}function s(r,e){return a.relative(r,e).split(a.sep).join("/")}function g(r,e,t){let n=r.source?.absPath;return n?s(e,n):p(r.file,e,t)}function d(r,e){let t=r.object,n=r.source?.absPath?["rendered",r.ruleId,e,t?.kind??"",r.container??"",r.probe??""]:t?[r.ruleId,`${t.apiVersion}|${t.kind}|${t.namespace??""}|${t.name??""}`,r.container??"",r.probe??""]:["file",r.ruleId,e];return u().createHash("sha256").update(n.join(`
-`)).digest("hex").slice(0,32)}function l(r,e,t){let n=new Map;return r.map(i=>{let o=d(i,g(i,e,t)),c=(n.get(o)??0)+1;return n.set(o,c),`${o}:${c}`})}export{p as a,s as b,g as c,d,l as e};

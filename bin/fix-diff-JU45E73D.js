@@ -1,8 +1,0 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
-import{a as c,b as h}from"./chunk-7IPL7CQT.js";import"./chunk-XW6WB3GR.js";function w(l,i){let s=i===void 0?"":`# ${i}
-`;return l.map(e=>s+h({oldFileName:`a/${e.path}`,newFileName:`b/${e.path}`,oldHeader:"",newHeader:"",hunks:$(S(e.before,e.after),3)})).join("")}var m=/^---(?=[ \t]|\r?\n|$)/gm;function f(l){let i=[0,...[...l.matchAll(m)].map(s=>s.index).filter(s=>s>0)];return i.map((s,e)=>l.slice(s,i[e+1]??l.length))}function S(l,i){let s=f(l),e=f(i);if(s.length!==e.length)return c(l,i);let r=[];for(let[d,u]of s.entries())for(let t of c(u,e[d])){let n=r.at(-1);n&&!n.added&&!n.removed&&!t.added&&!t.removed?r[r.length-1]={...n,value:n.value+t.value,count:n.count+t.count}:r.push(t)}return r}function p(l){let i=l.split(`
-`).map(s=>`${s}
-`);return l.endsWith(`
-`)?i.pop():i.push(i.pop().slice(0,-1)),i}function $(l,i){let s=[],e=null,r=1,d=1,u=(t,n)=>{t.lines.push(...n.map(o=>` ${o}`)),t.oldLines=r-t.oldStart+n.length,t.newLines=d-t.newStart+n.length,s.push(t)};for(let[t,n]of l.entries()){let o=p(n.value);if(n.added||n.removed){if(!e){let a=t>0&&i>0?p(l[t-1].value).slice(-i):[];e={oldStart:r-a.length,oldLines:0,newStart:d-a.length,newLines:0,lines:a.map(g=>` ${g}`)}}e.lines.push(...o.map(a=>`${n.added?"+":"-"}${a}`)),n.added?d+=o.length:r+=o.length;continue}e&&o.length<=i*2&&t<l.length-1?e.lines.push(...o.map(a=>` ${a}`)):e&&(u(e,o.slice(0,i)),e=null),r+=o.length,d+=o.length}e&&u(e,[]);for(let t of s)t.lines=t.lines.flatMap(n=>n.endsWith(`
-`)?[n.slice(0,-1)]:[n,"\\ No newline at end of file"]);return s}export{w as unifiedDiff};

@@ -1,4 +1,0 @@
-import { createRequire as __createRequire } from 'node:module';
-const require = __createRequire(import.meta.url);
-import{d as s,k as a}from"./chunk-HKCDT3J5.js";import{b as p}from"./chunk-VD4OLBVZ.js";import"./chunk-OQ3HYGLV.js";import"./chunk-FH2WFPYC.js";import"./chunk-XW6WB3GR.js";var f={error:"error",warning:"warning",info:"notice"},g=e=>e.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A"),c=e=>g(e).replace(/:/g,"%3A").replace(/,/g,"%2C");function $(e,i={}){let l=n=>i.root!==void 0&&n.absPath!==null?p(i.root,n.absPath):n.path;return e.findings.map(n=>{let{finding:o}=n,r=a(n,e.stdinPath),t=r.range,m=[...[`file=${c(l(r))}`,`line=${r.line}`,...t?[`col=${t.column}`,`endLine=${t.endLine}`,...t.endLine===r.line?[`endColumn=${t.endColumn}`]:[]]:[]],`title=${c(`probe-lint ${o.ruleId}`)}`],u=s(o);return`::${f[o.severity]} ${m.join(",")}::${g(u)}
-`}).join("")}export{$ as formatGithub};
