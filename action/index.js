@@ -30551,8 +30551,10 @@ var IN_FLOW = -2;
 function bail() {
   throw FALLBACK;
 }
+var MERGE_KEY = /(?:^|[\s,{[?])(?:<<|"<<"|'<<')[ \t]*(?::|$)/m;
 function unsupported(text2) {
-  if (text2.includes("<<") || text2.includes("\uFEFF") && /^\uFEFF/m.test(text2)) return true;
+  if (text2.includes("<<") && MERGE_KEY.test(text2)) return true;
+  if (text2.includes("\uFEFF") && /^\uFEFF/m.test(text2)) return true;
   if ((text2.startsWith("...") || text2.includes("\n...")) && /^\.\.\./m.test(text2)) return true;
   if (text2.startsWith("%") || text2.includes("\n%")) return true;
   return text2.includes("\r") && /\r(?!\n)/.test(text2);
@@ -30613,7 +30615,7 @@ function framesOf(text2) {
     frame.result = state.result;
     frame.tag = state.tag;
     frame.anchor = state.anchor;
-    if (state.anchor !== null || !marked && state.tag !== null && state.tag !== "?" && tagWrittenAt(text2, frame.open)) marked = true;
+    if (!marked && state.tag !== null && state.tag !== "?" && tagWrittenAt(text2, frame.open)) marked = true;
   };
   let values;
   try {
@@ -30629,6 +30631,7 @@ function tagWrittenAt(text2, at) {
     const c = text2.charCodeAt(i);
     if (isBreakOrBlank(c)) i++;
     else if (c === HASH) i = lineEnd(text2, i);
+    else if (c === 38) i = nameEnd(text2, i + 1);
     else return c === 33;
   }
 }
@@ -30706,6 +30709,25 @@ function resolvePlain(s) {
   if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(s)) return parseFloat(s);
   return s;
 }
+function nameEnd(text2, from) {
+  let i = from;
+  for (; ; ) {
+    const c = text2.charCodeAt(i);
+    if (Number.isNaN(c) || isBreakOrBlank(c) || c === 44 || c === 91 || c === 93 || c === 123 || c === 125) return i;
+    i++;
+  }
+}
+function markShared(node) {
+  const pending = [node];
+  for (let next = pending.pop(); next !== void 0; next = pending.pop()) {
+    if (next.shared) continue;
+    next.shared = true;
+    if (next.kind === "map") {
+      for (const e of next.entries) if (e.value) pending.push(e.value);
+    }
+    if (next.kind === "seq") for (const item of next.items) pending.push(item);
+  }
+}
 function unwrap(frame) {
   let f = frame;
   for (; ; ) {
@@ -30731,6 +30753,13 @@ var Builder = class {
   }
   text;
   base;
+  /** Each anchor's node, by name, as far as the document is read: an alias is the last one of its name before it. */
+  anchors = /* @__PURE__ */ new Map();
+  /**
+   * The anchors whose nodes are being read. `yaml` takes the last anchor in the text, js-yaml the last node
+   * finished: they differ for an anchor of the same name inside one, or an alias inside its anchor's node.
+   */
+  reading = /* @__PURE__ */ new Set();
   top(frame) {
     return this.build(frame, ROOT);
   }
@@ -30755,12 +30784,46 @@ var Builder = class {
     const f = unwrap(outer);
     const text2 = this.text;
     const start = skipToContent(text2, f.open);
-    const c = text2.charCodeAt(start);
-    if (c === 42) bail();
+    if (text2.charCodeAt(start) === 42) return this.alias(start);
+    const anchor = f.anchor ?? outer.anchor;
+    if (anchor === null) return this.content(f, start, within);
+    if (this.reading.has(anchor)) bail();
+    this.reading.add(anchor);
+    const built = this.content(f, this.pastAnchor(start, anchor), within);
+    this.reading.delete(anchor);
+    markShared(built.node);
+    this.anchors.set(anchor, built.node);
+    return built;
+  }
+  content(f, start, within) {
+    const c = this.text.charCodeAt(start);
     if (f.kind === "mapping") return c === 123 ? this.flowMap(f, start, within) : this.blockMap(f, start);
     if (f.kind === "sequence") return c === 91 ? this.flowSeq(f, start, within) : this.blockSeq(f, start);
     if (f.kind === "scalar") return this.scalar(f, start, c, within);
     return bail();
+  }
+  /** Where the content of a node with `&anchor` before it starts, as `yaml` spans it: past the anchor and the space after it. */
+  pastAnchor(start, anchor) {
+    const text2 = this.text;
+    const end = nameEnd(text2, start + 1);
+    if (text2.charCodeAt(start) !== 38 || text2.slice(start + 1, end) !== anchor) bail();
+    if (end < text2.length && !isBreakOrBlank(text2.charCodeAt(end))) bail();
+    for (let i = start - 1; i >= 0 && text2.charCodeAt(i) !== LF; i--) if (text2.charCodeAt(i) === TAB) bail();
+    return skipToContent(text2, end);
+  }
+  /** `*name`: the node of the last anchor of that name, ending where the alias does. */
+  alias(start) {
+    const end = nameEnd(this.text, start + 1);
+    const name = this.text.slice(start + 1, end);
+    const node = this.anchors.get(name);
+    if (node === void 0 || this.reading.has(name)) bail();
+    return this.inline(node, end);
+  }
+  /** Whether a frame that read nothing of its own is an alias (`*name`) rather than an empty value. */
+  isAlias(f) {
+    if (f.kind !== null) return false;
+    const at = skipToContent(this.text, f.open);
+    return at < f.close && this.text.charCodeAt(at) === 42;
   }
   scalar(f, start, c, within) {
     const text2 = this.text;
@@ -30832,7 +30895,7 @@ var Builder = class {
     if (k.kind !== "scalar" || k.children !== null || !plain2 && typeof k.result !== "string") bail();
     const start = k.open;
     const c = text2.charCodeAt(start);
-    if (isBreakOrBlank(c) || c === 42 || c === 63 || c === 124 || c === 62) bail();
+    if (isBreakOrBlank(c) || c === 42 || c === 38 || c === 63 || c === 124 || c === 62) bail();
     const end = plain2 ? trimEnd(text2, start, k.close) : k.close;
     if (end - start > 1e3) bail();
     return { value: plain2 ? resolvePlain(this.plainText(k, start, end)) : k.result, start, end };
@@ -30848,7 +30911,9 @@ var Builder = class {
     if (seen.includes(key.value) || typeof key.value === "number" && Number.isNaN(key.value)) bail();
     seen.push(key.value);
     const colon = valueFrame === void 0 ? -1 : this.colonAfter(key.end);
-    const value = valueFrame === void 0 || valueFrame.kind === null ? null : this.build(valueFrame, within);
+    const empty = valueFrame === void 0 || valueFrame.kind === null && !this.isAlias(valueFrame);
+    if (empty && valueFrame?.anchor) bail();
+    const value = empty ? null : this.build(valueFrame, within);
     if (key.value !== null) {
       const node = value ? value.node : valueFrame === void 0 ? null : this.empty(skipBlanks(this.text, colon + 1));
       out.push({ key: String(key.value), keySpan: this.span(key.start, key.end), value: node });
@@ -30880,7 +30945,7 @@ var Builder = class {
     let last = null;
     for (let i = 0; i < children.length; i++) {
       const child2 = children[i];
-      if (child2.kind === null || child2.result !== result2[i]) bail();
+      if (child2.kind === null && !this.isAlias(child2) || child2.result !== result2[i]) bail();
       last = this.build(child2, start);
       items.push(last.node);
     }
@@ -30927,7 +30992,7 @@ var Builder = class {
     const items = [];
     for (let i = 0; i < children.length; i++) {
       const child2 = children[i];
-      if (child2.kind === null || child2.result !== result2[i]) bail();
+      if (child2.kind === null && !this.isAlias(child2) || child2.result !== result2[i]) bail();
       this.notExplicit(child2.open);
       items.push(this.build(child2, IN_FLOW).node);
     }

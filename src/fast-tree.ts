@@ -6,7 +6,7 @@
 // the document.
 //
 // Whatever is rarer or harder to match exactly returns null and parse.ts hands the text to `yaml`, as before:
-// tags, anchors and aliases, merge keys, directives, `...`, explicit `?` keys, non-scalar keys, empty
+// tags, anchored or aliased keys, merge keys, directives, `...`, explicit `?` keys, non-scalar keys, empty
 // sequence items, lone CRs, BOMs, duplicate keys (by their resolved values), keys over 1,024 characters, a
 // `#` that touches the text before it, tabs where `yaml` counts indentation (before a comment line that ends
 // a collection, before a continuation line), flow collections and quoted scalars continued on lines not
@@ -51,8 +51,14 @@ function bail(): never {
 // Text the fast path never sees, found before parsing: `...` and `%` directives at the start of a line, lone
 // CRs (yaml and js-yaml count lines differently around them), merge keys, and a BOM (js-yaml strips it,
 // which would shift every offset). Substring checks first: this runs on every document of every file.
+// `<<` as a key, plain or quoted (parse.ts merges both as `yaml` reads them): at a line's start, after `- `,
+// `? `, `{` or `,`, then `:` or the line's end (`? <<`). Not a shell heredoc in a script (`cat << EOF`) nor a
+// placeholder (`gcr.io/<<PROJECT>>`).
+const MERGE_KEY = /(?:^|[\s,{[?])(?:<<|"<<"|'<<')[ \t]*(?::|$)/m;
+
 function unsupported(text: string): boolean {
-  if (text.includes('<<') || (text.includes('\uFEFF') && /^\uFEFF/m.test(text))) return true;
+  if (text.includes('<<') && MERGE_KEY.test(text)) return true;
+  if (text.includes('\uFEFF') && /^\uFEFF/m.test(text)) return true;
   if ((text.startsWith('...') || text.includes('\n...')) && /^\.\.\./m.test(text)) return true;
   if (text.startsWith('%') || text.includes('\n%')) return true;
   return text.includes('\r') && /\r(?!\n)/.test(text);
@@ -117,8 +123,8 @@ function documentsOf(text: string, base: number, roots: Frame[]): FastDocument[]
 }
 
 /**
- * js-yaml's values and its frames: null when it refuses the text; frames null when a node has an anchor, an
- * alias or a tag written in the text (js-yaml reports a plain scalar it resolved with the type's tag too).
+ * js-yaml's values and its frames: null when it refuses the text; frames null when a node has a tag written
+ * in the text (js-yaml reports a plain scalar it resolved with the type's tag too).
  */
 function framesOf(text: string): { values: unknown[]; roots: Frame[] | null } | null {
   const roots: Frame[] = [];
@@ -141,8 +147,8 @@ function framesOf(text: string): { values: unknown[]; roots: Frame[] | null } | 
     frame.result = state.result;
     frame.tag = state.tag;
     frame.anchor = state.anchor;
-    // Anchors and aliases (an alias needs an anchor) and tags, even on nodes that read nothing (`!` alone).
-    if (state.anchor !== null || (!marked && state.tag !== null && state.tag !== '?' && tagWrittenAt(text, frame.open))) marked = true;
+    // Tags, even on nodes that read nothing (`!` alone).
+    if (!marked && state.tag !== null && state.tag !== '?' && tagWrittenAt(text, frame.open)) marked = true;
   };
   let values: unknown[];
   try {
@@ -155,13 +161,14 @@ function framesOf(text: string): { values: unknown[]; roots: Frame[] | null } | 
   return { values, roots: marked ? null : roots };
 }
 
-/** Whether the node opening at `at` starts with a tag (`!`), past white space, line breaks and comment lines. */
+/** Whether the node opening at `at` starts with a tag (`!`), past white space, line breaks, comment lines and an anchor. */
 function tagWrittenAt(text: string, at: number): boolean {
   let i = at;
   for (;;) {
     const c = text.charCodeAt(i);
     if (isBreakOrBlank(c)) i++;
     else if (c === HASH) i = lineEnd(text, i);
+    else if (c === 0x26 /* & */) i = nameEnd(text, i + 1);
     else return c === 0x21;
   }
 }
@@ -264,6 +271,30 @@ export function resolvePlain(s: string): string | number | boolean | null {
   return s;
 }
 
+/** Where an anchor's or alias's name that starts at `from` ends: at white space or a flow indicator. */
+function nameEnd(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (Number.isNaN(c) || isBreakOrBlank(c) || c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d) return i;
+    i++;
+  }
+}
+
+/**
+ * Marks a node and everything below it shared, as `yaml` marks an anchored node (tree.ts `shared`). A node
+ * already shared has all below it shared too: passed over, so that aliases nested in aliases stay linear.
+ */
+function markShared(node: TreeNode): void {
+  const pending = [node];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.shared) continue;
+    next.shared = true;
+    if (next.kind === 'map') for (const e of next.entries) if (e.value) pending.push(e.value);
+    if (next.kind === 'seq') for (const item of next.items) pending.push(item);
+  }
+}
+
 /**
  * The node a frame stands for. js-yaml reads a block node by first trying it as the first key of a block
  * mapping, so a scalar or flow collection in block context is a frame wrapping the frame that read it
@@ -321,6 +352,14 @@ interface Trailing {
 }
 
 class Builder {
+  /** Each anchor's node, by name, as far as the document is read: an alias is the last one of its name before it. */
+  private readonly anchors = new Map<string, TreeNode>();
+  /**
+   * The anchors whose nodes are being read. `yaml` takes the last anchor in the text, js-yaml the last node
+   * finished: they differ for an anchor of the same name inside one, or an alias inside its anchor's node.
+   */
+  private readonly reading = new Set<string>();
+
   constructor(
     private readonly text: string,
     private readonly base: number,
@@ -353,12 +392,52 @@ class Builder {
     const f = unwrap(outer);
     const text = this.text;
     const start = skipToContent(text, f.open);
-    const c = text.charCodeAt(start);
-    if (c === 0x2a /* * alias */) bail();
+    if (text.charCodeAt(start) === 0x2a /* * */) return this.alias(start);
+    const anchor = f.anchor ?? outer.anchor;
+    if (anchor === null) return this.content(f, start, within);
+    if (this.reading.has(anchor)) bail();
+    this.reading.add(anchor);
+    const built = this.content(f, this.pastAnchor(start, anchor), within);
+    this.reading.delete(anchor);
+    // `yaml` converts an anchored node once, marked shared with all below it, and gives every alias that node.
+    markShared(built.node);
+    this.anchors.set(anchor, built.node);
+    return built;
+  }
+
+  private content(f: Frame, start: number, within: number): Built {
+    const c = this.text.charCodeAt(start);
     if (f.kind === 'mapping') return c === 0x7b /* { */ ? this.flowMap(f, start, within) : this.blockMap(f, start);
     if (f.kind === 'sequence') return c === 0x5b /* [ */ ? this.flowSeq(f, start, within) : this.blockSeq(f, start);
     if (f.kind === 'scalar') return this.scalar(f, start, c, within);
     return bail();
+  }
+
+  /** Where the content of a node with `&anchor` before it starts, as `yaml` spans it: past the anchor and the space after it. */
+  private pastAnchor(start: number, anchor: string): number {
+    const text = this.text;
+    const end = nameEnd(text, start + 1);
+    if (text.charCodeAt(start) !== 0x26 /* & */ || text.slice(start + 1, end) !== anchor) bail();
+    // `yaml` wants white space after an anchor (`&x{` is an error there) and no tab before it (`-\t&x`).
+    if (end < text.length && !isBreakOrBlank(text.charCodeAt(end))) bail();
+    for (let i = start - 1; i >= 0 && text.charCodeAt(i) !== LF; i--) if (text.charCodeAt(i) === TAB) bail();
+    return skipToContent(text, end);
+  }
+
+  /** `*name`: the node of the last anchor of that name, ending where the alias does. */
+  private alias(start: number): Built {
+    const end = nameEnd(this.text, start + 1);
+    const name = this.text.slice(start + 1, end);
+    const node = this.anchors.get(name);
+    if (node === undefined || this.reading.has(name)) bail();
+    return this.inline(node, end);
+  }
+
+  /** Whether a frame that read nothing of its own is an alias (`*name`) rather than an empty value. */
+  private isAlias(f: Frame): boolean {
+    if (f.kind !== null) return false;
+    const at = skipToContent(this.text, f.open);
+    return at < f.close && this.text.charCodeAt(at) === 0x2a;
   }
 
   private scalar(f: Frame, start: number, c: number, within: number): Built {
@@ -440,7 +519,7 @@ class Builder {
     const start = k.open;
     const c = text.charCodeAt(start);
     // An explicit `? key` opens after the `?` and its space; aliases as keys are left to `yaml` too.
-    if (isBreakOrBlank(c) || c === 0x2a || c === 0x3f || c === 0x7c || c === 0x3e) bail();
+    if (isBreakOrBlank(c) || c === 0x2a || c === 0x26 || c === 0x3f || c === 0x7c || c === 0x3e) bail();
     const end = plain ? trimEnd(text, start, k.close) : k.close;
     // `yaml` refuses implicit keys longer than 1,024 characters; js-yaml takes them.
     if (end - start > 1000) bail();
@@ -460,7 +539,10 @@ class Builder {
     if (seen.includes(key.value) || (typeof key.value === 'number' && Number.isNaN(key.value))) bail();
     seen.push(key.value);
     const colon = valueFrame === undefined ? -1 : this.colonAfter(key.end);
-    const value = valueFrame === undefined || valueFrame.kind === null ? null : this.build(valueFrame, within);
+    const empty = valueFrame === undefined || (valueFrame.kind === null && !this.isAlias(valueFrame));
+    // An anchored empty value: `yaml` places it after the anchor and shares it; rare enough to leave to it.
+    if (empty && valueFrame?.anchor) bail();
+    const value = empty ? null : this.build(valueFrame, within);
     if (key.value !== null) {
       const node = value
         ? value.node
@@ -501,7 +583,7 @@ class Builder {
     let last: Built | null = null;
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
-      if (child.kind === null || child.result !== result[i]) bail();
+      if ((child.kind === null && !this.isAlias(child)) || child.result !== result[i]) bail();
       last = this.build(child, start);
       items.push(last.node);
     }
@@ -554,7 +636,7 @@ class Builder {
     const items: TreeNode[] = [];
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
-      if (child.kind === null || child.result !== result[i]) bail();
+      if ((child.kind === null && !this.isAlias(child)) || child.result !== result[i]) bail();
       this.notExplicit(child.open);
       items.push(this.build(child, IN_FLOW).node);
     }

@@ -1,5 +1,5 @@
 // The `yaml` package, loaded the first time a document needs it. js-yaml reads nearly every document
-// (fast-tree.ts); `yaml` takes what that leaves (anchors, tags, errors), configs and suppression comments,
+// (fast-tree.ts); `yaml` takes what that leaves (tags, merge keys, errors), configs and suppression comments,
 // which a run over a few files seldom meets, and compiling it would be a tenth of such a run's start (SPEC §8:
 // one small file in at most twice `node -e 0`). Required, not imported, because the parse that needs it is
 // synchronous. The bundles carry it as a file of their own beside them, whose path scripts/bundle.mjs gives as

@@ -306,13 +306,56 @@ describe('values are read as `yaml` reads them (YAML 1.2 core schema)', () => {
   });
 });
 
+// Anchors and aliases, as manifests repeat labels with them: `yaml` converts an anchored node once, marks it and
+// everything below it shared, and gives each alias that same node.
+describe('anchors and aliases', () => {
+  const text = 'a: &x {b: 1}\nc: &y\n  d: [&z 2, *z]\ne: *y\nf:\n  - &w t\n  - *w\n  - *x\n';
+  const [doc] = fastDocuments(text, 0)!;
+  const value = (key: string): TreeNode | null => (doc!.root.kind === 'map' ? (doc!.root.entries.find((e) => e.key === key)?.value ?? null) : null);
+
+  it('span an anchored node from its content, share it with its aliases, and mark all below it shared', () => {
+    expect(tallyOf([['anchors', text]]).differences).toEqual([]);
+    expect(value('e')).toBe(value('c'));
+    expect(text.slice(value('c')!.span.start, value('c')!.span.end)).toBe('d: [&z 2, *z]\n');
+    const f = value('f');
+    expect(f?.kind === 'seq' ? f.items.map((item) => [item.shared, item === value('a')]) : null).toEqual([[true, false], [true, false], [true, true]]);
+    expect(f?.shared).toBe(false);
+  });
+
+  it('stay linear when aliases nest aliases', () => {
+    const levels = Array.from({ length: 40 }, (_, i) => `l${i + 1}: &l${i + 1} [*l${i}, *l${i}, *l${i}]`).join('\n');
+    const [bomb] = fastDocuments(`l0: &l0 [x]\n${levels}\n`, 0)!;
+    expect(bomb!.root.kind === 'map' ? bomb!.root.entries.every((e) => e.value!.shared) : false).toBe(true);
+  });
+});
+
+describe('`<<` that is no merge key', () => {
+  it('is left to the fast path: a heredoc in a script, a placeholder', () => {
+    const text = 'a: |\n  cat << EOF > /x\n  cat <<-EOF\nb: gcr.io/<<PROJECT>>/app\n';
+    expect(fastDocuments(text, 0)).not.toBeNull();
+    expect(tallyOf([['not merges', text]]).differences).toEqual([]);
+  });
+});
+
 describe('what the fast path leaves to `yaml`', () => {
   const cases: [string, string][] = [
     ['a tag', 'a: !!str 1\n'],
     ['a lone tag', '!\n'],
-    ['an anchor', 'a: &x 1\nb: 2\n'],
-    ['an alias', 'a: &x 1\nb: *x\n'],
+    ['an anchor and a tag on separate lines', 'a: &x\n  !!map\n  b: 1\n'],
+    ['an anchored key', '&k a: 1\n'],
+    ['an alias as a key', 'a: &k b\n*k : 1\n'],
+    ['an alias inside the node its anchor is on', 'a: &x [1, *x]\n'],
+    ['an anchored empty value', 'a: &x\nb: 1\n'],
+    ['a quoted merge key', '"<<": {a: 1}\nb: 2\n'],
+    ['an anchor of the same name inside an anchored node', 'metadata: &a\n  name: &a web\nspec:\n  selector:\n    matchLabels: *a\n'],
+    ['an alias inside an anchored node of its name, after an earlier anchor of it', 'a: &x 1\nb: &x [2, *x]\n'],
+    ['an anchor glued to a flow collection', 'selector: &a{app: api}\n'],
+    ['a tab before an anchor', '-\t&x 1\n'],
+    ['an anchored empty value in a flow mapping', 'a: {b: &x , c: 1}\n'],
     ['a merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+    ['a merge key in a flow mapping', 'a: {x: 1, <<: {y: 2}}\n'],
+    ['a merge key starting a sequence item', '- <<: {y: 2}\n  x: 1\n'],
+    ['an explicit merge key', 'a:\n  ? <<\n  : {y: 2}\n'],
     ['a document end marker', 'a: 1\n...\n'],
     ['a %YAML directive', '%YAML 1.2\n---\na: 1\n'],
     ['two documents in one text', 'a: 1\n...\n---\nb: 2\n'],

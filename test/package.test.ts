@@ -27,6 +27,9 @@ spec:
             timeoutSeconds: 5
 `;
 
+// A tag written in a document sends it to the `yaml` parser (src/fast-tree.ts leaves tags to it).
+const TAGGED = BROKEN.replace('image: quay.io', 'image: !!str quay.io');
+
 describe('the committed bundles', () => {
   const fresh = (): string => {
     const out = tempDir();
@@ -69,13 +72,13 @@ describe('an installation missing a file beside the CLI', () => {
     const copy = tempDir();
     fs.cpSync(BUNDLES, copy, { recursive: true });
     fs.rmSync(path.join(copy, 'bin', 'yaml.cjs'));
-    const project = tempTree({ 'plain.yaml': BROKEN, 'anchored.yaml': BROKEN.replace('matchLabels: {app: promxy}', 'matchLabels: &labels {app: promxy}') });
+    const project = tempTree({ 'plain.yaml': BROKEN, 'tagged.yaml': TAGGED });
     const cliOf = path.join(copy, 'bin', 'probe-lint.js');
     const plain = spawnSync(process.execPath, [cliOf, '--format', 'compact', 'plain.yaml'], { cwd: project, encoding: 'utf8' });
     expect(plain.status, plain.stderr).toBe(1);
-    const anchored = spawnSync(process.execPath, [cliOf, 'anchored.yaml'], { cwd: project, encoding: 'utf8' });
-    expect(anchored.status).toBe(2);
-    expect(anchored.stderr).toBe('probe-lint: the installation is incomplete: ./yaml.cjs (the YAML parser, beside probe-lint\'s own file) is missing; install probe-lint again\n');
+    const tagged = spawnSync(process.execPath, [cliOf, 'tagged.yaml'], { cwd: project, encoding: 'utf8' });
+    expect(tagged.status).toBe(2);
+    expect(tagged.stderr).toBe('probe-lint: the installation is incomplete: ./yaml.cjs (the YAML parser, beside probe-lint\'s own file) is missing; install probe-lint again\n');
   });
 });
 
@@ -156,12 +159,12 @@ describe('the npm package', () => {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: project, stdio: 'ignore' });
     fs.mkdirSync(path.join(project, 'k8s'));
     fs.writeFileSync(path.join(project, 'k8s', 'promxy.yaml'), BROKEN);
-    // An anchor sends its document to the `yaml` parser, which the package carries as a file of its own.
-    fs.writeFileSync(path.join(project, 'k8s', 'anchored.yaml'), BROKEN.replace('matchLabels: {app: promxy}', 'matchLabels: &labels {app: promxy}').replace('  labels: {app: promxy}', '  labels: *labels'));
+    // A tag sends its document to the `yaml` parser, which the package carries as a file of its own.
+    fs.writeFileSync(path.join(project, 'k8s', 'tagged.yaml'), TAGGED);
     const run = spawnSync('npx', ['--no-install', 'probe-lint', 'k8s/'], { cwd: project, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stdout).toContain('probe-port-missing');
-    expect(run.stdout).toContain('anchored.yaml');
+    expect(run.stdout).toContain('tagged.yaml');
     // A glob argument loads `glob`, which the package carries beside the CLI too.
     const globbed = spawnSync('npx', ['--no-install', 'probe-lint', '--format', 'compact', 'k8s/*.yaml'], { cwd: project, encoding: 'utf8' });
     expect(globbed.status, globbed.stderr).toBe(1);
