@@ -30958,8 +30958,9 @@ var Builder = class {
     const text2 = this.text;
     this.continuation(start, close, within, true);
     for (let i = text2.indexOf("#", start); i !== -1 && i < close; i = text2.indexOf("#", i + 1)) {
-      if (!isBreakOrBlank(text2.charCodeAt(i - 1))) {
-        const before = text2.charCodeAt(i - 1);
+      const before = text2.charCodeAt(i - 1);
+      if (before === LF || before === CR) bail();
+      if (!isBreakOrBlank(before)) {
         if (before === 44 || before === 91 || before === 123 || before === 34 || before === 39 || before === 93 || before === 125) bail();
       }
     }

@@ -597,9 +597,11 @@ class Builder {
     const text = this.text;
     this.continuation(start, close, within, true);
     for (let i = text.indexOf('#', start); i !== -1 && i < close; i = text.indexOf('#', i + 1)) {
-      if (!isBreakOrBlank(text.charCodeAt(i - 1))) {
+      const before = text.charCodeAt(i - 1);
+      // A comment line at column 0 inside a flow collection: `yaml` refuses some (before the closing `}`).
+      if (before === LF || before === CR) bail();
+      if (!isBreakOrBlank(before)) {
         // Inside a scalar (`{url: a#b}`) both parsers agree; only a comment glued to `,` `[` `{` or a quote differs.
-        const before = text.charCodeAt(i - 1);
         if (before === 0x2c || before === 0x5b || before === 0x7b || before === 0x22 || before === 0x27 || before === 0x5d || before === 0x7d) bail();
       }
     }

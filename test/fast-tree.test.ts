@@ -351,6 +351,7 @@ describe('what the fast path leaves to `yaml`', () => {
     ['an alias inside an anchored node of its name, after an earlier anchor of it', 'a: &x 1\nb: &x [2, *x]\n'],
     ['an anchor glued to a flow collection', 'selector: &a{app: api}\n'],
     ['a tab before an anchor', '-\t&x 1\n'],
+    ['a comment line at column 0 before the end of a flow mapping', '{\n  "a": 1\n# note\n}\n'],
     ['an anchored empty value in a flow mapping', 'a: {b: &x , c: 1}\n'],
     ['a merge key', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
     ['a merge key in a flow mapping', 'a: {x: 1, <<: {y: 2}}\n'],
