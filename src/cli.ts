@@ -2,6 +2,7 @@
 // Thin shell around run(): flags in, report and exit code out.
 import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -196,8 +197,16 @@ async function report(result: RunResult, flags: LintFlags): Promise<number> {
   for (const notice of report.notices) process.stderr.write(formatNotice(notice));
   const text = render(report, flags);
   if (flags.output) await writeReport(flags.output, text);
-  else for (const piece of batched(text)) process.stdout.write(piece);
+  else await writeOut(batched(text));
   return exitCodeFor(report, flags);
+}
+
+/**
+ * Standard output, waiting whenever the stream holds more than it can pass on: a pipe to a slower reader
+ * (`| jq`, a CI step) would otherwise hold the rest of a large report in memory (SPEC §8).
+ */
+async function writeOut(pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
 }
 
 /** Pieces of text joined into writes of at least 64 KiB: few system calls, and never the whole report at once. */
