@@ -20807,15 +20807,47 @@ function isInside(root, target) {
   const rel = path.relative(root, target);
   return rel === "" || rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
-async function createTempBeside(target, tag) {
+async function createTempBeside(target) {
   for (let attempt = 1; ; attempt++) {
-    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.${tag}-${nodeCrypto().randomBytes(8).toString("hex")}.tmp`);
+    const candidate = path.join(path.dirname(target), `.${path.basename(target)}.probe-lint-${nodeCrypto().randomBytes(8).toString("hex")}.tmp`);
     try {
       return { path: candidate, handle: await fs.open(candidate, "wx", 384) };
     } catch (error2) {
       if (error2.code !== "EEXIST" || attempt === 5) throw error2;
     }
   }
+}
+async function replaceBeside(target, content, options) {
+  const temp = await createTempBeside(target);
+  try {
+    try {
+      await temp.handle.writeFile(content);
+      await temp.handle.chmod(options.mode);
+      await options.prepare?.(temp.handle);
+    } finally {
+      await temp.handle.close();
+    }
+    const refused = await options.check?.() ?? null;
+    if (refused === null) await fs.rename(temp.path, target);
+    else await fs.rm(temp.path, { force: true });
+    return refused;
+  } catch (error2) {
+    await fs.rm(temp.path, { force: true });
+    throw error2;
+  }
+}
+var WRITE_PROBLEMS = {
+  ENOENT: "its directory does not exist; create it first",
+  ENOTDIR: "a part of its path is a file, not a directory",
+  EISDIR: "it is a directory; name a file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device"
+};
+function writeProblem(error2) {
+  const code = error2.code;
+  return (code && WRITE_PROBLEMS[code]) ?? null;
 }
 
 // src/action.ts
@@ -33992,36 +34024,14 @@ async function writeSuppressions(target, text2, shownAs) {
     (stat2) => stat2.mode & 4095,
     () => 420
   );
-  let temp;
   try {
-    temp = await createTempBeside(real, "probe-lint");
+    await replaceBeside(real, text2, { mode });
   } catch (error2) {
-    throw writeError(shownAs, error2);
-  }
-  try {
-    try {
-      await temp.handle.writeFile(text2);
-      await temp.handle.chmod(mode);
-    } finally {
-      await temp.handle.close();
-    }
-    await fsp.rename(temp.path, real);
-  } catch (error2) {
-    await fsp.rm(temp.path, { force: true });
     throw writeError(shownAs, error2);
   }
 }
 function writeError(shownAs, error2) {
-  const code = error2.code ?? "error";
-  const why = {
-    ENOENT: "its directory does not exist; create it first",
-    ENOTDIR: "a part of its path is a file, not a directory",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    EROFS: "the file system is read-only",
-    ENOSPC: "no space left on the device"
-  };
-  return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
+  return new ConfigError(`${shownAs}: cannot write suppressions: ${writeProblem(error2) ?? error2.code ?? "error"}`);
 }
 var REGENERATE = `fix it, or delete it and run probe-lint --suppress-all`;
 function parseSuppressions(text2, absPath, shownAs) {
@@ -35626,19 +35636,7 @@ async function writeWorkspaceFile(workspace, file, content) {
   const existing = await fs11.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse("it is a symlink; the SARIF file must be a new or regular file inside the workspace");
   if (existing && !existing.isFile()) throw refuse("it exists and is not a regular file");
-  const temporary = await createTempBeside(target, "probe-lint");
-  try {
-    try {
-      await temporary.handle.writeFile(content);
-      await temporary.handle.chmod(420);
-    } finally {
-      await temporary.handle.close();
-    }
-    await fs11.rename(temporary.path, target);
-  } catch (error2) {
-    await fs11.rm(temporary.path, { force: true });
-    throw error2;
-  }
+  await replaceBeside(target, content, { mode: 420 });
   return target;
 }
 async function nearestExisting(dir) {

@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createTempBeside, isInside } from './files.js';
+import { isInside, replaceBeside } from './files.js';
 import { pathToFileURL } from 'node:url';
 import * as core from '@actions/core';
 import { context } from '@actions/github';
@@ -254,20 +254,8 @@ export async function writeWorkspaceFile(workspace: string, file: string, conten
   const existing = await fs.lstat(target).catch(() => null);
   if (existing?.isSymbolicLink()) throw refuse('it is a symlink; the SARIF file must be a new or regular file inside the workspace');
   if (existing && !existing.isFile()) throw refuse('it exists and is not a regular file');
-  const temporary = await createTempBeside(target, 'probe-lint');
-  try {
-    try {
-      await temporary.handle.writeFile(content);
-      // 0600 while written; a SARIF log is for the next step and the upload, which read it as the runner's user.
-      await temporary.handle.chmod(0o644);
-    } finally {
-      await temporary.handle.close();
-    }
-    await fs.rename(temporary.path, target);
-  } catch (error) {
-    await fs.rm(temporary.path, { force: true });
-    throw error;
-  }
+  // A SARIF log is for the next step and the upload, which read it as the runner's user.
+  await replaceBeside(target, content, { mode: 0o644 });
   return target;
 }
 

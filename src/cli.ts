@@ -22,6 +22,7 @@ import { replaceFile, writeFixed } from './fix-write.js';
 import { namespaceProblem, releaseNameProblem } from './renderers/helm-options.js';
 import { configResolver, run, type RunOptions, type RunResult } from './run.js';
 import { SUPPRESSIONS_NAME, type BaselineWrite, type SuppressionsUpdate } from './suppressions-file.js';
+import { writeProblem } from './files.js';
 import { DOCS_URL, VERSION } from './version.js';
 import { InstallationError } from './yaml-library.js';
 
@@ -230,17 +231,7 @@ async function writeReport(file: string, text: Iterable<string>): Promise<void> 
   try {
     await fs.writeFile(file, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why: Record<string, string> = {
-      ENOENT: 'its directory does not exist; create it first',
-      ENOTDIR: 'a part of its path is a file, not a directory',
-      EISDIR: 'it is a directory; name a file',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EROFS: 'the file system is read-only',
-      ENOSPC: 'no space left on the device',
-    };
-    throw new UsageError(`cannot write the report to ${file}: ${(code && why[code]) ?? (error instanceof Error ? error.message : String(error))}`);
+    throw new UsageError(`cannot write the report to ${file}: ${writeProblem(error) ?? (error instanceof Error ? error.message : String(error))}`);
   }
 }
 

@@ -2,7 +2,7 @@
 // beside it, renamed over it), with its mode and owner kept, and only while
 // the bytes on disk are still those the fixes were made against.
 import fs, { type FileHandle } from 'node:fs/promises';
-import { createTempBeside } from './files.js';
+import { replaceBeside } from './files.js';
 
 export interface FixedFile {
   path: string;
@@ -60,26 +60,12 @@ export async function writeFixed(files: readonly FixedFile[], replace: ReplaceFi
  */
 export async function replaceFile(target: string, bytes: Buffer, expected: Buffer): Promise<string | null> {
   const { mode, uid, gid } = await fs.stat(target);
-  const temp = await createTempBeside(target, 'probe-lint');
-  try {
-    try {
-      await temp.handle.writeFile(bytes);
-      await temp.handle.chmod(mode & 0o7777);
-      await keepOwner(temp.handle, uid, gid);
-    } finally {
-      await temp.handle.close();
-    }
+  return replaceBeside(target, bytes, {
+    mode: mode & 0o7777,
+    prepare: (handle) => keepOwner(handle, uid, gid),
     // Compared last, so that an editor's save has the smallest window to slip in before the rename.
-    if (!(await fs.readFile(target)).equals(expected)) {
-      await fs.rm(temp.path, { force: true });
-      return 'it changed on disk while --fix ran, so the fixes would undo that change; run --fix again';
-    }
-    await fs.rename(temp.path, target);
-    return null;
-  } catch (error) {
-    await fs.rm(temp.path, { force: true });
-    throw error;
-  }
+    check: async () => ((await fs.readFile(target)).equals(expected) ? null : 'it changed on disk while --fix ran, so the fixes would undo that change; run --fix again'),
+  });
 }
 
 /** Root fixing someone else's file gives it back to them; anyone else cannot, and keeps what the system gives. */

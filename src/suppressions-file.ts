@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, readSettingsText, suggest } from './config.js';
-import { createTempBeside, isInside } from './files.js';
+import { isInside, replaceBeside, writeProblem } from './files.js';
 import { findingPath, fingerprint, repositoryPath } from './fingerprint.js';
 import { ancestors, displayPath, repositoryRoot, repositoryTop, type Notice } from './inputs.js';
 import { parseFile } from './parse.js';
@@ -390,38 +390,16 @@ async function writeSuppressions(target: string, text: string, shownAs: string):
     (stat) => stat.mode & 0o7777,
     () => 0o644,
   );
-  let temp: Awaited<ReturnType<typeof createTempBeside>>;
   try {
-    temp = await createTempBeside(real, 'probe-lint');
+    await replaceBeside(real, text, { mode });
   } catch (error) {
-    throw writeError(shownAs, error);
-  }
-  try {
-    try {
-      await temp.handle.writeFile(text);
-      await temp.handle.chmod(mode);
-    } finally {
-      await temp.handle.close();
-    }
-    await fsp.rename(temp.path, real);
-  } catch (error) {
-    await fsp.rm(temp.path, { force: true });
     throw writeError(shownAs, error);
   }
 }
 
 /** A file that cannot be written is the user's to fix (exit 2), said in their terms rather than as an errno. */
 function writeError(shownAs: string, error: unknown): ConfigError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  const why: Record<string, string> = {
-    ENOENT: 'its directory does not exist; create it first',
-    ENOTDIR: 'a part of its path is a file, not a directory',
-    EACCES: 'permission denied',
-    EPERM: 'permission denied',
-    EROFS: 'the file system is read-only',
-    ENOSPC: 'no space left on the device',
-  };
-  return new ConfigError(`${shownAs}: cannot write suppressions: ${why[code] ?? code}`);
+  return new ConfigError(`${shownAs}: cannot write suppressions: ${writeProblem(error) ?? (error as NodeJS.ErrnoException).code ?? 'error'}`);
 }
 
 /** Bounded as every other read: a committed symlink to /dev/zero or a FIFO must not hang the run. */
