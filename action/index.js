@@ -3737,10 +3737,10 @@ var require_webidl = __commonJS({
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
     webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
-      let upperBound2;
+      let upperBound;
       let lowerBound;
       if (bitLength === 64) {
-        upperBound2 = Math.pow(2, 53) - 1;
+        upperBound = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
           lowerBound = 0;
         } else {
@@ -3748,10 +3748,10 @@ var require_webidl = __commonJS({
         }
       } else if (signedness === "unsigned") {
         lowerBound = 0;
-        upperBound2 = Math.pow(2, bitLength) - 1;
+        upperBound = Math.pow(2, bitLength) - 1;
       } else {
         lowerBound = Math.pow(-2, bitLength) - 1;
-        upperBound2 = Math.pow(2, bitLength - 1) - 1;
+        upperBound = Math.pow(2, bitLength - 1) - 1;
       }
       let x = Number(V);
       if (x === 0) {
@@ -3765,16 +3765,16 @@ var require_webidl = __commonJS({
           });
         }
         x = webidl.util.IntegerPart(x);
-        if (x < lowerBound || x > upperBound2) {
+        if (x < lowerBound || x > upperBound) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound2}, got ${x}.`
+            message: `Value must be between ${lowerBound}-${upperBound}, got ${x}.`
           });
         }
         return x;
       }
       if (!Number.isNaN(x) && opts?.clamp === true) {
-        x = Math.min(Math.max(x, lowerBound), upperBound2);
+        x = Math.min(Math.max(x, lowerBound), upperBound);
         if (Math.floor(x) % 2 === 0) {
           x = Math.floor(x);
         } else {
@@ -27633,18 +27633,18 @@ function requireSnippet() {
     if (typeof options.linesBefore !== "number") options.linesBefore = 3;
     if (typeof options.linesAfter !== "number") options.linesAfter = 2;
     const re = /\r?\n|\r|\0/g;
-    const lineStarts3 = [0];
+    const lineStarts2 = [0];
     const lineEnds = [];
     let match2;
     let foundLineNo = -1;
     while (match2 = re.exec(mark.buffer)) {
       lineEnds.push(match2.index);
-      lineStarts3.push(match2.index + match2[0].length);
+      lineStarts2.push(match2.index + match2[0].length);
       if (mark.position <= match2.index && foundLineNo < 0) {
-        foundLineNo = lineStarts3.length - 2;
+        foundLineNo = lineStarts2.length - 2;
       }
     }
-    if (foundLineNo < 0) foundLineNo = lineStarts3.length - 1;
+    if (foundLineNo < 0) foundLineNo = lineStarts2.length - 1;
     let result2 = "";
     const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
     const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
@@ -27652,23 +27652,23 @@ function requireSnippet() {
       if (foundLineNo - i < 0) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts3[foundLineNo - i],
+        lineStarts2[foundLineNo - i],
         lineEnds[foundLineNo - i],
-        mark.position - (lineStarts3[foundLineNo] - lineStarts3[foundLineNo - i]),
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo - i]),
         maxLineLength
       );
       result2 = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result2;
     }
-    const line = getLine(mark.buffer, lineStarts3[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    const line = getLine(mark.buffer, lineStarts2[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
     result2 += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
     result2 += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
     for (let i = 1; i <= options.linesAfter; i++) {
       if (foundLineNo + i >= lineEnds.length) break;
       const line2 = getLine(
         mark.buffer,
-        lineStarts3[foundLineNo + i],
+        lineStarts2[foundLineNo + i],
         lineEnds[foundLineNo + i],
-        mark.position - (lineStarts3[foundLineNo] - lineStarts3[foundLineNo + i]),
+        mark.position - (lineStarts2[foundLineNo] - lineStarts2[foundLineNo + i]),
         maxLineLength
       );
       result2 += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
@@ -31876,6 +31876,11 @@ function linesOf(file, offset, line) {
   if (!lines) whole.set(file, lines = { text: file.text, start: 0, line: 1 });
   return lines;
 }
+function lineStartsOf(file) {
+  if (file.windows) throw new Error(`${file.path}: only some lines of it are kept`);
+  const lines = linesOf(file, 0);
+  return lineStarts(lines, lines.text);
+}
 function positionOf(file, offset) {
   const lines = linesOf(file, offset);
   const starts = lineStarts(lines, lines.text);
@@ -32622,12 +32627,8 @@ function planReview(input) {
   const plan = { suggestions: [], posted: [], left: [] };
   const ids = occurrenceFingerprints(input.report.findings.map((f) => f.finding), input.root, input.report.stdinPath);
   const planned = /* @__PURE__ */ new Map();
-  const layouts = /* @__PURE__ */ new Map();
-  const layoutOf = (file, text2) => {
-    let layout = layouts.get(file);
-    if (!layout) layouts.set(file, layout = { text: text2, starts: lineStarts2(text2), lines: splitLines(text2) });
-    return layout;
-  };
+  const linesOfFile = /* @__PURE__ */ new Map();
+  const workspaceLines = (file, text2) => linesOfFile.get(file) ?? linesOfFile.set(file, splitLines(text2)).get(file);
   for (const [index, located] of input.report.findings.entries()) {
     const fix = located.finding.fix;
     if (!fix) continue;
@@ -32652,11 +32653,11 @@ function planReview(input) {
     }
     const path14 = relativePath(input.root, target.absPath);
     const hunks = input.diff.get(path14) ?? [];
-    const layout = layoutOf(target.absPath, text2);
+    const workspace = workspaceLines(target.absPath, text2);
     const own = repositoryLocation(located, input.report.stdinPath);
     const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
-    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path14 ? layout.lines : null);
-    const fitting = replacedLines(layout, fix.edits).filter((r) => fitsHunk(r, hunks, layout.lines));
+    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path14 ? workspace : null);
+    const fitting = replacedLines(target, fix.edits).filter((r) => fitsHunk(r, hunks, workspace));
     const changed = fitting.filter((r) => ownLineChanged || linesOf2(r).some((line) => isAdded(hunks, line, null)));
     const taken = planned.get(path14) ?? [];
     const lines = changed.find((r) => !taken.some((t) => t.first <= r.last && r.first <= t.last));
@@ -32683,8 +32684,10 @@ function markersIn(body) {
   const marker = MARKER.exec(body);
   return marker ? [marker[1]] : [];
 }
-function replacedLines({ text: text2, starts }, edits) {
-  const lineAt = (offset) => upperBound(starts, offset);
+function replacedLines(file, edits) {
+  const { text: text2 } = file;
+  const starts = lineStartsOf(file);
+  const lineAt = (offset) => positionOf(file, offset).line;
   const atLineStart = (offset) => offset > 0 && text2[offset - 1] === "\n";
   const range = (attachBefore) => {
     let first = Infinity;
@@ -32747,21 +32750,6 @@ function reviewBody(plan, report) {
   const toReview = plan.suggestions.length - safe;
   const parts = [safe > 0 ? `${safe} safe ${safe === 1 ? "fix" : "fixes"}` : "", toReview > 0 ? `${toReview} ${toReview === 1 ? "suggestion" : "suggestions"} to review` : ""];
   return `probe-lint suggests ${parts.filter(Boolean).join(" and ")} for findings on lines this pull request changes. Each comment says why; commit a suggestion to apply it.`;
-}
-function lineStarts2(text2) {
-  const starts = [0];
-  for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-function upperBound(starts, offset) {
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (starts[mid] <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 function splitLines(text2) {
   const lines = text2.split("\n").map(withoutCr);
@@ -33298,11 +33286,11 @@ function lineParts(facts, options) {
 var RANK = { error: 0, warning: 1, info: 2 };
 function worstTimelines(findings, n = 5, options = {}) {
   const draw = { ascii: options.ascii ?? false, color: options.color ?? false };
-  const timed = findings.filter((f) => f.timeline);
-  const worst = [...timed].sort((a, b) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline) - focusSeconds(b.timeline)).slice(0, n);
-  return worst.flatMap((finding) => {
-    const { start, end } = rangeOf(finding.file, finding.span);
-    const at = repositoryLocation({ finding, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
+  const timed = findings.filter((f) => f.finding.timeline);
+  const worst = [...timed].sort(({ finding: a }, { finding: b }) => RANK[a.severity] - RANK[b.severity] || focusSeconds(a.timeline) - focusSeconds(b.timeline)).slice(0, n);
+  return worst.flatMap((located) => {
+    const { finding } = located;
+    const at = repositoryLocation(located);
     const label = objectLabel(finding.object, finding.container, finding.probe);
     return [terminalText(`${at.path}:${at.line}  ${finding.severity}  ${finding.ruleId}  ${label}`, draw), `  ${drawLine(finding.timeline, draw)}`];
   });
@@ -33314,7 +33302,7 @@ function summaryText(text2) {
 }
 var MAX_DIFFS = 50;
 function timelinesSection(report) {
-  const lines = worstTimelines(report.findings.map((f) => f.finding), 5);
+  const lines = worstTimelines(report.findings, 5);
   if (lines.length === 0) return "";
   return `<h3>Timelines</h3>
 

@@ -68,10 +68,6 @@ export async function fixAll(options: RunOptions, unsafe: boolean, write?: Repla
   const counts = new Map<string, number>();
   const refused = new Map<string, Refusal>();
   const skipped = new Map<string, Refusal>();
-  const refuse = (file: SourceFile, reason: string): void => {
-    refused.set(file.absPath!, { path: file.path, reason });
-    texts.delete(file.absPath!);
-  };
   options = { ...options, renderCache: options.renderCache ?? new Map() };
   let result = await run(options);
   const real = await realFiles(result, options);
@@ -87,7 +83,8 @@ export async function fixAll(options: RunOptions, unsafe: boolean, write?: Repla
       return why === null;
     },
     skip: (file, reason) => void skipped.set(file.absPath!, { path: file.path, reason }),
-    refuse: (file, reason) => refuse(originals.get(file.absPath!) ?? file, reason),
+    // fixInPasses has already let the file's text go: it stays as it is on disk.
+    refuse: (file, reason) => void refused.set(file.absPath!, { path: file.path, reason }),
     applied: (file, fixes) => {
       const absPath = file.absPath!;
       if (!originals.has(absPath)) originals.set(absPath, file);

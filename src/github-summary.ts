@@ -25,7 +25,7 @@ const MAX_DIFFS = 50;
 
 /** The timelines of the five worst probe findings (SPEC §10), as preformatted lines; '' when no finding has one. */
 export function timelinesSection(report: Report): string {
-  const lines = worstTimelines(report.findings.map((f) => f.finding), 5);
+  const lines = worstTimelines(report.findings, 5);
   if (lines.length === 0) return '';
   return `<h3>Timelines</h3>\n\n<pre>${lines.map(summaryText).join('\n')}</pre>\n`;
 }

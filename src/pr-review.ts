@@ -12,6 +12,7 @@ import { applyEdits } from './edit.js';
 import { occurrenceFingerprints, relativePath } from './fingerprint.js';
 import { printable, repositoryLocation, type LocatedFinding, type Report } from './format/report.js';
 import { ruleDocsUrl } from './rule-docs.js';
+import { lineStartsOf, positionOf, type SourceFile } from './source.js';
 
 /** The lines of one hunk on the RIGHT side (the pull request's head): `text[i]` is line `first + i`. */
 export interface DiffHunk {
@@ -92,12 +93,8 @@ export function planReview(input: PlanInput): ReviewPlan {
   // The lines already suggested, by repository path: two suggestions on one line would undo each other when both are committed.
   const planned = new Map<string, { first: number; last: number; ruleId: string }[]>();
   // Many fixes can edit one large file: its lines are split once.
-  const layouts = new Map<string, Layout>();
-  const layoutOf = (file: string, text: string): Layout => {
-    let layout = layouts.get(file);
-    if (!layout) layouts.set(file, (layout = { text, starts: lineStarts(text), lines: splitLines(text) }));
-    return layout;
-  };
+  const linesOfFile = new Map<string, string[]>();
+  const workspaceLines = (file: string, text: string): string[] => linesOfFile.get(file) ?? linesOfFile.set(file, splitLines(text)).get(file)!;
   for (const [index, located] of input.report.findings.entries()) {
     const fix = located.finding.fix;
     if (!fix) continue;
@@ -124,12 +121,12 @@ export function planReview(input: PlanInput): ReviewPlan {
     }
     const path = relativePath(input.root, target.absPath);
     const hunks = input.diff.get(path) ?? [];
-    const layout = layoutOf(target.absPath, text);
+    const workspace = workspaceLines(target.absPath, text);
     const own = repositoryLocation(located, input.report.stdinPath);
     const ownPath = own.absPath === null ? null : relativePath(input.root, own.absPath);
     // The finding's own line, when the pull request added it (and, in the fix's file, it reads there as in the workspace).
-    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path ? layout.lines : null);
-    const fitting = replacedLines(layout, fix.edits).filter((r) => fitsHunk(r, hunks, layout.lines));
+    const ownLineChanged = ownPath !== null && isAdded(input.diff.get(ownPath) ?? [], own.line, ownPath === path ? workspace : null);
+    const fitting = replacedLines(target, fix.edits).filter((r) => fitsHunk(r, hunks, workspace));
     const changed = fitting.filter((r) => ownLineChanged || linesOf(r).some((line) => isAdded(hunks, line, null)));
     const taken = planned.get(path) ?? [];
     const lines = changed.find((r) => !taken.some((t) => t.first <= r.last && r.first <= t.last));
@@ -170,13 +167,6 @@ export function markersIn(body: string): string[] {
   return marker ? [marker[1]!] : [];
 }
 
-/** A file's text with where its lines start (offsets) and its lines without line breaks. */
-interface Layout {
-  text: string;
-  starts: number[];
-  lines: string[];
-}
-
 /** Lines `first`..`last` (1-based) of a file, and what they read with a fix applied. */
 interface ReplacedLines {
   first: number;
@@ -191,8 +181,10 @@ interface ReplacedLines {
  * lines before it. The line before comes first (it is usually the changed line
  * the insertion completes, and at the end of a file there is no line after).
  */
-function replacedLines({ text, starts }: Layout, edits: readonly { offset: number; length: number; text: string }[]): ReplacedLines[] {
-  const lineAt = (offset: number): number => upperBound(starts, offset);
+function replacedLines(file: SourceFile, edits: readonly { offset: number; length: number; text: string }[]): ReplacedLines[] {
+  const { text } = file;
+  const starts = lineStartsOf(file);
+  const lineAt = (offset: number): number => positionOf(file, offset).line;
   const atLineStart = (offset: number): boolean => offset > 0 && text[offset - 1] === '\n';
   const range = (attachBefore: boolean): ReplacedLines => {
     let first = Infinity;
@@ -287,24 +279,6 @@ export function reviewBody(plan: ReviewPlan, report: Report): string {
   const toReview = plan.suggestions.length - safe;
   const parts = [safe > 0 ? `${safe} safe ${safe === 1 ? 'fix' : 'fixes'}` : '', toReview > 0 ? `${toReview} ${toReview === 1 ? 'suggestion' : 'suggestions'} to review` : ''];
   return `probe-lint suggests ${parts.filter(Boolean).join(' and ')} for findings on lines this pull request changes. Each comment says why; commit a suggestion to apply it.`;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 1-based line holding `offset`: how many line starts are at or before it. */
-function upperBound(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid]! <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The lines of a text without their line breaks (LF or CRLF); a final line break ends the last line, it starts none. */

@@ -88,6 +88,13 @@ function linesOf(file: SourceFile, offset: number, line?: number): Lines {
   return lines;
 }
 
+/** Where each line of a file read whole starts (offsets): the index positionOf searches, made once per file. */
+export function lineStartsOf(file: SourceFile): readonly number[] {
+  if (file.windows) throw new Error(`${file.path}: only some lines of it are kept`);
+  const lines = linesOf(file, 0);
+  return lineStarts(lines, lines.text);
+}
+
 /** 1-based line and column (UTF-16 code units) of an offset. */
 export function positionOf(file: SourceFile, offset: number): Position {
   const lines = linesOf(file, offset);

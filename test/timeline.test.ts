@@ -455,10 +455,13 @@ describe('findings', () => {
 });
 
 describe('worstTimelines', () => {
+  // The findings as the Action's report locates them.
+  const located = (result: Awaited<ReturnType<typeof run>>) => toReport(result, '0.0.0').findings;
+
   it('shows the worst findings first: errors, then the shortest time until it hurts', async () => {
     const settings = new Map([['termination-grace-too-short', { severity: 'error' as const }]]);
     const result = await run({ paths: ['samples/', 'test/fixtures/timeline/'], cwd: REPO, settings });
-    const lines = worstTimelines(result.findings, 3);
+    const lines = worstTimelines(located(result), 3);
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^test\/fixtures\/timeline\/shutdown-with-prestop\.yaml:17 {2}error {2}termination-grace-too-short {2}Deployment gateway › container gateway$/);
     // A pod the API server rejects has no shutdown to time: last among the errors, with the reason.
@@ -467,8 +470,8 @@ describe('worstTimelines', () => {
     // Then the warnings by when their event comes: SIGTERM at 0s without a preStop hook, before any probe acts.
     expect(lines[4]).toMatch(/warning {2}prestop-hook-missing/);
     expect(lines[5]).toMatch(/^ {2}from deletion: T/);
-    expect(worstTimelines(result.findings, 100).length).toBe(2 * result.findings.filter((f) => f.timeline).length);
-    expect(worstTimelines(result.findings, 5, { ascii: true }).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(worstTimelines(located(result), 100).length).toBe(2 * result.findings.filter((f) => f.timeline).length);
+    expect(worstTimelines(located(result), 5, { ascii: true }).join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
   });
 
   it.skipIf(!HAS_HELM)("points at a chart's template, as the rest of the summary does", async () => {
@@ -476,7 +479,7 @@ describe('worstTimelines', () => {
     process.env.PATH = `${TOOLS}${path.delimiter}${saved}`;
     try {
       const result = await run({ paths: ['test/fixtures/charts/toyaml-probes'], cwd: REPO });
-      const heads = worstTimelines(result.findings, 5).filter((_, i) => i % 2 === 0);
+      const heads = worstTimelines(located(result), 5).filter((_, i) => i % 2 === 0);
       expect(heads).toHaveLength(5);
       for (const head of heads) expect(head).toMatch(/^test\/fixtures\/charts\/toyaml-probes\/templates\/deployment\.yaml:(21|22|38) {2}/);
     } finally {
@@ -486,7 +489,7 @@ describe('worstTimelines', () => {
 
   it('shows the incident as the Action summary will', async () => {
     const result = await run({ paths: ['samples/incident-api.yaml'], cwd: REPO });
-    expect(worstTimelines(result.findings).join('\n') + '\n').toBe(
+    expect(worstTimelines(located(result)).join('\n') + '\n').toBe(
       [
         'samples/incident-api.yaml:21  warning  prestop-hook-missing  Deployment shop/api › container api',
         '  from deletion: T╳╳E──────────────────────────K  T 0s SIGTERM · E 3s routes caught up · K 30s SIGKILL',

@@ -60,9 +60,7 @@ export async function afterFixes(options: RunOptions, first: Linted, chosen: rea
           // A chart's or a Kustomize base's fixes are shown against those files: listed apart, not applied.
           if (!fix || fix.target || finding.file.absPath === null) continue;
           proposed.set(fix, { key, said: finding.probe ? `${finding.probe}: ${fix.description}` : fix.description, index: proposed.size });
-          const list = byFile.get(finding.file) ?? [];
-          if (list.length === 0) byFile.set(finding.file, list);
-          list.push(fix);
+          push(byFile, finding.file, fix);
         }
         return byFile;
       },
