@@ -31169,11 +31169,12 @@ var TEMPLATE_LOCATION = { spec: ["spec", "template", "spec"], metadata: ["spec",
 function podLocation(kind) {
   return POD_LOCATIONS[kind] ?? TEMPLATE_LOCATION;
 }
+var ROUTE_KINDS = ["HTTPRoute", "GRPCRoute"];
 function routingKind(header) {
   const group = header.apiVersion.includes("/") ? header.apiVersion.slice(0, header.apiVersion.indexOf("/")) : "";
   if (header.kind === "Service" && group === "") return "service";
   if (header.kind === "Ingress") return "ingress";
-  if ((header.kind === "HTTPRoute" || header.kind === "GRPCRoute") && group === "gateway.networking.k8s.io") return "route";
+  if (ROUTE_KINDS.includes(header.kind) && group === "gateway.networking.k8s.io") return "route";
   return null;
 }
 function isList(header) {
@@ -31209,7 +31210,7 @@ var ROUTING = { holds: holdsRoutingObject, mayHold: mayHoldRoutingObject };
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-var ROUTING_KINDS = ["Service", "Ingress", "HTTPRoute", "GRPCRoute"];
+var ROUTING_KINDS = ["Service", "Ingress", ...ROUTE_KINDS];
 var SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
 function mayHoldRoutingObject(text2) {
   for (const kind of ROUTING_KINDS) {
@@ -35236,9 +35237,9 @@ function toolRunner(options) {
 function runKey(tool, args) {
   return [tool, ...args].join("\0");
 }
-function toolEnvironment(env = process.env) {
+function toolEnvironment() {
   const secret = (name) => /^INPUT_/i.test(name) || ["GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"].includes(name.toUpperCase());
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret(name)));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !secret(name)));
 }
 function execute(tool, args, cwd, seconds2) {
   return new Promise((resolve) => {
@@ -35273,8 +35274,8 @@ async function readRoutingContext(request2) {
   const files = found.files.filter((f) => !linted.has(f.absPath) && !request2.excluded.has(f.absPath) && !rendering.excluded.has(f.absPath));
   const parts = renderedSources(rendering, request2.cwd).map(routingObjectsOf);
   for (const file of files) {
-    const source = request2.read(file);
-    if (source) parts.push(routingObjectsOf(source));
+    const read2 = readOne(file, void 0);
+    if ("source" in read2) parts.push(routingObjectsOf(read2.source));
   }
   const model = joinRoutingObjects(parts);
   return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };
@@ -35328,11 +35329,7 @@ async function run(options) {
     linted: inputs,
     excluded: rendering.excluded,
     collect,
-    render: (targets, skip) => renderAll(targets, renderContext, skip),
-    read: (file) => {
-      const read2 = readOne(file, void 0);
-      return "source" in read2 ? read2.source : null;
-    }
+    render: (targets, skip) => renderAll(targets, renderContext, skip)
   }) : null;
   if (context3) {
     notices.push(...context3.notices);

@@ -196,9 +196,10 @@ async function report(result: RunResult, flags: LintFlags): Promise<number> {
   const report = shaped(toReport(result, VERSION, { stdinPath }), flags);
   // File names and messages come from the repository: printed through the formatter that makes them printable.
   for (const notice of report.notices) process.stderr.write(formatNotice(notice));
-  const text = render(report, flags);
+  // One write per 64 KiB, to a file as to standard output: a piece is a finding or a file.
+  const text = batched(render(report, flags));
   if (flags.output) await writeReport(flags.output, text);
-  else await writeOut(batched(text));
+  else await writeOut(text);
   return exitCodeFor(report, flags);
 }
 

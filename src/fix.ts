@@ -433,9 +433,7 @@ function fixesByFile(result: RunResult, unsafe: boolean): Map<SourceFile, Fix[]>
   for (const finding of result.findings) {
     // Changes mapped onto a chart's values or templates are shown, never applied.
     if (!isApplicable(finding.fix, unsafe) || finding.file.absPath === null || finding.fix.target) continue;
-    const list = byFile.get(finding.file) ?? [];
-    list.push(finding.fix);
-    byFile.set(finding.file, list);
+    push(byFile, finding.file, finding.fix);
   }
   return byFile;
 }

@@ -29,12 +29,15 @@ export function podLocation(kind: string): PodLocation {
 
 export type RoutingKind = 'service' | 'ingress' | 'route';
 
+/** Gateway API routes that name Services as backends. */
+const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute'];
+
 /** Objects that decide who gets traffic: core Services, Ingresses of any group, Gateway API HTTP and gRPC routes. */
 export function routingKind(header: ObjectHeader): RoutingKind | null {
   const group = header.apiVersion.includes('/') ? header.apiVersion.slice(0, header.apiVersion.indexOf('/')) : '';
   if (header.kind === 'Service' && group === '') return 'service';
   if (header.kind === 'Ingress') return 'ingress';
-  if ((header.kind === 'HTTPRoute' || header.kind === 'GRPCRoute') && group === 'gateway.networking.k8s.io') return 'route';
+  if (ROUTE_KINDS.includes(header.kind) && group === 'gateway.networking.k8s.io') return 'route';
   return null;
 }
 
@@ -94,7 +97,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const ROUTING_KINDS = ['Service', 'Ingress', 'HTTPRoute', 'GRPCRoute'];
+// One list for routingKind and for the text test before it: a kind left out of the test is never parsed.
+const ROUTING_KINDS = ['Service', 'Ingress', ...ROUTE_KINDS];
 // Double-quoted escapes that can spell a letter (`\x53`, `\u0053`) or join two lines into one word.
 const SPELLING_ESCAPE = /\\(?:[xuU]|\r?\n)/;
 

@@ -5,12 +5,12 @@
 // Nothing read here is reported on; workloads here are never linted.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isGlobPattern, UsageError, type InputFile, type Inputs, type Notice } from './inputs.js';
+import { isGlobPattern, UsageError, type Inputs, type Notice } from './inputs.js';
 import type { Backend, Service } from './model.js';
 import { joinRoutingObjects, routingObjectsOf } from './routing-objects.js';
 import { renderedSources, type Renderer, type RenderOutcome, type RenderTargets, type Unrendered } from './renderers/index.js';
-import type { SourceFile } from './source.js';
 import { push } from './multimap.js';
+import { readOne } from './read-inputs.js';
 
 export interface RoutingContext {
   services: Service[];
@@ -29,8 +29,6 @@ export interface ContextRequest {
   collect(paths: string[]): Promise<Inputs>;
   /** Renders targets, planning with all of them but rendering none of `skip`. */
   render(targets: RenderTargets, skip: ReadonlySet<string>): Promise<RenderOutcome>;
-  /** A file's text, or null when it cannot be read (the run's own read says why if it lints the file). */
-  read(file: InputFile): SourceFile | null;
 }
 
 export async function readRoutingContext(request: ContextRequest): Promise<RoutingContext> {
@@ -50,8 +48,9 @@ export async function readRoutingContext(request: ContextRequest): Promise<Routi
   // Documents without a Service, Ingress or route get no parse at all, and no text is kept (routing-objects.ts).
   const parts = renderedSources(rendering, request.cwd).map(routingObjectsOf);
   for (const file of files) {
-    const source = request.read(file);
-    if (source) parts.push(routingObjectsOf(source));
+    // One that cannot be read gives no routing; the run's own read says why if it lints the file.
+    const read = readOne(file, undefined);
+    if ('source' in read) parts.push(routingObjectsOf(read.source));
   }
   const model = joinRoutingObjects(parts);
   return { services: model.services, backends: model.backends, notices: unrenderedNotice(rendering.failures) };

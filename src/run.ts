@@ -66,7 +66,7 @@ export interface RunOptions {
   /** --suppress-all, --suppress-rule, --prune-suppressions: rewrite the suppressions file from this run's findings first. */
   updateSuppressions?: SuppressionsUpdate;
   /**
-   * Let each file's trees go once its findings are made (the CLI's and the Action's lint): memory then grows
+   * Let each file's trees go once its findings are made (the CLI's lint; the Action keeps them for its summary's diffs and its review): memory then grows
    * with the findings, not with what is read (SPEC §8). Findings keep their file's text but no `owner`, and
    * `files` stays empty. Without it every parse is kept, for callers that edit them (the fixer) or read them.
    */
@@ -141,10 +141,6 @@ export async function run(options: RunOptions): Promise<RunResult> {
           excluded: rendering.excluded,
           collect,
           render: (targets, skip) => renderAll(targets, renderContext, skip),
-          read: (file) => {
-            const read = readOne(file, undefined);
-            return 'source' in read ? read.source : null;
-          },
         })
       : null;
   if (context) {
@@ -231,7 +227,7 @@ export function configResolver(options: ConfigOptions, rules: readonly AnyRule[]
 }
 
 /** What the walk set aside to render, by renderer. */
-function targetsOf(inputs: Inputs): RenderTargets {
+export function targetsOf(inputs: Inputs): RenderTargets {
   return new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
 }
 

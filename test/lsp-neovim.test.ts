@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyEdits } from '../src/edit.js';
 import { CLI, FIXTURES, cli, tempDir } from './helpers.js';
 
 const HAS_NVIM = spawnSync('nvim', ['--version']).status === 0;
@@ -71,7 +72,7 @@ describe('Neovim', () => {
     const timeout = expected.find((f) => f.ruleId === 'probe-timeout-short')!;
     expect(report.fix).toBe(timeout.fix!.description);
     // On disk: the original text with exactly the CLI's fix for that finding.
-    const fixed = timeout.fix!.edits.reduceRight((text, e) => text.slice(0, e.offset) + e.text + text.slice(e.offset + e.length), before);
+    const fixed = applyEdits(before, timeout.fix!.edits);
     expect(fs.readFileSync(file, 'utf8')).toBe(fixed);
     expect(fixed).not.toBe(before);
     expect(cliFindings(folder, 'deployment.yaml').map((f) => f.ruleId)).not.toContain('probe-timeout-short');

@@ -11,6 +11,7 @@ import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { applyEdits } from '../src/edit.js';
 import { CLI, FIXTURES, HAS_HELM, TOOLS, cli, tempDir, withoutTools } from './helpers.js';
 
 // ------------------------------------------------------------------ a fake of the vscode API
@@ -473,10 +474,8 @@ function fileEvent(kind: 'created' | 'changed' | 'deleted', file: string): void 
 
 function applied(document: Document, edit: WorkspaceEdit): string {
   const edits = edit.entries().flatMap(([uri, list]) => (uri.toString() === document.uri.toString() ? list : []));
-  return edits
-    .map((e) => ({ from: document.offsetAt(e.range.start), to: document.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.from - a.from)
-    .reduce((text, e) => text.slice(0, e.from) + e.text + text.slice(e.to), document.text);
+  const offsets = edits.map((e) => ({ offset: document.offsetAt(e.range.start), length: document.offsetAt(e.range.end) - document.offsetAt(e.range.start), text: e.newText }));
+  return applyEdits(document.text, offsets);
 }
 
 const token = (): unknown => new CancellationTokenSource().token;

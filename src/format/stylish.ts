@@ -3,6 +3,7 @@
 // makes every part printable before adding the formatter's own colour codes, so
 // nothing from a manifest or a file name reaches the terminal as a control code.
 import { diffLines } from 'diff';
+import { push } from '../multimap.js';
 import { applyEdits } from '../edit.js';
 import type { Notice } from '../inputs.js';
 import type { Finding, Severity } from '../rule.js';
@@ -48,11 +49,7 @@ export function formatStylish(report: Report, options: StylishOptions): string {
 export function* stylishChunks(report: Report, options: StylishOptions): Generator<string> {
   const severityColor: Record<Severity, Paint> = { error: paint.red, warning: paint.yellow, info: paint.blue };
   const byFile = new Map<string, LocatedFinding[]>();
-  for (const f of report.findings) {
-    const list = byFile.get(f.finding.file.path) ?? [];
-    list.push(f);
-    byFile.set(f.finding.file.path, list);
-  }
+  for (const f of report.findings) push(byFile, f.finding.file.path, f);
   let out: Line[] = [];
   for (const [file, findings] of byFile) {
     const rendered = findings[0]!.finding.file.rendered;

@@ -6,7 +6,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import { collectInputs } from '../inputs.js';
 import { RENDERERS, renderAll, renderedSources, type RenderTargets } from '../renderers/index.js';
 import { findTool, toolRunner } from '../renderers/tools.js';
-import { configIgnores, OWN_FILES } from '../run.js';
+import { configIgnores, OWN_FILES, targetsOf } from '../run.js';
 import { lineColumns, lineText } from '../source.js';
 import { settingsDiagnostic, toDiagnostic } from './diagnostics.js';
 import { lintSources } from './lint-sources.js';
@@ -22,7 +22,7 @@ export async function ownerOf(absPath: string, workspace: Workspace): Promise<Re
   const { folder, configs } = workspace.settings();
   const inputs = await collectInputs([absPath], { cwd: folder, ignore: [], configIgnore: configIgnores(configs), kinds: RENDERERS, skipNames: OWN_FILES });
   if (inputs.files.length > 0) return null;
-  const targets = new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
+  const targets = targetsOf(inputs);
   return [...targets.values()].some((dirs) => dirs.length > 0) ? targets : null;
 }
 

@@ -10,7 +10,6 @@ import { loadLane, startLane, type TimelineFacts } from '../timeline/lanes.js';
 import type { Span } from '../tree.js';
 import type { FixedContainer } from './after-fixes.js';
 
-const KEYS: Record<ProbeType, string> = { liveness: 'livenessProbe', readiness: 'readinessProbe', startup: 'startupProbe' };
 const ORDER: readonly ProbeType[] = ['startup', 'readiness', 'liveness'];
 
 /** The probe whose key or fields hold the offset, and the span the hover is about. */
@@ -32,14 +31,14 @@ export function probeSummary(probe: Probe, routing: Routing): string {
   const handler = probeHandler(probe);
   const check = handler ? describeHandler(handler) : 'no single handler (the API server rejects it)';
   const lines = [
-    `**${KEYS[probe.type]}** of container \`${container.name}\`: ${check}`,
+    `**${probe.entry.key}** of container \`${container.name}\`: ${check}`,
     '',
     `- checks every ${probe.periodSeconds.value}s with a ${probe.timeoutSeconds.value}s timeout, the first ${probe.initialDelaySeconds.value}s after the container starts`,
     `- ${consequence(probe, routing)}`,
   ];
   if (probe.type === 'readiness') lines.push(`- ready again after ${passes(probe.successThreshold.value)}`);
   const others = ORDER.flatMap((type) => (type === probe.type || !container.probes[type] ? [] : [container.probes[type]!]));
-  if (others.length > 0) lines.push('', ...others.map((other) => `- ${KEYS[other.type]}: ${consequence(other, routing)}`));
+  if (others.length > 0) lines.push('', ...others.map((other) => `- ${other.entry.key}: ${consequence(other, routing)}`));
   return lines.join('\n');
 }
 

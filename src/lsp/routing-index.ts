@@ -14,7 +14,7 @@ import { findTool, toolRunner } from '../renderers/tools.js';
 import type { RoutingContext } from '../routing-context.js';
 import { joinRoutingObjects, routingKey, routingObjectsOf } from '../routing-objects.js';
 import type { RoutingObjects } from '../routing.js';
-import { configIgnores, OWN_FILES } from '../run.js';
+import { configIgnores, OWN_FILES, targetsOf } from '../run.js';
 
 export interface RoutingIndex {
   /** Walks the folder again: new files are read, files gone are dropped, changed ones re-read; charts and overlays are rendered again. */
@@ -108,7 +108,7 @@ export function createRoutingIndex(options: IndexOptions): RoutingIndex {
         read(file);
         await nextTurn();
       }
-      const targets: RenderTargets = new Map(RENDERERS.map((renderer) => [renderer, inputs.targets.get(renderer) ?? []]));
+      const targets = targetsOf(inputs);
       try {
         await render(targets, from);
       } finally {

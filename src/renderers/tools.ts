@@ -61,13 +61,6 @@ export function toolRunner(options: { cwd: string; seconds?: number; cache?: Map
   };
 }
 
-/**
- * The environment a tool runs with: this process's, without the credentials a
- * GitHub runner gives the Action. A step's inputs (`INPUT_GITHUB-TOKEN`, a
- * token with `pull-requests: write`), GITHUB_TOKEN and the runner's own
- * tokens are nothing helm or kubectl needs, and a chart's or overlay's plugins
- * run with what the tool has.
- */
 // A run is known by its tool and arguments, which name the rendered directory.
 function runKey(tool: string, args: readonly string[]): string {
   return [tool, ...args].join('\0');
@@ -78,10 +71,17 @@ export function forgetRendersOf(cache: ReadonlyMap<string, Promise<ToolResult>>,
   return new Map([...cache].filter(([key]) => !key.split('\0').some((arg) => dirs.has(arg))));
 }
 
-function toolEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/**
+ * The environment a tool runs with: this process's, without the credentials a
+ * GitHub runner gives the Action. A step's inputs (`INPUT_GITHUB-TOKEN`, a
+ * token with `pull-requests: write`), GITHUB_TOKEN and the runner's own
+ * tokens are nothing helm or kubectl needs, and a chart's or overlay's plugins
+ * run with what the tool has.
+ */
+function toolEnvironment(): NodeJS.ProcessEnv {
   const secret = (name: string): boolean =>
     /^INPUT_/i.test(name) || ['GITHUB_TOKEN', 'ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL'].includes(name.toUpperCase());
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret(name)));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !secret(name)));
 }
 
 function execute(tool: string, args: string[], cwd: string, seconds: number): Promise<ToolResult> {
